@@ -1,0 +1,186 @@
+"""Safe reading of YAML and JSON documents, remembering where each value came from.
+
+Suites are user input. They are parsed with the safe loader only (no Python object tags), their
+size is bounded before and after alias expansion (a "billion laughs" document is refused, not
+expanded), duplicate keys are refused, and every value can be traced back to its line, so errors
+can say ``suite.yaml:12: expectations[3].min_value: ...``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dataguard.errors import SuiteError
+
+#: Largest suite file read; real suites are kilobytes.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+#: Most values a document may hold once YAML aliases are expanded.
+MAX_EXPANDED_NODES = 1_000_000
+
+PathPart = str | int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document with a way back from a path inside it to its line."""
+
+    data: Any
+    source: str | None
+    root: yaml.Node | None = None
+
+    def line(self, path: Sequence[PathPart]) -> int | None:
+        """The 1-based line of the value at ``path``, when the document is YAML."""
+        node = self.root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next((v for k, v in node.value if k.value == part), None)
+                if match is None:
+                    return line
+                node = match
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and part < len(node.value)
+            ):
+                node = node.value[part]
+            else:
+                return line
+            line = node.start_mark.line + 1
+        return line
+
+    def error(self, problem: str, path: Sequence[PathPart]) -> SuiteError:
+        """A SuiteError naming the file, the path and the line of the value at ``path``."""
+        return SuiteError(
+            problem, source=self.source, path=format_path(path) or None, line=self.line(path)
+        )
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """``("expectations", 3, "min_value")`` as ``expectations[3].min_value``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """Read a YAML (``.yaml``/``.yml``) or JSON file; SuiteError on anything unreadable."""
+    location = Path(path)
+    source = str(location)
+    try:
+        size = location.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise SuiteError(
+                f"file is {size} bytes; suites are limited to {MAX_DOCUMENT_BYTES}", source=source
+            )
+        raw = location.read_bytes()
+    except FileNotFoundError:
+        raise SuiteError("no such file", source=source) from None
+    except IsADirectoryError:
+        raise SuiteError("is a directory, not a suite file", source=source) from None
+    except OSError as exc:
+        raise SuiteError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SuiteError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+    if location.suffix.lower() == ".json":
+        return parse_json(text, source)
+    return parse_yaml(text, source)
+
+
+def parse_json(text: str, source: str | None = None) -> Document:
+    """Parse JSON text, refusing duplicate keys and non-standard constants."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise SuiteError(f"duplicate key {key!r}", source=source)
+            result[key] = value
+        return result
+
+    def constant(name: str) -> Any:
+        raise SuiteError(f"{name} is not valid JSON", source=source)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise SuiteError(
+            f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise SuiteError("document is nested too deeply", source=source) from None
+    return Document(data, source)
+
+
+def parse_yaml(text: str, source: str | None = None) -> Document:
+    """Parse YAML text safely, refusing object tags, alias bombs and duplicate keys."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Document(None, source)
+        _check_nodes(root, source)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SuiteError(f"invalid YAML: {problem}", source=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise SuiteError(f"invalid YAML: {exc}", source=source) from None
+    except RecursionError:
+        raise SuiteError("document is nested too deeply", source=source) from None
+    finally:
+        loader.dispose()
+    return Document(data, source, root)
+
+
+def _check_nodes(root: yaml.Node, source: str | None) -> None:
+    """Bound the expanded size of the node graph and refuse duplicate mapping keys."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > 200:
+            raise SuiteError(
+                "document is nested too deeply", source=source, line=node.start_mark.line + 1
+            )
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise SuiteError(
+                            f"duplicate key {key.value!r}",
+                            source=source,
+                            line=key.start_mark.line + 1,
+                        )
+                    seen.add(key.value)
+                total += size(key, depth + 1) + size(value, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        if total > MAX_EXPANDED_NODES:
+            raise SuiteError(
+                f"document expands to more than {MAX_EXPANDED_NODES} values (a YAML alias bomb?)",
+                source=source,
+                line=node.start_mark.line + 1,
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)

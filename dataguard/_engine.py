@@ -1,0 +1,141 @@
+"""Planning and executing metrics: deduplicated, one pass per dependency level, threaded by column.
+
+Metrics are grouped by the column they read first; for every batch, each group is computed on a
+worker thread (numpy and Arrow kernels release the GIL) and the states are merged in batch order
+on the calling thread, so results do not depend on scheduling. Metrics that need other metrics'
+final values (the duplicated values of a column, say) run in a later pass over the data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
+from typing import Any
+
+from dataguard._frame import Batch, Source
+from dataguard.metrics import Metric, MetricFailure, Values
+
+AnyMetric = Metric[Any, Any]
+
+
+def with_requirements(metrics: Iterable[AnyMetric]) -> list[AnyMetric]:
+    """The metrics and, recursively, those they require; deduplicated, first-seen order."""
+    ordered: dict[AnyMetric, None] = {}
+
+    def add(metric: AnyMetric) -> None:
+        for required in metric.requires():
+            add(required)
+        ordered.setdefault(metric, None)
+
+    for metric in metrics:
+        add(metric)
+    return list(ordered)
+
+
+def stages(metrics: Sequence[AnyMetric]) -> list[list[AnyMetric]]:
+    """Metrics split into passes: a metric runs one pass after the latest metric it requires."""
+    level: dict[AnyMetric, int] = {}
+
+    def depth(metric: AnyMetric) -> int:
+        if metric not in level:
+            level[metric] = 1 + max((depth(r) for r in metric.requires()), default=-1)
+        return level[metric]
+
+    passes: list[list[AnyMetric]] = []
+    for metric in metrics:
+        d = depth(metric)
+        while len(passes) <= d:
+            passes.append([])
+        passes[d].append(metric)
+    return passes
+
+
+def _groups(metrics: Sequence[AnyMetric]) -> list[list[AnyMetric]]:
+    by_column: dict[str, list[AnyMetric]] = {}
+    for metric in metrics:
+        by_column.setdefault(metric.columns[0] if metric.columns else "", []).append(metric)
+    return list(by_column.values())
+
+
+def _compute_group(
+    group: Sequence[AnyMetric], batch: Batch, inputs: Values, skip: frozenset[AnyMetric]
+) -> list[tuple[AnyMetric, Any, str | None]]:
+    out: list[tuple[AnyMetric, Any, str | None]] = []
+    for metric in group:
+        if metric in skip:
+            continue
+        try:
+            out.append((metric, metric.compute(batch, inputs), None))
+        except Exception as exc:  # noqa: BLE001 - a failing kernel fails its expectations only
+            out.append((metric, None, f"{type(exc).__name__}: {exc}".strip()))
+    return out
+
+
+def _run_pass(
+    metrics: Sequence[AnyMetric],
+    source: Source,
+    inputs: Values,
+    chunk_size: int | None,
+    pool: Executor | None,
+) -> Values:
+    columns = list(dict.fromkeys(c for m in metrics for c in m.columns))
+    groups = _groups(metrics)
+    states: dict[AnyMetric, Any] = {m: m.empty() for m in metrics}
+    failures: dict[AnyMetric, MetricFailure] = {}
+    for batch in source.batches(columns, chunk_size):
+        skip = frozenset(failures)
+        if pool is None or len(groups) == 1:
+            computed = [_compute_group(g, batch, inputs, skip) for g in groups]
+        else:
+            futures = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
+            computed = [f.result() for f in futures]
+        for group_result in computed:
+            for metric, state, error in group_result:
+                if error is not None:
+                    failures[metric] = MetricFailure(metric, error)
+                    continue
+                try:
+                    states[metric] = metric.merge(states[metric], state)
+                except Exception as exc:  # noqa: BLE001 - same policy as compute
+                    failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
+    values: dict[AnyMetric, Any] = {}
+    for metric in metrics:
+        if metric in failures:
+            continue
+        try:
+            values[metric] = metric.finalize(states[metric])
+        except Exception as exc:  # noqa: BLE001 - same policy as compute
+            failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
+    return inputs.with_values(values, failures)
+
+
+def default_workers() -> int:
+    """Worker threads for column work: one per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def execute(
+    metrics: Iterable[AnyMetric],
+    source: Source,
+    *,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+) -> Values:
+    """Compute every metric (and what it requires) over the source; failures are recorded, not raised."""
+    ordered = with_requirements(metrics)
+    passes = stages(ordered)
+    remember = getattr(source, "remember", None)
+    if len(passes) > 1 and not source.reiterable and remember is not None:
+        remember()
+    threads = default_workers() if workers is None else workers
+    values = Values()
+    context = ThreadPoolExecutor(max_workers=threads) if threads > 1 else nullcontext(None)
+    with context as pool:
+        for metrics_of_pass in passes:
+            values = _run_pass(metrics_of_pass, source, values, chunk_size, pool)
+    return values

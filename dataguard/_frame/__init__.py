@@ -1,0 +1,114 @@
+"""Input adapters: the one place that knows which kinds of data dataguard accepts.
+
+Everything else sees a ``Source`` of Arrow ``Batch``es holding only the columns it asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from dataguard._frame._batch import (
+    LOGICAL_TYPES,
+    Batch,
+    ColumnInfo,
+    Source,
+    as_numpy,
+    is_numeric_type,
+    is_orderable_type,
+    is_string_type,
+    missing_mask,
+)
+from dataguard._frame._files import from_path
+from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
+from dataguard.errors import InputError
+
+__all__ = [
+    "LOGICAL_TYPES",
+    "Batch",
+    "ColumnInfo",
+    "Source",
+    "as_numpy",
+    "as_source",
+    "is_numeric_type",
+    "is_orderable_type",
+    "is_string_type",
+    "missing_mask",
+    "select_rows",
+]
+
+SUPPORTED = (
+    "a pandas or polars DataFrame, a pyarrow Table or RecordBatch, a path to a Parquet, CSV or "
+    "JSON-lines file, or an iterable of pyarrow RecordBatches"
+)
+
+
+def _module_of(obj: object) -> str:
+    return type(obj).__module__.split(".", 1)[0]
+
+
+def as_source(data: Any) -> Source:
+    """Adapt any supported data object to a Source, without converting any column yet."""
+    if isinstance(data, (str, os.PathLike)):
+        return from_path(data)
+    if isinstance(data, (pa.Table, pa.RecordBatch)):
+        return from_arrow(data)
+    module = _module_of(data)
+    if module == "pandas" and type(data).__name__ == "DataFrame":
+        return from_pandas(data)
+    if module == "polars":
+        if type(data).__name__ == "LazyFrame":
+            data = data.collect()
+        if type(data).__name__ == "DataFrame":
+            return from_polars(data)
+    if isinstance(data, pa.RecordBatchReader):
+        return _from_stream(iter(data), "pyarrow.RecordBatchReader")
+    if hasattr(data, "__arrow_c_stream__"):
+        return from_arrow(pa.table(data), type(data).__name__)
+    if isinstance(data, dict):
+        try:
+            return from_arrow(pa.table(data), "dict of columns")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError) as exc:
+            raise InputError(f"cannot read a dict of columns: {exc}") from exc
+    if isinstance(data, Iterable) and not isinstance(data, (bytes, bytearray)):
+        return _from_stream(iter(data), "iterable of record batches")
+    raise InputError(f"cannot validate a {type(data).__name__}; dataguard reads {SUPPORTED}")
+
+
+def _from_stream(items: Any, description: str) -> StreamSource:
+    first = next(items, None)
+    if isinstance(first, pa.Table):
+        batches = first.to_batches()
+        first = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=first.schema)
+        items = _prepend(batches[1:], items)
+    if not isinstance(first, pa.RecordBatch):
+        found = "nothing" if first is None else type(first).__name__
+        raise InputError(f"an {description} must yield pyarrow RecordBatches; got {found}")
+    return StreamSource(first, items, description)
+
+
+def _prepend(head: list[pa.RecordBatch], rest: Any) -> Any:
+    yield from head
+    yield from rest
+
+
+def select_rows(data: Any, keep: np.ndarray) -> Any:
+    """The rows of in-memory ``data`` where ``keep`` is true, as the same kind of object."""
+    if isinstance(data, (pa.Table, pa.RecordBatch)):
+        return data.filter(pa.array(keep))
+    module = _module_of(data)
+    if module == "pandas":
+        return data.iloc[np.flatnonzero(keep)]
+    if module == "polars":
+        import polars as pl
+
+        frame = data.collect() if type(data).__name__ == "LazyFrame" else data
+        return frame.filter(pl.Series(keep))
+    raise InputError(
+        f"cannot split a {type(data).__name__}; splitting needs an in-memory pandas or polars "
+        "DataFrame or a pyarrow Table"
+    )

@@ -1,0 +1,207 @@
+"""The shapes every adapter produces: column descriptions, batches of Arrow arrays, sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+LOGICAL_TYPES = (
+    "integer",
+    "float",
+    "numeric",
+    "string",
+    "boolean",
+    "datetime",
+    "date",
+    "categorical",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnInfo:
+    """One column as the source declares it, known before any row is read.
+
+    ``dtype`` is the source's own name for the type (pandas ``"Int64"`` or ``"object"``, polars
+    ``"String"``, Arrow ``"int64"``); ``arrow_type`` is the type of the arrays dataguard computes on
+    (dictionaries decoded, string views widened). ``categorical`` records a pandas category, polars
+    Categorical/Enum or Arrow dictionary column; ``mixed`` an object column whose values do not share
+    one type, which dataguard sees as strings.
+    """
+
+    name: str
+    arrow_type: pa.DataType
+    dtype: str
+    categorical: bool = False
+    mixed: bool = False
+
+    def logical_types(self) -> frozenset[str]:
+        """The logical type names this column satisfies (``numeric`` covers integer and float)."""
+        t = self.arrow_type
+        kinds: set[str] = set()
+        if self.mixed:
+            return frozenset()
+        if pa.types.is_integer(t):
+            kinds |= {"integer", "numeric"}
+        elif pa.types.is_floating(t) or pa.types.is_decimal(t):
+            kinds |= {"float", "numeric"}
+        elif is_string_type(t):
+            kinds.add("string")
+        elif pa.types.is_boolean(t):
+            kinds.add("boolean")
+        elif pa.types.is_timestamp(t):
+            kinds.add("datetime")
+        elif pa.types.is_date(t):
+            kinds.add("date")
+        if self.categorical:
+            kinds.add("categorical")
+        return frozenset(kinds)
+
+
+def is_string_type(t: pa.DataType) -> bool:
+    """True for every Arrow string flavour."""
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def is_numeric_type(t: pa.DataType) -> bool:
+    """True for integer, floating and decimal Arrow types (booleans are not numbers here)."""
+    return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t))
+
+
+def is_orderable_type(t: pa.DataType) -> bool:
+    """True for types with a meaningful ``<``: numbers, temporal values and strings."""
+    return bool(
+        is_numeric_type(t) or pa.types.is_temporal(t) or is_string_type(t) or pa.types.is_boolean(t)
+    )
+
+
+def normalize_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array in the type dataguard computes on (dictionaries decoded)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    t = array.type
+    if pa.types.is_dictionary(t):
+        array = array.dictionary_decode()
+        t = array.type
+    if pa.types.is_string_view(t):
+        array = array.cast(pa.large_string())
+    elif pa.types.is_binary_view(t):
+        array = array.cast(pa.large_binary())
+    return array
+
+
+def computed_type(t: pa.DataType) -> pa.DataType:
+    """The type ``normalize_array`` turns an array of type ``t`` into."""
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_string_view(t):
+        return pa.large_string()
+    if pa.types.is_binary_view(t):
+        return pa.large_binary()
+    return t
+
+
+@dataclass(slots=True)
+class Batch:
+    """A run of consecutive rows: one contiguous Arrow array per requested column.
+
+    ``offset`` is the position of the first row in the whole data, so row ids are global. Derived
+    views (missing masks, numpy views) are cached because several metrics of one column ask for them.
+    """
+
+    arrays: dict[str, pa.Array]
+    offset: int
+    num_rows: int
+    _missing: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def array(self, name: str) -> pa.Array:
+        """The column's values, nulls included."""
+        return self.arrays[name]
+
+    def missing(self, name: str) -> np.ndarray:
+        """Boolean mask of missing values: null, NaN and NaT count as missing."""
+        mask = self._missing.get(name)
+        if mask is None:
+            mask = missing_mask(self.arrays[name])
+            self._missing[name] = mask
+        return mask
+
+    def row_ids(self) -> np.ndarray:
+        """Global 0-based row numbers of this batch."""
+        return np.arange(self.offset, self.offset + self.num_rows, dtype=np.int64)
+
+    def take(self, positions: np.ndarray, names: Sequence[str]) -> dict[str, pa.Array]:
+        """The values of ``names`` at the given positions within the batch."""
+        index = pa.array(positions, type=pa.int64())
+        return {n: self.arrays[n].take(index) for n in names}
+
+
+def missing_mask(array: pa.Array) -> np.ndarray:
+    """Missing-value mask of one array as numpy booleans."""
+    t = array.type
+    if pa.types.is_floating(t):
+        mask = pc.is_null(array, nan_is_null=True)
+    elif array.null_count == 0:
+        return np.zeros(len(array), dtype=bool)
+    else:
+        mask = pc.is_null(array)
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def as_numpy(array: pa.Array) -> np.ndarray:
+    """A numpy view of a numeric, boolean or temporal array with missing slots filled.
+
+    The filled slots hold an arbitrary value: callers always combine the result with the missing mask.
+    """
+    t = array.type
+    if pa.types.is_decimal(t):
+        array = array.cast(pa.float64())
+    if array.null_count:
+        if pa.types.is_floating(array.type):
+            return np.asarray(array.to_numpy(zero_copy_only=False))
+        fill = pa.scalar(0, type=array.type) if not pa.types.is_boolean(array.type) else False
+        if pa.types.is_temporal(array.type):
+            fill = pa.scalar(0, type=pa.int64()).cast(array.type)
+        array = array.fill_null(fill)
+    return np.asarray(array.to_numpy(zero_copy_only=False))
+
+
+class Source(Protocol):
+    """Anything dataguard can read rows from, adapted to Arrow batches."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column name, in order."""
+        ...
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        """The source's own dtype name of every column, in order (cheap: nothing is converted)."""
+        ...
+
+    def info(self, name: str) -> ColumnInfo:
+        """Full description of one column; may convert that column to learn its Arrow type."""
+        ...
+
+    @property
+    def num_rows(self) -> int | None:
+        """The row count when known without reading the rows."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """A short human name for the data, such as the file path or ``pandas.DataFrame``."""
+        ...
+
+    @property
+    def reiterable(self) -> bool:
+        """Whether ``batches`` may be called more than once."""
+        ...
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        """Yield consecutive batches holding only ``names``, each at most ``chunk_size`` rows."""
+        ...

@@ -1,0 +1,260 @@
+"""In-memory sources: pyarrow tables, pandas and polars frames, and iterables of Arrow batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from dataguard._frame._batch import Batch, ColumnInfo, computed_type, normalize_array
+from dataguard.errors import InputError
+
+Converter = Callable[[str], tuple[pa.Array | pa.ChunkedArray, ColumnInfo]]
+
+
+class ArraySource:
+    """Rows held in memory, converted to Arrow one column at a time when first asked for.
+
+    ``convert(name)`` returns the column as Arrow and its description; it runs at most once per
+    column, so a wide pandas frame of which the suite touches three columns costs three
+    conversions, never a copy of the whole frame.
+    """
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        dtypes: Sequence[str],
+        num_rows: int,
+        convert: Converter,
+        description: str,
+    ) -> None:
+        self._names = tuple(names)
+        self._dtypes = tuple(dtypes)
+        self._num_rows = num_rows
+        self._convert = convert
+        self._arrays: dict[str, pa.Array] = {}
+        self._infos: dict[str, ColumnInfo] = {}
+        self._description = description
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return self._dtypes
+
+    @property
+    def num_rows(self) -> int:
+        return self._num_rows
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def reiterable(self) -> bool:
+        return True
+
+    def info(self, name: str) -> ColumnInfo:
+        self.column(name)
+        return self._infos[name]
+
+    def column(self, name: str) -> pa.Array:
+        """The whole column as one normalized Arrow array."""
+        array = self._arrays.get(name)
+        if array is None:
+            raw, info = self._convert(name)
+            array = normalize_array(raw)
+            self._arrays[name] = array
+            self._infos[name] = info
+        return array
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        arrays = {n: self.column(n) for n in names}
+        if self._num_rows == 0:
+            yield Batch(arrays, 0, 0)
+            return
+        yield from slice_batches(arrays, self._num_rows, 0, chunk_size)
+
+
+def slice_batches(
+    arrays: dict[str, pa.Array], num_rows: int, offset: int, chunk_size: int | None
+) -> Iterator[Batch]:
+    """Cut equally long arrays into batches of at most ``chunk_size`` rows (zero-copy slices)."""
+    step = chunk_size or num_rows or 1
+    for start in range(0, num_rows, step):
+        length = min(step, num_rows - start)
+        sliced = {n: a.slice(start, length) for n, a in arrays.items()}
+        yield Batch(sliced, offset + start, length)
+
+
+def check_names(names: Iterable[object], what: str) -> list[str]:
+    """Column names as strings, rejecting non-string and duplicate names with a clear error."""
+    result = []
+    for name in names:
+        if not isinstance(name, str):
+            raise InputError(
+                f"{what} has a column named {name!r} of type {type(name).__name__}; "
+                "dataguard needs string column names"
+            )
+        result.append(name)
+    if len(set(result)) != len(result):
+        dupes = sorted({n for n in result if result.count(n) > 1})
+        raise InputError(f"{what} has duplicate column names: {', '.join(map(repr, dupes))}")
+    return result
+
+
+def arrow_info(name: str, t: pa.DataType) -> ColumnInfo:
+    """Describe an Arrow column of type ``t``."""
+    return ColumnInfo(name, computed_type(t), str(t), categorical=pa.types.is_dictionary(t))
+
+
+def from_arrow(table: pa.Table | pa.RecordBatch, description: str = "pyarrow.Table") -> ArraySource:
+    """Adapt a pyarrow Table or RecordBatch (zero-copy)."""
+    names = check_names(table.schema.names, description)
+    types = dict(zip(names, table.schema.types, strict=True))
+
+    def convert(name: str) -> tuple[pa.Array | pa.ChunkedArray, ColumnInfo]:
+        return table.column(name), arrow_info(name, types[name])
+
+    return ArraySource(
+        names, [str(t) for t in types.values()], table.num_rows, convert, description
+    )
+
+
+def from_pandas(frame: Any) -> ArraySource:
+    """Adapt a pandas DataFrame, converting only the columns that are asked for.
+
+    Object columns whose values do not share one Arrow type (say ints and strings) are seen as
+    strings and flagged ``mixed``, so type expectations report them instead of crashing.
+    """
+    names = check_names(frame.columns, "pandas.DataFrame")
+    positions = {n: i for i, n in enumerate(names)}
+    dtypes = [str(frame.dtypes.iloc[i]) for i in range(len(names))]
+
+    def convert(name: str) -> tuple[pa.Array, ColumnInfo]:
+        series = frame.iloc[:, positions[name]]
+        dtype = str(series.dtype)
+        try:
+            array = pa.Array.from_pandas(series)
+            mixed = False
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            array, mixed = _stringify(series), True
+        info = ColumnInfo(
+            name,
+            computed_type(array.type),
+            dtype,
+            categorical=dtype == "category",
+            mixed=mixed,
+        )
+        return array, info
+
+    return ArraySource(names, dtypes, len(frame), convert, "pandas.DataFrame")
+
+
+def _stringify(series: Any) -> pa.Array:
+    """Strings of a mixed-type object column, nulls kept (a fallback, not the hot path)."""
+    mask = np.asarray(series.isna().to_numpy(), dtype=bool)
+    values = [None if m else str(v) for v, m in zip(series.tolist(), mask, strict=True)]
+    return pa.array(values, type=pa.large_string())
+
+
+def from_polars(frame: Any) -> ArraySource:
+    """Adapt a polars DataFrame through Arrow, one column at a time."""
+    names = check_names(frame.columns, "polars.DataFrame")
+    dtypes = [str(frame.schema[n]) for n in names]
+
+    def convert(name: str) -> tuple[pa.ChunkedArray, ColumnInfo]:
+        array = frame.get_column(name).to_arrow()
+        dtype = str(frame.schema[name])
+        categorical = pa.types.is_dictionary(array.type) or dtype.startswith(
+            ("Categorical", "Enum")
+        )
+        info = ColumnInfo(name, computed_type(array.type), dtype, categorical=categorical)
+        return array, info
+
+    return ArraySource(names, dtypes, frame.height, convert, "polars.DataFrame")
+
+
+class StreamSource:
+    """A one-shot stream of Arrow record batches (an iterable or a RecordBatchReader).
+
+    Batches are kept as they are read only after ``remember()``, which the executor calls when the
+    plan needs more than one pass over the data.
+    """
+
+    def __init__(self, first: pa.RecordBatch, rest: Iterator[Any], description: str) -> None:
+        self._names = tuple(check_names(first.schema.names, description))
+        self._schema = first.schema
+        self._pending: Iterator[pa.RecordBatch] | None = _chain(first, rest)
+        self._seen: list[pa.RecordBatch] | None = None
+        self._description = description
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return tuple(str(t) for t in self._schema.types)
+
+    @property
+    def num_rows(self) -> None:
+        return None
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def reiterable(self) -> bool:
+        return False
+
+    def info(self, name: str) -> ColumnInfo:
+        return arrow_info(name, self._schema.field(name).type)
+
+    def remember(self) -> None:
+        """Keep the batches of the first pass so that later passes can replay them."""
+        if self._seen is None:
+            self._seen = []
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        offset = 0
+        for record_batch in self._record_batches():
+            if record_batch.schema != self._schema:
+                raise InputError(
+                    f"{self._description}: a batch has schema {record_batch.schema} but the first "
+                    f"had {self._schema}"
+                )
+            arrays = {n: normalize_array(record_batch.column(n)) for n in names}
+            yield from slice_batches(arrays, record_batch.num_rows, offset, chunk_size)
+            offset += record_batch.num_rows
+
+    def _record_batches(self) -> Iterator[pa.RecordBatch]:
+        if self._pending is None:
+            if self._seen is None:
+                raise InputError(f"{self._description} can be read only once")
+            yield from self._seen
+            return
+        pending, self._pending = self._pending, None
+        for record_batch in pending:
+            if self._seen is not None:
+                self._seen.append(record_batch)
+            yield record_batch
+
+
+def _chain(first: pa.RecordBatch, rest: Iterator[Any]) -> Iterator[pa.RecordBatch]:
+    yield first
+    for item in rest:
+        if isinstance(item, pa.Table):
+            yield from item.to_batches()
+        elif isinstance(item, pa.RecordBatch):
+            yield item
+        else:
+            raise InputError(
+                f"an iterable of batches yielded {type(item).__name__}; expected pyarrow "
+                "RecordBatch or Table"
+            )

@@ -1,0 +1,446 @@
+"""Expectations on a statistic of one column: extremes, moments, quantiles, counts, distinct sets."""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from dataguard.errors import SuiteError
+from dataguard.expectations._base import (
+    NUMERIC,
+    ORDERABLE,
+    AggregateBetween,
+    Bound,
+    Context,
+    Expectation,
+    range_text,
+    within,
+)
+from dataguard.expectations._convert import Incomparable, to_column_value
+from dataguard.expectations._params import Scalar
+from dataguard.expectations._registry import register
+from dataguard.metrics import (
+    Metric,
+    MinMax,
+    MissingCount,
+    Moments,
+    SortedValues,
+    ValueCounts,
+)
+from dataguard.result import ExpectationResult, Reason
+
+NUMBERS = NUMERIC | {"boolean"}
+#: Distinct values listed in an observed value before it is cut short.
+MAX_LISTED = 1000
+
+
+def _column_bounds(exp: AggregateBetween, ctx: Context) -> tuple[Any, Any]:
+    t = ctx.info(exp.column).arrow_type
+    return to_column_value(exp.min_value, t), to_column_value(exp.max_value, t)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MinBetween(AggregateBetween):
+    """The smallest present value lies within a range."""
+
+    name = "min_between"
+    statistic = "minimum"
+    accepts = ORDERABLE
+    comparable_params = ("min_value", "max_value")
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (MinMax(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        return ctx.values[MinMax(self.column)][0]
+
+    def bounds(self, ctx: Context) -> tuple[Any, Any]:
+        return _column_bounds(self, ctx)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MaxBetween(AggregateBetween):
+    """The largest present value lies within a range."""
+
+    name = "max_between"
+    statistic = "maximum"
+    accepts = ORDERABLE
+    comparable_params = ("min_value", "max_value")
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (MinMax(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        return ctx.values[MinMax(self.column)][1]
+
+    def bounds(self, ctx: Context) -> tuple[Any, Any]:
+        return _column_bounds(self, ctx)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeanBetween(AggregateBetween):
+    """The mean of the present values lies within a range (computed exactly, then rounded)."""
+
+    name = "mean_between"
+    statistic = "mean"
+    accepts = NUMBERS
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (Moments(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        return ctx.values[Moments(self.column)].mean
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StdevBetween(AggregateBetween):
+    """The sample standard deviation (ddof=1) lies within a range; needs two present values."""
+
+    name = "stdev_between"
+    statistic = "standard deviation"
+    accepts = NUMBERS
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (Moments(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        return ctx.values[Moments(self.column)].stdev
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SumBetween(AggregateBetween):
+    """The sum of the present values lies within a range (0 when there are none)."""
+
+    name = "sum_between"
+    statistic = "sum"
+    accepts = NUMBERS
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (Moments(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        moments = ctx.values[Moments(self.column)]
+        total = moments.sum
+        if ctx.info(self.column).logical_types() & {"integer", "boolean"} and math.isfinite(total):
+            return int(total) if float(total).is_integer() and abs(total) < 2**53 else total
+        return total
+
+
+def _quantiles(values: np.ndarray, qs: tuple[float, ...], method: str) -> list[float]:
+    if values.size == 0:
+        return []
+    return [float(v) for v in np.quantile(values, qs, method=method)]  # type: ignore[call-overload]
+
+
+QuantileMethod = Literal["linear", "nearest", "lower", "higher", "midpoint"]
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MedianBetween(AggregateBetween):
+    """The median of the present values lies within a range (mean of the middle pair if even)."""
+
+    name = "median_between"
+    statistic = "median"
+    accepts = NUMBERS
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (SortedValues(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        values = ctx.values[SortedValues(self.column)]
+        return _quantiles(values, (0.5,), "linear")[0] if values.size else None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantilesBetween(Expectation):
+    """Each requested quantile lies within its range (``None`` ends are open)."""
+
+    name = "quantiles_between"
+    accepts = NUMBERS
+
+    column: str
+    quantiles: tuple[float, ...]
+    value_ranges: tuple[tuple[float | None, float | None], ...]
+    method: QuantileMethod = "linear"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def check(self) -> None:
+        if not self.quantiles:
+            raise SuiteError("give at least one quantile", path="quantiles")
+        for i, q in enumerate(self.quantiles):
+            if not 0.0 <= q <= 1.0:
+                raise SuiteError(
+                    f"a quantile must be between 0 and 1, got {q}", path=f"quantiles[{i}]"
+                )
+        if len(self.value_ranges) != len(self.quantiles):
+            raise SuiteError(
+                f"{len(self.quantiles)} quantiles but {len(self.value_ranges)} value ranges",
+                path="value_ranges",
+            )
+        for i, (low, high) in enumerate(self.value_ranges):
+            if low is not None and high is not None and low > high:
+                raise SuiteError(f"range [{low}, {high}] is inverted", path=f"value_ranges[{i}]")
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (SortedValues(self.column),)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        values = ctx.values[SortedValues(self.column)]
+        if values.size == 0:
+            return self.result(
+                False, Reason.NO_DATA, f"column {self.column!r} has no present values"
+            )
+        observed = _quantiles(values, self.quantiles, self.method)
+        outside = [
+            (q, v, r)
+            for q, v, r in zip(self.quantiles, observed, self.value_ranges, strict=True)
+            if not within(v, r[0], r[1])
+        ]
+        value = {"quantiles": list(self.quantiles), "values": observed}
+        if outside:
+            q, v, (low, high) = outside[0]
+            more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+            message = f"quantile {q:g} is {v!r}, not {range_text(low, high)}{more}"
+            return self.result(False, Reason.OUT_OF_RANGE, message, observed_value=value)
+        return self.result(
+            True, Reason.PASSED, "every quantile is within its range", observed_value=value
+        )
+
+    def describe(self) -> str:
+        parts = [
+            f"q{q:g} {range_text(lo, hi)}"
+            for q, (lo, hi) in zip(self.quantiles, self.value_ranges, strict=True)
+        ]
+        return f"Quantiles of {self.column!r}: {'; '.join(parts)}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UniqueValueCountBetween(AggregateBetween):
+    """The number of distinct present values lies within a range."""
+
+    name = "unique_value_count_between"
+    statistic = "number of distinct values"
+    min_value: int | None = None
+    max_value: int | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (ValueCounts(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        return ctx.values[ValueCounts(self.column)].distinct
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProportionUniqueBetween(AggregateBetween):
+    """Distinct present values divided by present values lies within a range of [0, 1]."""
+
+    name = "proportion_unique_between"
+    statistic = "proportion of unique values"
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (ValueCounts(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        counts = ctx.values[ValueCounts(self.column)]
+        return counts.distinct / counts.total if counts.total else None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProportionNonNullBetween(AggregateBetween):
+    """The share of rows with a present value lies within a range of [0, 1]."""
+
+    name = "proportion_non_null_between"
+    statistic = "proportion of present values"
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (MissingCount(self.column),)
+
+    def observe(self, ctx: Context) -> Any:
+        rows, missing = ctx.values[MissingCount(self.column)]
+        return (rows - missing) / rows if rows else None
+
+
+def _comparable_members(values: tuple[Any, ...], ctx: Context, column: str) -> list[Any]:
+    t = ctx.info(column).arrow_type
+    members = []
+    for value in values:
+        try:
+            members.append(to_column_value(value, t))
+        except Incomparable:
+            continue
+    return members
+
+
+def _listed(values: list[Any]) -> list[Any]:
+    return values[:MAX_LISTED]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _DistinctValues(Expectation):
+    """Compares the set of distinct present values with a declared set."""
+
+    column: str
+    value_set: tuple[Scalar, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (ValueCounts(self.column),)
+
+    def compare(self, observed: list[Any], members: list[Any]) -> tuple[list[Any], list[Any]]:
+        """Observed values outside the set, and set members never observed."""
+        observed_set = set(observed)
+        member_set = set(members)
+        return [v for v in observed if v not in member_set], [
+            m for m in members if m not in observed_set
+        ]
+
+    @abstractmethod
+    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
+        """Whether the comparison passes, from the extra and the absent values."""
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        observed = ctx.values[ValueCounts(self.column)].values.to_pylist()
+        members = _comparable_members(self.value_set, ctx, self.column)
+        extra, absent = self.compare(observed, members)
+        passed = self.outcome(extra, absent)
+        details = {"unexpected_values": _listed(extra), "missing_values": _listed(absent)}
+        if passed:
+            message = f"{len(observed)} distinct values as expected"
+        else:
+            problems = []
+            if extra and self.name != "distinct_values_contain_set":
+                problems.append(f"{len(extra)} not in the set (e.g. {extra[0]!r})")
+            if absent and self.name != "distinct_values_in_set":
+                problems.append(f"{len(absent)} of the set never seen (e.g. {absent[0]!r})")
+            message = "; ".join(problems)
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.UNEXPECTED_VALUES,
+            message,
+            observed_value=_listed(observed),
+            details=details,
+        )
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistinctValuesInSet(_DistinctValues):
+    """Every distinct present value belongs to ``value_set``."""
+
+    name = "distinct_values_in_set"
+
+    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
+        return not extra
+
+    def describe(self) -> str:
+        return f"Distinct values of {self.column!r} are all in a set of {len(self.value_set)}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistinctValuesContainSet(_DistinctValues):
+    """Every member of ``value_set`` occurs among the present values."""
+
+    name = "distinct_values_contain_set"
+
+    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
+        return not absent
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} include all {len(self.value_set)} of a set."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistinctValuesEqualSet(_DistinctValues):
+    """The distinct present values are exactly ``value_set``."""
+
+    name = "distinct_values_equal_set"
+
+    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
+        return not extra and not absent
+
+    def describe(self) -> str:
+        return f"Distinct values of {self.column!r} are exactly a set of {len(self.value_set)}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MostCommonValueInSet(Expectation):
+    """The most frequent present value belongs to ``value_set``.
+
+    On a tie the observed value lists every mode: without ``ties_okay`` a tie fails; with it, the
+    expectation passes when any mode is in the set.
+    """
+
+    name = "most_common_value_in_set"
+
+    column: str
+    value_set: tuple[Scalar, ...]
+    ties_okay: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (ValueCounts(self.column),)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        modes = ctx.values[ValueCounts(self.column)].most_common()
+        if not modes:
+            return self.result(
+                False, Reason.NO_DATA, f"column {self.column!r} has no present values"
+            )
+        members = set(_comparable_members(self.value_set, ctx, self.column))
+        hits = [m for m in modes if m in members]
+        passed = bool(hits) if self.ties_okay else len(modes) == 1 and bool(hits)
+        if passed:
+            message = (
+                f"most common value {modes[0] if len(modes) == 1 else hits[0]!r} is in the set"
+            )
+        elif len(modes) > 1 and not self.ties_okay:
+            message = f"{len(modes)} values tie for most common: {modes[:5]!r}"
+        else:
+            message = f"most common value {modes[0]!r} is not in the set"
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.UNEXPECTED_VALUES,
+            message,
+            observed_value=modes if len(modes) > 1 else modes[0],
+        )
+
+    def describe(self) -> str:
+        return f"The most common value of {self.column!r} is in a set of {len(self.value_set)}."

@@ -1,0 +1,388 @@
+"""The expectation contract and the shared behaviour of row-level and aggregate expectations.
+
+An expectation is a frozen, hashable declaration. It names the metrics it needs (``metrics``)
+and turns their final values into a result (``evaluate``) without touching the data itself.
+Row-level expectations only implement a vectorized ``failing(batch)`` mask: counting, ``mostly``,
+null handling and sampling live here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from abc import ABC, abstractmethod
+from dataclasses import KW_ONLY, MISSING, dataclass, field, fields
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+
+from dataguard._frame import Batch, ColumnInfo, Source
+from dataguard.errors import SuiteError
+from dataguard.expectations._convert import Incomparable, to_column_value
+from dataguard.expectations._params import coerce, field_hints
+from dataguard.metrics import Metric, Values, Violations, ViolationSummary
+from dataguard.result import PARTIAL_LIMIT, ExpectationResult, Reason, ResultFormat, Severity
+
+#: Column kinds an expectation can require; see ``ColumnInfo.logical_types``.
+NUMERIC = frozenset({"numeric"})
+ORDERABLE = frozenset({"numeric", "datetime", "date", "string", "boolean"})
+NUMERIC_OR_TEMPORAL = frozenset({"numeric", "datetime", "date"})
+STRING = frozenset({"string"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an expectation sees while the plan is made and while it is evaluated."""
+
+    source: Source
+    result_format: ResultFormat = ResultFormat.SUMMARY
+    id_columns: tuple[str, ...] = ()
+    values: Values = field(default_factory=Values)
+
+    @property
+    def sample_limit(self) -> int | None:
+        """How many failing rows row-level expectations keep."""
+        return self.result_format.sample_limit
+
+    def info(self, column: str) -> ColumnInfo:
+        """The description of a column of the data."""
+        return self.source.info(column)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation(ABC):
+    """A declared property of the data, judged on one batch at a time.
+
+    ``severity`` says what a failure means: ``error`` fails the validation, ``warning`` and
+    ``info`` are reported only. Subclasses set ``name`` (the registry and YAML name).
+    """
+
+    name: ClassVar[str] = ""
+    #: Logical column kinds accepted; ``None`` accepts any column.
+    accepts: ClassVar[frozenset[str] | None] = None
+    #: Parameters holding values that must be comparable with the first column's values.
+    comparable_params: ClassVar[tuple[str, ...]] = ()
+
+    severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        for name, hint in field_hints(type(self)).items():
+            value = getattr(self, name)
+            coerced = coerce(value, hint, name)
+            if coerced is not value:
+                object.__setattr__(self, name, coerced)
+        self.check()
+
+    def check(self) -> None:
+        """Reject parameters that contradict each other (e.g. ``min_value > max_value``)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the expectation reads; absent ones make it fail with ``column_missing``."""
+        return ()
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        """The metrics ``evaluate`` reads."""
+        return ()
+
+    @abstractmethod
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        """Judge the final metric values in ``ctx.values``."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """One plain sentence saying what is expected, for text output and reports."""
+
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        """A result decided before any row is read: a missing column or a column of a wrong type."""
+        names = set(ctx.source.names)
+        missing = [c for c in self.columns if c not in names]
+        if missing:
+            listed = ", ".join(repr(c) for c in missing)
+            return self.result(
+                False,
+                Reason.COLUMN_MISSING,
+                f"column{'s' if len(missing) > 1 else ''} {listed} not found",
+            )
+        if self.accepts is not None:
+            for column in self.columns:
+                info = ctx.info(column)
+                if not info.logical_types() & self.accepts:
+                    kinds = " or ".join(sorted(self.accepts))
+                    return self.result(
+                        False,
+                        Reason.TYPE_MISMATCH,
+                        f"column {column!r} has type {info.dtype}; {self.name} needs {kinds} values",
+                    )
+        for param in self.comparable_params:
+            column = self.columns[0]
+            try:
+                to_column_value(getattr(self, param), ctx.info(column).arrow_type)
+            except Incomparable as exc:
+                return self.result(
+                    False,
+                    Reason.TYPE_MISMATCH,
+                    f"{param} cannot be compared with column {column!r} "
+                    f"({ctx.info(column).dtype}): {exc}",
+                )
+        return None
+
+    def result(
+        self, passed: bool, reason: Reason, message: str, **values: Any
+    ) -> ExpectationResult:
+        """Build this expectation's result."""
+        return ExpectationResult(self, passed, reason, message, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The declaration as a plain dict: ``type`` plus every parameter not at its default."""
+        out: dict[str, Any] = {"type": self.name}
+        # Shared options (severity, mostly) come last, after what the expectation is about.
+        ordered = sorted(fields(self), key=lambda f: f.name in _SHARED_OPTIONS)
+        for f in ordered:
+            value = getattr(self, f.name)
+            if f.init and not (f.default is value or f.default == value):
+                out[f.name] = _plain(value)
+        return out
+
+    @classmethod
+    def from_dict(cls, params: dict[str, Any]) -> Expectation:
+        """Build from parameters (without ``type``); SuiteError on unknown or bad parameters."""
+        known = field_hints(cls)
+        for key in params:
+            if key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise SuiteError(f"unknown parameter {key!r} for {cls.name}{hint}", path=key)
+        required = [
+            f.name
+            for f in fields(cls)
+            if f.init
+            and f.default is MISSING
+            and f.default_factory is MISSING
+            and f.name not in params
+        ]
+        if required:
+            raise SuiteError(f"{cls.name} needs {', '.join(required)}", path=required[0])
+        return cls(**params)
+
+
+_SHARED_OPTIONS = ("mostly", "severity")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def show(value: Any) -> str:
+    """A value as it should read in a message: ISO text for temporal values, repr otherwise."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return repr(value)
+
+
+def within(
+    value: Any,
+    min_value: Any,
+    max_value: Any,
+    strict_min: bool = False,
+    strict_max: bool = False,
+) -> bool:
+    """Whether ``value`` lies between the bounds (a ``None`` bound is open)."""
+    if min_value is not None and (value < min_value or (strict_min and value == min_value)):
+        return False
+    return not (
+        max_value is not None and (value > max_value or (strict_max and value == max_value))
+    )
+
+
+def check_bounds(min_value: Any, max_value: Any) -> None:
+    """Reject a range with no bound or with its minimum above its maximum."""
+    if min_value is None and max_value is None:
+        raise SuiteError("give min_value, max_value or both", path="min_value")
+    if min_value is not None and max_value is not None:
+        try:
+            inverted = min_value > max_value
+        except TypeError as exc:
+            raise SuiteError(
+                f"min_value {min_value!r} and max_value {max_value!r} cannot be compared",
+                path="max_value",
+            ) from exc
+        if inverted:
+            raise SuiteError(
+                f"min_value {min_value!r} is greater than max_value {max_value!r}", path="min_value"
+            )
+
+
+def check_mostly(mostly: float) -> None:
+    """``mostly`` is a fraction in [0, 1]."""
+    if not 0.0 <= mostly <= 1.0:
+        raise SuiteError(f"mostly must be between 0 and 1, got {mostly}", path="mostly")
+
+
+def range_text(
+    min_value: Any, max_value: Any, strict_min: bool = False, strict_max: bool = False
+) -> str:
+    """Words for a range: 'between 0 and 10', 'at least 0', 'greater than 0', ..."""
+    low = "greater than" if strict_min else "at least"
+    high = "less than" if strict_max else "at most"
+    if min_value is not None and max_value is not None:
+        if not strict_min and not strict_max:
+            return f"between {show(min_value)} and {show(max_value)}"
+        return f"{low} {show(min_value)} and {high} {show(max_value)}"
+    if min_value is not None:
+        return f"{low} {show(min_value)}"
+    return f"{high} {show(max_value)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowExpectation(Expectation):
+    """An expectation judged row by row; passes when at least ``mostly`` of present rows pass.
+
+    Missing values (null, NaN, NaT) are neither passing nor failing: they are left out of the
+    denominator, as in Great Expectations. Subclasses implement ``failing``; multi-column ones
+    also ``columns`` and ``ignored``.
+    """
+
+    mostly: float = 1.0
+    sequential: ClassVar[bool] = False
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+
+    def requires(self) -> tuple[Metric[Any, Any], ...]:
+        """Metrics needed before rows can be judged (computed in an earlier pass)."""
+        return ()
+
+    def ignored(self, batch: Batch) -> np.ndarray:
+        """Rows left out of the judgement: by default, rows missing any checked column."""
+        mask = batch.missing(self.columns[0])
+        for column in self.columns[1:]:
+            mask = mask | batch.missing(column)
+        return mask
+
+    @abstractmethod
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        """Vectorized: which rows of the batch break the expectation."""
+
+    def breaks(self, previous: Any, current: Any) -> bool:
+        """For sequential expectations: does ``current`` break the rule after ``previous``?"""
+        return False
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (self._violations(ctx),)
+
+    def _violations(self, ctx: Context) -> Violations:
+        return Violations(self, ctx.sample_limit, ctx.id_columns)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        summary = ctx.values[self._violations(ctx)]
+        return self.judge(summary, ctx)
+
+    def judge(self, summary: ViolationSummary, ctx: Context) -> ExpectationResult:
+        """Turn the violation counts into a result, applying ``mostly``."""
+        present = summary.elements - summary.missing
+        unexpected = summary.unexpected
+        # GX's rule, computed the same way: (present - unexpected) / present >= mostly.
+        passed = present == 0 or (present - unexpected) / present >= self.mostly
+        if unexpected == 0:
+            message = f"all {present} values pass" if present else "no values to check"
+        else:
+            share = 100.0 * unexpected / present
+            allowed = 100 * (1 - self.mostly)
+            tolerance = (
+                f" (mostly {self.mostly:g} allows {allowed:.4g}%)" if self.mostly < 1 else ""
+            )
+            message = f"{unexpected} of {present} values ({share:.4g}%) unexpected{tolerance}"
+        fmt = ctx.result_format
+        partial = tuple(summary.values[:PARTIAL_LIMIT])
+        index: tuple[Any, ...] = ()
+        if fmt in (ResultFormat.SUMMARY, ResultFormat.COMPLETE):
+            rows = summary.ids if summary.ids is not None else summary.rows
+            index = tuple(rows if fmt is ResultFormat.COMPLETE else rows[:PARTIAL_LIMIT])
+        complete = tuple(summary.values) if fmt is ResultFormat.COMPLETE else None
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.UNEXPECTED_VALUES,
+            message,
+            element_count=summary.elements,
+            missing_count=summary.missing,
+            unexpected_count=unexpected,
+            partial_unexpected_list=partial,
+            unexpected_index_list=index,
+            unexpected_list=complete,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRowExpectation(RowExpectation):
+    """A row-level expectation on a single column."""
+
+    column: str
+    _: KW_ONLY
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+
+Bound = int | float | dt.date | dt.datetime | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateBetween(Expectation):
+    """A column statistic expected to lie within a range; inclusive unless ``strict_*``.
+
+    A column with no present value has no statistic and fails with reason ``no_data``.
+    """
+
+    column: str
+    _: KW_ONLY
+    min_value: Bound = None
+    max_value: Bound = None
+    strict_min: bool = False
+    strict_max: bool = False
+    statistic: ClassVar[str] = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def check(self) -> None:
+        check_bounds(self.min_value, self.max_value)
+
+    @abstractmethod
+    def observe(self, ctx: Context) -> Any:
+        """The statistic, or None when the column has no present value."""
+
+    def bounds(self, ctx: Context) -> tuple[Any, Any]:
+        """The bounds in the type of the observed statistic."""
+        return self.min_value, self.max_value
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        observed = self.observe(ctx)
+        if observed is None:
+            return self.result(
+                False,
+                Reason.NO_DATA,
+                f"column {self.column!r} has no present values",
+                observed_value=None,
+            )
+        low, high = self.bounds(ctx)
+        undefined = isinstance(observed, float) and math.isnan(observed)
+        passed = not undefined and within(observed, low, high, self.strict_min, self.strict_max)
+        wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+        verb = "is" if passed else "is not"
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.OUT_OF_RANGE,
+            f"{self.statistic} {show(observed)} {verb} {wanted}",
+            observed_value=observed,
+        )
+
+    def describe(self) -> str:
+        wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+        return f"The {self.statistic} of {self.column!r} is {wanted}."

@@ -1,0 +1,195 @@
+"""Row-level expectations on strings: patterns, lengths, date formats, JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch
+from dataguard.errors import SuiteError
+from dataguard.expectations._base import (
+    STRING,
+    ColumnRowExpectation,
+    check_bounds,
+    check_mostly,
+    range_text,
+)
+from dataguard.expectations._convert import per_distinct
+from dataguard.expectations._regex import compile_regex, validate_pattern
+from dataguard.expectations._registry import register
+from dataguard.metrics import Values
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesRegex(ColumnRowExpectation):
+    """Values contain a match of ``regex`` (Python syntax, ``re.search`` semantics: anchor with ^ and $)."""
+
+    name = "matches_regex"
+    accepts = STRING
+
+    regex: str
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        validate_pattern(self.regex, "regex")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.invert(compile_regex(self.regex).search(batch.array(self.column)))
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} match the pattern {self.regex!r}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotMatchesRegex(ColumnRowExpectation):
+    """Values contain no match of ``regex`` (Python syntax, ``re.search`` semantics)."""
+
+    name = "not_matches_regex"
+    accepts = STRING
+
+    regex: str
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        validate_pattern(self.regex, "regex")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return compile_regex(self.regex).search(batch.array(self.column))
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} do not match the pattern {self.regex!r}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueLengthBetween(ColumnRowExpectation):
+    """String lengths, in characters, lie within a range (inclusive unless ``strict_*``)."""
+
+    name = "value_length_between"
+    accepts = STRING
+
+    min_value: int | None = None
+    max_value: int | None = None
+    strict_min: bool = False
+    strict_max: bool = False
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        check_bounds(self.min_value, self.max_value)
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        lengths = pc.utf8_length(batch.array(self.column))
+        fail: pa.Array | None = None
+        if self.min_value is not None:
+            low = self.min_value
+            fail = pc.less_equal(lengths, low) if self.strict_min else pc.less(lengths, low)
+        if self.max_value is not None:
+            high = self.max_value
+            above = (
+                pc.greater_equal(lengths, high) if self.strict_max else pc.greater(lengths, high)
+            )
+            fail = above if fail is None else pc.or_(fail, above)
+        assert fail is not None  # check() guarantees a bound
+        return fail
+
+    def describe(self) -> str:
+        wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+        return f"Lengths of {self.column!r} values are {wanted} characters."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueLengthEqual(ColumnRowExpectation):
+    """Every string has exactly ``value`` characters."""
+
+    name = "value_length_equal"
+    accepts = STRING
+
+    value: int
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        if self.value < 0:
+            raise SuiteError(f"a length cannot be negative, got {self.value}", path="value")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.not_equal(pc.utf8_length(batch.array(self.column)), self.value)
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are {self.value} characters long."
+
+
+# Directives Arrow's vectorized strptime handles with Python's meaning; others use Python.
+_ARROW_DIRECTIVES = set("YmdHMSy%")
+_DIRECTIVE = re.compile(r"%(.)")
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesStrftimeFormat(ColumnRowExpectation):
+    """Strings parse as dates with ``strftime_format`` (``datetime.strptime`` semantics)."""
+
+    name = "matches_strftime_format"
+    accepts = STRING
+
+    strftime_format: str
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        probe = dt.datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=dt.timezone.utc)
+        try:
+            dt.datetime.strptime(probe.strftime(self.strftime_format), self.strftime_format)
+        except ValueError as exc:
+            raise SuiteError(
+                f"unusable strftime format {self.strftime_format!r}: {exc}", path="strftime_format"
+            ) from exc
+
+    def _vectorized(self) -> bool:
+        return set(_DIRECTIVE.findall(self.strftime_format)) <= _ARROW_DIRECTIVES
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        array = batch.array(self.column)
+        if self._vectorized():
+            parsed = pc.strptime(array, format=self.strftime_format, unit="s", error_is_null=True)
+            return pc.is_null(parsed)
+        return pc.invert(per_distinct(array, self._parses))
+
+    def _parses(self, text: str) -> bool:
+        try:
+            dt.datetime.strptime(text, self.strftime_format)
+        except ValueError:
+            return False
+        return True
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are dates in the format {self.strftime_format!r}."
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JsonParseable(ColumnRowExpectation):
+    """Strings are valid JSON documents (checked once per distinct value)."""
+
+    name = "json_parseable"
+    accepts = STRING
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.invert(per_distinct(batch.array(self.column), _is_json))
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are valid JSON."

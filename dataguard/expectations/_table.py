@@ -1,0 +1,267 @@
+"""Table-level expectations: which columns exist, in what order, and how many rows and columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from dataguard.errors import SuiteError
+from dataguard.expectations._base import Context, Expectation, check_bounds, range_text, within
+from dataguard.expectations._registry import register
+from dataguard.metrics import Metric, RowCount
+from dataguard.result import ExpectationResult, Reason
+
+
+def _outcome(passed: bool) -> Reason:
+    return Reason.PASSED if passed else Reason.SCHEMA_MISMATCH
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnExists(Expectation):
+    """The column exists; with ``column_index``, at that 0-based position."""
+
+    name = "column_exists"
+
+    column: str
+    column_index: int | None = None
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        names = list(ctx.source.names)
+        if self.column not in names:
+            return self.result(
+                False,
+                Reason.COLUMN_MISSING,
+                f"column {self.column!r} not found",
+                observed_value=None,
+            )
+        position = names.index(self.column)
+        if self.column_index is not None and position != self.column_index:
+            return self.result(
+                False,
+                Reason.SCHEMA_MISMATCH,
+                f"column {self.column!r} is at index {position}, not {self.column_index}",
+                observed_value=position,
+            )
+        return self.result(
+            True, Reason.PASSED, f"column {self.column!r} exists", observed_value=position
+        )
+
+    def describe(self) -> str:
+        at = f" at index {self.column_index}" if self.column_index is not None else ""
+        return f"Column {self.column!r} exists{at}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnsMatchSet(Expectation):
+    """The table's columns are ``column_set`` (``exact_match: false``: they include it)."""
+
+    name = "columns_match_set"
+
+    column_set: tuple[str, ...]
+    exact_match: bool = True
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        names = list(ctx.source.names)
+        wanted = set(self.column_set)
+        missing = [c for c in self.column_set if c not in set(names)]
+        extra = [c for c in names if c not in wanted] if self.exact_match else []
+        passed = not missing and not extra
+        problems = []
+        if missing:
+            problems.append(f"missing {missing!r}")
+        if extra:
+            problems.append(f"unexpected {extra!r}")
+        return self.result(
+            passed,
+            _outcome(passed),
+            "; ".join(problems) or "columns match",
+            observed_value=names,
+            details={"mismatched": {"missing": missing, "unexpected": extra}},
+        )
+
+    def describe(self) -> str:
+        how = "exactly" if self.exact_match else "at least"
+        return f"The table has {how} the columns {list(self.column_set)!r}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnsMatchOrderedList(Expectation):
+    """The table's columns are ``column_list`` in order.
+
+    With ``exact_match: false`` only the relative order of the listed columns that are present
+    is checked: other columns may come between them, and absent ones are the job of
+    ``column_exists``.
+    """
+
+    name = "columns_match_ordered_list"
+
+    column_list: tuple[str, ...]
+    exact_match: bool = True
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        names = list(ctx.source.names)
+        if self.exact_match:
+            passed = names == list(self.column_list)
+            first = next(
+                (i for i, (a, b) in enumerate(zip(names, self.column_list)) if a != b),
+                min(len(names), len(self.column_list)),
+            )
+            message = "columns match" if passed else f"columns differ from position {first}"
+        else:
+            listed = set(self.column_list)
+            seen = [c for c in names if c in listed]
+            expected = [c for c in self.column_list if c in set(names)]
+            passed = seen == expected
+            message = (
+                "columns are in order"
+                if passed
+                else f"columns are ordered {seen!r}, expected {expected!r}"
+            )
+        return self.result(passed, _outcome(passed), message, observed_value=names)
+
+    def describe(self) -> str:
+        if self.exact_match:
+            return f"The table's columns are exactly {list(self.column_list)!r}, in order."
+        return f"Columns {list(self.column_list)!r} appear in this order."
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _CountBetween(Expectation):
+    """A table count (rows or columns) within an inclusive range."""
+
+    counted: ClassVar[str] = ""
+
+    min_value: int | None = None
+    max_value: int | None = None
+
+    def check(self) -> None:
+        check_bounds(self.min_value, self.max_value)
+
+    def judge(self, observed: int) -> ExpectationResult:
+        passed = within(observed, self.min_value, self.max_value)
+        wanted = range_text(self.min_value, self.max_value)
+        verb = "is" if passed else "is not"
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.OUT_OF_RANGE,
+            f"{self.counted} count {observed} {verb} {wanted}",
+            observed_value=observed,
+        )
+
+    def describe(self) -> str:
+        return f"The table's {self.counted} count is {range_text(self.min_value, self.max_value)}."
+
+
+def _check_count(value: int) -> None:
+    if value < 0:
+        raise SuiteError(f"a count cannot be negative, got {value}", path="value")
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnCountBetween(_CountBetween):
+    """The number of columns lies within an inclusive range."""
+
+    name = "column_count_between"
+    counted = "column"
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        return self.judge(len(ctx.source.names))
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnCountEqual(Expectation):
+    """The table has exactly ``value`` columns."""
+
+    name = "column_count_equal"
+
+    value: int
+
+    def check(self) -> None:
+        _check_count(self.value)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        observed = len(ctx.source.names)
+        passed = observed == self.value
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.OUT_OF_RANGE,
+            f"{observed} columns, expected {self.value}",
+            observed_value=observed,
+        )
+
+    def describe(self) -> str:
+        return f"The table has {self.value} columns."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowCountBetween(_CountBetween):
+    """The number of rows lies within an inclusive range."""
+
+    name = "row_count_between"
+    counted = "row"
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (RowCount(),)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        return self.judge(ctx.values[RowCount()])
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowCountEqual(Expectation):
+    """The table has exactly ``value`` rows."""
+
+    name = "row_count_equal"
+
+    value: int
+
+    def check(self) -> None:
+        _check_count(self.value)
+
+    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
+        return (RowCount(),)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        observed = ctx.values[RowCount()]
+        passed = observed == self.value
+        return self.result(
+            passed,
+            Reason.PASSED if passed else Reason.OUT_OF_RANGE,
+            f"{observed} rows, expected {self.value}",
+            observed_value=observed,
+        )
+
+    def describe(self) -> str:
+        return f"The table has {self.value} rows."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoExtraColumns(Expectation):
+    """The table has no column outside ``column_set`` (a schema's ``strict: true``)."""
+
+    name = "no_extra_columns"
+
+    column_set: tuple[str, ...]
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        allowed = set(self.column_set)
+        extra = [c for c in ctx.source.names if c not in allowed]
+        passed = not extra
+        return self.result(
+            passed,
+            _outcome(passed),
+            f"unexpected columns {extra!r}" if extra else "no unexpected columns",
+            observed_value=list(ctx.source.names),
+            details={"unexpected": extra},
+        )
+
+    def describe(self) -> str:
+        return f"The table has no columns besides {list(self.column_set)!r}."

@@ -1,0 +1,217 @@
+"""Row-level expectations on the values of one column: nulls, ranges, sets, uniqueness, order."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch
+from dataguard.expectations._base import (
+    ORDERABLE,
+    Bound,
+    ColumnRowExpectation,
+    check_bounds,
+    check_mostly,
+    range_text,
+)
+from dataguard.expectations._convert import arrow_scalar, comparable, set_comparable, value_set
+from dataguard.expectations._params import Scalar
+from dataguard.expectations._registry import register
+from dataguard.metrics import Metric, ValueCounts, Values, present
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotNull(ColumnRowExpectation):
+    """Values are present: not null, NaN or NaT. ``mostly`` counts every row."""
+
+    name = "not_null"
+
+    def ignored(self, batch: Batch) -> np.ndarray:
+        return np.zeros(batch.num_rows, dtype=bool)
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        return batch.missing(self.column)
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are never missing."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Null(ColumnRowExpectation):
+    """Values are missing (null, NaN or NaT). ``mostly`` counts every row."""
+
+    name = "null"
+
+    def ignored(self, batch: Batch) -> np.ndarray:
+        return np.zeros(batch.num_rows, dtype=bool)
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        return ~batch.missing(self.column)
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are missing."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Between(ColumnRowExpectation):
+    """Values lie within a range; bounds are inclusive unless ``strict_min``/``strict_max``."""
+
+    name = "between"
+    accepts = ORDERABLE
+    comparable_params = ("min_value", "max_value")
+
+    min_value: Bound = None
+    max_value: Bound = None
+    strict_min: bool = False
+    strict_max: bool = False
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        check_bounds(self.min_value, self.max_value)
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        array = comparable(batch.array(self.column))
+        fail: pa.Array | None = None
+        if self.min_value is not None:
+            low = arrow_scalar(self.min_value, array.type)
+            fail = pc.less_equal(array, low) if self.strict_min else pc.less(array, low)
+        if self.max_value is not None:
+            high = arrow_scalar(self.max_value, array.type)
+            above = pc.greater_equal(array, high) if self.strict_max else pc.greater(array, high)
+            fail = above if fail is None else pc.or_(fail, above)
+        assert fail is not None  # check() guarantees a bound
+        return fail
+
+    def describe(self) -> str:
+        wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+        return f"Values of {self.column!r} are {wanted}."
+
+
+@functools.lru_cache(maxsize=128)
+def _members(values: tuple[Any, ...], t: pa.DataType) -> pa.Array:
+    return value_set(values, t)
+
+
+def _is_in(array: pa.Array, values: tuple[Any, ...]) -> pa.Array:
+    members = _members(values, array.type)
+    return pc.is_in(set_comparable(array, members), value_set=members)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InSet(ColumnRowExpectation):
+    """Values belong to ``value_set``; an empty set fails every present value."""
+
+    name = "in_set"
+
+    value_set: tuple[Scalar, ...]
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.invert(_is_in(batch.array(self.column), self.value_set))
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are in {_show_set(self.value_set)}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotInSet(ColumnRowExpectation):
+    """Values do not belong to ``value_set``."""
+
+    name = "not_in_set"
+
+    value_set: tuple[Scalar, ...]
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return _is_in(batch.array(self.column), self.value_set)
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are not in {_show_set(self.value_set)}."
+
+
+def _show_set(values: tuple[Any, ...], limit: int = 10) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    more = f", ... ({len(values)} values)" if len(values) > limit else ""
+    return "{" + shown + more + "}"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unique(ColumnRowExpectation):
+    """No present value occurs twice; every occurrence of a repeated value counts as unexpected."""
+
+    name = "unique"
+
+    def requires(self) -> tuple[Metric[Any, Any], ...]:
+        return (ValueCounts(self.column),)
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array | np.ndarray:
+        repeated = inputs[ValueCounts(self.column)].repeated()
+        if len(repeated) == 0:
+            return np.zeros(batch.num_rows, dtype=bool)
+        return pc.is_in(batch.array(self.column), value_set=repeated)
+
+    def describe(self) -> str:
+        return f"Values of {self.column!r} are unique."
+
+
+def _ordered_failures(batch: Batch, column: str, compare: Any, decreasing: bool) -> np.ndarray:
+    """Rows whose value breaks the order against the previous present value in the batch."""
+    mask = np.zeros(batch.num_rows, dtype=bool)
+    positions = np.flatnonzero(~batch.missing(column))
+    if positions.size < 2:
+        return mask
+    values = comparable(present(batch, column))
+    previous, current = values.slice(0, len(values) - 1), values.slice(1)
+    broken = compare(previous, current) if decreasing else compare(current, previous)
+    mask[positions[1:]] = np.asarray(broken.to_numpy(zero_copy_only=False), dtype=bool)
+    return mask
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Monotonic(ColumnRowExpectation):
+    """Values never go against the order compared with the previous present value."""
+
+    accepts = ORDERABLE
+    sequential: ClassVar[bool] = True
+    decreasing: ClassVar[bool] = False
+
+    strictly: bool = False
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        compare = pc.less_equal if self.strictly else pc.less
+        return _ordered_failures(batch, self.column, compare, self.decreasing)
+
+    def breaks(self, previous: Any, current: Any) -> bool:
+        low, high = (current, previous) if self.decreasing else (previous, current)
+        return bool(high <= low) if self.strictly else bool(high < low)
+
+    def describe(self) -> str:
+        strict = "strictly " if self.strictly else ""
+        direction = "decreasing" if self.decreasing else "increasing"
+        return f"Values of {self.column!r} are {strict}{direction} (missing values skipped)."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Increasing(_Monotonic):
+    """Each present value is at least (``strictly``: above) the previous present value."""
+
+    name = "increasing"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decreasing(_Monotonic):
+    """Each present value is at most (``strictly``: below) the previous present value."""
+
+    name = "decreasing"
+    decreasing = True

@@ -1,0 +1,40 @@
+"""Mergeable metrics: the quantities expectations are judged on, computed in one pass."""
+
+from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
+from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
+from dataguard.metrics._values import (
+    Counts,
+    KeyCounts,
+    SortedValues,
+    ValueCounts,
+    present,
+    row_keys,
+)
+from dataguard.metrics._violations import (
+    FailingRows,
+    RowRule,
+    ViolationSummary,
+    Violations,
+)
+
+__all__ = [
+    "Counts",
+    "FailingRows",
+    "KeyCounts",
+    "Metric",
+    "MetricFailure",
+    "MetricUnavailable",
+    "MinMax",
+    "MissingCount",
+    "Moments",
+    "MomentsValue",
+    "RowCount",
+    "RowRule",
+    "SortedValues",
+    "ValueCounts",
+    "Values",
+    "ViolationSummary",
+    "Violations",
+    "present",
+    "row_keys",
+]

@@ -1,0 +1,99 @@
+"""The metric contract: hashable declarations with mergeable states.
+
+A metric is a frozen dataclass, so two expectations that need the null count of the same column ask
+for equal metrics and the plan computes it once. Its state follows three steps:
+``compute(batch)`` summarizes one batch, ``merge(left, right)`` combines the states of two
+consecutive runs of rows (``left`` first), and ``finalize(state)`` turns the merged state into the
+value expectations read. ``merge`` is associative with ``empty()`` as its identity, which is what
+makes results independent of batch size, threads and partitions.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from dataguard._frame import Batch
+
+S = TypeVar("S")
+V = TypeVar("V")
+
+
+class Metric(ABC, Generic[S, V]):
+    """A quantity computed from the data in one pass, from mergeable per-batch states."""
+
+    __slots__ = ()
+
+    @property
+    @abstractmethod
+    def columns(self) -> tuple[str, ...]:
+        """The columns this metric reads."""
+
+    def requires(self) -> tuple[Metric[Any, Any], ...]:
+        """Metrics whose final values ``compute`` needs; they run in an earlier pass."""
+        return ()
+
+    @abstractmethod
+    def empty(self) -> S:
+        """The state of zero rows: the identity of ``merge``."""
+
+    @abstractmethod
+    def compute(self, batch: Batch, inputs: Values) -> S:
+        """Summarize one batch."""
+
+    @abstractmethod
+    def merge(self, left: S, right: S) -> S:
+        """Combine the states of two consecutive runs of rows, ``left`` first."""
+
+    @abstractmethod
+    def finalize(self, state: S) -> V:
+        """Turn the merged state into the value expectations read."""
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFailure:
+    """Why a metric has no value: the error its computation raised."""
+
+    metric: Metric[Any, Any]
+    message: str
+
+
+class MetricUnavailable(Exception):  # noqa: N818 - raised and caught inside evaluation only
+    """Raised when an expectation reads a metric whose computation failed."""
+
+    def __init__(self, failure: MetricFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+class Values:
+    """Final metric values by metric, with the failures of those that could not be computed."""
+
+    __slots__ = ("_failures", "_values")
+
+    def __init__(
+        self,
+        values: Mapping[Metric[Any, Any], object] | None = None,
+        failures: Mapping[Metric[Any, Any], MetricFailure] | None = None,
+    ) -> None:
+        self._values: dict[Metric[Any, Any], object] = dict(values or {})
+        self._failures: dict[Metric[Any, Any], MetricFailure] = dict(failures or {})
+
+    def __getitem__(self, metric: Metric[Any, V]) -> V:
+        failure = self._failures.get(metric)
+        if failure is not None:
+            raise MetricUnavailable(failure)
+        return self._values[metric]  # type: ignore[return-value]
+
+    def __contains__(self, metric: object) -> bool:
+        return metric in self._values or metric in self._failures
+
+    def with_values(
+        self,
+        values: Mapping[Metric[Any, Any], object],
+        failures: Mapping[Metric[Any, Any], MetricFailure],
+    ) -> Values:
+        """A copy that also holds the given values and failures."""
+        return Values({**self._values, **values}, {**self._failures, **failures})

@@ -1,0 +1,318 @@
+"""Suites: an ordered collection of expectations plus an optional schema block, and their files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dataguard._atomic import write_atomic
+from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
+from dataguard.errors import SuiteError
+from dataguard.expectations import (
+    ColumnDtype,
+    ColumnExists,
+    ColumnsMatchOrderedList,
+    ColumnType,
+    Expectation,
+    NoExtraColumns,
+    NotNull,
+    Unique,
+    lookup,
+)
+from dataguard.expectations._params import coerce, field_hints
+from dataguard.expectations._types import LogicalType
+
+__all__ = ["ColumnSpec", "Schema", "Suite", "load_suite"]
+
+#: Version of the suite document format; files of a newer major version are refused.
+SUITE_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnSpec:
+    """What a schema declares about one column; compiled into expectations.
+
+    As in Pandera, a declared column is required and not nullable unless it says otherwise.
+    """
+
+    name: str
+    type: LogicalType | None = None
+    dtype: str | None = None
+    nullable: bool = False
+    unique: bool = False
+    required: bool = True
+
+    def __post_init__(self) -> None:
+        for key, hint in field_hints(type(self)).items():
+            value = coerce(getattr(self, key), hint, key)
+            object.__setattr__(self, key, value)
+
+    def expectations(self) -> tuple[Expectation, ...]:
+        """The expectations this declaration stands for, in a fixed order."""
+        out: list[Expectation] = []
+        if self.required:
+            out.append(ColumnExists(column=self.name))
+        if self.type is not None:
+            out.append(ColumnType(column=self.name, logical_type=self.type))
+        if self.dtype is not None:
+            out.append(ColumnDtype(column=self.name, dtype=self.dtype))
+        if not self.nullable:
+            out.append(NotNull(self.name))
+        if self.unique:
+            out.append(Unique(self.name))
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """Column declarations plus table options.
+
+    ``strict``: no columns beyond the declared ones. ``ordered``: declared columns appear in the
+    declared order.
+    """
+
+    columns: tuple[ColumnSpec, ...] = ()
+    strict: bool = False
+    ordered: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise SuiteError("a column is declared twice", path="schema.columns")
+
+    def expectations(self) -> tuple[Expectation, ...]:
+        """The expectations of every column, then the table options."""
+        out = [e for spec in self.columns for e in spec.expectations()]
+        names = tuple(c.name for c in self.columns)
+        if self.strict:
+            out.append(NoExtraColumns(column_set=names))
+        if self.ordered:
+            out.append(ColumnsMatchOrderedList(column_list=names, exact_match=False))
+        return tuple(out)
+
+    @property
+    def optional_columns(self) -> frozenset[str]:
+        """Declared columns that may be absent."""
+        return frozenset(c.name for c in self.columns if not c.required)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The schema block of a suite document."""
+        out: dict[str, Any] = {}
+        if self.strict:
+            out["strict"] = True
+        if self.ordered:
+            out["ordered"] = True
+        columns: dict[str, Any] = {}
+        for spec in self.columns:
+            declared = {}
+            for f in fields(spec):
+                value = getattr(spec, f.name)
+                if f.name != "name" and value != f.default:
+                    declared[f.name] = value
+            columns[spec.name] = declared
+        out["columns"] = columns
+        return out
+
+
+@dataclass(frozen=True)
+class Suite:
+    """Expectations to check together, in order, with an optional schema block.
+
+    Build one in Python (``Suite([NotNull("id"), Between("amount", min_value=0)])``) or load it
+    from YAML or JSON with ``load_suite``. Suites are frozen and hashable: declarations, not code.
+    """
+
+    expectations: tuple[Expectation, ...] = ()
+    name: str = ""
+    schema: Schema | None = None
+    description: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        items = tuple(self.expectations)
+        for i, item in enumerate(items):
+            if not isinstance(item, Expectation):
+                raise SuiteError(
+                    f"expected an Expectation, got {type(item).__name__}", path=f"expectations[{i}]"
+                )
+        object.__setattr__(self, "expectations", items)
+
+    def __hash__(self) -> int:
+        return hash((self.expectations, self.name, self.schema, self.description))
+
+    @property
+    def compiled(self) -> tuple[Expectation, ...]:
+        """Every expectation to evaluate: the schema's first, then the listed ones."""
+        declared = self.schema.expectations() if self.schema else ()
+        return declared + self.expectations
+
+    @property
+    def optional_columns(self) -> frozenset[str]:
+        """Columns the schema allows to be absent; expectations on them are skipped then."""
+        return self.schema.optional_columns if self.schema else frozenset()
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash of the suite's content, to tell which suite produced a result."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The suite as a plain document (what ``dump`` writes)."""
+        out: dict[str, Any] = {"format_version": SUITE_FORMAT_VERSION}
+        if self.name:
+            out["name"] = self.name
+        if self.description:
+            out["description"] = self.description
+        if self.meta:
+            out["meta"] = dict(self.meta)
+        if self.schema is not None:
+            out["schema"] = self.schema.to_dict()
+        out["expectations"] = [e.to_dict() for e in self.expectations]
+        return out
+
+    def dumps(self, fmt: str = "yaml") -> str:
+        """The suite as YAML or JSON text."""
+        document = self.to_dict()
+        if fmt == "json":
+            return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+        if fmt == "yaml":
+            return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+        raise ValueError(f"unknown suite format {fmt!r}; use 'yaml' or 'json'")
+
+    def dump(self, path: str | os.PathLike[str]) -> Path:
+        """Write the suite atomically, as JSON for ``.json`` paths and YAML otherwise."""
+        fmt = "json" if Path(path).suffix.lower() == ".json" else "yaml"
+        return write_atomic(path, self.dumps(fmt))
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str | None = None) -> Suite:
+        """Build a suite from a parsed document; SuiteError names the place of any problem."""
+        return _build(Document(data, source))
+
+    @classmethod
+    def from_gx(cls, suite: Mapping[str, Any] | str | os.PathLike[str]) -> Suite:
+        """Import a Great Expectations suite (0.x ``expectation_type`` or 1.x ``type`` layout)."""
+        from dataguard.compat.gx import suite_from_gx
+
+        return suite_from_gx(suite)
+
+    def with_expectations(self, *more: Expectation) -> Suite:
+        """A copy with more expectations appended."""
+        return Suite(self.expectations + more, self.name, self.schema, self.description, self.meta)
+
+
+def load_suite(path: str | os.PathLike[str]) -> Suite:
+    """Load a suite from a YAML or JSON file, checking every key and parameter."""
+    return _build(read_document(path))
+
+
+def loads_suite(text: str, fmt: str = "yaml") -> Suite:
+    """Load a suite from YAML or JSON text."""
+    document = parse_json(text) if fmt == "json" else parse_yaml(text)
+    return _build(document)
+
+
+_TOP_KEYS = ("format_version", "name", "description", "meta", "schema", "expectations")
+_SCHEMA_KEYS = ("columns", "strict", "ordered")
+
+
+def _mapping(doc: Document, value: Any, path: list[PathPart], what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        kind = "nothing" if value is None else type(value).__name__
+        raise doc.error(f"{what} must be a mapping, got {kind}", path)
+    for key in value:
+        if not isinstance(key, str):
+            raise doc.error(f"keys must be strings, got {key!r}", path)
+    return value
+
+
+def _unknown_keys(
+    doc: Document, data: dict[str, Any], allowed: Iterable[str], path: list[PathPart]
+) -> None:
+    import difflib
+
+    allowed = list(allowed)
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            raise doc.error(f"unknown key {key!r}{hint}", [*path, key])
+
+
+def _build(doc: Document) -> Suite:
+    data = _mapping(doc, doc.data, [], "a suite document")
+    _unknown_keys(doc, data, _TOP_KEYS, [])
+    version = data.get("format_version", SUITE_FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise doc.error(
+            f"format_version must be a positive integer, got {version!r}", ["format_version"]
+        )
+    if version > SUITE_FORMAT_VERSION:
+        raise doc.error(
+            f"format_version {version} is newer than this dataguard understands "
+            f"({SUITE_FORMAT_VERSION}); upgrade dataguard",
+            ["format_version"],
+        )
+    for key in ("name", "description"):
+        if not isinstance(data.get(key, ""), str):
+            raise doc.error(f"{key} must be a string", [key])
+    meta = _mapping(doc, data["meta"], ["meta"], "meta") if "meta" in data else {}
+    schema = _build_schema(doc, data["schema"]) if "schema" in data else None
+    raw = data.get("expectations", [])
+    if not isinstance(raw, list):
+        raise doc.error("expectations must be a list", ["expectations"])
+    expectations = tuple(_build_expectation(doc, item, i) for i, item in enumerate(raw))
+    return Suite(expectations, data.get("name", ""), schema, data.get("description", ""), meta)
+
+
+def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
+    path: list[PathPart] = ["expectations", index]
+    params = dict(_mapping(doc, item, path, "an expectation"))
+    name = params.pop("type", None)
+    if not isinstance(name, str):
+        raise doc.error("an expectation needs a 'type' naming it, such as 'not_null'", path)
+    try:
+        cls = lookup(name)
+    except SuiteError as exc:
+        raise doc.error(exc.problem, [*path, "type"]) from None
+    try:
+        return cls.from_dict(params)
+    except SuiteError as exc:
+        inner = exc.path or ""
+        key = inner.split("[", 1)[0].split(".", 1)[0]
+        located = doc.error(exc.problem, [*path, key] if key else path)
+        raise SuiteError(
+            exc.problem,
+            source=located.source,
+            path=f"expectations[{index}]" + (f".{inner}" if inner else ""),
+            line=located.line,
+        ) from None
+
+
+def _build_schema(doc: Document, value: Any) -> Schema:
+    data = _mapping(doc, value, ["schema"], "schema")
+    _unknown_keys(doc, data, _SCHEMA_KEYS, ["schema"])
+    for option in ("strict", "ordered"):
+        if not isinstance(data.get(option, False), bool):
+            raise doc.error(f"{option} must be true or false", ["schema", option])
+    columns = _mapping(doc, data.get("columns", {}), ["schema", "columns"], "schema.columns")
+    allowed = [f.name for f in fields(ColumnSpec) if f.name != "name"]
+    specs = []
+    for name, declared in columns.items():
+        path: list[PathPart] = ["schema", "columns", name]
+        declared = _mapping(doc, {} if declared is None else declared, path, f"column {name!r}")
+        _unknown_keys(doc, declared, allowed, path)
+        try:
+            specs.append(ColumnSpec(name=name, **declared))
+        except SuiteError as exc:
+            raise doc.error(exc.problem, [*path, exc.path] if exc.path else path) from None
+    return Schema(tuple(specs), data.get("strict", False), data.get("ordered", False))

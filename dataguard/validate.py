@@ -1,0 +1,234 @@
+"""``validate``, ``split`` and the ``validated`` decorator: suites applied to data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import inspect
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar, Union
+
+import numpy as np
+
+from dataguard._engine import execute
+from dataguard._frame import Source, as_source, select_rows
+from dataguard._version import __version__
+from dataguard.errors import InputError
+from dataguard.expectations import Context, Expectation, RowExpectation
+from dataguard.metrics import FailingRows, MetricUnavailable, RowCount
+from dataguard.result import (
+    FAILING_SEVERITIES,
+    DataSummary,
+    ExpectationResult,
+    Reason,
+    ResultFormat,
+    RunInfo,
+    ValidationResult,
+)
+from dataguard.suite import Suite, load_suite
+
+__all__ = ["split", "validate", "validated"]
+
+SuiteLike = Union[Suite, str, "os.PathLike[str]", Sequence[Expectation]]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def as_suite(suite: SuiteLike) -> Suite:
+    """A Suite from a Suite, a path to a suite file, or a sequence of expectations."""
+    if isinstance(suite, Suite):
+        return suite
+    if isinstance(suite, (str, os.PathLike)):
+        return load_suite(suite)
+    if isinstance(suite, Sequence):
+        return Suite(tuple(suite))
+    raise TypeError(
+        f"expected a Suite, a suite file path or a list of expectations, got {type(suite).__name__}"
+    )
+
+
+def as_result_format(value: str | ResultFormat) -> ResultFormat:
+    """Parse a result format name, case-insensitively (GX spells them in capitals)."""
+    if isinstance(value, ResultFormat):
+        return value
+    try:
+        return ResultFormat(str(value).lower())
+    except ValueError:
+        names = ", ".join(f.value for f in ResultFormat)
+        raise ValueError(f"unknown result_format {value!r}; use one of {names}") from None
+
+
+def _schema_hash(source: Source) -> str:
+    text = "\n".join(f"{n}\t{d}" for n, d in zip(source.names, source.dtypes, strict=True))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _evaluate(expectation: Expectation, ctx: Context) -> ExpectationResult:
+    try:
+        return expectation.evaluate(ctx)
+    except MetricUnavailable as exc:
+        return expectation.result(
+            False, Reason.ERROR, f"could not be evaluated: {exc.failure.message}"
+        )
+    except Exception as exc:  # noqa: BLE001 - one broken expectation must not stop the suite
+        return expectation.result(
+            False, Reason.ERROR, f"could not be evaluated: {type(exc).__name__}: {exc}"
+        )
+
+
+def _skipped(
+    expectation: Expectation, suite: Suite, names: frozenset[str]
+) -> ExpectationResult | None:
+    absent = [c for c in expectation.columns if c not in names and c in suite.optional_columns]
+    if not absent:
+        return None
+    return expectation.result(True, Reason.SKIPPED, f"optional column {absent[0]!r} is absent")
+
+
+def _check_id_columns(source: Source, id_columns: Sequence[str]) -> tuple[str, ...]:
+    ids = tuple(id_columns)
+    missing = [c for c in ids if c not in set(source.names)]
+    if missing:
+        raise InputError(
+            f"id column{'s' if len(missing) > 1 else ''} {missing!r} not found in {source.description}"
+        )
+    return ids
+
+
+def validate(
+    data: Any,
+    suite: SuiteLike,
+    *,
+    result_format: str | ResultFormat = ResultFormat.SUMMARY,
+    id_columns: Sequence[str] = (),
+    chunk_size: int | None = None,
+    workers: int | None = None,
+) -> ValidationResult:
+    """Check ``data`` against ``suite`` and return every expectation's result.
+
+    ``data`` is a pandas or polars DataFrame, a pyarrow Table or RecordBatch, a path to a Parquet,
+    CSV or JSON-lines file (streamed in batches), or an iterable of Arrow record batches. Only the
+    columns the suite reads are converted, and ``data`` is never modified. A failed expectation is
+    a result, not an exception; call ``raise_for_failures()`` on the result to raise.
+
+    ``id_columns`` names columns whose values identify failing rows in the results, instead of
+    row numbers. ``chunk_size`` bounds the rows per batch (results do not depend on it).
+    ``workers`` sets the threads used for column work (default: one per core).
+    """
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc)
+    the_suite = as_suite(suite)
+    fmt = as_result_format(result_format)
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
+    source = as_source(data)
+    ctx = Context(source, fmt, _check_id_columns(source, id_columns))
+    names = frozenset(source.names)
+
+    expectations = the_suite.compiled
+    decided: dict[int, ExpectationResult] = {}
+    metrics = [RowCount()]
+    for i, expectation in enumerate(expectations):
+        early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
+        if early is not None:
+            decided[i] = early
+        else:
+            metrics.extend(expectation.metrics(ctx))
+    values = execute(metrics, source, chunk_size=chunk_size, workers=workers)
+    ctx = Context(source, fmt, ctx.id_columns, values)
+    results = tuple(
+        decided[i] if i in decided else _evaluate(e, ctx) for i, e in enumerate(expectations)
+    )
+
+    rows = values[RowCount()]
+    summary = DataSummary(source.description, rows, len(source.names), _schema_hash(source))
+    run = RunInfo(
+        __version__,
+        the_suite.fingerprint,
+        summary,
+        started_at,
+        time.perf_counter() - started,
+        fmt,
+    )
+    return ValidationResult(the_suite, results, run)
+
+
+def split(
+    data: Any,
+    suite: SuiteLike,
+    *,
+    fail_on: Literal["error", "warning"] = "error",
+    chunk_size: int | None = None,
+) -> tuple[Any, Any]:
+    """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks.
+
+    Only row-level expectations of a severity that fails at ``fail_on`` take part; ``mostly`` is
+    ignored (a row either passes or not). Both parts are the same kind of object as ``data``.
+    """
+    the_suite = as_suite(suite)
+    source = as_source(data)
+    ctx = Context(source)
+    names = frozenset(source.names)
+    failing = FAILING_SEVERITIES[fail_on]
+    rules = [
+        e
+        for e in the_suite.compiled
+        if isinstance(e, RowExpectation)
+        and e.severity in failing
+        and _skipped(e, the_suite, names) is None
+        and e.precheck(ctx) is None
+    ]
+    metrics = [FailingRows(rule) for rule in rules]
+    values = execute([RowCount(), *metrics], source, chunk_size=chunk_size)
+    bad = np.zeros(values[RowCount()], dtype=bool)
+    for metric in metrics:
+        try:
+            bad |= values[metric]
+        except MetricUnavailable as exc:
+            raise InputError(f"cannot split: {exc.failure.message}") from None
+    return select_rows(data, ~bad), select_rows(data, bad)
+
+
+def validated(
+    output: SuiteLike | None = None,
+    *,
+    inputs: Mapping[str, SuiteLike] | None = None,
+    fail_on: Literal["error", "warning"] = "error",
+    result_format: str | ResultFormat = ResultFormat.SUMMARY,
+) -> Callable[[F], F]:
+    """Decorate a pipeline step so that its result (and the named arguments) are validated.
+
+    Raises ``ValidationFailedError`` when a check fails at ``fail_on``::
+
+        @dg.validated(clean_suite, inputs={"raw": raw_suite})
+        def clean(raw): ...
+    """
+    in_suites = {name: as_suite(s) for name, s in (inputs or {}).items()}
+    out_suite = as_suite(output) if output is not None else None
+
+    def decorate(function: F) -> F:
+        signature = inspect.signature(function)
+        unknown = set(in_suites) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"{function.__qualname__} has no parameter {sorted(unknown)[0]!r}")
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            for name, suite in in_suites.items():
+                validate(
+                    bound.arguments[name], suite, result_format=result_format
+                ).raise_for_failures(fail_on)
+            returned = function(*args, **kwargs)
+            if out_suite is not None:
+                validate(returned, out_suite, result_format=result_format).raise_for_failures(
+                    fail_on
+                )
+            return returned
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
