@@ -27,10 +27,10 @@ class ColumnInfo:
     """One column as the source declares it, known before any row is read.
 
     ``dtype`` is the source's own name for the type (pandas ``"Int64"`` or ``"object"``, polars
-    ``"String"``, Arrow ``"int64"``); ``arrow_type`` is the type of the arrays dataguard computes on
-    (dictionaries decoded, string views widened). ``categorical`` records a pandas category, polars
-    Categorical/Enum or Arrow dictionary column; ``mixed`` an object column whose values do not share
-    one type, which dataguard sees as strings.
+    ``"String"``, Arrow ``"int64"``); ``arrow_type`` is the type of the arrays dataguard computes
+    on (dictionaries decoded, string views widened). ``categorical`` records a pandas category,
+    polars Categorical/Enum or Arrow dictionary column; ``mixed`` an object column whose values do
+    not share one type, which dataguard sees as strings.
     """
 
     name: str
@@ -80,7 +80,8 @@ def is_orderable_type(t: pa.DataType) -> bool:
 
 
 def normalize_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """One contiguous array in the type dataguard computes on (dictionaries decoded)."""
+    """One contiguous array in the type dataguard computes on (dictionaries decoded, views and
+    half floats widened)."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
     t = array.type
@@ -91,6 +92,8 @@ def normalize_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
         array = array.cast(pa.large_string())
     elif pa.types.is_binary_view(t):
         array = array.cast(pa.large_binary())
+    elif pa.types.is_float16(t):  # few Arrow kernels take half floats; float32 holds them exactly
+        array = array.cast(pa.float32())
     return array
 
 
@@ -102,6 +105,8 @@ def computed_type(t: pa.DataType) -> pa.DataType:
         return pa.large_string()
     if pa.types.is_binary_view(t):
         return pa.large_binary()
+    if pa.types.is_float16(t):
+        return pa.float32()
     return t
 
 
@@ -110,7 +115,7 @@ class Batch:
     """A run of consecutive rows: one contiguous Arrow array per requested column.
 
     ``offset`` is the position of the first row in the whole data, so row ids are global. Derived
-    views (missing masks, numpy views) are cached because several metrics of one column ask for them.
+    views (missing masks, numpy views) are cached because several metrics of one column use them.
     """
 
     arrays: dict[str, pa.Array]
@@ -155,9 +160,12 @@ def missing_mask(array: pa.Array) -> np.ndarray:
 def as_numpy(array: pa.Array) -> np.ndarray:
     """A numpy view of a numeric, boolean or temporal array with missing slots filled.
 
-    The filled slots hold an arbitrary value: callers always combine the result with the missing mask.
+    The filled slots hold an arbitrary value: callers always combine the result with the missing
+    mask.
     """
     t = array.type
+    if pa.types.is_null(t):  # every value missing (a pandas column of None, say)
+        return np.zeros(len(array), dtype=np.float64)
     if pa.types.is_decimal(t):
         array = array.cast(pa.float64())
     if array.null_count:

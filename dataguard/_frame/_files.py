@@ -12,7 +12,7 @@ import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
 
-from dataguard._frame._batch import Batch, ColumnInfo, normalize_array
+from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
 from dataguard.errors import InputError
 
@@ -104,7 +104,26 @@ class FileSource:
         return True
 
     def info(self, name: str) -> ColumnInfo:
-        return arrow_info(name, self._schema.field(name).type)
+        t = self._schema.field(name).type
+        self._check_text(name, t)
+        return arrow_info(name, t)
+
+    def _check_text(self, name: str, t: pa.DataType) -> None:
+        # The CSV reader types a column with invalid UTF-8 as binary; text files have no binary.
+        if self._format == "csv" and (pa.types.is_binary(t) or pa.types.is_large_binary(t)):
+            raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text")
+
+    def _checked(self, name: str, array: pa.Array) -> pa.Array:
+        """The column of a batch, refused unless text files hold valid UTF-8 text."""
+        self._check_text(name, array.type)
+        # The JSON reader does not check that strings are UTF-8; invalid ones would reach kernels
+        # and Python (as decoding errors mid-validation).
+        if self._format == "jsonl" and is_string_type(array.type):
+            try:
+                array.validate(full=True)
+            except pa.ArrowInvalid as exc:
+                raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text") from exc
+        return array
 
     def _open(self, names: Sequence[str] | None) -> pa.RecordBatchReader:
         read = pcsv.ReadOptions(block_size=_BLOCK_SIZE)
@@ -114,7 +133,11 @@ class FileSource:
                 self._path,
                 read_options=read,
                 parse_options=pcsv.ParseOptions(delimiter=delimiter),
-                convert_options=pcsv.ConvertOptions(include_columns=list(names or [])),
+                # Empty fields (and "NA", "null", ...) are missing in text columns too, as when
+                # pandas reads the file: otherwise not_null could never fail on a CSV text column.
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=list(names or []), strings_can_be_null=True
+                ),
             )
         return pjson.open_json(self._path, read_options=pjson.ReadOptions(block_size=_BLOCK_SIZE))
 
@@ -125,7 +148,9 @@ class FileSource:
         offset = 0
         with _reading(self._path):
             for record_batch in self._record_batches(read_names, step):
-                arrays = {n: normalize_array(record_batch.column(n)) for n in names}
+                arrays = {
+                    n: self._checked(n, normalize_array(record_batch.column(n))) for n in names
+                }
                 yield from slice_batches(arrays, record_batch.num_rows, offset, step)
                 offset += record_batch.num_rows
         if offset == 0:

@@ -57,8 +57,8 @@ from dataguard.expectations._types import ColumnDtype, ColumnType
 from dataguard.expectations._values import (
     Between,
     Decreasing,
-    InSet,
     Increasing,
+    InSet,
     NotInSet,
     NotNull,
     Null,

@@ -1,4 +1,4 @@
-"""Expectations on a statistic of one column: extremes, moments, quantiles, counts, distinct sets."""
+"""Expectations on a statistic of one column: extremes, moments, quantiles, counts, value sets."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataguard.expectations._base import (
     NUMERIC,
     ORDERABLE,
     AggregateBetween,
-    Bound,
     Context,
     Expectation,
     range_text,
@@ -108,6 +107,7 @@ class StdevBetween(AggregateBetween):
 
     name = "stdev_between"
     statistic = "standard deviation"
+    needs = 2
     accepts = NUMBERS
     min_value: float | None = None
     max_value: float | None = None
@@ -200,6 +200,8 @@ class QuantilesBetween(Expectation):
                 path="value_ranges",
             )
         for i, (low, high) in enumerate(self.value_ranges):
+            if any(b is not None and math.isnan(b) for b in (low, high)):
+                raise SuiteError("a range bound cannot be NaN", path=f"value_ranges[{i}]")
             if low is not None and high is not None and low > high:
                 raise SuiteError(f"range [{low}, {high}] is inverted", path=f"value_ranges[{i}]")
 

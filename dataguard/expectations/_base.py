@@ -64,6 +64,9 @@ class Expectation(ABC):
     accepts: ClassVar[frozenset[str] | None] = None
     #: Parameters holding values that must be comparable with the first column's values.
     comparable_params: ClassVar[tuple[str, ...]] = ()
+    #: Whether columns of nested values (lists, structs, maps) make sense; kernels that hash or
+    #: compare values have none for them.
+    accepts_nested: ClassVar[bool] = False
 
     severity: Severity = "error"
 
@@ -75,7 +78,7 @@ class Expectation(ABC):
                 object.__setattr__(self, name, coerced)
         self.check()
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 - an optional hook, empty unless a class needs it
         """Reject parameters that contradict each other (e.g. ``min_value > max_value``)."""
 
     @property
@@ -106,18 +109,33 @@ class Expectation(ABC):
                 Reason.COLUMN_MISSING,
                 f"column{'s' if len(missing) > 1 else ''} {listed} not found",
             )
+        if not self.accepts_nested:
+            for column in self.columns:
+                info = ctx.info(column)
+                if pa.types.is_nested(info.arrow_type):
+                    return self.result(
+                        False,
+                        Reason.TYPE_MISMATCH,
+                        f"column {column!r} has nested values ({info.dtype}); "
+                        f"{self.name} needs single values",
+                    )
         if self.accepts is not None:
             for column in self.columns:
                 info = ctx.info(column)
+                if _all_missing(info):
+                    continue
                 if not info.logical_types() & self.accepts:
                     kinds = " or ".join(sorted(self.accepts))
                     return self.result(
                         False,
                         Reason.TYPE_MISMATCH,
-                        f"column {column!r} has type {info.dtype}; {self.name} needs {kinds} values",
+                        f"column {column!r} has type {info.dtype}; "
+                        f"{self.name} needs {kinds} values",
                     )
         for param in self.comparable_params:
             column = self.columns[0]
+            if _all_missing(ctx.info(column)):
+                break
             try:
                 to_column_value(getattr(self, param), ctx.info(column).arrow_type)
             except Incomparable as exc:
@@ -171,6 +189,11 @@ class Expectation(ABC):
 _SHARED_OPTIONS = ("mostly", "severity")
 
 
+def _all_missing(info: ColumnInfo) -> bool:
+    """A column of Arrow type null holds no value, so no value of a wrong type (GX: vacuous)."""
+    return bool(pa.types.is_null(info.arrow_type))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
@@ -200,9 +223,13 @@ def within(
 
 
 def check_bounds(min_value: Any, max_value: Any) -> None:
-    """Reject a range with no bound or with its minimum above its maximum."""
+    """Reject a range with no bound, with a NaN bound, or with its minimum above its maximum."""
     if min_value is None and max_value is None:
         raise SuiteError("give min_value, max_value or both", path="min_value")
+    for name, value in (("min_value", min_value), ("max_value", max_value)):
+        # Every comparison with NaN is false: such a range would let every value through.
+        if isinstance(value, float) and math.isnan(value):
+            raise SuiteError(f"{name} cannot be NaN", path=name)
     if min_value is not None and max_value is not None:
         try:
             inverted = min_value > max_value
@@ -346,6 +373,8 @@ class AggregateBetween(Expectation):
     strict_min: bool = False
     strict_max: bool = False
     statistic: ClassVar[str] = ""
+    #: Present values the statistic needs to be defined (a sample deviation needs two).
+    needs: ClassVar[int] = 1
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -365,10 +394,11 @@ class AggregateBetween(Expectation):
     def evaluate(self, ctx: Context) -> ExpectationResult:
         observed = self.observe(ctx)
         if observed is None:
+            few = "no" if self.needs == 1 else f"fewer than {self.needs}"
             return self.result(
                 False,
                 Reason.NO_DATA,
-                f"column {self.column!r} has no present values",
+                f"column {self.column!r} has {few} present values",
                 observed_value=None,
             )
         low, high = self.bounds(ctx)

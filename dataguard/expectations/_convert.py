@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataguard._frame import is_numeric_type, is_string_type
 
 
-class Incomparable(ValueError):  # noqa: N818 - internal signal, always turned into a result
+class Incomparable(ValueError):  # an internal signal, always turned into a result
     """A declared value cannot be compared with the column's values."""
 
 
@@ -72,19 +74,52 @@ def to_column_value(value: Any, t: pa.DataType) -> Any:
     raise Incomparable(f"columns of type {t} cannot be compared with {value!r}")
 
 
-def arrow_scalar(value: Any, t: pa.DataType) -> pa.Scalar:
-    """A declared bound as an Arrow scalar comparable with arrays of type ``t``."""
-    converted = to_column_value(value, t)
-    if is_numeric_type(t):
-        return pa.scalar(float(converted) if isinstance(converted, float) else converted)
-    return pa.scalar(converted, type=t)
-
-
 def comparable(array: pa.Array) -> pa.Array:
     """Arrays in a type Arrow's comparison kernels accept (decimals compared as floats)."""
     if pa.types.is_decimal(array.type):
         return array.cast(pa.float64())
     return array
+
+
+def integer_range(t: pa.DataType) -> tuple[int, int]:
+    """The smallest and largest value of an Arrow integer type."""
+    info = np.iinfo(t.to_pandas_dtype())
+    return int(info.min), int(info.max)
+
+
+def _constant(length: int, value: bool) -> pa.Array:
+    return pa.array(np.full(length, value, dtype=bool))
+
+
+def beyond(array: pa.Array, bound: Any, *, below: bool, strict: bool) -> pa.Array:
+    """Which values lie below (or above) a declared bound; with ``strict``, also those on it.
+
+    Integer columns are compared with an integer bound that gives the same verdicts (``x < 1.5``
+    is ``x < 2``), clamped to the column's range: Arrow would otherwise compare them as floats,
+    which it refuses for integers beyond 2**53, and a bound beyond the type does not fit a scalar.
+    """
+    array = comparable(array)
+    t = array.type
+    value = to_column_value(bound, t)
+    if pa.types.is_integer(t):
+        if isinstance(value, float):
+            if math.isinf(value):
+                # Every integer is below +inf and above -inf.
+                return _constant(len(array), (value > 0) == below)
+            value = math.ceil(value) if below != strict else math.floor(value)
+        low, high = integer_range(t)
+        if value < low:
+            return _constant(len(array), not below)
+        if value > high:
+            return _constant(len(array), below)
+        scalar = pa.scalar(value, type=t)
+    elif is_numeric_type(t):
+        scalar = pa.scalar(float(value), type=pa.float64())
+    else:
+        scalar = pa.scalar(value, type=t)
+    if below:
+        return pc.less_equal(array, scalar) if strict else pc.less(array, scalar)
+    return pc.greater_equal(array, scalar) if strict else pc.greater(array, scalar)
 
 
 def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
@@ -100,17 +135,19 @@ def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
         except Incomparable:
             continue
     members = [m for m in members if m is not None]
+    if pa.types.is_integer(t):
+        # Only whole numbers within the type's range can equal a value of the column; keeping
+        # the column's type means the column is never cast (which could wrap or round values).
+        low, high = integer_range(t)
+        whole = [int(m) for m in members if isinstance(m, int) or float(m).is_integer()]
+        return pa.array([m for m in whole if low <= m <= high], type=t)
     if is_numeric_type(t):
-        if pa.types.is_integer(t) and all(
-            isinstance(m, int) or float(m).is_integer() for m in members
-        ):
-            return pa.array([int(m) for m in members], type=pa.int64())
         return pa.array([float(m) for m in members], type=pa.float64())
     return pa.array(members, type=t)
 
 
 def set_comparable(array: pa.Array, members: pa.Array) -> pa.Array:
-    """``array`` cast so that ``is_in`` against ``members`` compares like with like."""
+    """``array`` cast so that ``is_in`` against ``members`` compares like with like (floats)."""
     if is_numeric_type(array.type) and array.type != members.type:
         return array.cast(members.type, safe=False)
     return array

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -12,10 +14,11 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch
 from dataguard.errors import SuiteError
-from dataguard.expectations._base import NUMERIC, RowExpectation, check_mostly
+from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check_mostly
 from dataguard.expectations._convert import comparable
 from dataguard.expectations._registry import register
 from dataguard.metrics import KeyCounts, Metric, Values, row_keys
+from dataguard.result import ExpectationResult, Reason
 
 IgnoreRowIf = Literal["any_value_is_missing", "all_values_are_missing", "never"]
 
@@ -28,9 +31,55 @@ def _ignored(batch: Batch, columns: tuple[str, ...], rule: IgnoreRowIf) -> np.nd
     return combine.reduce(masks) if len(masks) > 1 else masks[0]
 
 
-def _undefined_fails(result: pa.Array) -> pa.Array:
-    """A comparison involving a missing value cannot be confirmed: it fails (when not ignored)."""
-    return result.fill_null(True) if result.null_count else result
+def _undefined_fails(result: pa.Array, batch: Batch, columns: tuple[str, ...]) -> np.ndarray:
+    """A comparison involving a missing value cannot be confirmed: it fails (when not ignored).
+
+    Missing includes NaN, which Arrow compares as a value (every comparison false).
+    """
+    confirmed = result.fill_null(True) if result.null_count else result
+    fail = np.asarray(confirmed.to_numpy(zero_copy_only=False), dtype=bool)
+    for column in columns:
+        fail = fail | batch.missing(column)
+    return fail
+
+
+def _comparison_mismatch(
+    exp: RowExpectation, ctx: Context, kernel: Callable[[pa.Array, pa.Array], pa.Array]
+) -> ExpectationResult | None:
+    """A failed result when two of the columns hold values ``kernel`` cannot compare.
+
+    Tried on one-null arrays of the columns' types, so a number-versus-string pair is reported as a
+    type mismatch up front rather than as an error from the middle of a pass.
+    """
+    for a, b in itertools.combinations(exp.columns, 2):
+        left, right = _aligned(
+            [comparable(pa.nulls(1, type=ctx.info(c).arrow_type)) for c in (a, b)]
+        )
+        try:
+            kernel(left, right)
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+            return exp.result(
+                False,
+                Reason.TYPE_MISMATCH,
+                f"columns {a!r} ({ctx.info(a).dtype}) and {b!r} ({ctx.info(b).dtype}) "
+                "cannot be compared",
+            )
+    return None
+
+
+def _aligned(arrays: list[pa.Array]) -> list[pa.Array]:
+    """The columns in types one comparison kernel takes.
+
+    A column of Arrow type null (all values missing) takes the others' type. Integers compared
+    with floats become floats, as in pandas and numpy: Arrow would refuse integers beyond 2**53.
+    """
+    if any(pa.types.is_floating(a.type) for a in arrays):
+        arrays = [
+            a.cast(pa.float64(), safe=False) if pa.types.is_integer(a.type) else a for a in arrays
+        ]
+    typed = [a.type for a in arrays if not pa.types.is_null(a.type)]
+    target = typed[0] if typed else pa.int64()
+    return [a.cast(target) if pa.types.is_null(a.type) else a for a in arrays]
 
 
 def _check_columns(columns: tuple[str, ...], minimum: int, path: str) -> None:
@@ -61,7 +110,8 @@ class _Pair(RowExpectation):
 
     def arrays(self, batch: Batch) -> tuple[pa.Array, pa.Array]:
         """Both columns, in types Arrow can compare."""
-        return comparable(batch.array(self.column_a)), comparable(batch.array(self.column_b))
+        a, b = _aligned([comparable(batch.array(c)) for c in self.columns])
+        return a, b
 
 
 @register
@@ -73,9 +123,13 @@ class PairGreater(_Pair):
 
     or_equal: bool = False
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.less)
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         a, b = self.arrays(batch)
-        return _undefined_fails(pc.less(a, b) if self.or_equal else pc.less_equal(a, b))
+        fail = pc.less(a, b) if self.or_equal else pc.less_equal(a, b)
+        return _undefined_fails(fail, batch, self.columns)
 
     def describe(self) -> str:
         op = ">=" if self.or_equal else ">"
@@ -89,9 +143,12 @@ class PairEqual(_Pair):
 
     name = "pair_equal"
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.not_equal)
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         a, b = self.arrays(batch)
-        return _undefined_fails(pc.not_equal(a, b))
+        return _undefined_fails(pc.not_equal(a, b), batch, self.columns)
 
     def describe(self) -> str:
         return f"In every row, {self.column_a!r} equals {self.column_b!r}."
@@ -144,8 +201,11 @@ class UniqueWithinRecord(_Multi):
 
     name = "unique_within_record"
 
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.equal)
+
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
-        arrays = [comparable(batch.array(c)) for c in self.column_list]
+        arrays = _aligned([comparable(batch.array(c)) for c in self.column_list])
         fail = np.zeros(batch.num_rows, dtype=bool)
         for a, b in itertools.combinations(arrays, 2):
             equal = pc.equal(a, b).fill_null(False)
@@ -175,13 +235,15 @@ class MulticolumnSumEqual(_Multi):
     def check(self) -> None:
         check_mostly(self.mostly)
         _check_columns(self.column_list, 1, "column_list")
-        if self.tolerance < 0:
-            raise SuiteError("tolerance cannot be negative", path="tolerance")
+        if math.isnan(self.sum_total):
+            raise SuiteError("sum_total cannot be NaN", path="sum_total")
+        if not self.tolerance >= 0:  # also rejects NaN
+            raise SuiteError("tolerance cannot be negative or NaN", path="tolerance")
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         total = np.zeros(batch.num_rows, dtype=np.float64)
         for column in self.column_list:
-            array = batch.array(column).cast(pa.float64())
+            array = batch.array(column).cast(pa.float64(), safe=False)  # rounds beyond 2**53
             values = np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64)
             total += np.where(batch.missing(column), np.nan, values)
         with np.errstate(invalid="ignore"):

@@ -38,8 +38,8 @@ def _describe(hint: Any) -> str:
     if hint is type(None):
         return "null"
     if hint in (dt.date, dt.datetime):
-        return hint.__name__
-    return getattr(hint, "__name__", str(hint))
+        return str(hint.__name__)
+    return str(getattr(hint, "__name__", hint))
 
 
 def _kind(value: Any) -> str:
@@ -89,7 +89,8 @@ def _coerce(value: Any, hint: Any, path: str) -> Any:
             return tuple(coerce(v, args[0], f"{path}[{i}]") for i, v in enumerate(value))
         if len(value) != len(args):
             return _MISMATCH
-        return tuple(coerce(v, a, f"{path}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+        pairs = enumerate(zip(value, args, strict=True))
+        return tuple(coerce(v, a, f"{path}[{i}]") for i, (v, a) in pairs)
     if hint is bool:
         return value if isinstance(value, bool) else _MISMATCH
     if hint is int:

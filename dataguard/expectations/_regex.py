@@ -74,9 +74,27 @@ def compile_regex(pattern: str) -> CompiledRegex:
     return CompiledRegex(pattern, translated)
 
 
+# Inline flag groups: global "(?im)" or scoped "(?m:...)" / "(?-m:...)".
+_FLAGS = re.compile(r"\(\?([aiLmsux-]+)([:)])")
+
+
+def _multiline(pattern: str) -> bool | None:
+    """Whether ``$`` means end of line (global ``(?m)``); None when only a part is multi-line."""
+    multiline = False
+    for match in _FLAGS.finditer(pattern):
+        if "m" in match.group(1):
+            if match.group(2) == ":" or match.start() != 0:
+                return None
+            multiline = True
+    return multiline
+
+
 def to_re2(pattern: str) -> str | None:
     """The RE2 spelling of a Python pattern with the same meaning, or None if there is none."""
     if any(marker in pattern for marker in _FALLBACK_MARKERS) or "(?x" in pattern:
+        return None
+    multiline = _multiline(pattern)
+    if multiline is None:
         return None
     out: list[str] = []
     in_class = False
@@ -105,7 +123,8 @@ def to_re2(pattern: str) -> str | None:
         if in_class:
             if char == "]" and not _class_just_opened(out):
                 in_class = False
-            out.append(char)
+            # A "[" in a class is a literal for Python, but RE2 reads "[:alpha:]" as a POSIX class.
+            out.append(r"\[" if char == "[" else char)
         elif char == "[":
             in_class = True
             out.append(char)
@@ -115,7 +134,7 @@ def to_re2(pattern: str) -> str | None:
             if pattern[i + 1 : i + 2] == "]":
                 out.append(r"\]")
                 i += 1
-        elif char == "$":
+        elif char == "$" and not multiline:
             # Python's $ also matches before a final newline; for a yes/no search this is it.
             out.append(r"(?:\n?\z)")
         else:

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,7 +29,8 @@ from dataguard.metrics import Values
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MatchesRegex(ColumnRowExpectation):
-    """Values contain a match of ``regex`` (Python syntax, ``re.search`` semantics: anchor with ^ and $)."""
+    """Values contain a match of ``regex`` (Python syntax and ``re.search`` semantics: anchor
+    with ^ and $)."""
 
     name = "matches_regex"
     accepts = STRING
@@ -83,6 +85,10 @@ class ValueLengthBetween(ColumnRowExpectation):
     def check(self) -> None:
         check_mostly(self.mostly)
         check_bounds(self.min_value, self.max_value)
+        for name in ("min_value", "max_value"):
+            bound = getattr(self, name)
+            if bound is not None and bound < 0:
+                raise SuiteError(f"a length cannot be negative, got {bound}", path=name)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         lengths = pc.utf8_length(batch.array(self.column))
@@ -129,6 +135,8 @@ class ValueLengthEqual(ColumnRowExpectation):
 # Directives Arrow's vectorized strptime handles with Python's meaning; others use Python.
 _ARROW_DIRECTIVES = set("YmdHMSy%")
 _DIRECTIVE = re.compile(r"%(.)")
+# Python's datetime starts at year 1; Arrow also parses year 0.
+_FIRST_SECOND = pa.scalar(dt.datetime(1, 1, 1), type=pa.timestamp("s"))
 
 
 @register
@@ -154,12 +162,23 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
     def _vectorized(self) -> bool:
         return set(_DIRECTIVE.findall(self.strftime_format)) <= _ARROW_DIRECTIVES
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array | np.ndarray:
         array = batch.array(self.column)
-        if self._vectorized():
-            parsed = pc.strptime(array, format=self.strftime_format, unit="s", error_is_null=True)
-            return pc.is_null(parsed)
-        return pc.invert(per_distinct(array, self._parses))
+        if not self._vectorized():
+            return pc.invert(per_distinct(array, self._parses))
+        # Arrow's strptime is laxer than Python's (it skips leading blanks, rolls 30 February
+        # over to March, takes "20" as a %Y year), so it only confirms a value that parses and
+        # formats back to the same text; Python judges the rest, which in clean data are few.
+        parsed = pc.strptime(array, format=self.strftime_format, unit="s", error_is_null=True)
+        back = pc.strftime(parsed, format=self.strftime_format).cast(array.type)
+        confirmed = pc.and_(pc.equal(back, array), pc.greater_equal(parsed, _FIRST_SECOND))
+        confirmed_np = np.asarray(confirmed.fill_null(False).to_numpy(zero_copy_only=False))
+        fail = np.zeros(len(array), dtype=bool)
+        doubtful = np.flatnonzero(~confirmed_np)
+        if doubtful.size:
+            verdicts = per_distinct(array.take(pa.array(doubtful)), self._parses)
+            fail[doubtful] = ~np.asarray(verdicts.fill_null(True).to_numpy(zero_copy_only=False))
+        return fail
 
     def _parses(self, text: str) -> bool:
         try:

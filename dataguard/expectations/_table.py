@@ -106,7 +106,11 @@ class ColumnsMatchOrderedList(Expectation):
         if self.exact_match:
             passed = names == list(self.column_list)
             first = next(
-                (i for i, (a, b) in enumerate(zip(names, self.column_list)) if a != b),
+                (
+                    i
+                    for i, (a, b) in enumerate(zip(names, self.column_list, strict=False))
+                    if a != b
+                ),
                 min(len(names), len(self.column_list)),
             )
             message = "columns match" if passed else f"columns differ from position {first}"

@@ -25,6 +25,7 @@ class ColumnType(Expectation):
     """
 
     name = "column_type"
+    accepts_nested = True
 
     column: str
     logical_type: LogicalType
@@ -58,6 +59,7 @@ class ColumnDtype(Expectation):
     ``String``) or the Arrow type name (``int64``, ``large_string``, ``timestamp[us, tz=UTC]``)."""
 
     name = "column_dtype"
+    accepts_nested = True
 
     column: str
     dtype: str

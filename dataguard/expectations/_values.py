@@ -19,10 +19,10 @@ from dataguard.expectations._base import (
     check_mostly,
     range_text,
 )
-from dataguard.expectations._convert import arrow_scalar, comparable, set_comparable, value_set
+from dataguard.expectations._convert import beyond, set_comparable, value_set
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import Metric, ValueCounts, Values, present
+from dataguard.metrics import Metric, ValueCounts, Values, canonical, present
 
 
 @register
@@ -31,6 +31,7 @@ class NotNull(ColumnRowExpectation):
     """Values are present: not null, NaN or NaT. ``mostly`` counts every row."""
 
     name = "not_null"
+    accepts_nested = True
 
     def ignored(self, batch: Batch) -> np.ndarray:
         return np.zeros(batch.num_rows, dtype=bool)
@@ -48,6 +49,7 @@ class Null(ColumnRowExpectation):
     """Values are missing (null, NaN or NaT). ``mostly`` counts every row."""
 
     name = "null"
+    accepts_nested = True
 
     def ignored(self, batch: Batch) -> np.ndarray:
         return np.zeros(batch.num_rows, dtype=bool)
@@ -78,14 +80,12 @@ class Between(ColumnRowExpectation):
         check_bounds(self.min_value, self.max_value)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        array = comparable(batch.array(self.column))
+        array = batch.array(self.column)
         fail: pa.Array | None = None
         if self.min_value is not None:
-            low = arrow_scalar(self.min_value, array.type)
-            fail = pc.less_equal(array, low) if self.strict_min else pc.less(array, low)
+            fail = beyond(array, self.min_value, below=True, strict=self.strict_min)
         if self.max_value is not None:
-            high = arrow_scalar(self.max_value, array.type)
-            above = pc.greater_equal(array, high) if self.strict_max else pc.greater(array, high)
+            above = beyond(array, self.max_value, below=False, strict=self.strict_max)
             fail = above if fail is None else pc.or_(fail, above)
         assert fail is not None  # check() guarantees a bound
         return fail
@@ -96,13 +96,14 @@ class Between(ColumnRowExpectation):
 
 
 @functools.lru_cache(maxsize=128)
-def _members(values: tuple[Any, ...], t: pa.DataType) -> pa.Array:
-    return value_set(values, t)
+def _members(values: tuple[Any, ...], kinds: tuple[type, ...], t: pa.DataType) -> pa.Array:
+    # ``kinds`` is part of the cache key: (1,) == (True,) in Python, but only 1 is a number here.
+    return canonical(value_set(values, t))
 
 
 def _is_in(array: pa.Array, values: tuple[Any, ...]) -> pa.Array:
-    members = _members(values, array.type)
-    return pc.is_in(set_comparable(array, members), value_set=members)
+    members = _members(values, tuple(type(v) for v in values), array.type)
+    return pc.is_in(canonical(set_comparable(array, members)), value_set=members)
 
 
 @register
@@ -157,7 +158,7 @@ class Unique(ColumnRowExpectation):
         repeated = inputs[ValueCounts(self.column)].repeated()
         if len(repeated) == 0:
             return np.zeros(batch.num_rows, dtype=bool)
-        return pc.is_in(batch.array(self.column), value_set=repeated)
+        return pc.is_in(canonical(batch.array(self.column)), value_set=repeated)
 
     def describe(self) -> str:
         return f"Values of {self.column!r} are unique."
@@ -169,7 +170,8 @@ def _ordered_failures(batch: Batch, column: str, compare: Any, decreasing: bool)
     positions = np.flatnonzero(~batch.missing(column))
     if positions.size < 2:
         return mask
-    values = comparable(present(batch, column))
+    # Not ``comparable``: decimals compare exactly here, as in ``breaks`` at batch boundaries.
+    values = present(batch, column)
     previous, current = values.slice(0, len(values) - 1), values.slice(1)
     broken = compare(previous, current) if decreasing else compare(current, previous)
     mask[positions[1:]] = np.asarray(broken.to_numpy(zero_copy_only=False), dtype=bool)

@@ -7,14 +7,15 @@ from dataguard.metrics._values import (
     KeyCounts,
     SortedValues,
     ValueCounts,
+    canonical,
     present,
     row_keys,
 )
 from dataguard.metrics._violations import (
     FailingRows,
     RowRule,
-    ViolationSummary,
     Violations,
+    ViolationSummary,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Values",
     "ViolationSummary",
     "Violations",
+    "canonical",
     "present",
     "row_keys",
 ]

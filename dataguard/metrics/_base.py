@@ -60,7 +60,7 @@ class MetricFailure:
     message: str
 
 
-class MetricUnavailable(Exception):  # noqa: N818 - raised and caught inside evaluation only
+class MetricUnavailable(Exception):  # raised and caught inside evaluation only
     """Raised when an expectation reads a metric whose computation failed."""
 
     def __init__(self, failure: MetricFailure) -> None:

@@ -16,6 +16,7 @@ per-element path in Python integers, which real data almost never reaches.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -28,8 +29,13 @@ SQUARE_SHIFT = 2 * SUM_SHIFT
 # frexp gives x = m * 2**e with 0.5 <= |m| < 1; m * 2**53 is then an integer below 2**53.
 _SIGNIFICAND_BITS = 53
 _HALF_BITS = 26
-# Each bincount adds values below 2**27 in float64, exact while the total stays below 2**53.
-_CHUNK = 1 << 25
+# Each bincount adds values below 2**27 in float64, exact while the total stays below 2**53:
+# the running per-exponent totals are moved into Python integers every _FLUSH values.
+_FLUSH = 1 << 25
+# Values are processed in cache-sized blocks: whole-column temporaries would be paged in fresh.
+_BLOCK = 1 << 16
+# One bin per exponent: frexp exponents run from -1073 to 1024, shifted by SUM_SHIFT - 53.
+_BINS = 2 * SUM_SHIFT
 # Veltkamp's splitter for float64: 2**27 + 1.
 _SPLITTER = 134217729.0
 _SAFE_SQUARE_LOW = 2.0**-480
@@ -38,46 +44,70 @@ _INT_SQUARE_LIMIT = 1 << 31
 _FLOAT_EXACT_INT = 1 << 53
 
 
+class _ExactSum:
+    """Running exact sum of float64 blocks: per-exponent totals of 26-bit significand halves."""
+
+    __slots__ = ("_high", "_low", "_pending", "total")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._high = np.zeros(_BINS)
+        self._low = np.zeros(_BINS)
+        self._pending = 0
+
+    def add(self, block: np.ndarray) -> None:
+        """Add finite values (at most ``_BLOCK`` of them)."""
+        mantissa, exponent = np.frexp(block)
+        significand = (mantissa * float(1 << _SIGNIFICAND_BITS)).astype(np.int64)
+        bins = exponent + (SUM_SHIFT - _SIGNIFICAND_BITS)
+        self._high += np.bincount(bins, weights=significand >> _HALF_BITS, minlength=_BINS)
+        self._low += np.bincount(
+            bins, weights=significand & ((1 << _HALF_BITS) - 1), minlength=_BINS
+        )
+        self._pending += block.size
+        if self._pending >= _FLUSH:
+            self.flush()
+
+    def flush(self) -> int:
+        """Move the per-exponent totals into ``total`` and return it."""
+        high, low = self._high, self._low
+        for k in np.flatnonzero((high != 0) | (low != 0)).tolist():
+            self.total += ((int(high[k]) << _HALF_BITS) + int(low[k])) << k
+        high[:] = 0
+        low[:] = 0
+        self._pending = 0
+        return self.total
+
+
 def exact_float_sum(values: np.ndarray) -> int:
     """Exact sum of finite float64 values, in units of 2**-SUM_SHIFT."""
-    total = 0
-    for start in range(0, len(values), _CHUNK):
-        total += _chunk_sum(values[start : start + _CHUNK])
-    return total
-
-
-def _chunk_sum(values: np.ndarray) -> int:
-    if values.size == 0:
-        return 0
-    mantissa, exponent = np.frexp(values)
-    significand = (mantissa * float(1 << _SIGNIFICAND_BITS)).astype(np.int64)
-    bins = (exponent + (SUM_SHIFT - _SIGNIFICAND_BITS)).astype(np.intp)
-    high = significand >> _HALF_BITS
-    low = significand & ((1 << _HALF_BITS) - 1)
-    length = int(bins.max()) + 1
-    high_sums = np.bincount(bins, weights=high.astype(np.float64), minlength=length)
-    low_sums = np.bincount(bins, weights=low.astype(np.float64), minlength=length)
-    total = 0
-    for k in np.flatnonzero((high_sums != 0) | (low_sums != 0)).tolist():
-        total += ((int(high_sums[k]) << _HALF_BITS) + int(low_sums[k])) << k
-    return total
+    accumulator = _ExactSum()
+    for start in range(0, len(values), _BLOCK):
+        accumulator.add(values[start : start + _BLOCK])
+    return accumulator.flush()
 
 
 def exact_float_square_sum(values: np.ndarray) -> int:
     """Exact sum of squares of finite float64 values, in units of 2**-SQUARE_SHIFT."""
-    magnitude = np.abs(values)
-    safe = (magnitude == 0) | ((magnitude >= _SAFE_SQUARE_LOW) & (magnitude <= _SAFE_SQUARE_HIGH))
-    total = 0
-    if not safe.all():
-        total += sum(_square_units(float(v)) for v in values[~safe].tolist())
-        values = values[safe]
-    product = values * values
-    scaled = _SPLITTER * values
-    high = scaled - (scaled - values)
-    low = values - high
-    error = ((high * high - product) + 2.0 * high * low) + low * low
-    total += (exact_float_sum(product) + exact_float_sum(error)) << SUM_SHIFT
-    return total
+    accumulator = _ExactSum()
+    outside = 0
+    for start in range(0, len(values), _BLOCK):
+        block = values[start : start + _BLOCK]
+        magnitude = np.abs(block)
+        safe = (magnitude == 0) | (
+            (magnitude >= _SAFE_SQUARE_LOW) & (magnitude <= _SAFE_SQUARE_HIGH)
+        )
+        if not safe.all():
+            outside += sum(_square_units(float(v)) for v in block[~safe].tolist())
+            block = block[safe]
+        # Dekker: block * block == product + error exactly, both floats.
+        product = block * block
+        scaled = _SPLITTER * block
+        high = scaled - (scaled - block)
+        low = block - high
+        accumulator.add(product)
+        accumulator.add(((high * high - product) + 2.0 * high * low) + low * low)
+    return (accumulator.flush() << SUM_SHIFT) + outside
 
 
 def _square_units(value: float) -> int:
@@ -104,7 +134,9 @@ def exact_int_square_sum(values: np.ndarray) -> int:
     """Exact sum of squares of 64-bit integers, as a plain integer."""
     if values.size == 0:
         return 0
-    peak = int(np.abs(values.astype(np.float64)).max())
+    # Exact, in Python integers: through float64, 2**53 + 1 would round down to 2**53 and pass
+    # the check below for integers that float64 holds exactly.
+    peak = max(abs(int(values.max())), abs(int(values.min())))
     if peak < _INT_SQUARE_LIMIT:
         wide = values.astype(np.int64)
         squares = wide * wide
@@ -115,5 +147,12 @@ def exact_int_square_sum(values: np.ndarray) -> int:
 
 
 def units_to_float(units: int, shift: int, count: int = 1) -> float:
-    """``units * 2**-shift / count``, correctly rounded to the nearest float."""
-    return float(Fraction(units, count << shift))
+    """``units * 2**-shift / count``, correctly rounded to the nearest float.
+
+    A result beyond the float range is an infinity of its sign, as in floating-point arithmetic
+    (the sum of two values near the float maximum overflows; their mean does not).
+    """
+    try:
+        return float(Fraction(units, count << shift))
+    except OverflowError:
+        return math.inf if units > 0 else -math.inf

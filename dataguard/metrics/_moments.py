@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -161,7 +160,7 @@ class Moments(Metric[MomentsState, MomentsValue]):
         if n > 1:
             # n * sum(x^2) - sum(x)^2, both in units of 2**-SQUARE_SHIFT, is exact and >= 0.
             spread = n * state.squares - state.total * state.total
-            variance = float(Fraction(spread, (n * (n - 1)) << SQUARE_SHIFT))
+            variance = units_to_float(spread, SQUARE_SHIFT, n * (n - 1))
         return MomentsValue(n, total, mean, variance)
 
 
@@ -188,7 +187,9 @@ class MinMax(Metric[tuple[Any, Any], tuple[Any, Any]]):
             values = values[~batch.missing(self.column)]
             if values.size == 0:
                 return (None, None)
-            return (float(values.min()), float(values.max()))
+            # + 0.0 turns -0.0 into 0.0: which of two equal zeros is "the" minimum would
+            # otherwise depend on how the rows were split into batches.
+            return (float(values.min()) + 0.0, float(values.max()) + 0.0)
         extremes = pc.min_max(array)
         return (extremes["min"].as_py(), extremes["max"].as_py())
 

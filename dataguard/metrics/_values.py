@@ -12,9 +12,6 @@ import pyarrow.compute as pc
 from dataguard._frame import Batch, as_numpy
 from dataguard.metrics._base import Metric, Values
 
-_VALUE = "value"
-_COUNT = "count"
-
 
 def present(batch: Batch, column: str) -> pa.Array:
     """The column's values in this batch with missing ones (null, NaN, NaT) dropped."""
@@ -25,37 +22,87 @@ def present(batch: Batch, column: str) -> pa.Array:
     return array
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """Distinct present values with their counts, sorted by value."""
+def canonical(array: pa.Array) -> pa.Array:
+    """The array with -0.0 turned into 0.0, so that hashing kernels see equal floats as equal.
 
-    values: pa.Array
-    counts: np.ndarray
+    Arrow hashes floats by their bits (``value_counts``, ``is_in``), but -0.0 == 0.0, as in Python
+    and pandas. Adding 0.0 changes -0.0 and nothing else.
+    """
+    if pa.types.is_floating(array.type):
+        return pc.add(array, pa.scalar(0.0, type=array.type))
+    return array
+
+
+class Counts:
+    """Distinct present values with their counts.
+
+    The distinct values are held in hash order; ``values`` and ``counts`` sort them by value on
+    first use only, because the uniqueness check needs just the repeated values and sorting a
+    million distinct ids would cost more than counting them.
+    """
+
+    __slots__ = ("_counts", "_sorted", "_values")
+
+    def __init__(self, values: pa.Array, counts: np.ndarray) -> None:
+        self._values = values
+        self._counts = counts
+        self._sorted: tuple[pa.Array, np.ndarray] | None = None
+
+    def _in_order(self) -> tuple[pa.Array, np.ndarray]:
+        if self._sorted is None:
+            order = pc.sort_indices(self._values)
+            self._sorted = (self._values.take(order), self._counts[order.to_numpy()])
+        return self._sorted
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Counts):
+            return NotImplemented
+        return self.values.equals(other.values) and np.array_equal(self.counts, other.counts)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache, compared by content
+
+    def __repr__(self) -> str:
+        return f"Counts(distinct={self.distinct}, total={self.total})"
+
+    @property
+    def values(self) -> pa.Array:
+        """The distinct present values, sorted."""
+        return self._in_order()[0]
+
+    @property
+    def counts(self) -> np.ndarray:
+        """The count of each value of ``values``."""
+        return self._in_order()[1]
 
     @property
     def distinct(self) -> int:
         """Number of distinct present values."""
-        return len(self.values)
+        return len(self._values)
 
     @property
     def total(self) -> int:
         """Number of present values."""
-        return int(self.counts.sum())
+        return int(self._counts.sum())
 
     def most_common(self) -> list[Any]:
         """Every value that reaches the highest count (more than one on ties), sorted."""
         if self.distinct == 0:
             return []
-        top = self.counts.max()
-        return pa.array(self.values).filter(pa.array(self.counts == top)).to_pylist()
+        modes = self._values.filter(pa.array(self._counts == self._counts.max()))
+        ordered: list[Any] = modes.take(pc.sort_indices(modes)).to_pylist()
+        return ordered
 
     def repeated(self) -> pa.Array:
-        """The values present more than once."""
-        return self.values.filter(pa.array(self.counts > 1))
+        """The values present more than once (in no particular order)."""
+        return self._values.filter(pa.array(self._counts > 1))
+
+
+#: Per-batch ``(distinct values, counts)`` pairs; combined once, in ``finalize``.
+CountsState = tuple[tuple[pa.Array, np.ndarray], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class ValueCounts(Metric[pa.Table | None, Counts]):
+class ValueCounts(Metric[CountsState, Counts]):
     """Exact count of every distinct present value of one column (hash-based, in Arrow)."""
 
     column: str
@@ -64,43 +111,44 @@ class ValueCounts(Metric[pa.Table | None, Counts]):
     def columns(self) -> tuple[str, ...]:
         return (self.column,)
 
-    def empty(self) -> pa.Table | None:
-        return None
+    def empty(self) -> CountsState:
+        return ()
 
-    def compute(self, batch: Batch, inputs: Values) -> pa.Table | None:
-        values = present(batch, self.column)
-        return _count_table(values) if len(values) else None
+    def compute(self, batch: Batch, inputs: Values) -> CountsState:
+        values = canonical(present(batch, self.column))
+        return (_count(values),) if len(values) else ()
 
-    def merge(self, left: pa.Table | None, right: pa.Table | None) -> pa.Table | None:
-        return _merge_counts(left, right)
+    def merge(self, left: CountsState, right: CountsState) -> CountsState:
+        return left + right
 
-    def finalize(self, state: pa.Table | None) -> Counts:
-        return _finalize_counts(state)
-
-
-def _count_table(values: pa.Array) -> pa.Table:
-    counted = pc.value_counts(values)
-    return pa.table(
-        {_VALUE: counted.field("values"), _COUNT: counted.field("counts").cast(pa.int64())}
-    )
+    def finalize(self, state: CountsState) -> Counts:
+        return _combine(state)
 
 
-def _merge_counts(left: pa.Table | None, right: pa.Table | None) -> pa.Table | None:
-    if left is None:
-        return right
-    if right is None:
-        return left
-    both = pa.concat_tables([left, right])
-    summed = both.group_by(_VALUE, use_threads=False).aggregate([(_COUNT, "sum")])
-    return summed.rename_columns([_VALUE, _COUNT])
+def _count(values: pa.Array, weights: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
+    """Distinct values and their (weighted) counts: a hash dictionary plus ``bincount``.
+
+    Faster than ``value_counts`` or ``group_by`` on strings, and the same for any type.
+    """
+    encoded = values.dictionary_encode()
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    size = len(encoded.dictionary)
+    if weights is None:
+        counts = np.bincount(indices, minlength=size).astype(np.int64)
+    else:
+        # Weights are integers below 2**53, so the float sums are exact.
+        counts = np.bincount(indices, weights=weights, minlength=size).astype(np.int64)
+    return encoded.dictionary, counts
 
 
-def _finalize_counts(state: pa.Table | None) -> Counts:
-    if state is None:
+def _combine(state: CountsState) -> Counts:
+    if not state:
         return Counts(pa.array([]), np.zeros(0, dtype=np.int64))
-    ordered = state.take(pc.sort_indices(state.column(_VALUE)))
-    values = ordered.column(_VALUE).combine_chunks()
-    return Counts(values, np.asarray(ordered.column(_COUNT).to_numpy(), dtype=np.int64))
+    if len(state) == 1:
+        return Counts(*state[0])
+    values = pa.concat_arrays([v for v, _ in state])
+    weights = np.concatenate([c for _, c in state]).astype(np.float64)
+    return Counts(*_count(values, weights))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +175,9 @@ class SortedValues(Metric[tuple[np.ndarray, ...], np.ndarray]):
             values = values.view(np.int64)
         elif values.dtype.kind == "b":
             values = values.astype(np.int64)
-        return (values,)
+        elif values.dtype.kind == "f":
+            values = values + 0.0  # -0.0 and 0.0 sort as equals: keep one, or order would matter
+        return (values,) if values.size else ()
 
     def merge(
         self, left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...]
@@ -148,7 +198,7 @@ def row_keys(batch: Batch, columns: tuple[str, ...]) -> pa.Array:
     """
     parts: list[pa.Array] = []
     for column in columns:
-        array = batch.array(column)
+        array = canonical(batch.array(column))
         text = array if pa.types.is_large_string(array.type) else array.cast(pa.large_string())
         missing = pa.array(batch.missing(column))
         length = pc.cast(pc.utf8_length(text), pa.large_string())
@@ -162,7 +212,7 @@ def _large(text: str) -> pa.Scalar:
 
 
 @dataclass(frozen=True, slots=True)
-class KeyCounts(Metric[pa.Table | None, Counts]):
+class KeyCounts(Metric[CountsState, Counts]):
     """Exact count of every distinct combination of values of several columns (nulls included)."""
 
     key_columns: tuple[str, ...]
@@ -171,14 +221,14 @@ class KeyCounts(Metric[pa.Table | None, Counts]):
     def columns(self) -> tuple[str, ...]:
         return self.key_columns
 
-    def empty(self) -> pa.Table | None:
-        return None
+    def empty(self) -> CountsState:
+        return ()
 
-    def compute(self, batch: Batch, inputs: Values) -> pa.Table | None:
-        return _count_table(row_keys(batch, self.key_columns)) if batch.num_rows else None
+    def compute(self, batch: Batch, inputs: Values) -> CountsState:
+        return (_count(row_keys(batch, self.key_columns)),) if batch.num_rows else ()
 
-    def merge(self, left: pa.Table | None, right: pa.Table | None) -> pa.Table | None:
-        return _merge_counts(left, right)
+    def merge(self, left: CountsState, right: CountsState) -> CountsState:
+        return left + right
 
-    def finalize(self, state: pa.Table | None) -> Counts:
-        return _finalize_counts(state)
+    def finalize(self, state: CountsState) -> Counts:
+        return _combine(state)

@@ -9,7 +9,7 @@ in ``merge``, where the last value of one run of rows meets the first of the nex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -51,8 +51,31 @@ class RowRule(Protocol):
         ...
 
 
+def _typed(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_typed(v) for v in value)
+    return (type(value), value)
+
+
+def rule_key(rule: RowRule) -> tuple[Any, ...]:
+    """What identifies a rule's metric: its class and its parameters, *with their types*.
+
+    Expectations compare like Python values, so ``InSet(value_set=[1])`` equals
+    ``InSet(value_set=[True])`` (``1 == True``), yet they judge an integer column differently.
+    Metrics keyed on the rule alone would be deduplicated and one result reused for the other.
+    """
+    declaration: Any = rule  # a frozen dataclass in practice; the protocol does not say so
+    if not is_dataclass(declaration):
+        return (type(rule), rule)
+    params = tuple((f.name, _typed(getattr(rule, f.name))) for f in fields(declaration))
+    return (type(rule), params)
+
+
 def failing_mask(rule: RowRule, batch: Batch, inputs: Values, ignored: np.ndarray) -> np.ndarray:
     """The rule's failing rows as numpy booleans, never including ignored rows."""
+    if ignored.all():
+        # Nothing to judge; also spares kernels a column of Arrow type null (all values missing).
+        return np.zeros(batch.num_rows, dtype=bool)
     mask = rule.failing(batch, inputs)
     if isinstance(mask, (pa.Array, pa.ChunkedArray)):
         if mask.null_count:
@@ -61,7 +84,8 @@ def failing_mask(rule: RowRule, batch: Batch, inputs: Values, ignored: np.ndarra
     mask = np.asarray(mask, dtype=bool)
     if mask.shape != (batch.num_rows,):
         mask = np.broadcast_to(mask, (batch.num_rows,))
-    return mask & ~ignored
+    fail: np.ndarray = mask & ~ignored
+    return fail
 
 
 def _sample_table(
@@ -88,7 +112,7 @@ def _concat(tables: list[pa.Table | None], limit: int | None) -> pa.Table | None
 
 @dataclass(frozen=True, slots=True)
 class ViolationState:
-    """Counts of a run of rows, the first failing rows, and its present edges for sequential rules."""
+    """Counts of a run of rows, its first failing rows, and its present edges (sequential rules)."""
 
     elements: int = 0
     missing: int = 0
@@ -124,13 +148,22 @@ def _edges(
     return head, column[first].as_py(), column[last].as_py(), True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Violations(Metric[ViolationState, ViolationSummary]):
     """Rows failing a rule, counted, with at most ``limit`` of them sampled (``None``: all)."""
 
     rule: RowRule
     limit: int | None = 20
     id_columns: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (rule_key(self.rule), self.limit, self.id_columns)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Violations) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -232,11 +265,17 @@ class MaskState:
     has_edges: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FailingRows(Metric[MaskState, np.ndarray]):
     """A boolean mask over every row: true where the rule fails (used to split data)."""
 
     rule: RowRule
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FailingRows) and rule_key(self.rule) == rule_key(other.rule)
+
+    def __hash__(self) -> int:
+        return hash(rule_key(self.rule))
 
     @property
     def columns(self) -> tuple[str, ...]:

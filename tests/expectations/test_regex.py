@@ -1,0 +1,212 @@
+"""Python patterns run on RE2: the translation must keep Python's ``re.search`` meaning."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pyarrow as pa
+import pytest
+
+from dataguard.errors import SuiteError
+from dataguard.expectations._regex import (
+    MAX_FALLBACK_PATTERN,
+    compile_regex,
+    to_re2,
+    validate_pattern,
+)
+
+TEXTS = [
+    "abc",
+    "ÄÖÜ",
+    "naïve café",
+    "١٢٣",  # Arabic-Indic digits: \d in Python
+    "٣",
+    "x\n",
+    "x\ny",
+    "\n",
+    "",
+    " ",
+    "\u00a0",  # no-break space: \s in Python
+    "\u2003",
+    "\u3000",
+    "\x1c",
+    "\x85",
+    "日本語",
+    "a_b",
+    "a-b",
+    "Ⅻ",  # Roman numeral: \w (Nl)
+    "²",  # superscript two: \w (No), not \d
+    "½",
+    "ﬁ",
+    "ß",
+    "\u017f",  # long s: folds to "s"
+    "K",  # Kelvin sign
+    "\u200b",
+    "tab\tx",
+    "foo123",
+    "a\u0301",
+    "ǅ",
+    "$",
+    "a$b",
+    "[x]",
+    "]",
+    "^",
+    "-",
+    "a\\b",
+    "x\r\n",
+    "\v",
+    "\f",
+    ":alpha:",
+]
+
+PATTERNS = [
+    r"\w",
+    r"\w+$",
+    r"^\w+$",
+    r"\d",
+    r"^\d+$",
+    r"\s",
+    r"^\s*$",
+    r"\W",
+    r"\D",
+    r"\S",
+    r"[\w-]",
+    r"^[\w-]+$",
+    r"[^\w]",
+    r"[^\d\s]",
+    r"[\d.]+",
+    r"x$",
+    r"^x$",
+    r"y$",
+    r"\Z",
+    r"x\Z",
+    r"[]a]",
+    r"[^]a]",
+    r"(?i)k",
+    r"(?i)s",
+    r"(?i)ß",
+    r"(?i)[a-z]+",
+    r"\$",
+    r"a\$b",
+    r"[$]",
+    r"\\b",
+    r"\bfoo",
+    r"\Bb",
+    r"(a)\1",
+    r"(?=a)",
+    r"(?<!x)y",
+    r"(?P<n>a)(?P=n)",
+    r".",
+    r"^.$",
+    r"^..$",
+    r"\A\w",
+    r"[[:alpha:]]",
+    r"[\[\]]",
+    r"(?s)x.",
+    r"(?m)^y",
+    r"(?m)x$",
+    r"(?m:x$)",
+    r"(?x) a b c ",
+    r"\x41|\u00e9",
+    r"a{,2}b",
+    r"a{2,}",
+    r"(?i:A)b",
+    r"",
+]
+
+
+def _python(pattern: str) -> list[bool]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # "possible nested set" in [[:alpha:]]
+        compiled = re.compile(pattern)
+    return [compiled.search(text) is not None for text in TEXTS]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_both_paths_agree_with_python_re_search(pattern: str) -> None:
+    compiled = compile_regex(pattern)
+    ours = compiled.search(pa.array(TEXTS)).to_pylist()
+    assert ours == _python(pattern), compiled.re2
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\w", r"\d", r"\s", r"\W", r"\D", r"\S", r"[\w-]", r"[^\d\s_]"]
+)
+def test_classes_match_python_on_every_bmp_character(pattern: str) -> None:
+    # Outside the BMP, Python's and RE2's Unicode tables may be of different Unicode versions.
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    compiled = compile_regex(pattern)
+    ours = compiled.search(pa.array(chars)).to_pylist()
+    python = re.compile(pattern)
+    wrong = [hex(ord(c)) for c, o in zip(chars, ours, strict=True) if o != bool(python.search(c))]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "re2"),
+    [
+        (r"\d", r"[\p{Nd}]"),
+        (r"\w", r"[\p{L}\p{N}_]"),
+        (r"[\w-]", r"[\p{L}\p{N}_-]"),
+        (r"\D", r"[^\p{Nd}]"),
+        (r"a$", r"a(?:\n?\z)"),
+        (r"(?m)a$", r"(?m)a$"),
+        (r"a\Z", r"a\z"),
+        (r"[$]", r"[$]"),
+        (r"[[:alpha:]]", r"[\[:alpha:]]"),
+        (r"[]a]", r"[\]a]"),
+        (r"abc", r"abc"),
+    ],
+)
+def test_translations(pattern: str, re2: str) -> None:
+    assert to_re2(pattern) == re2
+    assert compile_regex(pattern).re2 == re2
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\bword\b",
+        r"\Bx",
+        r"(a)\1",
+        r"(?P<x>a)(?P=x)",
+        r"(?=a)",
+        r"(?!a)",
+        r"(?<=a)b",
+        r"(?<!a)b",
+        r"(?x) a",
+        r"[\D]",
+        r"(?m:a$)",
+        r"\u00e9",  # RE2 has no \u escape: rejected by RE2, so Python runs it
+        r"a{,2}",
+    ],
+)
+def test_patterns_re2_cannot_express_fall_back_to_python(pattern: str) -> None:
+    assert compile_regex(pattern).re2 is None
+    ours = compile_regex(pattern).search(pa.array(TEXTS)).to_pylist()
+    assert ours == _python(pattern)
+
+
+def test_fallback_keeps_nulls_and_is_per_distinct_value() -> None:
+    array = pa.array(["aa", None, "ab", "aa"])
+    assert compile_regex(r"(a)\1").search(array).to_pylist() == [True, None, False, True]
+    assert compile_regex(r"a").search(array).to_pylist() == [True, None, True, True]
+
+
+def test_pattern_limits() -> None:
+    validate_pattern("a" * 5000, "regex")  # RE2 runs it in linear time
+    with pytest.raises(SuiteError, match="RE2 lacks"):
+        validate_pattern(r"\b" + "a" * MAX_FALLBACK_PATTERN, "regex")
+    with pytest.raises(SuiteError, match="invalid regular expression"):
+        validate_pattern("a)", "regex")
+    with pytest.raises(SuiteError) as caught:
+        validate_pattern("*", "regex")
+    assert caught.value.path == "regex"
+
+
+def test_catastrophic_pattern_runs_in_linear_time_on_re2() -> None:
+    # (a+)+$ backtracks exponentially in Python on "aaaa...b"; RE2 answers at once.
+    compiled = compile_regex(r"^(a+)+$")
+    assert compiled.re2 is not None
+    assert compiled.search(pa.array(["a" * 5000 + "b", "a" * 10])).to_pylist() == [False, True]

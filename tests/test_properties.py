@@ -1,0 +1,355 @@
+"""Property tests over random frames: batch-size invariance, inputs never mutated, and every
+row-level expectation agreeing with a naive pandas oracle written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dataguard as dg
+from dataguard.expectations import (
+    Between,
+    ColumnCountBetween,
+    ColumnCountEqual,
+    ColumnDtype,
+    ColumnExists,
+    ColumnsMatchOrderedList,
+    ColumnsMatchSet,
+    ColumnType,
+    CompoundColumnsUnique,
+    Decreasing,
+    DistinctValuesContainSet,
+    DistinctValuesEqualSet,
+    DistinctValuesInSet,
+    Expectation,
+    Increasing,
+    InSet,
+    JsonParseable,
+    MatchesRegex,
+    MatchesStrftimeFormat,
+    MaxBetween,
+    MeanBetween,
+    MedianBetween,
+    MinBetween,
+    MostCommonValueInSet,
+    MulticolumnSumEqual,
+    NoExtraColumns,
+    NotInSet,
+    NotMatchesRegex,
+    NotNull,
+    Null,
+    PairEqual,
+    PairGreater,
+    ProportionNonNullBetween,
+    ProportionUniqueBetween,
+    QuantilesBetween,
+    RowCountBetween,
+    RowCountEqual,
+    RowExpectation,
+    StdevBetween,
+    SumBetween,
+    Unique,
+    UniqueValueCountBetween,
+    UniqueWithinRecord,
+    ValueLengthBetween,
+    ValueLengthEqual,
+    registered,
+)
+
+FLOATS = [-2.0, -1.0, 0.0, -0.0, 0.5, 1.0, 2.0, 1e6, math.inf, -math.inf, math.nan, None]
+INTS = [-3, -1, 0, 1, 2, 3, None]
+MOMENTS = [dt.datetime(2020, 1, d, h) for d in (1, 2, 3) for h in (0, 12)] + [None]
+TEXT = st.one_of(st.none(), st.text(alphabet="ab12é ", max_size=3))
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pa.Table:
+    n = draw(st.integers(min_value=0, max_value=30))
+
+    def column(values: st.SearchStrategy[Any]) -> list[Any]:
+        return draw(st.lists(values, min_size=n, max_size=n))
+
+    return pa.table(
+        {
+            "id": pa.array(range(n), type=pa.int64()),
+            "f": pa.array(column(st.sampled_from(FLOATS)), type=pa.float64()),
+            "i": pa.array(column(st.sampled_from(INTS)), type=pa.int64()),
+            "s": pa.array(column(TEXT), type=pa.string()),
+            "t": pa.array(column(st.sampled_from(MOMENTS)), type=pa.timestamp("us")),
+        }
+    )
+
+
+# One expectation per registered class at least, all applicable to the random frames.
+EXPECTATIONS: list[Expectation] = [
+    NotNull("f"),
+    Null("s"),
+    Between("f", min_value=-1, max_value=1),
+    Between("t", min_value="2020-01-01T12:00:00", strict_min=True),
+    Between("i", min_value=-0.5, max_value=2.5, mostly=0.5),
+    InSet("s", value_set=["a", "b", ""]),
+    InSet("i", value_set=[0, 1]),
+    NotInSet("f", value_set=[0.0, 1e6]),
+    Unique("s"),
+    Unique("f"),
+    Increasing("f"),
+    Increasing("s", strictly=True),
+    Decreasing("t", strictly=True),
+    Decreasing("i"),
+    MatchesRegex("s", regex="^a"),
+    MatchesRegex("s", regex=r"\w$"),
+    NotMatchesRegex("s", regex=r"\d"),
+    NotMatchesRegex("s", regex=r"(.)\1"),  # the Python fallback
+    ValueLengthBetween("s", min_value=1, max_value=2),
+    ValueLengthEqual("s", value=2),
+    MatchesStrftimeFormat("s", strftime_format="%m"),
+    JsonParseable("s"),
+    PairGreater(column_a="f", column_b="i"),
+    PairGreater(column_a="i", column_b="f", or_equal=True, ignore_row_if="never"),
+    PairEqual(column_a="i", column_b="f"),
+    CompoundColumnsUnique(column_list=["s", "i"]),
+    UniqueWithinRecord(column_list=["f", "i"]),
+    MulticolumnSumEqual(column_list=["f", "i"], sum_total=1),
+    MinBetween("f", min_value=-1),
+    MaxBetween("t", max_value="2020-01-02"),
+    MeanBetween("f", min_value=0, max_value=2),
+    StdevBetween("i", max_value=2),
+    SumBetween("i", min_value=0),
+    MedianBetween("f", min_value=0),
+    QuantilesBetween(column="i", quantiles=[0.25, 0.75], value_ranges=[[-1, None], [None, 2]]),
+    UniqueValueCountBetween("s", max_value=5),
+    ProportionUniqueBetween("i", min_value=0.5),
+    ProportionNonNullBetween("s", min_value=0.5),
+    DistinctValuesInSet(column="s", value_set=["a", "b"]),
+    DistinctValuesContainSet(column="i", value_set=[0]),
+    DistinctValuesEqualSet(column="s", value_set=["a"]),
+    MostCommonValueInSet(column="i", value_set=[0, 1], ties_okay=True),
+    ColumnExists(column="s", column_index=3),
+    ColumnsMatchSet(column_set=["id", "f", "i", "s", "t"]),
+    ColumnsMatchOrderedList(column_list=["f", "s"], exact_match=False),
+    ColumnCountBetween(min_value=5, max_value=5),
+    ColumnCountEqual(value=5),
+    RowCountBetween(min_value=10),
+    RowCountEqual(value=0),
+    NoExtraColumns(column_set=["f", "i", "s", "t"]),
+    ColumnType(column="t", logical_type="datetime"),
+    ColumnDtype(column="i", dtype="int64"),
+]
+SUITE = dg.Suite(EXPECTATIONS)
+ROW_LEVEL = [e for e in EXPECTATIONS if isinstance(e, RowExpectation)]
+
+
+def test_every_registered_expectation_is_exercised() -> None:
+    assert {e.name for e in EXPECTATIONS} == set(registered())
+
+
+def _results(result: dg.ValidationResult) -> list[dict[str, Any]]:
+    """The result dicts without run metadata (timing)."""
+    return [r.to_dict() for r in result.results]
+
+
+@settings(max_examples=40)
+@given(table=tables())
+def test_results_do_not_depend_on_batch_size(table: pa.Table) -> None:
+    whole = _results(dg.validate(table, SUITE, result_format="complete", id_columns=("id",)))
+    for chunk_size in (1, 7):
+        again = dg.validate(
+            table, SUITE, result_format="complete", id_columns=("id",), chunk_size=chunk_size
+        )
+        assert _results(again) == whole, chunk_size
+    assert _results(dg.validate(table, SUITE, workers=1)) == _results(dg.validate(table, SUITE))
+
+
+@settings(max_examples=20)
+@given(table=tables())
+def test_streams_and_polars_give_the_same_results(table: pa.Table) -> None:
+    # The summary format keeps 20 samples: merging must keep the first 20 in row order.
+    whole = _results(dg.validate(table, SUITE))
+    batches = table.to_batches(max_chunksize=4) or [pa.RecordBatch.from_pylist([], table.schema)]
+    streamed = dg.validate(iter(batches), SUITE, chunk_size=3)
+    assert _results(streamed) == whole
+    # polars names dtypes its own way ("Datetime(...)"); everything else is the same.
+    from_polars = _results(dg.validate(pl.from_arrow(table), SUITE))
+    typed = [i for i, e in enumerate(EXPECTATIONS) if isinstance(e, ColumnType | ColumnDtype)]
+    assert [r for i, r in enumerate(from_polars) if i not in typed] == [
+        r for i, r in enumerate(whole) if i not in typed
+    ]
+
+
+@settings(max_examples=40)
+@given(table=tables())
+def test_inputs_are_never_mutated(table: pa.Table) -> None:
+    frame = table.to_pandas()
+    frame["obj"] = pd.Series([None if k % 3 else {"k": k} for k in range(len(frame))], dtype=object)
+    frame["cat"] = pd.Categorical(table.column("s").to_pylist())
+    frame["nullable"] = pd.array(table.column("i").to_pylist(), dtype="Int64")
+    frame_before = frame.copy(deep=True)
+    table_before = _ipc(table)  # a true copy of the buffers, NaN included
+    suite = SUITE.with_expectations(
+        NotNull("obj"), InSet("cat", value_set=["a"]), Unique("nullable")
+    )
+    dg.validate(frame, suite, result_format="complete", chunk_size=7)
+    dg.validate(table, SUITE, result_format="complete", chunk_size=7)
+    pd.testing.assert_frame_equal(frame, frame_before, check_exact=True)
+    assert list(frame.dtypes) == list(frame_before.dtypes)
+    assert _ipc(table) == table_before
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+# --- the naive oracle: which rows fail, computed with pandas and plain Python ------------------
+
+
+def _present(series: pd.Series) -> pd.Series:
+    return ~series.isna()
+
+
+def _ordered(series: pd.Series, broken: Callable[[Any, Any], bool]) -> pd.Series:
+    fail = pd.Series(False, index=series.index)
+    previous = None
+    for position, value in series.items():
+        if pd.isna(value):
+            continue
+        if previous is not None and broken(previous, value):
+            fail[position] = True
+        previous = value
+    return fail
+
+
+def _each(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:
+    return series.map(lambda v: False if pd.isna(v) else not predicate(v)).astype(bool)
+
+
+def _strptime(text: str, fmt: str) -> bool:
+    try:
+        dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _found(column: pd.Series, pattern: str) -> pd.Series:
+    """Whether ``re.search`` finds the pattern (GX's pandas implementation); False if missing."""
+    return column.map(lambda v: False if pd.isna(v) else re.search(pattern, v) is not None).astype(
+        bool
+    )
+
+
+def oracle(expectation: Expectation, frame: pd.DataFrame) -> np.ndarray:
+    """Failing rows of a row-level expectation, by GX's rules, written naively."""
+    e: Any = expectation
+    if isinstance(e, NotNull):
+        return frame[e.column].isna().to_numpy()
+    if isinstance(e, Null):
+        return (~frame[e.column].isna()).to_numpy()
+    if isinstance(e, RowExpectation) and len(e.columns) == 1:
+        column = frame[e.column]
+        present = _present(column)
+        return (present & _single(e, column, present)).to_numpy()
+    a, b = (frame[c] for c in e.columns[:2])
+    missing = pd.concat([frame[c].isna() for c in e.columns], axis=1)
+    ignore = {
+        "any_value_is_missing": missing.any(axis=1),
+        "all_values_are_missing": missing.all(axis=1),
+    }
+    ignored = ignore.get(e.ignore_row_if, pd.Series(False, index=frame.index))
+    if isinstance(e, PairGreater):
+        kept = ~(a > b) if not e.or_equal else ~(a >= b)
+        fail = kept | a.isna() | b.isna()
+    elif isinstance(e, PairEqual):
+        fail = ~(a == b) | a.isna() | b.isna()
+    elif isinstance(e, CompoundColumnsUnique):
+        fail = frame[list(e.column_list)].duplicated(keep=False)
+    elif isinstance(e, UniqueWithinRecord):
+        fail = pd.Series(False, index=frame.index)
+        for x, y in zip(e.column_list, e.column_list[1:], strict=False):
+            fail |= (frame[x] == frame[y]).fillna(False).astype(bool)
+    elif isinstance(e, MulticolumnSumEqual):
+        total = sum(frame[c].astype(float) for c in e.column_list)
+        fail = ~(total == e.sum_total)
+    else:
+        raise AssertionError(f"no oracle for {e.name}")
+    return (fail & ~ignored).to_numpy(dtype=bool)
+
+
+def _single(e: Any, column: pd.Series, present: pd.Series) -> pd.Series:
+    if isinstance(e, Between):
+        low, high = e.min_value, e.max_value
+        if isinstance(low, str):
+            low = pd.Timestamp(low)
+        below = (column <= low if e.strict_min else column < low) if low is not None else False
+        above = (column >= high if e.strict_max else column > high) if high is not None else False
+        return pd.Series(below | above, index=column.index)
+    if isinstance(e, InSet):
+        return ~column.isin(list(e.value_set))
+    if isinstance(e, NotInSet):
+        return column.isin(list(e.value_set))
+    if isinstance(e, Unique):
+        duplicated = column[present].duplicated(keep=False)
+        return duplicated.reindex(column.index, fill_value=False)
+    if isinstance(e, Increasing | Decreasing):
+        decreasing = isinstance(e, Decreasing)
+
+        def broken(previous: Any, current: Any) -> bool:
+            low, high = (current, previous) if decreasing else (previous, current)
+            return bool(high <= low) if e.strictly else bool(high < low)
+
+        return _ordered(column, broken)
+    if isinstance(e, MatchesRegex):
+        return ~_found(column, e.regex)
+    if isinstance(e, NotMatchesRegex):
+        return _found(column, e.regex)
+    if isinstance(e, ValueLengthBetween):
+        return _each(column, lambda v: e.min_value <= len(v) <= e.max_value)
+    if isinstance(e, ValueLengthEqual):
+        return _each(column, lambda v: len(v) == e.value)
+    if isinstance(e, MatchesStrftimeFormat):
+        return _each(column, lambda v: _strptime(v, e.strftime_format))
+    if isinstance(e, JsonParseable):
+        return _each(column, _json)
+    raise AssertionError(f"no oracle for {e.name}")
+
+
+@pytest.mark.parametrize("expectation", ROW_LEVEL, ids=lambda e: f"{e.name}-{'-'.join(e.columns)}")
+@settings(max_examples=40)
+@given(table=tables())
+def test_row_level_expectations_agree_with_a_naive_oracle(
+    expectation: Expectation, table: pa.Table
+) -> None:
+    frame = table.to_pandas()
+    failing = oracle(expectation, frame)
+    expected = tuple(int(i) for i in np.flatnonzero(failing))
+    result = dg.validate(table, dg.Suite([expectation]), result_format="complete").results[0]
+    assert result.unexpected_index_list == expected
+    assert result.unexpected_count == len(expected)
+    assert result.element_count == table.num_rows
+    assert result.unexpected_list is not None
+    assert len(result.unexpected_list) == len(expected)
+    # The same through pandas, where integers with nulls are floats and NaN is null.
+    via_pandas = dg.validate(frame, dg.Suite([expectation]), result_format="complete").results[0]
+    assert via_pandas.unexpected_index_list == expected
