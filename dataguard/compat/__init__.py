@@ -1,0 +1,1 @@
+"""Bridges to other data-validation tools: Great Expectations suites in ``compat.gx``."""
