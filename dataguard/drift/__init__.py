@@ -1,0 +1,1 @@
+"""Statistical drift between a reference and current data."""
