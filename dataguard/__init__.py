@@ -1,7 +1,8 @@
 """dataguard: fast, statistically sound data quality and drift validation.
 
 >>> import dataguard as dg
->>> suite = dg.Suite([dg.expectations.NotNull("id"), dg.expectations.Between("amount", min_value=0)])
+>>> from dataguard.expectations import Between, NotNull
+>>> suite = dg.Suite([NotNull("id"), Between("amount", min_value=0)])
 >>> dg.validate({"id": [1, 2], "amount": [3.5, 0.0]}, suite).passed
 True
 """

@@ -58,9 +58,11 @@ class Document:
             line = node.start_mark.line + 1
         return line
 
-    def error(self, problem: str, path: Sequence[PathPart]) -> SuiteError:
+    def error(
+        self, problem: str, path: Sequence[PathPart], kind: type[SuiteError] = SuiteError
+    ) -> SuiteError:
         """A SuiteError naming the file, the path and the line of the value at ``path``."""
-        return SuiteError(
+        return kind(
             problem, source=self.source, path=format_path(path) or None, line=self.line(path)
         )
 

@@ -8,8 +8,9 @@ final values (the duplicated values of a column, say) run in a later pass over t
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
 from typing import Any
@@ -18,6 +19,8 @@ from dataguard._frame import Batch, Source
 from dataguard.metrics import Metric, MetricFailure, Values
 
 AnyMetric = Metric[Any, Any]
+#: Called after each batch with (pass number, number of passes, rows read so far in this pass).
+Progress = Callable[[int, int, int], None]
 
 
 def with_requirements(metrics: Iterable[AnyMetric]) -> list[AnyMetric]:
@@ -68,7 +71,7 @@ def _compute_group(
             continue
         try:
             out.append((metric, metric.compute(batch, inputs), None))
-        except Exception as exc:  # noqa: BLE001 - a failing kernel fails its expectations only
+        except Exception as exc:
             out.append((metric, None, f"{type(exc).__name__}: {exc}".strip()))
     return out
 
@@ -77,8 +80,10 @@ def _run_pass(
     metrics: Sequence[AnyMetric],
     source: Source,
     inputs: Values,
+    *,
     chunk_size: int | None,
     pool: Executor | None,
+    progress: Callable[[int], None] | None,
 ) -> Values:
     columns = list(dict.fromkeys(c for m in metrics for c in m.columns))
     groups = _groups(metrics)
@@ -98,15 +103,17 @@ def _run_pass(
                     continue
                 try:
                     states[metric] = metric.merge(states[metric], state)
-                except Exception as exc:  # noqa: BLE001 - same policy as compute
+                except Exception as exc:
                     failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
+        if progress is not None:
+            progress(batch.offset + batch.num_rows)
     values: dict[AnyMetric, Any] = {}
     for metric in metrics:
         if metric in failures:
             continue
         try:
             values[metric] = metric.finalize(states[metric])
-        except Exception as exc:  # noqa: BLE001 - same policy as compute
+        except Exception as exc:
             failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
     return inputs.with_values(values, failures)
 
@@ -125,8 +132,9 @@ def execute(
     *,
     chunk_size: int | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Values:
-    """Compute every metric (and what it requires) over the source; failures are recorded, not raised."""
+    """Compute the metrics and what they require over the source; failures are recorded."""
     ordered = with_requirements(metrics)
     passes = stages(ordered)
     remember = getattr(source, "remember", None)
@@ -136,6 +144,11 @@ def execute(
     values = Values()
     context = ThreadPoolExecutor(max_workers=threads) if threads > 1 else nullcontext(None)
     with context as pool:
-        for metrics_of_pass in passes:
-            values = _run_pass(metrics_of_pass, source, values, chunk_size, pool)
+        for number, metrics_of_pass in enumerate(passes, start=1):
+            report = None
+            if progress is not None:
+                report = functools.partial(progress, number, len(passes))
+            values = _run_pass(
+                metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
+            )
     return values

@@ -128,6 +128,17 @@ class ExpectationResult:
         """Unexpected rows as a percentage of all rows."""
         return _percent(self.unexpected_count, self.element_count)
 
+    @property
+    def partial_unexpected_counts(self) -> list[dict[str, Any]]:
+        """How often each sampled unexpected value occurs in the sample, most frequent first."""
+        counts: dict[str, tuple[Any, int]] = {}
+        for value in self.partial_unexpected_list:
+            plain = jsonable(value)
+            key = json.dumps(plain, sort_keys=True)
+            counts[key] = (plain, counts.get(key, (plain, 0))[1] + 1)
+        ranked = sorted(counts.values(), key=lambda item: -item[1])
+        return [{"value": value, "count": count} for value, count in ranked]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the expectation's declaration, outcome, counts and samples."""
         out: dict[str, Any] = {
@@ -149,6 +160,7 @@ class ExpectationResult:
             out["unexpected_percent"] = self.unexpected_percent
             out["unexpected_percent_total"] = self.unexpected_percent_total
             out["partial_unexpected_list"] = jsonable(list(self.partial_unexpected_list))
+            out["partial_unexpected_counts"] = self.partial_unexpected_counts
             out["unexpected_index_list"] = jsonable(list(self.unexpected_index_list))
         if self.unexpected_list is not None:
             out["unexpected_list"] = jsonable(list(self.unexpected_list))
@@ -261,7 +273,7 @@ class ValidationResult:
     @property
     def statistics(self) -> Statistics:
         """Counts of evaluated, passed and failed expectations."""
-        failed = {s: 0 for s in SEVERITIES}
+        failed: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
         for result in self.failures:
             failed[result.severity] += 1
         n_failed = len(self.failures)
@@ -292,7 +304,7 @@ class ValidationResult:
     def raise_for_failures(
         self, fail_on: Literal["error", "warning"] = "error"
     ) -> ValidationResult:
-        """Raise ``ValidationFailedError`` if the run failed at ``fail_on``; return self otherwise."""
+        """Raise ``ValidationFailedError`` if the run failed at ``fail_on``, else return self."""
         if self.passed_at(fail_on):
             return self
         failing = FAILING_SEVERITIES[fail_on]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -50,7 +51,7 @@ class ColumnSpec:
     required: bool = True
 
     def __post_init__(self) -> None:
-        for key, hint in field_hints(type(self)).items():
+        for key, hint in field_hints(ColumnSpec).items():
             value = coerce(getattr(self, key), hint, key)
             object.__setattr__(self, key, value)
 
@@ -162,7 +163,7 @@ class Suite:
     @property
     def fingerprint(self) -> str:
         """A stable hash of the suite's content, to tell which suite produced a result."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, default=str, separators=(",", ":"))
+        canonical = json.dumps(self.to_dict(), sort_keys=True, default=_iso, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,7 +184,7 @@ class Suite:
         """The suite as YAML or JSON text."""
         document = self.to_dict()
         if fmt == "json":
-            return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+            return json.dumps(document, indent=2, ensure_ascii=False, default=_iso) + "\n"
         if fmt == "yaml":
             return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
         raise ValueError(f"unknown suite format {fmt!r}; use 'yaml' or 'json'")
@@ -208,6 +209,13 @@ class Suite:
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""
         return Suite(self.expectations + more, self.name, self.schema, self.description, self.meta)
+
+
+def _iso(value: Any) -> str:
+    """JSON has no dates: temporal bounds are written as ISO 8601 text, which they compare as."""
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
 def load_suite(path: str | os.PathLike[str]) -> Suite:
@@ -283,7 +291,7 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
     try:
         cls = lookup(name)
     except SuiteError as exc:
-        raise doc.error(exc.problem, [*path, "type"]) from None
+        raise doc.error(exc.problem, [*path, "type"], type(exc)) from None
     try:
         return cls.from_dict(params)
     except SuiteError as exc:
@@ -307,9 +315,9 @@ def _build_schema(doc: Document, value: Any) -> Schema:
     columns = _mapping(doc, data.get("columns", {}), ["schema", "columns"], "schema.columns")
     allowed = [f.name for f in fields(ColumnSpec) if f.name != "name"]
     specs = []
-    for name, declared in columns.items():
+    for name, raw in columns.items():
         path: list[PathPart] = ["schema", "columns", name]
-        declared = _mapping(doc, {} if declared is None else declared, path, f"column {name!r}")
+        declared = _mapping(doc, {} if raw is None else raw, path, f"column {name!r}")
         _unknown_keys(doc, declared, allowed, path)
         try:
             specs.append(ColumnSpec(name=name, **declared))

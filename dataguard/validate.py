@@ -13,12 +13,12 @@ from typing import Any, Literal, TypeVar, Union
 
 import numpy as np
 
-from dataguard._engine import execute
+from dataguard._engine import Progress, execute
 from dataguard._frame import Source, as_source, select_rows
 from dataguard._version import __version__
 from dataguard.errors import InputError
 from dataguard.expectations import Context, Expectation, RowExpectation
-from dataguard.metrics import FailingRows, MetricUnavailable, RowCount
+from dataguard.metrics import FailingRows, Metric, MetricUnavailable, RowCount
 from dataguard.result import (
     FAILING_SEVERITIES,
     DataSummary,
@@ -43,7 +43,7 @@ def as_suite(suite: SuiteLike) -> Suite:
     if isinstance(suite, (str, os.PathLike)):
         return load_suite(suite)
     if isinstance(suite, Sequence):
-        return Suite(tuple(suite))
+        return Suite(tuple(suite))  # type: ignore[arg-type]  # Suite checks the items
     raise TypeError(
         f"expected a Suite, a suite file path or a list of expectations, got {type(suite).__name__}"
     )
@@ -72,7 +72,7 @@ def _evaluate(expectation: Expectation, ctx: Context) -> ExpectationResult:
         return expectation.result(
             False, Reason.ERROR, f"could not be evaluated: {exc.failure.message}"
         )
-    except Exception as exc:  # noqa: BLE001 - one broken expectation must not stop the suite
+    except Exception as exc:
         return expectation.result(
             False, Reason.ERROR, f"could not be evaluated: {type(exc).__name__}: {exc}"
         )
@@ -92,7 +92,8 @@ def _check_id_columns(source: Source, id_columns: Sequence[str]) -> tuple[str, .
     missing = [c for c in ids if c not in set(source.names)]
     if missing:
         raise InputError(
-            f"id column{'s' if len(missing) > 1 else ''} {missing!r} not found in {source.description}"
+            f"id column{'s' if len(missing) > 1 else ''} {missing!r} not found in "
+            f"{source.description}"
         )
     return ids
 
@@ -105,6 +106,7 @@ def validate(
     id_columns: Sequence[str] = (),
     chunk_size: int | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -115,7 +117,8 @@ def validate(
 
     ``id_columns`` names columns whose values identify failing rows in the results, instead of
     row numbers. ``chunk_size`` bounds the rows per batch (results do not depend on it).
-    ``workers`` sets the threads used for column work (default: one per core).
+    ``workers`` sets the threads used for column work (default: one per core). ``progress``, if
+    given, is called after each batch with (pass number, passes, rows read in this pass).
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
@@ -129,14 +132,14 @@ def validate(
 
     expectations = the_suite.compiled
     decided: dict[int, ExpectationResult] = {}
-    metrics = [RowCount()]
+    metrics: list[Metric[Any, Any]] = [RowCount()]
     for i, expectation in enumerate(expectations):
         early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
         if early is not None:
             decided[i] = early
         else:
             metrics.extend(expectation.metrics(ctx))
-    values = execute(metrics, source, chunk_size=chunk_size, workers=workers)
+    values = execute(metrics, source, chunk_size=chunk_size, workers=workers, progress=progress)
     ctx = Context(source, fmt, ctx.id_columns, values)
     results = tuple(
         decided[i] if i in decided else _evaluate(e, ctx) for i, e in enumerate(expectations)

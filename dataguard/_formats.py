@@ -1,0 +1,158 @@
+"""Renderings of a validation result for people and machines: text, JSON, JUnit, Markdown."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Literal
+
+from dataguard._text import column_of, observed_text, table
+from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
+
+FailOn = Literal["error", "warning"]
+FORMATS = ("text", "json", "junit", "markdown")
+
+# XML 1.0 forbids most control characters; data values can contain anything.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _status(result: ExpectationResult, fail_on: FailOn) -> str:
+    if result.reason is Reason.SKIPPED:
+        return "skipped"
+    if result.passed:
+        return "passed"
+    if result.reason is Reason.ERROR:
+        return "error"
+    return "FAILED" if result.severity in FAILING_SEVERITIES[fail_on] else result.severity
+
+
+def _headline(result: ValidationResult, fail_on: FailOn) -> str:
+    verdict = "PASSED" if result.passed_at(fail_on) else "FAILED"
+    stats = result.statistics
+    name = f" {result.suite.name!r}" if result.suite.name else ""
+    return (
+        f"{verdict}: suite{name} on {result.run.data.source} "
+        f"({result.run.data.rows} rows, {result.run.data.columns} columns): "
+        f"{stats.passed} of {stats.evaluated} expectations passed"
+        f" in {result.run.duration_seconds:.3g} s"
+    )
+
+
+def to_text(result: ValidationResult, fail_on: FailOn = "error") -> str:
+    """An aligned table of every expectation, failures first, under a one-line verdict."""
+    ordered = sorted(result.results, key=lambda r: r.passed)
+    rows = [
+        (
+            _status(r, fail_on),
+            r.severity,
+            r.expectation.name,
+            column_of(r),
+            observed_text(r),
+            r.message,
+        )
+        for r in ordered
+    ]
+    header = ("status", "severity", "expectation", "column", "observed", "message")
+    body = table(header, rows) if rows else "(the suite has no expectations)"
+    return f"{_headline(result, fail_on)}\n\n{body}\n"
+
+
+def to_json(result: ValidationResult, fail_on: FailOn = "error") -> str:
+    """The result document (``ValidationResult.to_dict``) as JSON."""
+    return result.to_json() + "\n"
+
+
+def _xml_text(text: object) -> str:
+    return _XML_INVALID.sub("\ufffd", str(text))
+
+
+def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
+    """JUnit XML with one testcase per expectation, so CI systems list failures natively.
+
+    Failures of a severity that does not fail the run at ``fail_on`` pass, with the finding in
+    ``system-out``; expectations that could not be evaluated are ``error``s.
+    """
+    name = result.suite.name or "dataguard"
+    failing = FAILING_SEVERITIES[fail_on]
+    suites = ET.Element("testsuites", name="dataguard")
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    suite = ET.SubElement(suites, "testsuite", name=_xml_text(name))
+    for index, r in enumerate(result.results):
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=_xml_text(f"dataguard.{name}"),
+            name=_xml_text(f"{index:03d} {r.expectation.name} [{column_of(r)}]"),
+            time="0",
+        )
+        counts["tests"] += 1
+        detail = _xml_text(f"{r.expectation.describe()}\n{r.message}\nobserved: {observed_text(r)}")
+        if r.reason is Reason.SKIPPED:
+            ET.SubElement(case, "skipped", message=_xml_text(r.message))
+            counts["skipped"] += 1
+        elif r.passed:
+            continue
+        elif r.reason is Reason.ERROR:
+            ET.SubElement(
+                case, "error", message=_xml_text(r.message), type=r.reason.value
+            ).text = detail
+            counts["errors"] += 1
+        elif r.severity in failing:
+            node = ET.SubElement(case, "failure", message=_xml_text(r.message), type=r.reason.value)
+            node.text = detail
+            counts["failures"] += 1
+        else:
+            ET.SubElement(case, "system-out").text = _xml_text(f"{r.severity.upper()}: {r.message}")
+    for element in (suites, suite):
+        for key, value in counts.items():
+            element.set(key, str(value))
+        element.set("time", f"{result.run.duration_seconds:.6f}")
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def _md(text: object) -> str:
+    """Markdown table cell text: pipes escaped, line breaks flattened, HTML neutralised."""
+    flat = " ".join(str(text).split())
+    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markdown(result: ValidationResult, fail_on: FailOn = "error") -> str:
+    """A Markdown summary for a CI job page: verdict, counts, then a table of the findings."""
+    ok = result.passed_at(fail_on)
+    stats = result.statistics
+    lines = [
+        f"## {'✅' if ok else '❌'} dataguard: {_md(_headline(result, fail_on))}",
+        "",
+        "| evaluated | passed | failed (error) | failed (warning) | failed (info) |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {stats.evaluated} | {stats.passed} | {stats.failed_by_severity['error']} "
+        f"| {stats.failed_by_severity['warning']} | {stats.failed_by_severity['info']} |",
+        "",
+    ]
+    findings = result.failures
+    if findings:
+        lines += [
+            "| status | severity | expectation | column | observed | message |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {_status(r, fail_on)} | {r.severity} | `{_md(r.expectation.name)}` "
+            f"| {_md(column_of(r))} "
+            f"| {_md(observed_text(r))} | {_md(r.message)} |"
+            for r in findings
+        ]
+    else:
+        lines.append("Every expectation passed.")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS: dict[str, Callable[[ValidationResult, FailOn], str]] = {
+    "text": to_text,
+    "json": to_json,
+    "junit": to_junit,
+    "markdown": to_markdown,
+}

@@ -1,0 +1,166 @@
+"""The ``dataguard`` command line: ``main(argv) -> exit code``.
+
+Exit codes: 0 the data passed; 1 the data failed (an error-severity expectation, or a warning with
+``--fail-on warning``); 2 dataguard could not do its job (bad arguments, unreadable data or suite).
+Problems print one line to stderr, without a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from dataguard._atomic import write_atomic
+from dataguard._formats import FORMATS, RENDERERS
+from dataguard._version import __version__
+from dataguard.errors import DataguardError
+from dataguard.result import ResultFormat
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+
+class UsageError(Exception):
+    """A bad command line; reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and an exception, not a printout and exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dataguard",
+        description="Validate data against expectation suites and catch drift.",
+    )
+    parser.add_argument("--version", action="version", version=f"dataguard {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    check = commands.add_parser(
+        "validate",
+        help="check a data file against a suite",
+        description="Check DATA (Parquet, CSV or JSON-lines) against SUITE (YAML or JSON).",
+    )
+    check.add_argument("data", metavar="DATA", help="data file: .parquet, .csv, .tsv, .jsonl")
+    check.add_argument("--suite", "-s", required=True, help="suite file (.yaml, .yml or .json)")
+    check.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="lowest severity whose failure exits 1 (default: error)",
+    )
+    check.add_argument(
+        "--result-format",
+        choices=[f.value for f in ResultFormat],
+        default=ResultFormat.SUMMARY.value,
+        help="how much failure detail to keep (default: summary)",
+    )
+    check.add_argument(
+        "--id-column",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="identify failing rows by this column's values (repeatable)",
+    )
+    check.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    check.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="validate built-in example data and show the result",
+        description="Generate an example orders table with planted problems and validate it.",
+    )
+    demo.add_argument("--output", "-o", metavar="DIR", help="also write the data and results here")
+    demo.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return parser
+
+
+def _emit(text: str, output: str | None, stdout: TextIO) -> None:
+    if output is None:
+        stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard._frame import as_source
+    from dataguard._progress import ProgressLine
+    from dataguard.suite import load_suite
+    from dataguard.validate import validate
+
+    suite = load_suite(args.suite)
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise UsageError(f"--chunk-size must be a positive number of rows, got {args.chunk_size}")
+    progress = None
+    if ProgressLine.wanted():
+        progress = ProgressLine(as_source(args.data).num_rows)
+    try:
+        result = validate(
+            args.data,
+            suite,
+            result_format=args.result_format,
+            id_columns=args.id_column,
+            chunk_size=args.chunk_size,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    _emit(RENDERERS[args.format](result, args.fail_on), args.output, stdout)
+    return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
+
+
+def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard._demo import run_demo
+
+    run_demo(Path(args.output) if args.output else None, stdout)
+    return EXIT_PASSED
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
+    """Run the command line and return its exit code (never raises for bad input)."""
+    out = stdout or sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        args = _parser().parse_args(arguments)
+        if args.command == "validate":
+            return _validate(args, out)
+        return _demo(args, out)
+    except UsageError as exc:
+        return _fail(f"dataguard: error: {exc}")
+    except DataguardError as exc:
+        if debug:
+            raise
+        return _fail(f"dataguard: error: {exc}")
+    except KeyboardInterrupt:
+        return _fail("dataguard: interrupted", 130)
+    except (OSError, ValueError) as exc:
+        if debug:
+            raise
+        return _fail(f"dataguard: error: {exc}")
+    except Exception as exc:
+        if debug:
+            raise
+        return _fail(f"dataguard: internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
+    first = " ".join(message.split("\n", 1)[0].split())
+    print(first, file=sys.stderr)
+    return code
