@@ -107,15 +107,26 @@ def _run_pass(
                     failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
         if progress is not None:
             progress(batch.offset + batch.num_rows)
+    # Finalizing can be real work (sorting a column's values), so it runs on the pool too.
+    pending = [m for m in metrics if m not in failures]
+    if pool is None or len(pending) < 2:
+        finals = [_finalize(m, states[m]) for m in pending]
+    else:
+        finals = list(pool.map(_finalize, pending, [states[m] for m in pending]))
     values: dict[AnyMetric, Any] = {}
-    for metric in metrics:
-        if metric in failures:
-            continue
-        try:
-            values[metric] = metric.finalize(states[metric])
-        except Exception as exc:
-            failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
+    for metric, (value, error) in zip(pending, finals, strict=True):
+        if error is None:
+            values[metric] = value
+        else:
+            failures[metric] = MetricFailure(metric, error)
     return inputs.with_values(values, failures)
+
+
+def _finalize(metric: AnyMetric, state: Any) -> tuple[Any, str | None]:
+    try:
+        return metric.finalize(state), None
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 def default_workers() -> int:

@@ -89,31 +89,48 @@ def exact_float_sum(values: np.ndarray) -> int:
 
 def exact_float_square_sum(values: np.ndarray) -> int:
     """Exact sum of squares of finite float64 values, in units of 2**-SQUARE_SHIFT."""
+    return exact_float_product_sum(values, values)
+
+
+def _safe(magnitude: np.ndarray) -> np.ndarray:
+    inside: np.ndarray = (magnitude == 0) | (
+        (magnitude >= _SAFE_SQUARE_LOW) & (magnitude <= _SAFE_SQUARE_HIGH)
+    )
+    return inside
+
+
+def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Veltkamp: values == high + low, each with at most 26 significant bits."""
+    scaled = _SPLITTER * values
+    high = scaled - (scaled - values)
+    return high, values - high
+
+
+def exact_float_product_sum(left: np.ndarray, right: np.ndarray) -> int:
+    """Exact sum of ``left * right`` over finite float64 pairs, in units of 2**-SQUARE_SHIFT."""
     accumulator = _ExactSum()
     outside = 0
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        magnitude = np.abs(block)
-        safe = (magnitude == 0) | (
-            (magnitude >= _SAFE_SQUARE_LOW) & (magnitude <= _SAFE_SQUARE_HIGH)
-        )
+    for start in range(0, len(left), _BLOCK):
+        a = left[start : start + _BLOCK]
+        b = right[start : start + _BLOCK]
+        safe = _safe(np.abs(a)) & _safe(np.abs(b))
         if not safe.all():
-            outside += sum(_square_units(float(v)) for v in block[~safe].tolist())
-            block = block[safe]
-        # Dekker: block * block == product + error exactly, both floats.
-        product = block * block
-        scaled = _SPLITTER * block
-        high = scaled - (scaled - block)
-        low = block - high
+            pairs = zip(a[~safe].tolist(), b[~safe].tolist(), strict=True)
+            outside += sum(_product_units(float(x), float(y)) for x, y in pairs)
+            a, b = a[safe], b[safe]
+        # Dekker: a * b == product + error exactly, both floats.
+        product = a * b
+        a_high, a_low = _split(a)
+        b_high, b_low = _split(b)
         accumulator.add(product)
-        accumulator.add(((high * high - product) + 2.0 * high * low) + low * low)
+        error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+        accumulator.add(error)
     return (accumulator.flush() << SUM_SHIFT) + outside
 
 
-def _square_units(value: float) -> int:
-    numerator, denominator = value.as_integer_ratio()
-    square = Fraction(numerator * numerator, denominator * denominator) * (1 << SQUARE_SHIFT)
-    return int(square)
+def _product_units(left: float, right: float) -> int:
+    product = Fraction(left) * Fraction(right) * (1 << SQUARE_SHIFT)
+    return int(product)
 
 
 def exact_int_sum(values: np.ndarray) -> int:

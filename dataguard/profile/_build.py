@@ -1,0 +1,386 @@
+"""Building profiles with the validation engine, and merging them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from dataguard._engine import execute
+from dataguard._frame import ColumnInfo, as_source
+from dataguard.errors import InputError, ProfileError
+from dataguard.metrics import Metric, MissingCount, RowCount, ValueCounts
+from dataguard.profile._metrics import (
+    CoMomentSums,
+    KeyCounter,
+    NumericProfiler,
+    NumericState,
+)
+from dataguard.profile._model import (
+    CategoricalProfile,
+    ColumnProfile,
+    CoMoments,
+    NumericProfile,
+    Profile,
+    Settings,
+    sorted_keys,
+)
+
+NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
+CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
+
+
+def column_kind(info: ColumnInfo) -> str | None:
+    """``numeric`` or ``categorical`` for a profilable column, None for nested or mixed ones."""
+    kinds = info.logical_types()
+    if "categorical" in kinds or kinds & {"string", "boolean"}:
+        return "categorical"
+    if kinds & NUMERIC_KINDS:
+        return "numeric"
+    return None
+
+
+def portable_dtype(info: ColumnInfo) -> str:
+    """The Arrow type name: the same for the same data from pandas, polars, Arrow or a file."""
+    return str(info.arrow_type)
+
+
+def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and their counts of an already sorted array, in linear time."""
+    if values.size == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    counts = np.diff(np.append(starts, values.size))
+    return values[starts], counts.astype(np.int64)
+
+
+def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
+    """Bin edges from sorted values: a bin per distinct value when there are few of them, else
+    ``bins`` quantile bins, with every value holding at least 1/bins of the mass in a bin of its
+    own (the edge pair ``nextafter(v, -inf), v``), so ties do not widen the KS bracket."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return np.zeros(0)
+    distinct, counts = sorted_unique(finite)
+    if distinct.size <= settings.discrete_cap:
+        atoms = distinct
+        quantiles = np.zeros(0)
+    else:
+        positions = (np.arange(1, settings.bins) * finite.size) // settings.bins
+        quantiles = finite[positions]
+        atoms = distinct[counts * settings.bins >= finite.size]
+    # The range's own ends are edges too, so the first and the last bin hold exactly the values
+    # outside the reference's range (its out-of-range share).
+    ends = np.array([np.nextafter(finite[0], -np.inf), finite[-1]])
+    edges = np.concatenate([quantiles, atoms, np.nextafter(atoms, -np.inf), ends])
+    return np.unique(edges[np.isfinite(edges)])
+
+
+def _numeric_reference(
+    name: str, dtype: str, state: NumericState, settings: Settings
+) -> NumericProfile:
+    values = state.values[0] if state.values else np.zeros(0)
+    distinct_values, distinct_counts = sorted_unique(values)
+    edges = reference_edges(values, settings)
+    # Values are sorted: each bin's count is the gap between the positions of its edges.
+    positions = np.searchsorted(values, edges, side="right")
+    counts = np.diff(np.concatenate([[0], positions, [values.size]]))
+    discrete = distinct_values.size <= settings.discrete_cap
+    return NumericProfile(
+        name=name,
+        dtype=dtype,
+        rows=state.rows,
+        missing=state.missing,
+        count=state.count,
+        positive_infinities=state.positive_infinities,
+        negative_infinities=state.negative_infinities,
+        total=state.total,
+        squares=state.squares,
+        minimum=state.low,
+        maximum=state.high,
+        distinct=int(distinct_values.size),
+        exact=values if values.size <= settings.exact_cap else None,
+        discrete_values=distinct_values if discrete else None,
+        discrete_counts=distinct_counts.astype(np.int64) if discrete else None,
+        edges=edges,
+        counts=counts.astype(np.int64),
+    )
+
+
+def grid_metric(reference: ColumnProfile) -> Metric[Any, Any]:
+    """The metric that counts a column on a reference column's bins or categories."""
+    if isinstance(reference, NumericProfile):
+        edges = tuple(reference.edges.tolist()) if reference.edges is not None else ()
+        return NumericProfiler(reference.name, edges, keep_values=reference.exact is not None)
+    return KeyCounter(reference.name, reference.keys)
+
+
+def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnProfile:
+    """The column profile from ``grid_metric``'s final value."""
+    if isinstance(reference, CategoricalProfile):
+        return CategoricalProfile(
+            reference.name,
+            portable_dtype(info),
+            state.rows,
+            state.missing,
+            reference.keys,
+            state.counts[:-1].astype(np.int64),
+            int(state.counts[-1]),
+            None,
+            state.new_examples,
+            reference.grid_id(),
+        )
+    return _numeric_on_grid(reference.name, info, state, reference)
+
+
+def _numeric_on_grid(
+    name: str, info: ColumnInfo, state: NumericState, reference: NumericProfile
+) -> NumericProfile:
+    values = state.values[0] if state.values else None
+    return NumericProfile(
+        name=name,
+        dtype=portable_dtype(info),
+        rows=state.rows,
+        missing=state.missing,
+        count=state.count,
+        positive_infinities=state.positive_infinities,
+        negative_infinities=state.negative_infinities,
+        total=state.total,
+        squares=state.squares,
+        minimum=state.low,
+        maximum=state.high,
+        distinct=None,
+        exact=values,
+        discrete_values=None,
+        discrete_counts=None,
+        edges=reference.edges,
+        counts=state.counts,
+        grid=reference.grid_id(),
+    )
+
+
+def _categorical_reference(
+    name: str, info: ColumnInfo, missing: tuple[int, int], counts: Any, settings: Settings
+) -> CategoricalProfile:
+    rows, absent = missing
+    keys = counts.values.to_pylist()
+    numbers = counts.counts
+    order = sorted(range(len(keys)), key=lambda i: (-int(numbers[i]), sorted_keys([keys[i]])[0]))
+    kept = sorted_keys([keys[i] for i in order[: settings.categorical_cap]])
+    index = {k: i for i, k in enumerate(keys)}
+    kept_counts = np.array([int(numbers[index[k]]) for k in kept], dtype=np.int64)
+    other = int(numbers.sum()) - int(kept_counts.sum())
+    return CategoricalProfile(
+        name, portable_dtype(info), rows, absent, tuple(kept), kept_counts, other, len(keys)
+    )
+
+
+def profile(
+    data: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    reference: Profile | None = None,
+    bins: int = 1024,
+    exact_cap: int = 4096,
+    discrete_cap: int = 256,
+    categorical_cap: int = 1000,
+    comoments: bool = False,
+    chunk_size: int | None = None,
+    workers: int | None = None,
+) -> Profile:
+    """Summarize ``data`` column by column into a Profile.
+
+    Without ``reference``, builds a reference profile: exact bin edges on the column's quantiles,
+    exact category counts. With ``reference``, counts ``data`` on the reference's bins and
+    categories instead (what ``drift`` compares), so profiles of partitions merge exactly.
+    ``comoments`` adds exact co-moment sums of the numeric columns for multivariate drift.
+    """
+    source = as_source(data)
+    settings = (
+        reference.settings
+        if reference is not None
+        else Settings(bins, exact_cap, discrete_cap, categorical_cap)
+    )
+    names = list(columns) if columns is not None else list(source.names)
+    if reference is not None and columns is None:
+        names = [n for n in reference.columns if n in set(source.names)]
+    missing = [n for n in names if n not in set(source.names)]
+    if missing:
+        raise InputError(
+            f"column{'s' if len(missing) > 1 else ''} {missing!r} not found in {source.description}"
+        )
+    infos = {n: source.info(n) for n in names}
+    kinds = {n: column_kind(infos[n]) for n in names}
+    metrics: list[Metric[Any, Any]] = [RowCount()]
+    plan: dict[str, Metric[Any, Any]] = {}
+    for name in names:
+        ref = reference.columns.get(name) if reference is not None else None
+        if reference is not None and ref is None:
+            continue
+        if ref is not None and ref.kind != kinds[name]:
+            raise ProfileError(
+                f"column {name!r} is {kinds[name] or 'not profilable'} here but {ref.kind} in the "
+                "reference profile"
+            )
+        if ref is not None:
+            plan[name] = grid_metric(ref)
+        elif kinds[name] == "numeric":
+            plan[name] = NumericProfiler(name)
+        elif kinds[name] == "categorical":
+            plan[name] = ValueCounts(name)
+            metrics.append(MissingCount(name))
+    metrics.extend(plan.values())
+    numeric = tuple(n for n in names if kinds[n] == "numeric" and n in plan)
+    if comoments and len(numeric) >= 2:
+        metrics.append(CoMomentSums(numeric))
+    values = execute(metrics, source, chunk_size=chunk_size, workers=workers)
+    profiles: dict[str, ColumnProfile] = {}
+    for name, metric in plan.items():
+        ref = reference.columns.get(name) if reference is not None else None
+        result = values[metric]
+        if ref is not None:
+            profiles[name] = on_grid(infos[name], result, ref)
+        elif isinstance(metric, NumericProfiler):
+            profiles[name] = _numeric_reference(name, portable_dtype(infos[name]), result, settings)
+        else:
+            counted = values[MissingCount(name)]
+            profiles[name] = _categorical_reference(name, infos[name], counted, result, settings)
+    moments = None
+    if comoments and len(numeric) >= 2:
+        state = values[CoMomentSums(numeric)]
+        moments = CoMoments(numeric, state.count, state.sums, state.products)
+    return Profile(values[RowCount()], profiles, settings, moments)
+
+
+def merge_profiles(profiles: Iterable[Profile]) -> Profile:
+    """Merge profiles of disjoint parts of the same data, exactly.
+
+    Profiles counted on the same reference's grid (``profile(part, reference=ref)``) always merge.
+    Reference profiles merge when every numeric column still holds its exact tier (the union of
+    the values is known, so the grid is rebuilt as a single pass would build it).
+    """
+    items = list(profiles)
+    if not items:
+        raise ProfileError("nothing to merge")
+    first = items[0]
+    for other in items[1:]:
+        if other.settings != first.settings:
+            raise ProfileError("profiles were built with different settings")
+        if list(other.columns) != list(first.columns):
+            raise ProfileError("profiles have different columns")
+    columns: dict[str, ColumnProfile] = {}
+    for name, column in first.columns.items():
+        parts = [p.columns[name] for p in items]
+        if isinstance(column, NumericProfile):
+            columns[name] = _merge_numeric(name, parts, first.settings)
+        else:
+            columns[name] = _merge_categorical(name, parts, first.settings)
+    moments = _merge_comoments([p.comoments for p in items])
+    return Profile(sum(p.rows for p in items), columns, first.settings, moments)
+
+
+def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericProfile:
+    if not all(isinstance(p, NumericProfile) for p in parts):
+        raise ProfileError(f"column {name!r} is numeric in one profile and not in another")
+    exact = None
+    if all(p.exact is not None for p in parts):
+        exact = np.sort(np.concatenate([p.exact for p in parts]))
+    grids = {p.grid for p in parts}
+    if len(grids) == 1 and parts[0].grid is not None:
+        if len({p.grid_id() for p in parts}) != 1:
+            raise ProfileError(f"column {name!r}: profiles were counted on different bins")
+        counts = np.sum([p.counts for p in parts], axis=0)
+        merged = NumericProfile(
+            name=name,
+            dtype=parts[0].dtype,
+            rows=sum(p.rows for p in parts),
+            missing=sum(p.missing for p in parts),
+            count=sum(p.count for p in parts),
+            positive_infinities=sum(p.positive_infinities for p in parts),
+            negative_infinities=sum(p.negative_infinities for p in parts),
+            total=sum(p.total for p in parts),
+            squares=sum(p.squares for p in parts),
+            minimum=min((p.minimum for p in parts if p.minimum is not None), default=None),
+            maximum=max((p.maximum for p in parts if p.maximum is not None), default=None),
+            distinct=None,
+            exact=exact,
+            discrete_values=None,
+            discrete_counts=None,
+            edges=parts[0].edges,
+            counts=counts,
+            grid=parts[0].grid,
+        )
+        return merged
+    if len(grids) != 1 or exact is None:
+        raise ProfileError(
+            f"column {name!r}: reference profiles of large parts have different bins; profile the "
+            "parts on one reference's grid (profile(part, reference=ref)) or profile all the data"
+        )
+    state = NumericState(
+        rows=sum(p.rows for p in parts),
+        missing=sum(p.missing for p in parts),
+        count=sum(p.count for p in parts),
+        positive_infinities=sum(p.positive_infinities for p in parts),
+        negative_infinities=sum(p.negative_infinities for p in parts),
+        total=sum(p.total for p in parts),
+        squares=sum(p.squares for p in parts),
+        low=min((p.minimum for p in parts if p.minimum is not None), default=None),
+        high=max((p.maximum for p in parts if p.maximum is not None), default=None),
+        values=(exact,),
+    )
+    return _numeric_reference(name, parts[0].dtype, state, settings)
+
+
+def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> CategoricalProfile:
+    if not all(isinstance(p, CategoricalProfile) for p in parts):
+        raise ProfileError(f"column {name!r} is categorical in one profile and not in another")
+    rows = sum(p.rows for p in parts)
+    missing = sum(p.missing for p in parts)
+    if parts[0].grid is not None:
+        if len({p.grid for p in parts}) != 1:
+            raise ProfileError(f"column {name!r}: profiles were counted on different categories")
+        examples = tuple(dict.fromkeys(e for p in parts for e in p.new_examples))[:10]
+        counts = np.sum([p.counts for p in parts], axis=0)
+        return CategoricalProfile(
+            name,
+            parts[0].dtype,
+            rows,
+            missing,
+            parts[0].keys,
+            counts,
+            sum(p.other for p in parts),
+            None,
+            examples,
+            parts[0].grid,
+        )
+    if any(p.other for p in parts):
+        raise ProfileError(
+            f"column {name!r}: a part has more than {settings.categorical_cap} categories, so "
+            "its OTHER count cannot be split exactly; profile all the data at once"
+        )
+    totals: dict[Any, int] = {}
+    for part in parts:
+        for key, count in zip(part.keys, part.counts.tolist(), strict=True):
+            totals[key] = totals.get(key, 0) + count
+    order = sorted(totals, key=lambda k: (-totals[k], sorted_keys([k])[0]))
+    kept = sorted_keys(order[: settings.categorical_cap])
+    kept_counts = np.array([totals[k] for k in kept], dtype=np.int64)
+    other = sum(totals.values()) - int(kept_counts.sum())
+    return CategoricalProfile(
+        name, parts[0].dtype, rows, missing, tuple(kept), kept_counts, other, len(totals)
+    )
+
+
+def _merge_comoments(parts: list[CoMoments | None]) -> CoMoments | None:
+    if all(p is None for p in parts):
+        return None
+    if any(p is None for p in parts) or len({p.columns for p in parts if p is not None}) != 1:
+        raise ProfileError("only some profiles hold co-moments, or over different columns")
+    present = [p for p in parts if p is not None]
+    return CoMoments(
+        present[0].columns,
+        sum(p.count for p in present),
+        tuple(map(sum, zip(*(p.sums for p in present), strict=True))),
+        tuple(map(sum, zip(*(p.products for p in present), strict=True))),
+    )

@@ -1,0 +1,489 @@
+"""Profiles: what a reference dataset looked like, per column, small enough to keep beside a model.
+
+A numeric column keeps counts, exact sums, finite extremes and a grid of bin edges on the
+reference's quantiles (repeated values get a bin of their own) with the reference's count in every
+bin; small columns also keep their sorted values (the exact tier) or their value counts (the
+discrete tier), so every test on them is exact. A categorical column keeps exact counts of its
+categories (the most frequent ``categorical_cap`` of them, then one OTHER count).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dataguard._atomic import write_atomic
+from dataguard._version import __version__
+from dataguard.errors import ProfileError
+from dataguard.metrics._exact import SQUARE_SHIFT, SUM_SHIFT
+from dataguard.metrics._moments import Moments, MomentsState, MomentsValue
+from dataguard.profile._encoding import (
+    decode_counts,
+    decode_floats,
+    decode_int,
+    encode_counts,
+    encode_floats,
+    encode_int,
+)
+
+#: Version of the profile document; files of a newer version are refused.
+PROFILE_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a reference profile was built (drift.md §2.7 defaults).
+
+    ``bins``: fine bins on reference quantiles (1024 bounds the KS bracket by ~0.001);
+    ``exact_cap``: columns with at most this many values keep them all (every test exact);
+    ``discrete_cap``: columns with at most this many distinct values keep their value counts;
+    ``categorical_cap``: categories kept exactly before the rest is pooled into OTHER.
+    """
+
+    bins: int = 1024
+    exact_cap: int = 4096
+    discrete_cap: int = 256
+    categorical_cap: int = 1000
+
+    def __post_init__(self) -> None:
+        for name in ("bins", "exact_cap", "discrete_cap", "categorical_cap"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"{name} must be at least 2")
+
+    def to_doc(self) -> dict[str, int]:
+        """The settings as a plain dict."""
+        return {
+            "bins": self.bins,
+            "exact_cap": self.exact_cap,
+            "discrete_cap": self.discrete_cap,
+            "categorical_cap": self.categorical_cap,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class NumericProfile:
+    """Summary of a numeric or temporal column (temporal values as microseconds or days)."""
+
+    name: str
+    dtype: str
+    rows: int
+    missing: int
+    count: int
+    positive_infinities: int
+    negative_infinities: int
+    total: int
+    squares: int
+    minimum: float | None
+    maximum: float | None
+    distinct: int | None
+    exact: np.ndarray | None
+    discrete_values: np.ndarray | None
+    discrete_counts: np.ndarray | None
+    edges: np.ndarray | None
+    counts: np.ndarray | None
+    grid: str | None = None
+    kind: str = field(default="numeric", init=False)
+
+    @property
+    def moments(self) -> MomentsValue:
+        """Count, sum, mean and sample variance of the present values."""
+        state = MomentsState(
+            self.count,
+            self.total,
+            self.squares,
+            self.positive_infinities,
+            self.negative_infinities,
+        )
+        return Moments(self.name).finalize(state)
+
+    def grid_id(self) -> str:
+        """A fingerprint of the bin edges: profiles on the same grid can be compared and merged."""
+        if self.edges is None:
+            return ""
+        return hashlib.sha256(encode_floats(self.edges).encode("ascii")).hexdigest()[:16]
+
+    def to_doc(self) -> dict[str, Any]:
+        """The column as a JSON-ready dict."""
+        doc: dict[str, Any] = {
+            "kind": self.kind,
+            "dtype": self.dtype,
+            "rows": self.rows,
+            "missing": self.missing,
+            "count": self.count,
+            "positive_infinities": self.positive_infinities,
+            "negative_infinities": self.negative_infinities,
+            "sum": encode_int(self.total),
+            "sum_squares": encode_int(self.squares),
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "distinct": self.distinct,
+            "exact": None if self.exact is None else encode_floats(self.exact),
+            "discrete": None,
+            "edges": None if self.edges is None else encode_floats(self.edges),
+            "counts": None if self.counts is None else encode_counts(self.counts),
+            "grid": self.grid,
+        }
+        if self.discrete_values is not None and self.discrete_counts is not None:
+            doc["discrete"] = {
+                "values": encode_floats(self.discrete_values),
+                "counts": encode_counts(self.discrete_counts),
+            }
+        return doc
+
+    @classmethod
+    def from_doc(cls, name: str, doc: Mapping[str, Any]) -> NumericProfile:
+        """Rebuild from ``to_doc``; ProfileError on any malformed field."""
+        where = f"column {name!r}"
+        discrete = doc.get("discrete")
+        values = counts = None
+        if discrete is not None:
+            values = decode_floats(_get(discrete, "values", where), f"{where} discrete values")
+            counts = decode_counts(_get(discrete, "counts", where), f"{where} discrete counts")
+        edges = doc.get("edges")
+        bins = doc.get("counts")
+        profile = cls(
+            name=name,
+            dtype=_typed(doc, "dtype", str, where),
+            rows=_count(doc, "rows", where),
+            missing=_count(doc, "missing", where),
+            count=_count(doc, "count", where),
+            positive_infinities=_count(doc, "positive_infinities", where),
+            negative_infinities=_count(doc, "negative_infinities", where),
+            total=decode_int(_get(doc, "sum", where), f"{where} sum"),
+            squares=decode_int(_get(doc, "sum_squares", where), f"{where} sum_squares"),
+            minimum=_optional_float(doc, "minimum", where),
+            maximum=_optional_float(doc, "maximum", where),
+            distinct=doc.get("distinct") if isinstance(doc.get("distinct"), int) else None,
+            exact=None
+            if doc.get("exact") is None
+            else decode_floats(doc["exact"], f"{where} exact"),
+            discrete_values=values,
+            discrete_counts=counts,
+            edges=None if edges is None else decode_floats(edges, f"{where} edges"),
+            counts=None if bins is None else decode_counts(bins, f"{where} counts"),
+            grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
+        )
+        profile.check(where)
+        return profile
+
+    def check(self, where: str) -> None:
+        """ProfileError when the parts of the column contradict each other."""
+        if self.count + self.missing != self.rows:
+            raise ProfileError(f"{where}: rows do not add up")
+        if self.edges is not None:
+            if self.counts is None or self.counts.size != self.edges.size + 1:
+                raise ProfileError(
+                    f"{where}: {self.edges.size} edges need {self.edges.size + 1} counts"
+                )
+            if self.edges.size and not (np.diff(self.edges) > 0).all():
+                raise ProfileError(f"{where}: bin edges are not increasing")
+            if int(self.counts.sum()) != self.count:
+                raise ProfileError(f"{where}: bin counts do not add up to the value count")
+        if self.exact is not None and self.exact.size != self.count:
+            raise ProfileError(
+                f"{where}: exact tier holds {self.exact.size} of {self.count} values"
+            )
+        if (self.discrete_values is None) != (self.discrete_counts is None) or (
+            self.discrete_values is not None
+            and self.discrete_counts is not None
+            and self.discrete_values.size != self.discrete_counts.size
+        ):
+            raise ProfileError(f"{where}: discrete values and counts do not match")
+
+
+@dataclass(frozen=True, eq=False)
+class CategoricalProfile:
+    """Exact counts of a column's categories; ``other`` counts the values outside ``keys``.
+
+    In a reference profile ``other`` holds the categories beyond the cap; in a profile on a
+    reference's categories it holds the values the reference never listed (``new_examples``
+    shows some of them).
+    """
+
+    name: str
+    dtype: str
+    rows: int
+    missing: int
+    keys: tuple[Any, ...]
+    counts: np.ndarray
+    other: int
+    distinct: int | None
+    new_examples: tuple[Any, ...] = ()
+    grid: str | None = None
+    kind: str = field(default="categorical", init=False)
+
+    @property
+    def count(self) -> int:
+        """Number of present values."""
+        return int(self.counts.sum()) + self.other
+
+    def grid_id(self) -> str:
+        """A fingerprint of the category keys: profiles over the same keys can be compared."""
+        text = json.dumps(list(self.keys), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def to_doc(self) -> dict[str, Any]:
+        """The column as a JSON-ready dict."""
+        return {
+            "kind": self.kind,
+            "dtype": self.dtype,
+            "rows": self.rows,
+            "missing": self.missing,
+            "keys": list(self.keys),
+            "counts": encode_counts(self.counts),
+            "other": self.other,
+            "distinct": self.distinct,
+            "new_examples": list(self.new_examples),
+            "grid": self.grid,
+        }
+
+    @classmethod
+    def from_doc(cls, name: str, doc: Mapping[str, Any]) -> CategoricalProfile:
+        """Rebuild from ``to_doc``; ProfileError on any malformed field."""
+        where = f"column {name!r}"
+        keys = _get(doc, "keys", where)
+        if not isinstance(keys, list) or not all(
+            isinstance(k, (str, int, float, bool)) for k in keys
+        ):
+            raise ProfileError(f"{where}: keys must be a list of scalars")
+        counts = decode_counts(_get(doc, "counts", where), f"{where} counts")
+        if counts.size != len(keys):
+            raise ProfileError(f"{where}: {len(keys)} keys but {counts.size} counts")
+        profile = cls(
+            name=name,
+            dtype=_typed(doc, "dtype", str, where),
+            rows=_count(doc, "rows", where),
+            missing=_count(doc, "missing", where),
+            keys=tuple(keys),
+            counts=counts,
+            other=_count(doc, "other", where),
+            distinct=doc.get("distinct") if isinstance(doc.get("distinct"), int) else None,
+            new_examples=tuple(doc.get("new_examples") or ()),
+            grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
+        )
+        if profile.count + profile.missing != profile.rows:
+            raise ProfileError(f"{where}: rows do not add up")
+        return profile
+
+
+ColumnProfile = NumericProfile | CategoricalProfile
+
+
+def _get(doc: Any, key: str, where: str) -> Any:
+    if not isinstance(doc, Mapping) or key not in doc:
+        raise ProfileError(f"{where}: missing field {key!r}")
+    return doc[key]
+
+
+def _typed(doc: Any, key: str, kind: type, where: str) -> Any:
+    value = _get(doc, key, where)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ProfileError(f"{where}: {key} must be {kind.__name__}")
+    return value
+
+
+def _count(doc: Any, key: str, where: str) -> int:
+    value = _typed(doc, key, int, where)
+    if value < 0:
+        raise ProfileError(f"{where}: {key} cannot be negative")
+    return int(value)
+
+
+def _optional_float(doc: Any, key: str, where: str) -> float | None:
+    value = _get(doc, key, where)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ProfileError(f"{where}: {key} must be a finite number or null")
+    return float(value)
+
+
+@dataclass(frozen=True, eq=False)
+class CoMoments:
+    """Exact sums over complete rows of numeric columns, for multivariate drift (PCA, Hotelling).
+
+    ``sums[i]`` is sum(x_i) in units of 2**-SUM_SHIFT; ``products[k]`` is sum(x_i * x_j) for the
+    k-th pair i <= j (row-major upper triangle) in units of 2**-SQUARE_SHIFT.
+    """
+
+    columns: tuple[str, ...]
+    count: int
+    sums: tuple[int, ...]
+    products: tuple[int, ...]
+
+    def mean_and_covariance(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mean vector and the sample covariance matrix (ddof=1), each exactly rounded."""
+        from fractions import Fraction
+
+        d, n = len(self.columns), self.count
+        mean = np.array([float(Fraction(s, n << SUM_SHIFT)) for s in self.sums])
+        covariance = np.zeros((d, d))
+        k = 0
+        for i in range(d):
+            for j in range(i, d):
+                spread = n * self.products[k] - self.sums[i] * self.sums[j]
+                value = float(Fraction(spread, (n * (n - 1)) << SQUARE_SHIFT)) if n > 1 else 0.0
+                covariance[i, j] = covariance[j, i] = value
+                k += 1
+        return mean, covariance
+
+    def to_doc(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "columns": list(self.columns),
+            "count": self.count,
+            "sums": [encode_int(s) for s in self.sums],
+            "products": [encode_int(p) for p in self.products],
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> CoMoments:
+        """Rebuild from ``to_doc``."""
+        columns = _get(doc, "columns", "comoments")
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ProfileError("comoments: columns must be a list of names")
+        d = len(columns)
+        sums = tuple(decode_int(s, "comoments sums") for s in _get(doc, "sums", "comoments"))
+        products = tuple(decode_int(p, "comoments") for p in _get(doc, "products", "comoments"))
+        if len(sums) != d or len(products) != d * (d + 1) // 2:
+            raise ProfileError("comoments: sizes do not match the columns")
+        return cls(tuple(columns), _count(doc, "count", "comoments"), sums, products)
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """Per-column summaries of a dataset, deterministic and exactly mergeable.
+
+    ``save`` writes JSON (gzip-compressed when the path ends in ``.gz``); the bytes depend only on
+    the data, never on batch size, threads or partitioning.
+    """
+
+    rows: int
+    columns: Mapping[str, ColumnProfile]
+    settings: Settings = field(default_factory=Settings)
+    comoments: CoMoments | None = None
+
+    def __getitem__(self, name: str) -> ColumnProfile:
+        return self.columns[name]
+
+    @property
+    def on_reference_grid(self) -> bool:
+        """Whether this profile was counted on another profile's bins and categories."""
+        return any(c.grid is not None for c in self.columns.values())
+
+    def to_doc(self) -> dict[str, Any]:
+        """The profile document."""
+        return {
+            "format_version": PROFILE_FORMAT_VERSION,
+            "dataguard_version": __version__,
+            "rows": self.rows,
+            "settings": self.settings.to_doc(),
+            "columns": {name: column.to_doc() for name, column in self.columns.items()},
+            "comoments": None if self.comoments is None else self.comoments.to_doc(),
+        }
+
+    def to_bytes(self, *, compress: bool = False) -> bytes:
+        """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
+        text = json.dumps(
+            self.to_doc(),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+        # mtime=0 keeps compressed bytes deterministic too.
+        return gzip.compress(text, mtime=0) if compress else text
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write atomically; ``.gz`` paths are compressed."""
+        return write_atomic(path, self.to_bytes(compress=str(path).endswith(".gz")))
+
+    @classmethod
+    def from_doc(cls, doc: Any, source: str = "profile") -> Profile:
+        """Rebuild from ``to_doc``; ProfileError names what is wrong."""
+        try:
+            return _from_doc(doc)
+        except ProfileError as exc:
+            raise ProfileError(f"{source}: {exc}") from None
+
+
+def _from_doc(doc: Any) -> Profile:
+    if not isinstance(doc, Mapping):
+        raise ProfileError("not a profile document")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProfileError("not a dataguard profile (no format_version)")
+    if version > PROFILE_FORMAT_VERSION:
+        raise ProfileError(
+            f"format_version {version} is newer than this dataguard understands "
+            f"({PROFILE_FORMAT_VERSION}); upgrade dataguard"
+        )
+    settings_doc = _get(doc, "settings", "profile")
+    try:
+        settings = Settings(**{k: settings_doc[k] for k in Settings().to_doc()})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProfileError(f"malformed settings: {exc}") from None
+    raw_columns = _get(doc, "columns", "profile")
+    if not isinstance(raw_columns, Mapping):
+        raise ProfileError("columns must be a mapping")
+    columns: dict[str, ColumnProfile] = {}
+    for name, column in raw_columns.items():
+        kind = column.get("kind") if isinstance(column, Mapping) else None
+        if kind == "numeric":
+            columns[name] = NumericProfile.from_doc(name, column)
+        elif kind == "categorical":
+            columns[name] = CategoricalProfile.from_doc(name, column)
+        else:
+            raise ProfileError(f"column {name!r}: unknown kind {kind!r}")
+    comoments = doc.get("comoments")
+    return Profile(
+        _count(doc, "rows", "profile"),
+        columns,
+        settings,
+        None if comoments is None else CoMoments.from_doc(comoments),
+    )
+
+
+def load_profile(path: str | os.PathLike[str]) -> Profile:
+    """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one."""
+    location = Path(path)
+    try:
+        raw = location.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(f"{location}: no such file") from None
+    except OSError as exc:
+        raise ProfileError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    return loads_profile(raw, str(location))
+
+
+def loads_profile(raw: bytes, source: str = "profile") -> Profile:
+    """Parse profile bytes (plain or gzip JSON)."""
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        doc = json.loads(raw.decode("utf-8"))
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise ProfileError(f"{source}: corrupt or truncated compressed profile ({exc})") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{source}: not a profile (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ProfileError(
+            f"{source}: corrupt or truncated profile (invalid JSON at line {exc.lineno})"
+        ) from None
+    return Profile.from_doc(doc, source)
+
+
+def sorted_keys(keys: Sequence[Any]) -> list[Any]:
+    """Category keys in their canonical order: by type name, then by value (UTF-8 for text)."""
+    return sorted(
+        keys, key=lambda k: (type(k).__name__, k.encode("utf-8") if isinstance(k, str) else k)
+    )

@@ -1,0 +1,226 @@
+"""Profiles: deterministic bytes, exact merges, size budget, accuracy, and clear errors."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from scipy import stats
+
+import dataguard as dg
+from dataguard.profile import NumericProfile, loads_profile
+
+
+def frame(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=n)
+    values[::97] = np.nan
+    return pd.DataFrame(
+        {
+            "normal": values,
+            "lognormal": rng.lognormal(0, 2, size=n),
+            "poisson": rng.poisson(3, size=n),
+            "centred": rng.normal(1e6, 1, size=n),
+            "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**6, n), "s"),
+            "city": rng.choice(["Paris", "Lyon", "Nice", None], size=n, p=[0.5, 0.3, 0.1, 0.1]),
+            "flag": rng.random(n) < 0.3,
+        }
+    )
+
+
+def partitions(n: int, parts: int, seed: int) -> list[tuple[int, int]]:
+    cuts = np.sort(np.random.default_rng(seed).choice(np.arange(1, n), parts - 1, replace=False))
+    bounds = [0, *cuts.tolist(), n]
+    return list(itertools.pairwise(bounds))
+
+
+def test_reference_bytes_do_not_depend_on_batching() -> None:
+    data = frame(20_000)
+    whole = dg.profile(data).to_bytes()
+    for chunk in (1_000, 7_777):
+        assert dg.profile(data, chunk_size=chunk).to_bytes() == whole
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    assert dg.profile(table.to_batches(max_chunksize=3_000)).to_bytes() == whole
+    assert dg.profile(data).to_bytes() == whole  # rebuilt from the same data: same bytes
+
+
+@pytest.mark.parametrize("parts", [1, 2, 7, 64])
+def test_profiles_on_a_reference_grid_merge_to_the_same_bytes(parts: int) -> None:
+    reference = dg.profile(frame(30_000, seed=1))
+    current = frame(25_000, seed=2)
+    whole = dg.profile(current, reference=reference).to_bytes()
+    pieces = [
+        dg.profile(current.iloc[a:b], reference=reference)
+        for a, b in partitions(len(current), parts, seed=parts)
+    ]
+    assert dg.merge_profiles(pieces).to_bytes() == whole
+    assert dg.merge_profiles(pieces[::-1]).to_bytes() == whole  # any merge order
+
+
+def test_small_reference_profiles_merge_exactly() -> None:
+    data = frame(3_000, seed=3)
+    whole = dg.profile(data).to_bytes()
+    pieces = [dg.profile(data.iloc[a:b]) for a, b in partitions(len(data), 3, seed=4)]
+    assert dg.merge_profiles(pieces).to_bytes() == whole
+
+
+def test_large_reference_profiles_with_different_grids_refuse_to_merge() -> None:
+    data = frame(20_000, seed=5)
+    with pytest.raises(dg.ProfileError, match="different bins"):
+        dg.merge_profiles([dg.profile(data.iloc[:10_000]), dg.profile(data.iloc[10_000:])])
+
+
+def test_size_budget_and_round_trip(tmp_path: Path) -> None:
+    prof = dg.profile(frame(200_000, seed=6))
+    for name, column in prof.columns.items():
+        size = len(json.dumps(column.to_doc(), separators=(",", ":")))
+        if isinstance(column, NumericProfile):
+            assert size <= 16 * 1024, (name, size)
+    for suffix in ("p.json", "p.json.gz"):
+        path = prof.save(tmp_path / suffix)
+        again = dg.load_profile(path)
+        assert again.to_bytes() == prof.to_bytes()
+    plain = (tmp_path / "p.json").read_bytes()
+    assert gzip.decompress((tmp_path / "p.json.gz").read_bytes()) == plain
+    assert (
+        prof.save(tmp_path / "again.json.gz").read_bytes() == (tmp_path / "p.json.gz").read_bytes()
+    )
+
+
+def test_quantile_bins_bound_the_cdf_error() -> None:
+    # drift.md §7.E.1: 1024 bins on N(0,1) hold at most ~1/1024 of the mass each.
+    values = np.random.default_rng(7).normal(size=1_000_000)
+    column = dg.profile(pd.DataFrame({"x": values}))["x"]
+    assert isinstance(column, NumericProfile)
+    assert column.counts is not None
+    assert column.counts.max() / column.count <= 0.0011
+
+
+def test_moments_are_exact_and_exactly_rounded() -> None:
+    data = frame(50_000, seed=8)
+    column = dg.profile(data)["centred"]
+    assert isinstance(column, NumericProfile)
+    values = data["centred"].to_numpy()
+    moments = column.moments
+    assert moments.mean == pytest.approx(float(np.mean(values)), rel=1e-15)
+    assert moments.variance == pytest.approx(float(np.var(values, ddof=1)), rel=1e-9)
+
+
+def test_tiers_and_categories() -> None:
+    data = frame(10_000, seed=9)
+    prof = dg.profile(data)
+    poisson = prof["poisson"]
+    assert isinstance(poisson, NumericProfile)
+    assert poisson.discrete_values is not None
+    assert poisson.discrete_counts is not None
+    assert dict(zip(poisson.discrete_values, poisson.discrete_counts, strict=True)) == dict(
+        data["poisson"].value_counts()
+    )
+    assert poisson.exact is None  # 10k values > exact_cap
+    small = dg.profile(data.iloc[:500])["normal"]
+    assert isinstance(small, NumericProfile)
+    assert small.exact is not None
+    assert np.array_equal(small.exact, np.sort(data["normal"].iloc[:500].dropna().to_numpy()))
+    city = prof["city"]
+    assert city.kind == "categorical"
+    assert dict(zip(city.keys, city.counts.tolist(), strict=True)) == dict(
+        data["city"].value_counts()
+    )
+    assert city.missing == data["city"].isna().sum()
+    assert prof["flag"].kind == "categorical"
+    assert prof["when"].kind == "numeric"
+
+
+def test_categorical_cap_pools_the_tail() -> None:
+    values = [f"k{i:04d}" for i in range(30)] * 3 + ["rare1", "rare2"]
+    prof = dg.profile(pd.DataFrame({"c": values}), categorical_cap=10)
+    column = prof["c"]
+    assert len(column.keys) == 10
+    assert column.other == 92 - 30
+    assert column.distinct == 32
+
+
+def test_edge_values() -> None:
+    data = pd.DataFrame(
+        {
+            "constant": [3.0] * 100,
+            "empty": [np.nan] * 100,
+            "infinite": [np.inf, -np.inf, *list(range(98))],
+        }
+    )
+    prof = dg.profile(data)
+    assert prof["constant"].distinct == 1
+    assert prof["empty"].count == 0
+    assert prof["empty"].missing == 100
+    infinite = prof["infinite"]
+    assert isinstance(infinite, NumericProfile)
+    assert (infinite.positive_infinities, infinite.negative_infinities) == (1, 1)
+    assert infinite.minimum == 0.0
+    assert infinite.maximum == 97.0
+    assert infinite.edges is not None
+    assert np.isfinite(infinite.edges).all()
+
+
+@pytest.mark.parametrize(
+    ("mangle", "words"),
+    [
+        (lambda raw: raw[: len(raw) // 2], "corrupt or truncated"),
+        (lambda raw: gzip.compress(raw)[:-20], "corrupt or truncated compressed"),
+        (lambda raw: raw.replace(b'"format_version":1', b'"format_version":7'), "newer"),
+        (lambda raw: b"\xff\xfe garbage", "not UTF-8"),
+        (lambda raw: b"[1, 2, 3]", "not a profile document"),
+        (lambda raw: b'{"hello": 1}', "no format_version"),
+        (lambda raw: raw.replace(b'"rows":2000', b'"rows":2001', 1), "rows do not add up"),
+    ],
+)
+def test_bad_profiles_raise_profile_error(mangle: object, words: str) -> None:
+    raw = dg.profile(frame(2_000, seed=10)).to_bytes()
+    with pytest.raises(dg.ProfileError, match=words):
+        loads_profile(mangle(raw))  # type: ignore[operator]
+
+
+def test_missing_profile_file(tmp_path: Path) -> None:
+    with pytest.raises(dg.ProfileError, match="no such file"):
+        dg.load_profile(tmp_path / "nope.json")
+
+
+def test_profile_on_reference_keeps_grid_and_counts_current_values() -> None:
+    reference = dg.profile(frame(20_000, seed=11))
+    current = frame(5_000, seed=12)
+    on_grid = dg.profile(current, reference=reference)
+    column = on_grid["lognormal"]
+    ref_column = reference["lognormal"]
+    assert isinstance(column, NumericProfile)
+    assert isinstance(ref_column, NumericProfile)
+    assert column.grid == ref_column.grid_id()
+    assert column.counts is not None
+    assert ref_column.edges is not None
+    expected = np.bincount(
+        np.searchsorted(ref_column.edges, current["lognormal"], side="left"),
+        minlength=ref_column.edges.size + 1,
+    )
+    assert np.array_equal(column.counts, expected)
+    assert on_grid["city"].grid == reference["city"].grid_id()
+
+
+def test_kind_mismatch_with_reference_is_an_error() -> None:
+    reference = dg.profile(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
+    with pytest.raises(dg.ProfileError, match="categorical here but numeric"):
+        dg.profile(pd.DataFrame({"x": ["a", "b", "c"]}), reference=reference)
+
+
+def test_ks_bracket_on_profiles_matches_scipy() -> None:
+    rng = np.random.default_rng(13)
+    ref, cur = rng.lognormal(0, 2, size=50_000), rng.lognormal(0.05, 2, size=20_000)
+    reference = dg.profile(pd.DataFrame({"x": ref}))
+    report = dg.drift(pd.DataFrame({"x": cur}), reference=reference)
+    column = report.columns["x"]
+    exact = stats.ks_2samp(ref, cur).statistic
+    assert column.details["d_lo"] <= exact <= column.details["d_hi"]
+    assert column.details["d_hi"] - column.details["d_lo"] <= 0.002
