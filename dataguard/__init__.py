@@ -9,6 +9,7 @@ True
 
 from dataguard import expectations
 from dataguard._version import __version__
+from dataguard.drift import ColumnDrift, DriftReport, drift
 from dataguard.errors import (
     DataguardError,
     InputError,
@@ -17,15 +18,19 @@ from dataguard.errors import (
     UnknownExpectationError,
     ValidationFailedError,
 )
+from dataguard.profile import Profile, load_profile, merge_profiles, profile
 from dataguard.result import ExpectationResult, Reason, ResultFormat, ValidationResult
 from dataguard.suite import ColumnSpec, Schema, Suite, load_suite
 from dataguard.validate import split, validate, validated
 
 __all__ = [
+    "ColumnDrift",
     "ColumnSpec",
     "DataguardError",
+    "DriftReport",
     "ExpectationResult",
     "InputError",
+    "Profile",
     "ProfileError",
     "Reason",
     "ResultFormat",
@@ -36,8 +41,12 @@ __all__ = [
     "ValidationFailedError",
     "ValidationResult",
     "__version__",
+    "drift",
     "expectations",
+    "load_profile",
     "load_suite",
+    "merge_profiles",
+    "profile",
     "split",
     "validate",
     "validated",

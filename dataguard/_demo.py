@@ -7,8 +7,16 @@ from pathlib import Path
 from typing import TextIO
 
 from dataguard._atomic import write_atomic
-from dataguard._formats import to_text
-from dataguard.examples import PLANTED_PROBLEMS, orders, orders_suite_path
+from dataguard._formats import drift_text, to_text
+from dataguard.drift import drift
+from dataguard.examples import (
+    PLANTED_DRIFT,
+    PLANTED_PROBLEMS,
+    orders,
+    orders_drifted,
+    orders_suite_path,
+)
+from dataguard.profile import profile
 from dataguard.suite import load_suite
 from dataguard.validate import validate
 
@@ -37,7 +45,18 @@ def run_demo(output: Path | None, out: TextIO) -> None:
         "severity tolerates it. The failures are the point of the demo: it exits 0 because it\n"
         "ran.\n"
     )
+    out.write("\n== drift: a later batch against a profile of the first ==\n")
+    reference = profile(data.drop(columns=["order_id", "customer_email", "created_at"]))
+    current = orders_drifted()
+    report = drift(current, reference=reference)
+    out.write(drift_text(report))
+    out.write("\nThe later batch was generated with this drift:\n")
+    for column, change in PLANTED_DRIFT:
+        out.write(f"  - {column}: {change}\n")
     if output is not None:
+        reference.save(output / "orders.profile.json")
+        current.to_parquet(output / "orders_later.parquet", index=False)
+        write_atomic(output / "drift.json", report.to_json() + "\n")
         written = write_atomic(output / "result.json", result.to_json() + "\n")
         out.write(
             f"\nwrote {output / 'orders.parquet'}, {output / 'orders.suite.yaml'} and {written}\n"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Literal
 
 from dataguard._text import column_of, observed_text, table
+from dataguard.drift import DriftReport
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
 
 FailOn = Literal["error", "warning"]
@@ -155,4 +157,122 @@ RENDERERS: dict[str, Callable[[ValidationResult, FailOn], str]] = {
     "json": to_json,
     "junit": to_junit,
     "markdown": to_markdown,
+}
+
+
+def _drift_rows(report: DriftReport) -> list[tuple[str, ...]]:
+    ordered = sorted(report.columns.values(), key=lambda c: (not c.drifted, -_effect(c.effect)))
+    rows: list[tuple[str, ...]] = []
+    for c in ordered:
+        missing = ""
+        if c.missing is not None and c.missing.drifted:
+            missing = f" missing {c.missing.reference_share:.2%}->{c.missing.current_share:.2%}"
+        rows.append(
+            (
+                "DRIFT" if c.drifted else "ok",
+                c.column,
+                c.kind,
+                c.method,
+                f"{c.statistic:.4g}",
+                "-" if c.pvalue is None else f"{c.pvalue:.3g}",
+                "-" if c.pvalue_adjusted is None else f"{c.pvalue_adjusted:.3g}",
+                f"{c.effect:.4f}{missing}",
+                f"{c.threshold:g}",
+            )
+        )
+    return rows
+
+
+def _effect(value: float) -> float:
+    return value if math.isfinite(value) else 1e300
+
+
+_DRIFT_HEADER = ("verdict", "column", "kind", "test", "statistic", "p", "p (BH)", "effect", "gate")
+
+
+def _drift_headline(report: DriftReport) -> str:
+    verdict = "DRIFT" if report.drifted else "NO DRIFT"
+    flagged = ", ".join(report.drifted_columns) or "none"
+    return (
+        f"{verdict}: {len(report.drifted_columns)} of {len(report.columns)} columns drifted "
+        f"(share {report.drift_share:.0%}; flagged: {flagged}); "
+        f"reference {report.reference_rows:,} rows, current {report.current_rows:,} rows; "
+        f"alpha {report.alpha:g} after "
+        f"Benjamini-Hochberg, minimum effect {report.min_effect:g}"
+    )
+
+
+def drift_text(report: DriftReport) -> str:
+    """The drift verdict and an aligned table of columns, drifted first."""
+    lines = [_drift_headline(report), "", table(_DRIFT_HEADER, _drift_rows(report))]
+    if report.multivariate is not None:
+        m = report.multivariate
+        lines.append(
+            f"\nmultivariate (PCA reconstruction error over {len(m.columns)} columns): "
+            f"z = {m.z:.3g} (alert above {m.threshold:g}): {'DRIFT' if m.drifted else 'ok'}"
+        )
+    for name, why in report.skipped.items():
+        lines.append(f"skipped {name}: {why}")
+    return "\n".join(lines) + "\n"
+
+
+def drift_json(report: DriftReport) -> str:
+    """The drift report document as JSON."""
+    return report.to_json() + "\n"
+
+
+def drift_junit(report: DriftReport) -> str:
+    """JUnit XML with one testcase per column: a drifted column is a failure."""
+    suites = ET.Element("testsuites", name="dataguard")
+    suite = ET.SubElement(suites, "testsuite", name="drift")
+    failures = 0
+    for c in report.columns.values():
+        case = ET.SubElement(
+            suite, "testcase", classname="dataguard.drift", name=_xml_text(c.column), time="0"
+        )
+        text = _xml_text(
+            f"{c.reason}\n{c.method}: statistic {c.statistic:.6g}, p {c.pvalue}, "
+            f"adjusted p {c.pvalue_adjusted}, effect {c.effect:.6g} (gate {c.threshold:g})"
+        )
+        if c.drifted:
+            failures += 1
+            ET.SubElement(
+                case, "failure", message=_xml_text(f"{c.column} drifted"), type="drift"
+            ).text = text
+        else:
+            ET.SubElement(case, "system-out").text = text
+    for name in report.skipped:
+        case = ET.SubElement(
+            suite, "testcase", classname="dataguard.drift", name=_xml_text(name), time="0"
+        )
+        ET.SubElement(case, "skipped", message=_xml_text(report.skipped[name]))
+    for element in (suites, suite):
+        element.set("tests", str(len(report.columns) + len(report.skipped)))
+        element.set("failures", str(failures))
+        element.set("errors", "0")
+        element.set("skipped", str(len(report.skipped)))
+        element.set("time", f"{report.duration_seconds:.6f}")
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def drift_markdown(report: DriftReport) -> str:
+    """A Markdown drift summary for a CI job page."""
+    lines = [
+        f"## {'❌' if report.drifted else '✅'} dataguard drift: {_md(_drift_headline(report))}",
+        "",
+        "| " + " | ".join(_DRIFT_HEADER) + " |",
+        "|" + "---|" * len(_DRIFT_HEADER),
+    ]
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in _drift_rows(report)]
+    return "\n".join(lines) + "\n"
+
+
+DRIFT_RENDERERS: dict[str, Callable[[DriftReport], str]] = {
+    "text": drift_text,
+    "json": drift_json,
+    "junit": drift_junit,
+    "markdown": drift_markdown,
 }

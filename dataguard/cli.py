@@ -78,6 +78,52 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
+    prof = commands.add_parser(
+        "profile",
+        help="profile reference data into a small profile file",
+        description="Summarize DATA into a reference profile for drift monitoring.",
+    )
+    prof.add_argument("data", metavar="DATA", help="data file: .parquet, .csv, .tsv, .jsonl")
+    prof.add_argument("--output", "-o", required=True, help="profile file (.json, or .json.gz)")
+    prof.add_argument("--columns", help="comma-separated columns to profile (default: all)")
+    prof.add_argument(
+        "--comoments", action="store_true", help="also keep co-moments for multivariate drift"
+    )
+    prof.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    prof.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+    drift = commands.add_parser(
+        "drift",
+        help="compare data with a reference profile or reference data",
+        description="Test every column of DATA for drift against a reference.",
+    )
+    drift.add_argument("data", metavar="DATA", help="current data file")
+    drift.add_argument(
+        "--reference", "-r", required=True, help="reference profile (.json/.json.gz) or data file"
+    )
+    drift.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
+    drift.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    drift.add_argument("--fail-on-drift", action="store_true", help="exit 1 when drift is found")
+    drift.add_argument("--alpha", type=float, default=0.05, help="significance after BH (0.05)")
+    drift.add_argument(
+        "--min-effect", type=float, default=0.03, help="smallest effect that counts (0.03)"
+    )
+    drift.add_argument("--columns", help="comma-separated columns to test (default: all)")
+    drift.add_argument(
+        "--test",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]METHOD",
+        help="force a method for all columns or one (repeatable), e.g. psi or amount=wasserstein",
+    )
+    drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
+    drift.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    drift.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
     demo = commands.add_parser(
         "demo",
         help="validate built-in example data and show the result",
@@ -104,8 +150,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.validate import validate
 
     suite = load_suite(args.suite)
-    if args.chunk_size is not None and args.chunk_size < 1:
-        raise UsageError(f"--chunk-size must be a positive number of rows, got {args.chunk_size}")
+    _check_chunk(args.chunk_size)
     progress = None
     if ProgressLine.wanted():
         progress = ProgressLine(as_source(args.data).num_rows)
@@ -125,6 +170,82 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
 
 
+def _columns(text: str | None) -> list[str] | None:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.profile import profile
+
+    _check_chunk(args.chunk_size)
+    result = profile(
+        args.data,
+        columns=_columns(args.columns),
+        comoments=args.comoments,
+        chunk_size=args.chunk_size,
+    )
+    written = result.save(args.output)
+    size = written.stat().st_size
+    stdout.write(
+        f"profiled {result.rows:,} rows, {len(result.columns)} columns "
+        f"into {written} ({size:,} bytes)\n"
+    )
+    return EXIT_PASSED
+
+
+def _reference(path: str) -> object:
+    """A reference profile file, or else a reference data file (by content, not only name)."""
+    from dataguard.profile import load_profile
+
+    location = Path(path)
+    if location.is_file():
+        with location.open("rb") as handle:
+            head = handle.read(64).lstrip()
+        if head[:2] == b"\x1f\x8b" or (
+            head.startswith(b"{") and b"format_version" in location.read_bytes()[:4096]
+        ):
+            return load_profile(location)
+    return path
+
+
+def _tests(specs: list[str]) -> str | dict[str, str] | None:
+    if not specs:
+        return None
+    if len(specs) == 1 and "=" not in specs[0]:
+        return specs[0]
+    out: dict[str, str] = {}
+    for spec in specs:
+        column, sep, method = spec.partition("=")
+        if not sep or not column or not method:
+            raise UsageError(f"--test {spec!r}: use METHOD alone, or COLUMN=METHOD")
+        out[column] = method
+    return out
+
+
+def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard._formats import DRIFT_RENDERERS
+    from dataguard.drift import drift
+
+    _check_chunk(args.chunk_size)
+    report = drift(
+        args.data,
+        reference=_reference(args.reference),
+        columns=_columns(args.columns),
+        tests=_tests(args.test),
+        alpha=args.alpha,
+        min_effect=args.min_effect,
+        multivariate=args.multivariate,
+        chunk_size=args.chunk_size,
+    )
+    _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
+    return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
+
+
+def _check_chunk(chunk_size: int | None) -> None:
+    if chunk_size is not None and chunk_size < 1:
+        raise UsageError(f"--chunk-size must be a positive number of rows, got {chunk_size}")
+
+
 def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard._demo import run_demo
 
@@ -139,9 +260,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     debug = "--debug" in arguments
     try:
         args = _parser().parse_args(arguments)
-        if args.command == "validate":
-            return _validate(args, out)
-        return _demo(args, out)
+        handlers = {"validate": _validate, "profile": _profile, "drift": _drift, "demo": _demo}
+        return handlers[args.command](args, out)
     except UsageError as exc:
         return _fail(f"dataguard: error: {exc}")
     except DataguardError as exc:

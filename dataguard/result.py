@@ -42,6 +42,7 @@ class Reason(str, Enum):
     TYPE_MISMATCH = "type_mismatch"
     SCHEMA_MISMATCH = "schema_mismatch"
     NO_DATA = "no_data"
+    DRIFTED = "drifted"
     ERROR = "error"
 
 

@@ -264,7 +264,15 @@ def test_demo_runs_and_writes_files(tmp_path: Path) -> None:
     assert "planted problems" in text
     assert "FAILED" in text
     written = {p.name for p in (tmp_path / "demo").iterdir()}
-    assert written == {"orders.parquet", "orders.suite.yaml", "result.json"}
+    assert written == {
+        "orders.parquet",
+        "orders.suite.yaml",
+        "result.json",
+        "orders.profile.json",
+        "orders_later.parquet",
+        "drift.json",
+    }
+    assert "DRIFT: 3 of 4 columns drifted" in text
     code, _ = run(
         [
             "validate",

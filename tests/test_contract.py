@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -78,6 +80,10 @@ COLUMNS: dict[str, pa.Array] = {
 }
 DATA = pa.table(COLUMNS)
 NAMES = sorted(registered())
+# no_drift needs a stored reference profile; the example data itself is the reference.
+REFERENCE = Path(tempfile.mkdtemp(prefix="dataguard-contract-")) / "reference.profile.json"
+dg.profile(DATA).save(REFERENCE)
+EXAMPLES["no_drift"] = {"column": "x", "reference": str(REFERENCE), "min_effect": 0.1}
 
 
 def example(name: str) -> Expectation:

@@ -7,7 +7,9 @@ import datetime as dt
 import json
 import math
 import re
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,6 +47,7 @@ from dataguard.expectations import (
     MinBetween,
     MostCommonValueInSet,
     MulticolumnSumEqual,
+    NoDrift,
     NoExtraColumns,
     NotInSet,
     NotMatchesRegex,
@@ -91,6 +94,17 @@ def tables(draw: st.DrawFn) -> pa.Table:
         }
     )
 
+
+# A fixed reference for no_drift, holding every kind of value the random frames draw.
+REFERENCE = Path(tempfile.mkdtemp(prefix="dataguard-properties-")) / "reference.profile.json"
+dg.profile(
+    pa.table(
+        {
+            "f": pa.array(FLOATS * 3, type=pa.float64()),
+            "s": pa.array(["a", "b", "12", None] * 9, type=pa.string()),
+        }
+    )
+).save(REFERENCE)
 
 # One expectation per registered class at least, all applicable to the random frames.
 EXPECTATIONS: list[Expectation] = [
@@ -146,6 +160,8 @@ EXPECTATIONS: list[Expectation] = [
     NoExtraColumns(column_set=["f", "i", "s", "t"]),
     ColumnType(column="t", logical_type="datetime"),
     ColumnDtype(column="i", dtype="int64"),
+    NoDrift(column="f", reference=str(REFERENCE)),
+    NoDrift(column="s", reference=str(REFERENCE), method="total_variation"),
 ]
 SUITE = dg.Suite(EXPECTATIONS)
 ROW_LEVEL = [e for e in EXPECTATIONS if isinstance(e, RowExpectation)]

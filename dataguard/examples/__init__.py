@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["PLANTED_PROBLEMS", "orders", "orders_suite_path"]
+__all__ = ["PLANTED_DRIFT", "PLANTED_PROBLEMS", "orders", "orders_drifted", "orders_suite_path"]
 
 STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled", "returned")
 COUNTRIES = ("DE", "FR", "GB", "US", "ES", "IT", "NL", "SE", "PL", "CA")
@@ -77,6 +77,25 @@ def orders(rows: int = 5000, seed: int = 7) -> pd.DataFrame:
     }
     result: pd.DataFrame = pd.DataFrame(frame)
     return result
+
+
+#: How ``orders_drifted()`` differs from ``orders()``, as (column, change).
+PLANTED_DRIFT: tuple[tuple[str, str], ...] = (
+    ("amount", "amounts 25% higher (a price change)"),
+    ("status", "twice as many cancellations"),
+    ("country", "a new market, 'MX', at 4% of orders"),
+)
+
+
+def orders_drifted(rows: int = 5000, seed: int = 8) -> pd.DataFrame:
+    """A later batch of orders, drifted as ``PLANTED_DRIFT`` says (same planted problems)."""
+    frame = orders(rows, seed)
+    rng = np.random.default_rng(seed + 1000)
+    frame["amount"] = np.round(frame["amount"] * 1.25, 2)
+    placed = np.flatnonzero((frame["status"] == "placed").to_numpy())
+    frame.loc[rng.choice(placed, size=placed.size // 2, replace=False), "status"] = "cancelled"
+    frame.loc[rng.choice(rows, size=rows // 25, replace=False), "country"] = "MX"
+    return frame
 
 
 def orders_suite_path() -> Path:

@@ -27,6 +27,7 @@ from dataguard.expectations._base import (
     Expectation,
     RowExpectation,
 )
+from dataguard.expectations._drift import NoDrift
 from dataguard.expectations._multi import (
     CompoundColumnsUnique,
     MulticolumnSumEqual,
@@ -94,6 +95,7 @@ __all__ = [
     "MinBetween",
     "MostCommonValueInSet",
     "MulticolumnSumEqual",
+    "NoDrift",
     "NoExtraColumns",
     "NotInSet",
     "NotMatchesRegex",

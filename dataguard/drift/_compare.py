@@ -1,0 +1,328 @@
+"""Comparing current data with a reference profile, column by column, under the default policy.
+
+The policy (research/drift.md §6): pick the test by column type and size, adjust every p-value
+with Benjamini-Hochberg across columns, and flag a column only when the adjusted p-value is below
+``alpha`` *and* the effect (KS D, total variation, share difference) reaches ``min_effect``. The
+second gate is what keeps a 0.005-sigma shift in a million rows from raising an alarm, while the
+first keeps the false-positive rate at or below ``alpha`` at every sample size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dataguard.drift import _tests as t
+from dataguard.profile._model import CategoricalProfile, NumericProfile
+
+#: Numeric columns with at most this many distinct reference values are compared as categories
+#: (KS p-values are conservative on heavy ties; chi-square on the values is calibrated, §1.3c).
+DISCRETE_LIMIT = 20
+#: Groups of fine bins used for PSI and report histograms (reference deciles / ventiles).
+PSI_BINS = 10
+HISTOGRAM_BINS = 20
+#: Thresholds of the distance methods a user can pick instead of the default test; a column is
+#: flagged when the distance reaches them (no p-value exists).
+DISTANCE_THRESHOLDS: Mapping[str, float] = {
+    "psi": 0.1,
+    "wasserstein": 0.1,
+    "jensen_shannon": 0.1,
+    "hellinger": 0.1,
+    "total_variation": 0.03,
+    "l_infinity": 0.03,
+}
+SAMPLE_TESTS = ("anderson_darling", "cramer_von_mises")
+METHODS = ("ks", "chi_square", "welch_t", *SAMPLE_TESTS, *DISTANCE_THRESHOLDS)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One column's tests before the multiple-testing correction."""
+
+    column: str
+    kind: str
+    reason: str
+    primary: t.TestResult
+    missing: t.TestResult | None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+class DriftConfigError(ValueError):
+    """A drift option that cannot be honoured for a column (e.g. a sample test on bins)."""
+
+
+def _group_bins(reference: np.ndarray, groups: int) -> np.ndarray:
+    """Start index of each group of consecutive fine bins holding ~1/groups of the reference."""
+    cumulative = np.cumsum(reference)
+    total = cumulative[-1] if cumulative.size else 0
+    if total == 0:
+        return np.array([0])
+    targets = np.arange(1, groups) * total / groups
+    cuts = np.searchsorted(cumulative, targets, side="left") + 1
+    return np.unique(np.concatenate([[0], cuts[cuts < reference.size]]))
+
+
+def _coarse(counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(counts, starts) if counts.size else counts
+
+
+def _numeric_kind(reference: NumericProfile) -> str:
+    distinct = reference.distinct if reference.distinct is not None else DISCRETE_LIMIT + 1
+    if distinct <= 2:
+        return "binary"
+    return "discrete" if distinct <= DISCRETE_LIMIT else "continuous"
+
+
+def _atom_counts(
+    reference: NumericProfile, current: NumericProfile
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per reference value (atom bins), with every other bin pooled into a NEW slot."""
+    assert reference.edges is not None
+    assert reference.counts is not None
+    assert current.counts is not None
+    values = reference.discrete_values if reference.discrete_values is not None else np.zeros(0)
+    atom_bins = np.searchsorted(reference.edges, values, side="left")
+    others = np.ones(reference.counts.size, dtype=bool)
+    others[atom_bins] = False
+    ref = np.append(reference.counts[atom_bins], reference.counts[others].sum())
+    cur = np.append(current.counts[atom_bins], current.counts[others].sum())
+    return ref, cur
+
+
+def _histogram(reference: NumericProfile, current: NumericProfile) -> dict[str, Any]:
+    assert reference.edges is not None
+    assert reference.counts is not None
+    assert current.counts is not None
+    starts = _group_bins(reference.counts, HISTOGRAM_BINS)
+    ref, cur = _coarse(reference.counts, starts), _coarse(current.counts, starts)
+    inner = [float(reference.edges[s - 1]) for s in starts[1:]]
+    return {
+        "edges": inner,
+        "reference": (ref / max(ref.sum(), 1)).tolist(),
+        "current": (cur / max(cur.sum(), 1)).tolist(),
+    }
+
+
+def _out_of_range(current: NumericProfile) -> float:
+    """Share of current values outside the reference's range: the two end bins (see the edges)."""
+    if current.counts is None or not current.count:
+        return 0.0
+    return float((current.counts[0] + current.counts[-1]) / current.count)
+
+
+def _summary(profile: NumericProfile) -> dict[str, Any]:
+    moments = profile.moments
+    return {
+        "count": profile.count,
+        "missing": profile.missing,
+        "mean": moments.mean,
+        "std": moments.stdev,
+        "min": profile.minimum,
+        "max": profile.maximum,
+    }
+
+
+def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[str, Any]:
+    """What the report shows beside the test: summaries, out-of-range share, PSI, W1, histogram."""
+    ref_std = reference.moments.stdev or 0.0
+    extras: dict[str, Any] = {
+        "reference": _summary(reference),
+        "current": _summary(current),
+        "out_of_range_share": _out_of_range(current),
+        "histogram": _histogram(reference, current),
+    }
+    if reference.counts is not None and current.counts is not None:
+        starts = _group_bins(reference.counts, PSI_BINS)
+        coarse_ref, coarse_cur = _coarse(reference.counts, starts), _coarse(current.counts, starts)
+        extras["psi"] = t.psi(coarse_ref, coarse_cur).statistic
+    if reference.exact is not None and current.exact is not None:
+        finite_r = reference.exact[np.isfinite(reference.exact)]
+        finite_c = current.exact[np.isfinite(current.exact)]
+        if finite_r.size and finite_c.size:
+            extras["wasserstein"] = t.wasserstein_samples(finite_r, finite_c, ref_std).statistic
+    elif reference.minimum is not None and current.minimum is not None and ref_std > 0:
+        low = min(reference.minimum, current.minimum)
+        high = max(reference.maximum or low, current.maximum or low)
+        binned = t.wasserstein_counts(
+            reference.edges, reference.counts, current.counts, low=low, high=high, scale=ref_std
+        )
+        extras["wasserstein"] = binned.statistic
+        extras["wasserstein_error_bound"] = binned.details["error_bound"]
+    return extras
+
+
+def compare_numeric(
+    reference: NumericProfile, current: NumericProfile, method: str | None
+) -> Comparison:
+    """Tests for a numeric column (``method`` overrides the default choice)."""
+    missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
+    if reference.count == 0 or current.count == 0:
+        return _without_values(reference.name, reference.count, missing)
+    kind = _numeric_kind(reference)
+    extras = _numeric_extras(reference, current)
+    chosen = method or ("chi_square" if kind in ("binary", "discrete") else "ks")
+    primary, reason = _numeric_test(
+        chosen, kind, reference, current, extras, forced=method is not None
+    )
+    return Comparison(reference.name, kind, reason, primary, missing, extras)
+
+
+def _numeric_test(
+    chosen: str,
+    kind: str,
+    reference: NumericProfile,
+    current: NumericProfile,
+    extras: dict[str, Any],
+    *,
+    forced: bool,
+) -> tuple[t.TestResult, str]:
+    """The primary test of a numeric column and why it was chosen."""
+    if reference.exact is not None and current.exact is not None:
+        samples: tuple[np.ndarray, np.ndarray] | None = (reference.exact, current.exact)
+    else:
+        samples = None
+    if chosen == "ks":
+        if samples is not None:
+            reason = (
+                f"continuous column; the reference kept all {reference.count:,} values, so KS is "
+                "exact (scipy ks_2samp)"
+            )
+            return t.ks_samples(*samples), reason
+        bins = reference.counts.size if reference.counts is not None else 0
+        reason = (
+            f"continuous column with {reference.count:,} reference values: KS on the reference's "
+            f"{bins} quantile bins; D is bracketed and the p-value uses its lower end "
+            "(conservative)"
+        )
+        return t.ks_counts(reference.counts, current.counts), reason
+    if chosen == "chi_square":
+        ref_counts, cur_counts = _atom_counts(reference, current)
+        extras["new_share"] = float(cur_counts[-1] / current.count) if current.count else 0.0
+        if kind == "binary" and cur_counts[-1] == 0 and not forced:
+            primary = t.two_proportions(
+                int(ref_counts[0]), int(ref_counts.sum()), int(cur_counts[0]), int(cur_counts.sum())
+            )
+            return primary, f"binary numeric column: two-proportion {primary.method}"
+        reason = (
+            f"{kind} numeric column ({reference.distinct} distinct values): chi-square "
+            "homogeneity on value counts, values unseen in the reference in a NEW cell"
+        )
+        return t.chi_square(ref_counts, cur_counts), reason
+    if chosen == "welch_t":
+        primary = t.welch_t(
+            (reference.count, reference.moments.mean or 0.0, reference.moments.variance or 0.0),
+            (current.count, current.moments.mean or 0.0, current.moments.variance or 0.0),
+        )
+        return primary, "Welch t-test on the means, from exact moments (chosen by the caller)"
+    if chosen in SAMPLE_TESTS:
+        if samples is None:
+            raise DriftConfigError(
+                f"{chosen} needs every reference value: give raw reference data or a reference "
+                "of at most the profile's exact_cap values"
+            )
+        run = t.anderson_darling if chosen == "anderson_darling" else t.cramer_von_mises
+        return run(*samples), f"{chosen.replace('_', ' ')} on all values (chosen by the caller)"
+    if chosen in DISTANCE_THRESHOLDS:
+        primary = _distance(chosen, reference, current, extras)
+        return primary, f"{chosen.replace('_', ' ')} distance (chosen by the caller)"
+    raise DriftConfigError(f"unknown drift method {chosen!r}; use one of {', '.join(METHODS)}")
+
+
+def _distance(
+    method: str,
+    reference: NumericProfile,
+    current: NumericProfile,
+    extras: Mapping[str, Any],
+) -> t.TestResult:
+    if method == "wasserstein":
+        value = float(extras.get("wasserstein", 0.0))
+        return t.TestResult("wasserstein", value, None, value)
+    assert reference.counts is not None
+    assert current.counts is not None
+    starts = _group_bins(reference.counts, PSI_BINS)
+    ref, cur = _coarse(reference.counts, starts), _coarse(current.counts, starts)
+    functions = {
+        "psi": t.psi,
+        "jensen_shannon": t.jensen_shannon,
+        "hellinger": t.hellinger,
+        "total_variation": t.total_variation,
+        "l_infinity": t.l_infinity,
+    }
+    result = functions[method](ref, cur)
+    return t.TestResult(result.method, result.statistic, None, result.statistic)
+
+
+def compare_categorical(
+    reference: CategoricalProfile, current: CategoricalProfile, method: str | None
+) -> Comparison:
+    """Tests for a categorical column: counts of the reference's categories plus OTHER/NEW."""
+    missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
+    if reference.count == 0 or current.count == 0:
+        return _without_values(reference.name, reference.count, missing)
+    ref = np.append(reference.counts, reference.other)
+    cur = np.append(current.counts, current.other)
+    labels = [*map(str, reference.keys), "OTHER" if reference.other else "NEW"]
+    new_share = float(current.other / current.count) if not reference.other else None
+    order = np.argsort(-(ref / max(ref.sum(), 1) + cur / max(cur.sum(), 1)), kind="stable")[
+        :HISTOGRAM_BINS
+    ]
+    extras: dict[str, Any] = {
+        "new_share": new_share,
+        "new_examples": list(current.new_examples),
+        "l_infinity": t.l_infinity(ref, cur).statistic,
+        "jensen_shannon": t.jensen_shannon(ref, cur).statistic,
+        "psi": t.psi(ref, cur).statistic,
+        "histogram": {
+            "labels": [labels[i] for i in order],
+            "reference": (ref[order] / max(ref.sum(), 1)).tolist(),
+            "current": (cur[order] / max(cur.sum(), 1)).tolist(),
+        },
+        "reference": {"count": reference.count, "missing": reference.missing},
+        "current": {"count": current.count, "missing": current.missing},
+    }
+    binary = len(reference.keys) == 2 and not reference.other and not current.other
+    if method in (None, "chi_square"):
+        if binary and method is None:
+            primary = t.two_proportions(int(ref[0]), int(ref.sum()), int(cur[0]), int(cur.sum()))
+            reason = f"binary column: two-proportion {primary.method}"
+        else:
+            primary = t.chi_square(ref, cur)
+            reason = (
+                f"categorical column ({len(reference.keys)} reference categories): chi-square "
+                "homogeneity, sparse categories pooled, unseen ones in a NEW cell"
+            )
+        kind = "binary" if binary else "categorical"
+    elif method in DISTANCE_THRESHOLDS and method != "wasserstein":
+        functions = {
+            "psi": t.psi,
+            "jensen_shannon": t.jensen_shannon,
+            "hellinger": t.hellinger,
+            "total_variation": t.total_variation,
+            "l_infinity": t.l_infinity,
+        }
+        result = functions[method](ref, cur)
+        primary = t.TestResult(result.method, result.statistic, None, result.statistic)
+        reason = f"{method.replace('_', ' ')} distance (chosen by the caller)"
+        kind = "categorical"
+    else:
+        raise DriftConfigError(f"{method} does not apply to a categorical column")
+    return Comparison(reference.name, kind, reason, primary, missing, extras)
+
+
+def _without_values(name: str, reference_count: int, missing: t.TestResult | None) -> Comparison:
+    """No values to compare on one side: only the missing share can have changed."""
+    side = "reference" if reference_count == 0 else "current data"
+    nothing = t.TestResult("none", 0.0, None, 0.0)
+    reason = f"the {side} has no present values; only the share of missing values is tested"
+    return Comparison(name, "empty", reason, nothing, missing)
+
+
+def _missing_test(
+    ref_missing: int, ref_rows: int, cur_missing: int, cur_rows: int
+) -> t.TestResult | None:
+    if not ref_rows or not cur_rows:
+        return None
+    return t.null_share(ref_missing, ref_rows, cur_missing, cur_rows)

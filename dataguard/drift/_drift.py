@@ -1,0 +1,301 @@
+"""``drift(current, reference=...)``: per-column tests, correction, two gates, a DriftReport."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dataguard._jsonable import jsonable
+from dataguard._version import __version__
+from dataguard.drift import _tests as t
+from dataguard.drift._compare import (
+    DISTANCE_THRESHOLDS,
+    Comparison,
+    DriftConfigError,
+    compare_categorical,
+    compare_numeric,
+)
+from dataguard.drift._multivariate import MultivariateDrift, pca_drift
+from dataguard.errors import InputError, ProfileError
+from dataguard.profile import Profile, profile
+from dataguard.profile._model import CategoricalProfile, NumericProfile
+
+#: Defaults of the two gates (drift.md §6): significance after BH, and the smallest effect
+#: worth an alert (KS D or total variation of 0.03 is about a 0.075-sigma shift of a normal).
+ALPHA = 0.05
+MIN_EFFECT = 0.03
+
+REPORT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class MissingDrift:
+    """Whether the share of missing values changed."""
+
+    reference_share: float
+    current_share: float
+    pvalue: float | None
+    pvalue_adjusted: float | None
+    drifted: bool
+
+
+@dataclass(frozen=True)
+class ColumnDrift:
+    """The verdict on one column, with the test used and why."""
+
+    column: str
+    kind: str
+    method: str
+    reason: str
+    statistic: float
+    pvalue: float | None
+    pvalue_adjusted: float | None
+    effect: float
+    threshold: float
+    drifted: bool
+    missing: MissingDrift | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        out: dict[str, Any] = {
+            "column": self.column,
+            "kind": self.kind,
+            "method": self.method,
+            "reason": self.reason,
+            "statistic": jsonable(self.statistic),
+            "pvalue": jsonable(self.pvalue),
+            "pvalue_adjusted": jsonable(self.pvalue_adjusted),
+            "effect": jsonable(self.effect),
+            "threshold": self.threshold,
+            "drifted": self.drifted,
+            "missing": None,
+            "details": jsonable(dict(self.details)),
+        }
+        if self.missing is not None:
+            out["missing"] = jsonable(self.missing.__dict__)
+        return out
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every column's verdict and the dataset's.
+
+    ``drifted`` is true when any column is flagged (with BH this is Simes' global test: at most
+    ``alpha`` false alarms under no drift); ``drift_share`` is the flagged share of tested columns.
+    """
+
+    columns: Mapping[str, ColumnDrift]
+    skipped: Mapping[str, str]
+    alpha: float
+    min_effect: float
+    reference_rows: int
+    current_rows: int
+    multivariate: MultivariateDrift | None = None
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    duration_seconds: float = 0.0
+
+    @property
+    def drifted(self) -> bool:
+        """True when a column (or, if checked, the joint distribution) drifted."""
+        joint = self.multivariate is not None and self.multivariate.drifted
+        return joint or any(c.drifted for c in self.columns.values())
+
+    @property
+    def drift_share(self) -> float:
+        """Share of tested columns flagged as drifted."""
+        return (
+            sum(c.drifted for c in self.columns.values()) / len(self.columns)
+            if self.columns
+            else 0.0
+        )
+
+    @property
+    def drifted_columns(self) -> tuple[str, ...]:
+        """Names of the flagged columns, most drifted first."""
+        flagged = [c for c in self.columns.values() if c.drifted]
+        return tuple(c.column for c in sorted(flagged, key=lambda c: -c.effect))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        ordered = sorted(self.columns.values(), key=lambda c: (not c.drifted, -_finite(c.effect)))
+        return {
+            "format_version": REPORT_FORMAT_VERSION,
+            "kind": "drift",
+            "drifted": self.drifted,
+            "drift_share": self.drift_share,
+            "drifted_columns": list(self.drifted_columns),
+            "alpha": self.alpha,
+            "min_effect": self.min_effect,
+            "reference_rows": self.reference_rows,
+            "current_rows": self.current_rows,
+            "columns": [c.to_dict() for c in ordered],
+            "skipped": dict(self.skipped),
+            "multivariate": None if self.multivariate is None else self.multivariate.to_dict(),
+            "run": {
+                "dataguard_version": __version__,
+                "started_at": self.started_at.isoformat(),
+                "duration_seconds": self.duration_seconds,
+            },
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else 1e300
+
+
+def _as_reference(reference: Any, columns: Sequence[str] | None, multivariate: bool) -> Profile:
+    if isinstance(reference, Profile):
+        return reference
+    if reference is None:
+        raise InputError("drift needs a reference: a Profile or the reference data")
+    return profile(reference, columns=columns, comoments=multivariate)
+
+
+def _per_column(option: float | Mapping[str, float], column: str, default: float) -> float:
+    if isinstance(option, Mapping):
+        return float(option.get(column, default))
+    return float(option)
+
+
+def drift(
+    current: Any,
+    *,
+    reference: Any,
+    columns: Sequence[str] | None = None,
+    tests: str | Mapping[str, str] | None = None,
+    alpha: float = ALPHA,
+    min_effect: float | Mapping[str, float] = MIN_EFFECT,
+    multivariate: bool = False,
+    chunk_size: int | None = None,
+) -> DriftReport:
+    """Compare ``current`` data with a reference Profile (or raw reference data).
+
+    Each column gets a test chosen by its type and size (KS for continuous values, chi-square for
+    categories and low-cardinality numbers, a proportion test for binary ones, plus a test of its
+    missing share); p-values are Benjamini-Hochberg adjusted across all tests, and a column drifts
+    when the adjusted p-value is below ``alpha`` and the effect reaches ``min_effect`` (a float, or
+    per column). ``tests`` forces a method for all or some columns (``"psi"``,
+    ``"wasserstein"``, ``"anderson_darling"``, ...). ``multivariate`` adds PCA reconstruction-error
+    drift from co-moments (the reference profile must hold them).
+    """
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    ref = _as_reference(reference, columns, multivariate)
+    if multivariate and ref.comoments is None:
+        raise ProfileError("multivariate drift needs a reference profile built with comoments=True")
+    names = [n for n in (columns or list(ref.columns)) if n in ref.columns]
+    unknown = [n for n in (columns or []) if n not in ref.columns]
+    if unknown:
+        raise InputError(
+            f"column{'s' if len(unknown) > 1 else ''} {unknown!r} not in the reference profile"
+        )
+    if isinstance(current, Profile):
+        cur = current
+    else:
+        cur = profile(
+            current, columns=columns, reference=ref, comoments=multivariate, chunk_size=chunk_size
+        )
+    skipped: dict[str, str] = {}
+    comparisons: list[Comparison] = []
+    for name in names:
+        ref_col, cur_col = ref.columns[name], cur.columns.get(name)
+        if cur_col is None:
+            skipped[name] = "column missing from the current data"
+            continue
+        if cur_col.grid != ref_col.grid_id():
+            raise ProfileError(
+                f"column {name!r}: the current profile was not counted on this reference's grid"
+            )
+        method = tests if isinstance(tests, str) else (tests or {}).get(name)
+        try:
+            if isinstance(ref_col, NumericProfile) and isinstance(cur_col, NumericProfile):
+                comparisons.append(compare_numeric(ref_col, cur_col, method))
+            elif isinstance(ref_col, CategoricalProfile) and isinstance(
+                cur_col, CategoricalProfile
+            ):
+                comparisons.append(compare_categorical(ref_col, cur_col, method))
+        except DriftConfigError as exc:
+            if method is not None:
+                raise ValueError(f"column {name!r}: {exc}") from None
+            skipped[name] = str(exc)
+    columns_out = decide(comparisons, alpha, min_effect)
+    joint = None
+    if multivariate and ref.comoments is not None and cur.comoments is not None:
+        joint = pca_drift(ref.comoments, cur.comoments)
+    return DriftReport(
+        columns_out,
+        skipped,
+        alpha,
+        float(min_effect) if not isinstance(min_effect, Mapping) else MIN_EFFECT,
+        ref.rows,
+        cur.rows,
+        joint,
+        started_at,
+        time.perf_counter() - started,
+    )
+
+
+def decide(
+    comparisons: Sequence[Comparison], alpha: float, min_effect: float | Mapping[str, float]
+) -> dict[str, ColumnDrift]:
+    """Apply BH across every p-value (values and missing shares), then both gates per column."""
+    pvalues: list[float] = []
+    for c in comparisons:
+        if c.primary.pvalue is not None:
+            pvalues.append(c.primary.pvalue)
+        if c.missing is not None and c.missing.pvalue is not None:
+            pvalues.append(c.missing.pvalue)
+    adjusted = iter(t.benjamini_hochberg(np.array(pvalues)).tolist())
+    out: dict[str, ColumnDrift] = {}
+    for c in comparisons:
+        gate = _per_column(min_effect, c.column, MIN_EFFECT)
+        primary = c.primary
+        if primary.pvalue is None:
+            threshold = DISTANCE_THRESHOLDS.get(primary.method, gate)
+            p_adj = None
+            flagged = primary.method != "none" and primary.statistic >= threshold
+        else:
+            threshold = gate
+            p_adj = next(adjusted)
+            flagged = p_adj < alpha and primary.effect >= gate
+        missing = None
+        if c.missing is not None:
+            m_adj = next(adjusted) if c.missing.pvalue is not None else None
+            m_flag = m_adj is not None and m_adj < alpha and c.missing.effect >= gate
+            missing = MissingDrift(
+                c.missing.details["reference_share"],
+                c.missing.details["current_share"],
+                c.missing.pvalue,
+                m_adj,
+                m_flag,
+            )
+        details = {**c.extras, **primary.details}
+        out[c.column] = ColumnDrift(
+            c.column,
+            c.kind,
+            primary.method,
+            c.reason,
+            primary.statistic,
+            primary.pvalue,
+            p_adj,
+            primary.effect,
+            threshold,
+            flagged or (missing is not None and missing.drifted),
+            missing,
+            details,
+        )
+    return out
