@@ -120,8 +120,8 @@ def _summary(profile: NumericProfile) -> dict[str, Any]:
         "missing": profile.missing,
         "mean": moments.mean,
         "std": moments.stdev,
-        "min": profile.minimum,
-        "max": profile.maximum,
+        "min": profile.readable(profile.minimum),
+        "max": profile.readable(profile.maximum),
     }
 
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pyarrow.compute as pc
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, as_source
+from dataguard._frame import ColumnInfo, as_source, is_string_type
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Metric, MissingCount, RowCount, ValueCounts
 from dataguard.profile._metrics import (
@@ -171,8 +172,22 @@ def _categorical_reference(
     index = {k: i for i, k in enumerate(keys)}
     kept_counts = np.array([int(numbers[index[k]]) for k in kept], dtype=np.int64)
     other = int(numbers.sum()) - int(kept_counts.sum())
+    lengths = None
+    if is_string_type(info.arrow_type) and numbers.size:
+        # From the distinct values and their counts: no extra pass over the rows.
+        chars = np.asarray(pc.utf8_length(counts.values).to_numpy(), dtype=np.int64)
+        total = int((chars * numbers).sum())
+        lengths = {"min": int(chars.min()), "max": int(chars.max()), "total": total}
     return CategoricalProfile(
-        name, portable_dtype(info), rows, absent, tuple(kept), kept_counts, other, len(keys)
+        name,
+        portable_dtype(info),
+        rows,
+        absent,
+        tuple(kept),
+        kept_counts,
+        other,
+        len(keys),
+        lengths=lengths,
     )
 
 
@@ -367,8 +382,24 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
     kept = sorted_keys(order[: settings.categorical_cap])
     kept_counts = np.array([totals[k] for k in kept], dtype=np.int64)
     other = sum(totals.values()) - int(kept_counts.sum())
+    lengths = None
+    known = [p.lengths for p in parts if p.lengths is not None]
+    if known and len(known) == len(parts):
+        lengths = {
+            "min": min(k["min"] for k in known),
+            "max": max(k["max"] for k in known),
+            "total": sum(k["total"] for k in known),
+        }
     return CategoricalProfile(
-        name, parts[0].dtype, rows, missing, tuple(kept), kept_counts, other, len(totals)
+        name,
+        parts[0].dtype,
+        rows,
+        missing,
+        tuple(kept),
+        kept_counts,
+        other,
+        len(totals),
+        lengths=lengths,
     )
 
 

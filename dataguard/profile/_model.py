@@ -9,6 +9,7 @@ categories (the most frequent ``categorical_cap`` of them, then one OTHER count)
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -104,6 +105,18 @@ class NumericProfile:
             self.negative_infinities,
         )
         return Moments(self.name).finalize(state)
+
+    def readable(self, value: float | None) -> Any:
+        """A value of this column as people read it: temporal columns are stored as microseconds
+        (timestamps) or days (dates) and come back as ISO text."""
+        if value is None or not math.isfinite(value):
+            return value
+        if self.dtype.startswith("timestamp"):
+            moment = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=value)
+            return moment.isoformat()
+        if self.dtype.startswith("date"):
+            return (dt.date(1970, 1, 1) + dt.timedelta(days=value)).isoformat()
+        return value
 
     def grid_id(self) -> str:
         """A fingerprint of the bin edges: profiles on the same grid can be compared and merged."""
@@ -219,6 +232,8 @@ class CategoricalProfile:
     distinct: int | None
     new_examples: tuple[Any, ...] = ()
     grid: str | None = None
+    #: String lengths in characters: ``min``, ``max`` and ``total`` (exact, so merges are exact).
+    lengths: Mapping[str, int] | None = None
     kind: str = field(default="categorical", init=False)
 
     @property
@@ -244,6 +259,7 @@ class CategoricalProfile:
             "distinct": self.distinct,
             "new_examples": list(self.new_examples),
             "grid": self.grid,
+            "lengths": None if self.lengths is None else dict(self.lengths),
         }
 
     @classmethod
@@ -269,6 +285,7 @@ class CategoricalProfile:
             distinct=doc.get("distinct") if isinstance(doc.get("distinct"), int) else None,
             new_examples=tuple(doc.get("new_examples") or ()),
             grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
+            lengths=_lengths(doc.get("lengths"), where),
         )
         if profile.count + profile.missing != profile.rows:
             raise ProfileError(f"{where}: rows do not add up")
@@ -276,6 +293,14 @@ class CategoricalProfile:
 
 
 ColumnProfile = NumericProfile | CategoricalProfile
+
+
+def _lengths(doc: Any, where: str) -> dict[str, int] | None:
+    if doc is None:
+        return None
+    if not isinstance(doc, Mapping) or set(doc) != {"min", "max", "total"}:
+        raise ProfileError(f"{where}: lengths must hold min, max and total")
+    return {k: _count(doc, k, where) for k in ("min", "max", "total")}
 
 
 def _get(doc: Any, key: str, where: str) -> Any:

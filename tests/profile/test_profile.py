@@ -224,3 +224,11 @@ def test_ks_bracket_on_profiles_matches_scipy() -> None:
     exact = stats.ks_2samp(ref, cur).statistic
     assert column.details["d_lo"] <= exact <= column.details["d_hi"]
     assert column.details["d_hi"] - column.details["d_lo"] <= 0.002
+
+
+def test_string_lengths() -> None:
+    data = pd.DataFrame({"s": ["a", "bb", "ccc", "bb", None, "é"]})
+    lengths = dg.profile(data)["s"].lengths
+    assert lengths == {"min": 1, "max": 3, "total": 1 + 2 + 3 + 2 + 1}
+    pieces = [dg.profile(data.iloc[:3]), dg.profile(data.iloc[3:])]
+    assert dg.merge_profiles(pieces).to_bytes() == dg.profile(data).to_bytes()
