@@ -197,7 +197,7 @@ def _numeric_test(
             f"{bins} quantile bins; D is bracketed and the p-value uses its lower end "
             "(conservative)"
         )
-        return t.ks_counts(reference.counts, current.counts), reason
+        return t.ks_counts(reference.counts, current.counts, reference.edges), reason
     if chosen == "chi_square":
         ref_counts, cur_counts = _atom_counts(reference, current)
         extras["new_share"] = float(cur_counts[-1] / current.count) if current.count else 0.0
@@ -262,9 +262,17 @@ def compare_categorical(
     missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
     if reference.count == 0 or current.count == 0:
         return _without_values(reference.name, reference.count, missing)
-    ref = np.append(reference.counts, reference.other)
-    cur = np.append(current.counts, current.other)
-    labels = [*map(str, reference.keys), "OTHER" if reference.other else "NEW"]
+    # Each unseen category is a cell of its own (reference count 0), so Cochran pooling treats
+    # rare new categories like rare old ones instead of stacking them all in one NEW cell.
+    unseen = np.array([c for _, c in current.new_counts], dtype=np.int64)
+    rest = current.other - int(unseen.sum())
+    ref = np.concatenate([reference.counts, np.zeros(unseen.size, np.int64), [reference.other]])
+    cur = np.concatenate([current.counts, unseen, [rest]])
+    labels = [
+        *map(str, reference.keys),
+        *(f"NEW {k}" for k, _ in current.new_counts),
+        "OTHER" if reference.other else "NEW (rest)",
+    ]
     new_share = float(current.other / current.count) if not reference.other else None
     order = np.argsort(-(ref / max(ref.sum(), 1) + cur / max(cur.sum(), 1)), kind="stable")[
         :HISTOGRAM_BINS
@@ -323,6 +331,8 @@ def _without_values(name: str, reference_count: int, missing: t.TestResult | Non
 def _missing_test(
     ref_missing: int, ref_rows: int, cur_missing: int, cur_rows: int
 ) -> t.TestResult | None:
-    if not ref_rows or not cur_rows:
+    # With no missing value on either side there is nothing to test, and a p-value of 1 in the
+    # BH family would only dilute the other tests.
+    if not ref_rows or not cur_rows or not (ref_missing or cur_missing):
         return None
     return t.null_share(ref_missing, ref_rows, cur_missing, cur_rows)

@@ -81,5 +81,8 @@ def pca_drift(
     current_cov = cov_c * ((m - 1) / m if m > 0 else 0.0) / np.outer(scale, scale)
     moved = current_cov + np.outer(shift, shift)
     observed = float(np.trace(residual.T @ moved @ residual))
-    z = (observed - expected) / math.sqrt(spread / m) if spread > 0 and m > 0 else 0.0
+    n = reference.count
+    # Both means carry sampling error: the reference's as well as the current batch's.
+    noise = spread * (1 / m + 1 / n) if m > 0 and n > 0 else 0.0
+    z = (observed - expected) / math.sqrt(noise) if noise > 0 else 0.0
     return MultivariateDrift(columns, kept, expected, observed, z, threshold, z > threshold)

@@ -86,11 +86,12 @@ def ks_samples(reference: Any, current: Any) -> TestResult:
     return TestResult("ks", d, float(result.pvalue), d, {"exact": True})
 
 
-def ks_counts(reference: Any, current: Any) -> TestResult:
+def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
     """Kolmogorov-Smirnov from counts on shared bins, with a guaranteed bracket of D.
 
     With both CDFs known exactly at the bin edges, ``d_lo = max |R_j - C_j|`` <= D <= ``d_hi``
-    (both CDFs are non-decreasing inside a bin). The p-value is ``kstwo.sf(d_lo, round(nm/(n+m)))``,
+    (both CDFs are non-decreasing inside a bin). Given the inner ``edges``, single-value bins
+    do not widen the bracket. The p-value is ``kstwo.sf(d_lo, round(nm/(n+m)))``,
     scipy's asymptotic choice evaluated at the lower end, hence never below the exact p-value.
     """
     ref, cur = _pair(reference, current)
@@ -100,7 +101,16 @@ def ks_counts(reference: Any, current: Any) -> TestResult:
     r = np.concatenate([[0.0], np.cumsum(ref) / n])
     c = np.concatenate([[0.0], np.cumsum(cur) / m])
     d_lo = float(np.max(np.abs(r - c)))
-    d_hi = float(max(d_lo, np.max(np.maximum(r[1:] - c[:-1], c[1:] - r[:-1]))))
+    inside = np.maximum(r[1:] - c[:-1], c[1:] - r[:-1])
+    if edges is not None:
+        # A bin (nextafter(v, -inf), v] holds the single value v: neither CDF moves inside it,
+        # so it cannot hide a larger gap than its ends show (ties do not widen the bracket).
+        inner = np.asarray(edges, dtype=np.float64)
+        atom = np.zeros(ref.size, dtype=bool)
+        if inner.size > 1:
+            atom[1:-1] = inner[:-1] == np.nextafter(inner[1:], -np.inf)
+        inside = np.where(atom, 0.0, inside)
+    d_hi = float(max(d_lo, np.max(inside)))
     effective = max(1, round(n * m / (n + m)))
     pvalue = float(stats.kstwo.sf(d_lo, effective))
     return TestResult(
@@ -198,6 +208,8 @@ def two_proportions(
     hits = reference_hits + current_hits
     grand = reference_total + current_total
     misses = grand - hits
+    if hits == 0 or misses == 0:  # every value on both sides is the same: nothing moved
+        return proportions_z(reference_hits, reference_total, current_hits, current_total)
     smallest = min(reference_total, current_total) * min(hits, misses) / grand if grand else 0
     if smallest < MIN_EXPECTED:
         return fisher_exact(reference_hits, reference_total, current_hits, current_total)

@@ -116,16 +116,18 @@ class ValueCounts(Metric[CountsState, Counts]):
 
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
         values = canonical(present(batch, self.column))
-        return (_count(values),) if len(values) else ()
+        return (count_values(values),) if len(values) else ()
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
 
     def finalize(self, state: CountsState) -> Counts:
-        return _combine(state)
+        return combine_counts(state)
 
 
-def _count(values: pa.Array, weights: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
+def count_values(
+    values: pa.Array, weights: np.ndarray | None = None
+) -> tuple[pa.Array, np.ndarray]:
     """Distinct values and their (weighted) counts: a hash dictionary plus ``bincount``.
 
     Faster than ``value_counts`` or ``group_by`` on strings, and the same for any type.
@@ -141,14 +143,14 @@ def _count(values: pa.Array, weights: np.ndarray | None = None) -> tuple[pa.Arra
     return encoded.dictionary, counts
 
 
-def _combine(state: CountsState) -> Counts:
+def combine_counts(state: CountsState) -> Counts:
     if not state:
         return Counts(pa.array([]), np.zeros(0, dtype=np.int64))
     if len(state) == 1:
         return Counts(*state[0])
     values = pa.concat_arrays([v for v, _ in state])
     weights = np.concatenate([c for _, c in state]).astype(np.float64)
-    return Counts(*_count(values, weights))
+    return Counts(*count_values(values, weights))
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,10 +227,10 @@ class KeyCounts(Metric[CountsState, Counts]):
         return ()
 
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
-        return (_count(row_keys(batch, self.key_columns)),) if batch.num_rows else ()
+        return (count_values(row_keys(batch, self.key_columns)),) if batch.num_rows else ()
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
 
     def finalize(self, state: CountsState) -> Counts:
-        return _combine(state)
+        return combine_counts(state)

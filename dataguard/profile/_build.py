@@ -13,6 +13,7 @@ from dataguard._frame import ColumnInfo, as_source, is_string_type
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Metric, MissingCount, RowCount, ValueCounts
 from dataguard.profile._metrics import (
+    NEW_CAP,
     CoMomentSums,
     KeyCounter,
     NumericProfiler,
@@ -131,6 +132,7 @@ def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnPro
             None,
             state.new_examples,
             reference.grid_id(),
+            new_counts=state.new_counts,
         )
     return _numeric_on_grid(reference.name, info, state, reference)
 
@@ -357,6 +359,11 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
             raise ProfileError(f"column {name!r}: profiles were counted on different categories")
         examples = tuple(dict.fromkeys(e for p in parts for e in p.new_examples))[:10]
         counts = np.sum([p.counts for p in parts], axis=0)
+        unseen: dict[Any, int] = {}
+        for part in parts:
+            for key, count in part.new_counts:
+                unseen[key] = unseen.get(key, 0) + count
+        ranked = sorted(unseen, key=lambda k: (-unseen[k], sorted_keys([k])[0]))[:NEW_CAP]
         return CategoricalProfile(
             name,
             parts[0].dtype,
@@ -368,6 +375,7 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
             None,
             examples,
             parts[0].grid,
+            new_counts=tuple((k, unseen[k]) for k in sorted_keys(ranked)),
         )
     if any(p.other for p in parts):
         raise ProfileError(

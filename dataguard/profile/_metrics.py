@@ -22,10 +22,19 @@ from dataguard.metrics._exact import (
     exact_float_square_sum,
     exact_float_sum,
 )
-from dataguard.metrics._values import canonical, present
+from dataguard.metrics._values import (
+    CountsState,
+    canonical,
+    combine_counts,
+    count_values,
+    present,
+)
+from dataguard.profile._model import sorted_keys
 
 #: Unseen categories listed as examples in a profile on a reference's categories.
 NEW_EXAMPLES = 10
+#: Unseen categories counted one by one (the most frequent); the rest stay in one NEW count.
+NEW_CAP = 1000
 
 
 def numeric_view(array: pa.Array) -> np.ndarray:
@@ -160,6 +169,10 @@ class KeyState:
     missing: int = 0
     counts: np.ndarray | None = field(default=None, compare=False)
     new_examples: tuple[Any, ...] = ()
+    #: Per-batch (values, counts) of the categories the reference never listed.
+    unseen: CountsState = ()
+    #: The most frequent unseen categories with their counts, after ``finalize``.
+    new_counts: tuple[tuple[Any, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +199,12 @@ class KeyCounter(Metric[KeyState, KeyState]):
         counts = np.bincount(slots, minlength=len(self.keys) + 1)
         unseen = values.filter(pa.array(slots == len(self.keys)))
         examples: tuple[Any, ...] = ()
+        tally: CountsState = ()
         if len(unseen):
             examples = tuple(pc.unique(unseen).slice(0, NEW_EXAMPLES).to_pylist())
-        return KeyState(batch.num_rows, int(batch.missing(self.column).sum()), counts, examples)
+            tally = (count_values(unseen),)
+        missing = int(batch.missing(self.column).sum())
+        return KeyState(batch.num_rows, missing, counts, examples, tally)
 
     def merge(self, left: KeyState, right: KeyState) -> KeyState:
         counts = left.counts
@@ -197,12 +213,26 @@ class KeyCounter(Metric[KeyState, KeyState]):
         elif right.counts is not None:
             counts = counts + right.counts
         examples = tuple(dict.fromkeys(left.new_examples + right.new_examples))[:NEW_EXAMPLES]
-        return KeyState(left.rows + right.rows, left.missing + right.missing, counts, examples)
+        return KeyState(
+            left.rows + right.rows,
+            left.missing + right.missing,
+            counts,
+            examples,
+            left.unseen + right.unseen,
+        )
 
     def finalize(self, state: KeyState) -> KeyState:
-        if state.counts is None:
-            return KeyState(state.rows, state.missing, np.zeros(len(self.keys) + 1, np.int64))
-        return state
+        counts = state.counts
+        if counts is None:
+            counts = np.zeros(len(self.keys) + 1, np.int64)
+        tally = combine_counts(state.unseen)
+        keys = tally.values.to_pylist()
+        numbers = tally.counts.tolist()
+        ranked = sorted(range(len(keys)), key=lambda i: (-numbers[i], sorted_keys([keys[i]])[0]))
+        top = sorted_keys([keys[i] for i in ranked[:NEW_CAP]])
+        index = {k: i for i, k in enumerate(keys)}
+        new_counts = tuple((k, int(numbers[index[k]])) for k in top)
+        return KeyState(state.rows, state.missing, counts, state.new_examples, (), new_counts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,8 @@ class CategoricalProfile:
     grid: str | None = None
     #: String lengths in characters: ``min``, ``max`` and ``total`` (exact, so merges are exact).
     lengths: Mapping[str, int] | None = None
+    #: On a reference's grid: the most frequent unseen categories and their counts (in ``other``).
+    new_counts: tuple[tuple[Any, int], ...] = ()
     kind: str = field(default="categorical", init=False)
 
     @property
@@ -260,6 +262,7 @@ class CategoricalProfile:
             "new_examples": list(self.new_examples),
             "grid": self.grid,
             "lengths": None if self.lengths is None else dict(self.lengths),
+            "new_counts": [[k, c] for k, c in self.new_counts],
         }
 
     @classmethod
@@ -286,6 +289,7 @@ class CategoricalProfile:
             new_examples=tuple(doc.get("new_examples") or ()),
             grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
             lengths=_lengths(doc.get("lengths"), where),
+            new_counts=_new_counts(doc.get("new_counts"), where),
         )
         if profile.count + profile.missing != profile.rows:
             raise ProfileError(f"{where}: rows do not add up")
@@ -293,6 +297,16 @@ class CategoricalProfile:
 
 
 ColumnProfile = NumericProfile | CategoricalProfile
+
+
+def _new_counts(doc: Any, where: str) -> tuple[tuple[Any, int], ...]:
+    if doc is None:
+        return ()
+    if not isinstance(doc, list) or not all(
+        isinstance(p, list) and len(p) == 2 and isinstance(p[1], int) for p in doc
+    ):
+        raise ProfileError(f"{where}: new_counts must be a list of [value, count] pairs")
+    return tuple((p[0], p[1]) for p in doc)
 
 
 def _lengths(doc: Any, where: str) -> dict[str, int] | None:
