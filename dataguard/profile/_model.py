@@ -364,6 +364,8 @@ class CoMoments:
         from fractions import Fraction
 
         d, n = len(self.columns), self.count
+        if n == 0:  # no complete row: nothing is known
+            return np.zeros(d), np.zeros((d, d))
         mean = np.array([float(Fraction(s, n << SUM_SHIFT)) for s in self.sums])
         covariance = np.zeros((d, d))
         k = 0

@@ -232,3 +232,13 @@ def test_string_lengths() -> None:
     assert lengths == {"min": 1, "max": 3, "total": 1 + 2 + 3 + 2 + 1}
     pieces = [dg.profile(data.iloc[:3]), dg.profile(data.iloc[3:])]
     assert dg.merge_profiles(pieces).to_bytes() == dg.profile(data).to_bytes()
+
+
+def test_multivariate_drift_without_complete_rows_is_not_an_error() -> None:
+    rng = np.random.default_rng(14)
+    reference = pd.DataFrame({"a": rng.normal(size=500), "b": rng.normal(size=500)})
+    prof = dg.profile(reference, comoments=True)
+    report = dg.drift(reference.assign(a=np.nan), reference=prof, multivariate=True)
+    assert report.multivariate is not None
+    assert report.multivariate.drifted is False
+    assert report.columns["a"].drifted  # every value went missing: the missing share says so
