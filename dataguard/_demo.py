@@ -17,6 +17,7 @@ from dataguard.examples import (
     orders_suite_path,
 )
 from dataguard.profile import profile
+from dataguard.report import write_report
 from dataguard.suite import load_suite
 from dataguard.validate import validate
 
@@ -58,9 +59,13 @@ def run_demo(output: Path | None, out: TextIO) -> None:
         current.to_parquet(output / "orders_later.parquet", index=False)
         write_atomic(output / "drift.json", report.to_json() + "\n")
         written = write_atomic(output / "result.json", result.to_json() + "\n")
+        validation_html = write_report(result, output / "validation.html")
+        drift_html = write_report(report, output / "drift.html")
         out.write(
             f"\nwrote {output / 'orders.parquet'}, {output / 'orders.suite.yaml'} and {written}\n"
         )
+        out.write(f"validation report: {validation_html}\n")
+        out.write(f"drift report: {drift_html}\n")
         out.write(
             f"try: dataguard validate {output / 'orders.parquet'} --suite "
             f"{output / 'orders.suite.yaml'} --format junit\n"

@@ -1,0 +1,168 @@
+"""Rendering: finding the templates, turning results into view models, writing HTML files."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from dataguard._atomic import write_atomic
+from dataguard._version import __version__
+from dataguard.drift import DriftReport
+from dataguard.errors import DataguardError, InputError
+from dataguard.profile import Profile
+from dataguard.report._drift import drift_view
+from dataguard.report._profile import profile_view
+from dataguard.report._validation import validation_view
+from dataguard.result import ValidationResult
+
+#: What a report page may load: nothing from anywhere, styles only from itself, no scripts.
+#: The page carries this policy itself, so even a value that slipped past escaping could not
+#: run or fetch anything.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+#: Newest document versions this dataguard renders (ValidationResult / DriftReport documents).
+DOCUMENT_VERSIONS: Mapping[str, int] = {"validation": 1, "drift": 1}
+
+if TYPE_CHECKING:
+    import jinja2
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+Reportable = ValidationResult | DriftReport | Profile | Mapping[str, Any]
+
+
+def template_dirs() -> list[Path]:
+    """Where the templates are: inside the installed package (a wheel puts ``reports/templates``
+    there as ``dataguard/_templates``), else in the source checkout beside the package (an
+    editable install). The first that holds them wins."""
+    candidates = (_PACKAGE / "_templates", _PACKAGE.parent / "reports" / "templates")
+    return [path for path in candidates if (path / "base.html.j2").is_file()]
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The jinja environment: autoescaping everywhere, undefined names are errors."""
+    import jinja2  # deferred: only rendering needs it, not ``import dataguard``
+
+    directories = template_dirs()
+    if not directories:
+        raise DataguardError(
+            f"dataguard's report templates are missing from {_PACKAGE / '_templates'}; "
+            "reinstall dataguard"
+        )
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in directories]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def document_kind(doc: Any) -> Literal["validation", "drift", "profile"]:
+    """Which kind of dataguard document ``doc`` is; InputError for anything else."""
+    if not isinstance(doc, Mapping):
+        raise InputError("not a dataguard document (expected a JSON object)")
+    if doc.get("kind") == "drift":
+        kind: Literal["validation", "drift", "profile"] = "drift"
+    elif isinstance(doc.get("results"), list) and isinstance(doc.get("statistics"), Mapping):
+        kind = "validation"
+    elif isinstance(doc.get("columns"), Mapping) and isinstance(doc.get("settings"), Mapping):
+        return "profile"
+    else:
+        raise InputError(
+            "not a dataguard validation result, drift report or profile document "
+            "(no 'kind', 'results' or 'settings')"
+        )
+    version = doc.get("format_version")
+    if isinstance(version, int) and version > DOCUMENT_VERSIONS[kind]:
+        raise InputError(
+            f"{kind} document format_version {version} is newer than this dataguard renders "
+            f"({DOCUMENT_VERSIONS[kind]}); upgrade dataguard"
+        )
+    return kind
+
+
+def view_model(
+    obj: Reportable, *, fail_on: Literal["error", "warning"] = "error"
+) -> dict[str, Any]:
+    """The plain dict a report template renders, for a result, a report, a profile or a saved
+    document of one of them."""
+    if fail_on not in ("error", "warning"):
+        raise ValueError(f"fail_on must be 'error' or 'warning', got {fail_on!r}")
+    if isinstance(obj, ValidationResult):
+        return validation_view(obj.to_dict(), fail_on)
+    if isinstance(obj, DriftReport):
+        return drift_view(obj.to_dict())
+    if isinstance(obj, Profile):
+        return profile_view(obj)
+    if isinstance(obj, Mapping):
+        kind = document_kind(obj)
+        if kind == "validation":
+            return validation_view(obj, fail_on)
+        if kind == "drift":
+            return drift_view(obj)
+        return profile_view(Profile.from_doc(obj))
+    raise InputError(
+        f"cannot render a report of {type(obj).__name__}: give a ValidationResult, a "
+        "DriftReport, a Profile, or a document one of them wrote"
+    )
+
+
+def render_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "error") -> str:
+    """A self-contained HTML report (inline CSS and SVG, no scripts, no external requests).
+
+    ``obj`` is a ValidationResult, a DriftReport, a Profile, or the dict any of them serializes
+    to (``to_dict()`` / a loaded JSON file). ``fail_on`` sets which failed severities make a
+    validation report say FAILED.
+    """
+    view = view_model(obj, fail_on=fail_on)
+    template = environment().get_template(f"{view['kind']}.html.j2")
+    return template.render(page=view, version=__version__, csp=CONTENT_SECURITY_POLICY)
+
+
+def write_report(
+    obj: Reportable,
+    path: str | os.PathLike[str],
+    *,
+    fail_on: Literal["error", "warning"] = "error",
+) -> Path:
+    """Render ``obj`` (see ``render_html``) and write it to ``path`` atomically."""
+    return write_atomic(path, render_html(obj, fail_on=fail_on))
+
+
+def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a saved JSON result, drift report or profile (gzip allowed); InputError if it is
+    not one."""
+    location = Path(path)
+    try:
+        raw = location.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{location}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{location}: cannot read: {exc.strerror or exc}") from None
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{location}: corrupt compressed file ({exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{location}: not a JSON document (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{location}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    try:
+        document_kind(doc)
+    except InputError as exc:
+        raise InputError(f"{location}: {exc}") from None
+    assert isinstance(doc, dict)
+    return doc
