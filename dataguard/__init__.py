@@ -19,6 +19,7 @@ from dataguard.errors import (
     ValidationFailedError,
 )
 from dataguard.profile import Profile, load_profile, merge_profiles, profile
+from dataguard.report import render_html, write_report
 from dataguard.result import ExpectationResult, Reason, ResultFormat, ValidationResult
 from dataguard.suite import ColumnSpec, Schema, Suite, load_suite
 from dataguard.validate import split, validate, validated
@@ -47,7 +48,9 @@ __all__ = [
     "load_suite",
     "merge_profiles",
     "profile",
+    "render_html",
     "split",
     "validate",
     "validated",
+    "write_report",
 ]

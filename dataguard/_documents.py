@@ -102,7 +102,12 @@ def read_document(path: str | os.PathLike[str]) -> Document:
 
 
 def parse_json(text: str, source: str | None = None) -> Document:
-    """Parse JSON text, refusing duplicate keys and non-standard constants."""
+    """Parse JSON text, refusing duplicate keys and NaN.
+
+    ``Infinity`` and ``-Infinity`` are read: they are not standard JSON, but Python's ``json``
+    (and so Great Expectations) writes them for infinite partition edges, and so do our own JSON
+    suites. NaN is refused: no parameter means anything as NaN.
+    """
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -113,6 +118,8 @@ def parse_json(text: str, source: str | None = None) -> Document:
         return result
 
     def constant(name: str) -> Any:
+        if name in ("Infinity", "-Infinity"):
+            return float(name)
         raise SuiteError(f"{name} is not valid JSON", source=source)
 
     try:

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--suite", "-s", required=True, help="suite file (.yaml, .yml or .json)")
     check.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
     check.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    check.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
     check.add_argument(
         "--fail-on",
         choices=("error", "warning"),
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     prof.add_argument(
         "--comoments", action="store_true", help="also keep co-moments for multivariate drift"
     )
+    prof.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
     prof.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
     prof.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
@@ -105,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     drift.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
     drift.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    drift.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
     drift.add_argument("--fail-on-drift", action="store_true", help="exit 1 when drift is found")
     drift.add_argument("--alpha", type=float, default=0.05, help="significance after BH (0.05)")
     drift.add_argument(
@@ -124,6 +127,24 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
+    _add_report_parser(commands)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert a Great Expectations suite into a dataguard suite",
+        description="Convert a Great Expectations suite (JSON, 0.x or 1.x layout) to a suite file.",
+    )
+    convert.add_argument(
+        "--from", dest="source_format", choices=("gx",), required=True, help="input suite format"
+    )
+    convert.add_argument("suite", metavar="SUITE", help="the Great Expectations suite (.json)")
+    convert.add_argument(
+        "--output", "-o", required=True, help="suite file to write (.yaml or .json)"
+    )
+    convert.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
     demo = commands.add_parser(
         "demo",
         help="validate built-in example data and show the result",
@@ -134,6 +155,28 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     return parser
+
+
+def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="render a saved JSON result, drift report or profile as HTML",
+        description=(
+            "Render RESULT (the JSON of 'validate --format json', 'drift --format json', or a "
+            "profile file) as a self-contained HTML report."
+        ),
+    )
+    report.add_argument("result", metavar="RESULT", help="JSON document written by dataguard")
+    report.add_argument("--output", "-o", help="HTML file to write (default: stdout)")
+    report.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="for a validation result: lowest failed severity that makes it FAILED",
+    )
+    report.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
 
 def _emit(text: str, output: str | None, stdout: TextIO) -> None:
@@ -167,6 +210,10 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         if progress is not None:
             progress.close()
     _emit(RENDERERS[args.format](result, args.fail_on), args.output, stdout)
+    if args.report:
+        from dataguard.report import write_report
+
+        write_report(result, args.report, fail_on=args.fail_on)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
 
 
@@ -190,7 +237,31 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
         f"profiled {result.rows:,} rows, {len(result.columns)} columns "
         f"into {written} ({size:,} bytes)\n"
     )
+    if args.report:
+        from dataguard.report import write_report
+
+        stdout.write(f"report: {write_report(result, args.report)}\n")
     return EXIT_PASSED
+
+
+#: Most bytes read to tell a profile from a JSON data file (profiles take ~15 KB per column).
+PROFILE_SNIFF_BYTES = 64 * 1024 * 1024
+
+
+def _is_profile(location: Path) -> bool:
+    """Whether a file holds a profile: gzip, or JSON whose first line (a saved profile is one
+    line, keys sorted) or, when pretty-printed, whole text has a ``format_version``. A JSON-lines
+    data file's first line is a record."""
+    with location.open("rb") as handle:
+        if handle.read(2) == b"\x1f\x8b":
+            return True
+        handle.seek(0)
+        first = handle.readline(PROFILE_SNIFF_BYTES).strip()
+    if not first.startswith(b"{"):
+        return False
+    if first == b"{" and location.stat().st_size <= PROFILE_SNIFF_BYTES:
+        first = location.read_bytes()
+    return b'"format_version"' in first
 
 
 def _reference(path: str) -> object:
@@ -198,13 +269,8 @@ def _reference(path: str) -> object:
     from dataguard.profile import load_profile
 
     location = Path(path)
-    if location.is_file():
-        with location.open("rb") as handle:
-            head = handle.read(64).lstrip()
-        if head[:2] == b"\x1f\x8b" or (
-            head.startswith(b"{") and b"format_version" in location.read_bytes()[:4096]
-        ):
-            return load_profile(location)
+    if location.is_file() and _is_profile(location):
+        return load_profile(location)
     return path
 
 
@@ -238,12 +304,36 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
         chunk_size=args.chunk_size,
     )
     _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
+    if args.report:
+        from dataguard.report import write_report
+
+        write_report(report, args.report)
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
+
+
+def _report(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.report import load_document, render_html
+
+    html = render_html(load_document(args.result), fail_on=args.fail_on)
+    if args.output is None:
+        stdout.write(html)
+    else:
+        stdout.write(f"wrote {write_atomic(args.output, html)}\n")
+    return EXIT_PASSED
 
 
 def _check_chunk(chunk_size: int | None) -> None:
     if chunk_size is not None and chunk_size < 1:
         raise UsageError(f"--chunk-size must be a positive number of rows, got {chunk_size}")
+
+
+def _convert(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.compat.gx import suite_from_gx
+
+    suite = suite_from_gx(args.suite)
+    written = suite.dump(args.output)
+    stdout.write(f"converted {len(suite.expectations)} expectations into {written}\n")
+    return EXIT_PASSED
 
 
 def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -260,7 +350,14 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     debug = "--debug" in arguments
     try:
         args = _parser().parse_args(arguments)
-        handlers = {"validate": _validate, "profile": _profile, "drift": _drift, "demo": _demo}
+        handlers = {
+            "validate": _validate,
+            "profile": _profile,
+            "drift": _drift,
+            "report": _report,
+            "convert": _convert,
+            "demo": _demo,
+        }
         return handlers[args.command](args, out)
     except UsageError as exc:
         return _fail(f"dataguard: error: {exc}")

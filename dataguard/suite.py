@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from dataguard.expectations import (
     ColumnExists,
     ColumnsMatchOrderedList,
     ColumnType,
+    EachColumn,
     Expectation,
     NoExtraColumns,
     NotNull,
@@ -160,6 +161,17 @@ class Suite:
         """Columns the schema allows to be absent; expectations on them are skipped then."""
         return self.schema.optional_columns if self.schema else frozenset()
 
+    def expand(self, names: Sequence[str]) -> tuple[Expectation, ...]:
+        """The compiled expectations for data with these columns: each ``columns_matching`` item
+        becomes one expectation per matching column (and stays itself if none matches)."""
+        out: list[Expectation] = []
+        for expectation in self.compiled:
+            if isinstance(expectation, EachColumn):
+                out.extend(expectation.expand(names) or (expectation,))
+            else:
+                out.append(expectation)
+        return tuple(out)
+
     @property
     def fingerprint(self) -> str:
         """A stable hash of the suite's content, to tell which suite produced a result."""
@@ -293,6 +305,8 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
     except SuiteError as exc:
         raise doc.error(exc.problem, [*path, "type"], type(exc)) from None
     try:
+        if "columns_matching" in params:
+            return EachColumn.of(params.pop("columns_matching"), cls, params)
         return cls.from_dict(params)
     except SuiteError as exc:
         inner = exc.path or ""

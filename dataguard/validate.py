@@ -13,12 +13,13 @@ from typing import Any, Literal, TypeVar, Union
 
 import numpy as np
 
+from dataguard._condition import parse_condition
 from dataguard._engine import Progress, execute
-from dataguard._frame import Source, as_source, select_rows
+from dataguard._frame import Source, as_source, keep_rows, select_rows
 from dataguard._version import __version__
 from dataguard.errors import InputError
 from dataguard.expectations import Context, Expectation, RowExpectation
-from dataguard.metrics import FailingRows, Metric, MetricUnavailable, RowCount
+from dataguard.metrics import FailingRows, Metric, MetricUnavailable, RowCount, RowMask
 from dataguard.result import (
     FAILING_SEVERITIES,
     DataSummary,
@@ -87,6 +88,14 @@ def _skipped(
     return expectation.result(True, Reason.SKIPPED, f"optional column {absent[0]!r} is absent")
 
 
+def _rows(source: Source, where: str | None) -> Source:
+    """The rows an expectation with row condition ``where`` applies to."""
+    if where is None:
+        return source
+    condition = parse_condition(where)
+    return keep_rows(source, condition.mask, condition.columns)
+
+
 def _check_id_columns(source: Source, id_columns: Sequence[str]) -> tuple[str, ...]:
     ids = tuple(id_columns)
     missing = [c for c in ids if c not in set(source.names)]
@@ -127,25 +136,37 @@ def validate(
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
     source = as_source(data)
-    ctx = Context(source, fmt, _check_id_columns(source, id_columns))
+    ids = _check_id_columns(source, id_columns)
     names = frozenset(source.names)
 
-    expectations = the_suite.compiled
+    expectations = the_suite.expand(source.names)
     decided: dict[int, ExpectationResult] = {}
-    metrics: list[Metric[Any, Any]] = [RowCount()]
+    # Expectations with a row condition run on the rows it keeps: one pass set per condition.
+    planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
+        ctx = Context(_rows(source, expectation.where), fmt, ids)
         early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
         if early is not None:
             decided[i] = early
         else:
-            metrics.extend(expectation.metrics(ctx))
-    values = execute(metrics, source, chunk_size=chunk_size, workers=workers, progress=progress)
-    ctx = Context(source, fmt, ctx.id_columns, values)
+            planned.setdefault(expectation.where, []).append(i)
+    remember = getattr(source, "remember", None)
+    if len(planned) > 1 and not source.reiterable and remember is not None:
+        remember()
+    contexts: dict[str | None, Context] = {}
+    for where, members in planned.items():
+        part = _rows(source, where)
+        plan = Context(part, fmt, ids)
+        metrics: list[Metric[Any, Any]] = [RowCount()]
+        metrics.extend(m for i in members for m in expectations[i].metrics(plan))
+        values = execute(metrics, part, chunk_size=chunk_size, workers=workers, progress=progress)
+        contexts[where] = Context(part, fmt, ids, values)
     results = tuple(
-        decided[i] if i in decided else _evaluate(e, ctx) for i, e in enumerate(expectations)
+        decided[i] if i in decided else _evaluate(e, contexts[e.where])
+        for i, e in enumerate(expectations)
     )
 
-    rows = values[RowCount()]
+    rows = contexts[None].values[RowCount()]
     summary = DataSummary(source.description, rows, len(source.names), _schema_hash(source))
     run = RunInfo(
         __version__,
@@ -172,25 +193,33 @@ def split(
     """
     the_suite = as_suite(suite)
     source = as_source(data)
-    ctx = Context(source)
     names = frozenset(source.names)
     failing = FAILING_SEVERITIES[fail_on]
     rules = [
         e
-        for e in the_suite.compiled
+        for e in the_suite.expand(source.names)
         if isinstance(e, RowExpectation)
         and e.severity in failing
         and _skipped(e, the_suite, names) is None
-        and e.precheck(ctx) is None
+        and e.precheck(Context(_rows(source, e.where))) is None
     ]
-    metrics = [FailingRows(rule) for rule in rules]
-    values = execute([RowCount(), *metrics], source, chunk_size=chunk_size)
+    plain = [FailingRows(rule) for rule in rules if rule.where is None]
+    values = execute([RowCount(), *plain], source, chunk_size=chunk_size)
     bad = np.zeros(values[RowCount()], dtype=bool)
-    for metric in metrics:
-        try:
+    try:
+        for metric in plain:
             bad |= values[metric]
-        except MetricUnavailable as exc:
-            raise InputError(f"cannot split: {exc.failure.message}") from None
+        for where in dict.fromkeys(r.where for r in rules if r.where is not None):
+            # A conditioned rule judges only the rows it keeps: scatter its mask back.
+            condition = parse_condition(where)
+            kept = execute([RowMask(condition)], source, chunk_size=chunk_size)
+            keep = kept[RowMask(condition)]
+            masks = [FailingRows(rule) for rule in rules if rule.where == where]
+            judged = execute(masks, _rows(source, where), chunk_size=chunk_size)
+            for metric in masks:
+                bad[keep] |= judged[metric]
+    except MetricUnavailable as exc:
+        raise InputError(f"cannot split: {exc.failure.message}") from None
     return select_rows(data, ~bad), select_rows(data, bad)
 
 

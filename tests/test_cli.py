@@ -271,6 +271,8 @@ def test_demo_runs_and_writes_files(tmp_path: Path) -> None:
         "orders.profile.json",
         "orders_later.parquet",
         "drift.json",
+        "validation.html",
+        "drift.html",
     }
     assert "DRIFT: 3 of 4 columns drifted" in text
     code, _ = run(

@@ -68,6 +68,30 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "unique_within_record": {"column_list": ["x", "y"]},
     "value_length_between": {"column": "s", "min_value": 1, "max_value": 1},
     "value_length_equal": {"column": "s", "value": 1},
+    "dateutil_parseable": {"column": "s", "mostly": 0.2},
+    "equal_within_record": {"column_list": ["x", "y"], "ignore_row_if": "never"},
+    "in_type_list": {"column": "y", "types": ["integer", "string"]},
+    "kl_divergence_below": {
+        "column": "x",
+        "bins": [0, 2, 5, 10],
+        "weights": [0.3, 0.3, 0.4],
+        "threshold": 0.5,
+        "tail_weight_holdout": 0.1,
+    },
+    "matches_json_schema": {"column": "s", "json_schema": {"type": "string"}},
+    "matches_like_pattern": {"column": "s", "like_pattern": "a%"},
+    "matches_like_pattern_list": {
+        "column": "s",
+        "like_pattern_list": ["a%", "_"],
+        "match_on": "all",
+    },
+    "matches_regex_list": {"column": "s", "regex_list": ["^a", "b"], "mostly": 0.5},
+    "no_outliers": {"column": "x", "method": "std", "factor": 1.5, "where": "y >= 2"},
+    "not_matches_like_pattern": {"column": "s", "like_pattern": "c"},
+    "not_matches_like_pattern_list": {"column": "s", "like_pattern_list": ["c", "d%"]},
+    "not_matches_regex_list": {"column": "s", "regex_list": ["c", "d"]},
+    "pair_in_set": {"column_a": "y", "column_b": "s", "value_pairs_set": [[1, "a"], [2, "b"]]},
+    "z_score_below": {"column": "x", "threshold": 1.5, "severity": "warning"},
 }
 
 N = 20

@@ -24,6 +24,7 @@ from dataguard._frame._batch import (
     missing_mask,
 )
 from dataguard._frame._files import from_path
+from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
 from dataguard.errors import InputError
 
@@ -37,6 +38,7 @@ __all__ = [
     "is_numeric_type",
     "is_orderable_type",
     "is_string_type",
+    "keep_rows",
     "missing_mask",
     "select_rows",
 ]

@@ -114,13 +114,16 @@ def computed_type(t: pa.DataType) -> pa.DataType:
 class Batch:
     """A run of consecutive rows: one contiguous Arrow array per requested column.
 
-    ``offset`` is the position of the first row in the whole data, so row ids are global. Derived
-    views (missing masks, numpy views) are cached because several metrics of one column use them.
+    ``offset`` is the position of the first row in the rows this source yields. ``ids`` holds the
+    rows' global row numbers when they are not ``offset, offset + 1, ...`` (a source filtered by a
+    row condition skips rows). Derived views (missing masks) are cached because several metrics of
+    one column use them.
     """
 
     arrays: dict[str, pa.Array]
     offset: int
     num_rows: int
+    ids: np.ndarray | None = None
     _missing: dict[str, np.ndarray] = field(default_factory=dict)
 
     def array(self, name: str) -> pa.Array:
@@ -136,7 +139,9 @@ class Batch:
         return mask
 
     def row_ids(self) -> np.ndarray:
-        """Global 0-based row numbers of this batch."""
+        """Global 0-based row numbers of this batch's rows in the whole data."""
+        if self.ids is not None:
+            return self.ids
         return np.arange(self.offset, self.offset + self.num_rows, dtype=np.int64)
 
     def take(self, positions: np.ndarray, names: Sequence[str]) -> dict[str, pa.Array]:

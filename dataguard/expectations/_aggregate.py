@@ -13,6 +13,7 @@ from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     NUMERIC,
     ORDERABLE,
+    UNBOUNDED_HINT,
     AggregateBetween,
     Context,
     Expectation,
@@ -230,7 +231,7 @@ class QuantilesBetween(Expectation):
             True, Reason.PASSED, "every quantile is within its range", observed_value=value
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         parts = [
             f"q{q:g} {range_text(lo, hi)}"
             for q, (lo, hi) in zip(self.quantiles, self.value_ranges, strict=True)
@@ -333,11 +334,19 @@ class _DistinctValues(Expectation):
         """Whether the comparison passes, from the extra and the absent values."""
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        observed = ctx.values[ValueCounts(self.column)].values.to_pylist()
-        members = _comparable_members(self.value_set, ctx, self.column)
+        counts = ctx.values[ValueCounts(self.column)]
+        observed = counts.values.to_pylist()
+        members = _comparable_members(self.value_set or (), ctx, self.column)
         extra, absent = self.compare(observed, members)
         passed = self.outcome(extra, absent)
-        details = {"unexpected_values": _listed(extra), "missing_values": _listed(absent)}
+        details = {
+            "unexpected_values": _listed(extra),
+            "missing_values": _listed(absent),
+            "value_counts": [
+                {"value": v, "count": c}
+                for v, c in zip(_listed(observed), counts.counts.tolist(), strict=False)
+            ],
+        }
         if passed:
             message = f"{len(observed)} distinct values as expected"
         else:
@@ -359,14 +368,27 @@ class _DistinctValues(Expectation):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DistinctValuesInSet(_DistinctValues):
-    """Every distinct present value belongs to ``value_set``."""
+    """Every distinct present value belongs to ``value_set``.
+
+    With ``allow_unbounded`` (as Great Expectations allows) the set may be left out: every value
+    is allowed, and the distinct values are reported.
+    """
 
     name = "distinct_values_in_set"
 
-    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
-        return not extra
+    value_set: tuple[Scalar, ...] | None = None  # type: ignore[assignment]
+    allow_unbounded: bool = False
 
-    def describe(self) -> str:
+    def check(self) -> None:
+        if self.value_set is None and not self.allow_unbounded:
+            raise SuiteError(f"give value_set, or {UNBOUNDED_HINT}", path="value_set")
+
+    def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
+        return self.value_set is None or not extra
+
+    def sentence(self) -> str:
+        if self.value_set is None:
+            return f"Distinct values of {self.column!r} are reported (no set to check)."
         return f"Distinct values of {self.column!r} are all in a set of {len(self.value_set)}."
 
 
@@ -380,7 +402,7 @@ class DistinctValuesContainSet(_DistinctValues):
     def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
         return not absent
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} include all {len(self.value_set)} of a set."
 
 
@@ -394,7 +416,7 @@ class DistinctValuesEqualSet(_DistinctValues):
     def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
         return not extra and not absent
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Distinct values of {self.column!r} are exactly a set of {len(self.value_set)}."
 
 
@@ -444,5 +466,5 @@ class MostCommonValueInSet(Expectation):
             observed_value=modes if len(modes) > 1 else modes[0],
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"The most common value of {self.column!r} is in a set of {len(self.value_set)}."

@@ -18,10 +18,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pyarrow as pa
 
+from dataguard._condition import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Source
 from dataguard.errors import SuiteError
 from dataguard.expectations._convert import Incomparable, to_column_value
-from dataguard.expectations._params import coerce, field_hints
+from dataguard.expectations._params import JsonObject, coerce, field_hints
 from dataguard.metrics import Metric, Values, Violations, ViolationSummary
 from dataguard.result import PARTIAL_LIMIT, ExpectationResult, Reason, ResultFormat, Severity
 
@@ -56,7 +57,9 @@ class Expectation(ABC):
     """A declared property of the data, judged on one batch at a time.
 
     ``severity`` says what a failure means: ``error`` fails the validation, ``warning`` and
-    ``info`` are reported only. Subclasses set ``name`` (the registry and YAML name).
+    ``info`` are reported only. ``where`` restricts the expectation to the rows satisfying a row
+    condition (see ``dataguard._condition``), as if the data held only those rows. Subclasses set
+    ``name`` (the registry and YAML name).
     """
 
     name: ClassVar[str] = ""
@@ -67,8 +70,11 @@ class Expectation(ABC):
     #: Whether columns of nested values (lists, structs, maps) make sense; kernels that hash or
     #: compare values have none for them.
     accepts_nested: ClassVar[bool] = False
+    #: Whether the expectation reads rows (schema expectations do not, so ``where`` means nothing).
+    reads_rows: ClassVar[bool] = True
 
     severity: Severity = "error"
+    where: str | None = None
 
     def __post_init__(self) -> None:
         for name, hint in field_hints(type(self)).items():
@@ -76,6 +82,10 @@ class Expectation(ABC):
             coerced = coerce(value, hint, name)
             if coerced is not value:
                 object.__setattr__(self, name, coerced)
+        if self.where is not None:
+            if not self.reads_rows:
+                raise SuiteError(f"{self.name} reads no rows, so it takes no 'where'", path="where")
+            parse_condition(self.where)
         self.check()
 
     def check(self) -> None:  # noqa: B027 - an optional hook, empty unless a class needs it
@@ -94,14 +104,37 @@ class Expectation(ABC):
     def evaluate(self, ctx: Context) -> ExpectationResult:
         """Judge the final metric values in ``ctx.values``."""
 
-    @abstractmethod
+    def sentence(self) -> str:
+        """What is expected, in one plain sentence, leaving out ``where``.
+
+        Subclasses implement this (or, as before it existed, ``describe`` itself).
+        """
+        raise NotImplementedError(f"{type(self).__name__} implements neither sentence nor describe")
+
     def describe(self) -> str:
         """One plain sentence saying what is expected, for text output and reports."""
+        text = self.sentence()
+        if self.where is None:
+            return text
+        return f"{text.rstrip('.')}, where {self.where}."
 
     def precheck(self, ctx: Context) -> ExpectationResult | None:
         """A result decided before any row is read: a missing column or a column of a wrong type."""
         names = set(ctx.source.names)
         missing = [c for c in self.columns if c not in names]
+        condition = parse_condition(self.where) if self.where is not None else None
+        if condition is not None and not missing:
+            absent = [c for c in condition.columns if c not in names]
+            if absent:
+                return self.result(
+                    False,
+                    Reason.COLUMN_MISSING,
+                    f"column {absent[0]!r} of the row condition not found",
+                )
+            try:
+                condition.check({c: ctx.info(c).arrow_type for c in condition.columns})
+            except TypeError as exc:
+                return self.result(False, Reason.TYPE_MISMATCH, f"row condition: {exc}")
         if missing:
             listed = ", ".join(repr(c) for c in missing)
             return self.result(
@@ -186,7 +219,7 @@ class Expectation(ABC):
         return cls(**params)
 
 
-_SHARED_OPTIONS = ("mostly", "severity")
+_SHARED_OPTIONS = ("mostly", "severity", "where")
 
 
 def _all_missing(info: ColumnInfo) -> bool:
@@ -197,6 +230,8 @@ def _all_missing(info: ColumnInfo) -> bool:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, JsonObject):
+        return value.to_plain()
     return value
 
 
@@ -222,9 +257,14 @@ def within(
     )
 
 
-def check_bounds(min_value: Any, max_value: Any) -> None:
-    """Reject a range with no bound, with a NaN bound, or with its minimum above its maximum."""
-    if min_value is None and max_value is None:
+#: Why ``allow_unbounded`` exists, for error messages.
+UNBOUNDED_HINT = "set allow_unbounded: true to only report the observed value"
+
+
+def check_bounds(min_value: Any, max_value: Any, *, unbounded: bool = False) -> None:
+    """Reject a range with no bound (unless ``unbounded`` allows it), with a NaN bound, or with
+    its minimum above its maximum."""
+    if min_value is None and max_value is None and not unbounded:
         raise SuiteError("give min_value, max_value or both", path="min_value")
     for name, value in (("min_value", min_value), ("max_value", max_value)):
         # Every comparison with NaN is false: such a range would let every value through.
@@ -262,6 +302,8 @@ def range_text(
         return f"{low} {show(min_value)} and {high} {show(max_value)}"
     if min_value is not None:
         return f"{low} {show(min_value)}"
+    if max_value is None:
+        return "anything (no bounds: reported only)"
     return f"{high} {show(max_value)}"
 
 
@@ -363,7 +405,9 @@ Bound = int | float | dt.date | dt.datetime | str | None
 class AggregateBetween(Expectation):
     """A column statistic expected to lie within a range; inclusive unless ``strict_*``.
 
-    A column with no present value has no statistic and fails with reason ``no_data``.
+    A column with no present value has no statistic and fails with reason ``no_data``. With
+    ``allow_unbounded`` (as Great Expectations allows), both bounds may be left out: the statistic
+    is then reported and the expectation passes whatever it is.
     """
 
     column: str
@@ -372,6 +416,7 @@ class AggregateBetween(Expectation):
     max_value: Bound = None
     strict_min: bool = False
     strict_max: bool = False
+    allow_unbounded: bool = False
     statistic: ClassVar[str] = ""
     #: Present values the statistic needs to be defined (a sample deviation needs two).
     needs: ClassVar[int] = 1
@@ -381,7 +426,7 @@ class AggregateBetween(Expectation):
         return (self.column,)
 
     def check(self) -> None:
-        check_bounds(self.min_value, self.max_value)
+        check_bounds(self.min_value, self.max_value, unbounded=self.allow_unbounded)
 
     @abstractmethod
     def observe(self, ctx: Context) -> Any:
@@ -406,13 +451,17 @@ class AggregateBetween(Expectation):
         passed = not undefined and within(observed, low, high, self.strict_min, self.strict_max)
         wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
         verb = "is" if passed else "is not"
+        if low is None and high is None:
+            verb, wanted = "", "(no bounds: reported only)"
         return self.result(
             passed,
             Reason.PASSED if passed else Reason.OUT_OF_RANGE,
-            f"{self.statistic} {show(observed)} {verb} {wanted}",
+            " ".join(p for p in (self.statistic, show(observed), verb, wanted) if p),
             observed_value=observed,
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
+        if self.min_value is None and self.max_value is None:
+            return f"The {self.statistic} of {self.column!r} is reported (no bounds)."
         wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
         return f"The {self.statistic} of {self.column!r} is {wanted}."

@@ -124,7 +124,7 @@ class NoDrift(Expectation):
             details={"reason": verdict.reason},
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"The distribution of {self.column!r} has not drifted from {self.reference}."
 
 

@@ -15,9 +15,10 @@ import pyarrow.compute as pc
 from dataguard._frame import Batch
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check_mostly
-from dataguard.expectations._convert import comparable
+from dataguard.expectations._convert import comparable, set_comparable, value_set
+from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import KeyCounts, Metric, Values, row_keys
+from dataguard.metrics import KeyCounts, Metric, Values, canonical, row_keys
 from dataguard.result import ExpectationResult, Reason
 
 IgnoreRowIf = Literal["any_value_is_missing", "all_values_are_missing", "never"]
@@ -131,7 +132,7 @@ class PairGreater(_Pair):
         fail = pc.less(a, b) if self.or_equal else pc.less_equal(a, b)
         return _undefined_fails(fail, batch, self.columns)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         op = ">=" if self.or_equal else ">"
         return f"In every row, {self.column_a!r} {op} {self.column_b!r}."
 
@@ -150,7 +151,7 @@ class PairEqual(_Pair):
         a, b = self.arrays(batch)
         return _undefined_fails(pc.not_equal(a, b), batch, self.columns)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"In every row, {self.column_a!r} equals {self.column_b!r}."
 
 
@@ -190,7 +191,7 @@ class CompoundColumnsUnique(_Multi):
             return np.zeros(batch.num_rows, dtype=bool)
         return pc.is_in(row_keys(batch, self.column_list), value_set=repeated)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Combinations of {list(self.column_list)!r} are unique."
 
 
@@ -212,7 +213,7 @@ class UniqueWithinRecord(_Multi):
             fail |= np.asarray(equal.to_numpy(zero_copy_only=False), dtype=bool)
         return fail
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Within each row, {list(self.column_list)!r} hold different values."
 
 
@@ -249,6 +250,96 @@ class MulticolumnSumEqual(_Multi):
         with np.errstate(invalid="ignore"):
             return ~(np.abs(total - self.sum_total) <= self.tolerance)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         within = f" (within {self.tolerance:g})" if self.tolerance else ""
         return f"In every row, {list(self.column_list)!r} add up to {self.sum_total:g}{within}."
+
+
+def _pair_codes(values: tuple[Any, ...], array: pa.Array) -> tuple[pa.Array, list[int | None]]:
+    """The distinct declared values comparable with ``array``, and each value's index among them
+    (``None`` for a value of another kind, which can never match)."""
+    members: list[Any] = []
+    codes: list[int | None] = []
+    for value in values:
+        one = value_set((value,), array.type)
+        if len(one) == 0:
+            codes.append(None)
+            continue
+        member = one[0].as_py()
+        if member not in members:
+            members.append(member)
+        codes.append(members.index(member))
+    target = value_set((), array.type).type
+    return canonical(pa.array(members, type=target)), codes
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PairInSet(_Pair):
+    """In each row, the pair ``(column_a, column_b)`` is one of ``value_pairs_set``.
+
+    Pairs compare like values (``1`` equals ``1.0``); a pair with a missing value matches no
+    declared pair, so it fails unless ``ignore_row_if`` leaves it out.
+    """
+
+    name = "pair_in_set"
+
+    value_pairs_set: tuple[tuple[Scalar, Scalar], ...]
+
+    def check(self) -> None:
+        _Pair.check(self)
+        if not self.value_pairs_set:
+            raise SuiteError("give at least one pair", path="value_pairs_set")
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        # Vectorized: each column's values become their index among the declared values of that
+        # side, and a row passes when its (index a, index b) code is one of the declared pairs'.
+        indexes = []
+        declared = []
+        for side, column in enumerate(self.columns):
+            array = comparable(batch.array(column))
+            values = tuple(pair[side] for pair in self.value_pairs_set)
+            members, codes = _pair_codes(values, array)
+            found = pc.index_in(canonical(set_comparable(array, members)), value_set=members)
+            indexes.append(np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False)))
+            declared.append(codes)
+        width = max(len(self.value_pairs_set), 1) + 1
+        allowed = [
+            a * width + b
+            for a, b in zip(declared[0], declared[1], strict=True)
+            if a is not None and b is not None
+        ]
+        rows = indexes[0].astype(np.int64) * width + indexes[1].astype(np.int64)
+        known = (indexes[0] >= 0) & (indexes[1] >= 0)
+        fail: np.ndarray = ~(known & np.isin(rows, np.asarray(allowed, dtype=np.int64)))
+        return fail
+
+    def sentence(self) -> str:
+        shown = ", ".join(f"({a!r}, {b!r})" for a, b in self.value_pairs_set[:5])
+        more = f", ... ({len(self.value_pairs_set)} pairs)" if len(self.value_pairs_set) > 5 else ""
+        return f"In every row, ({self.column_a!r}, {self.column_b!r}) is one of {shown}{more}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EqualWithinRecord(_Multi):
+    """Within each row, the values of ``column_list`` are all equal (a comparison with a missing
+    value fails unless ``ignore_row_if`` leaves the row out)."""
+
+    name = "equal_within_record"
+
+    ignore_row_if: IgnoreRowIf = "any_value_is_missing"
+
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.equal)
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        arrays = _aligned([comparable(batch.array(c)) for c in self.column_list])
+        first = arrays[0]
+        fail = np.zeros(batch.num_rows, dtype=bool)
+        for other in arrays[1:]:
+            fail |= _undefined_fails(pc.not_equal(first, other), batch, self.column_list)
+        return fail
+
+    def sentence(self) -> str:
+        return f"Within each row, {list(self.column_list)!r} hold the same value."

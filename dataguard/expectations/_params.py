@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import types
 import typing
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -18,6 +20,46 @@ from dataguard.errors import SuiteError
 
 #: A single comparable value, as YAML and JSON can spell it (YAML also yields dates and datetimes).
 Scalar = str | int | float | bool | dt.date | dt.datetime | None
+
+
+class JsonObject(Mapping[str, Any]):
+    """A JSON object (such as a JSON Schema) as a frozen, hashable parameter value.
+
+    It holds a private copy of the document; equality and hashing follow its content, whatever
+    the order of keys. ``to_plain()`` gives a fresh plain ``dict`` for writing it out.
+    """
+
+    __slots__ = ("_data", "_key")
+
+    def __init__(self, value: Mapping[str, Any]) -> None:
+        text = json.dumps(dict(value), allow_nan=False)  # TypeError/ValueError if not JSON
+        self._data: dict[str, Any] = json.loads(text)
+        self._key = json.dumps(self._data, sort_keys=True)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, JsonObject):
+            return self._key == other._key
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        return f"JsonObject({self._data!r})"
+
+    def to_plain(self) -> dict[str, Any]:
+        """A plain copy of the object."""
+        plain: dict[str, Any] = json.loads(json.dumps(self._data))
+        return plain
 
 
 @functools.cache
@@ -39,6 +81,8 @@ def _describe(hint: Any) -> str:
         return "null"
     if hint in (dt.date, dt.datetime):
         return str(hint.__name__)
+    if hint is JsonObject:
+        return "mapping (a JSON object)"
     return str(getattr(hint, "__name__", hint))
 
 
@@ -101,6 +145,15 @@ def _coerce(value: Any, hint: Any, path: str) -> Any:
         return float(value)
     if hint is str:
         return value if isinstance(value, str) else _MISMATCH
+    if hint is JsonObject:
+        if isinstance(value, JsonObject):
+            return value
+        if not isinstance(value, Mapping):
+            return _MISMATCH
+        try:
+            return JsonObject(value)
+        except (TypeError, ValueError):
+            return _MISMATCH
     if hint is dt.datetime:
         return value if isinstance(value, dt.datetime) else _MISMATCH
     if hint is dt.date:

@@ -44,7 +44,7 @@ class MatchesRegex(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return pc.invert(compile_regex(self.regex).search(batch.array(self.column)))
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} match the pattern {self.regex!r}."
 
 
@@ -65,7 +65,7 @@ class NotMatchesRegex(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return compile_regex(self.regex).search(batch.array(self.column))
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} do not match the pattern {self.regex!r}."
 
 
@@ -105,7 +105,7 @@ class ValueLengthBetween(ColumnRowExpectation):
         assert fail is not None  # check() guarantees a bound
         return fail
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
         return f"Lengths of {self.column!r} values are {wanted} characters."
 
@@ -128,7 +128,7 @@ class ValueLengthEqual(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return pc.not_equal(pc.utf8_length(batch.array(self.column)), self.value)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are {self.value} characters long."
 
 
@@ -187,7 +187,7 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
             return False
         return True
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are dates in the format {self.strftime_format!r}."
 
 
@@ -210,5 +210,5 @@ class JsonParseable(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return pc.invert(per_distinct(batch.array(self.column), _is_json))
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are valid JSON."

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dataguard.errors import SuiteError
-from dataguard.expectations._base import Context, Expectation, check_bounds, range_text, within
+from dataguard.expectations._base import (
+    UNBOUNDED_HINT,
+    Context,
+    Expectation,
+    check_bounds,
+    range_text,
+    within,
+)
 from dataguard.expectations._registry import register
 from dataguard.metrics import Metric, RowCount
 from dataguard.result import ExpectationResult, Reason
@@ -22,6 +29,7 @@ class ColumnExists(Expectation):
     """The column exists; with ``column_index``, at that 0-based position."""
 
     name = "column_exists"
+    reads_rows = False
 
     column: str
     column_index: int | None = None
@@ -47,7 +55,7 @@ class ColumnExists(Expectation):
             True, Reason.PASSED, f"column {self.column!r} exists", observed_value=position
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         at = f" at index {self.column_index}" if self.column_index is not None else ""
         return f"Column {self.column!r} exists{at}."
 
@@ -58,6 +66,7 @@ class ColumnsMatchSet(Expectation):
     """The table's columns are ``column_set`` (``exact_match: false``: they include it)."""
 
     name = "columns_match_set"
+    reads_rows = False
 
     column_set: tuple[str, ...]
     exact_match: bool = True
@@ -66,7 +75,9 @@ class ColumnsMatchSet(Expectation):
         names = list(ctx.source.names)
         wanted = set(self.column_set)
         missing = [c for c in self.column_set if c not in set(names)]
-        extra = [c for c in names if c not in wanted] if self.exact_match else []
+        # Unexpected columns are reported either way; they fail only an exact match.
+        unexpected = [c for c in names if c not in wanted]
+        extra = unexpected if self.exact_match else []
         passed = not missing and not extra
         problems = []
         if missing:
@@ -78,10 +89,10 @@ class ColumnsMatchSet(Expectation):
             _outcome(passed),
             "; ".join(problems) or "columns match",
             observed_value=names,
-            details={"mismatched": {"missing": missing, "unexpected": extra}},
+            details={"mismatched": {"missing": missing, "unexpected": unexpected}},
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         how = "exactly" if self.exact_match else "at least"
         return f"The table has {how} the columns {list(self.column_set)!r}."
 
@@ -93,16 +104,27 @@ class ColumnsMatchOrderedList(Expectation):
 
     With ``exact_match: false`` only the relative order of the listed columns that are present
     is checked: other columns may come between them, and absent ones are the job of
-    ``column_exists``.
+    ``column_exists``. With ``allow_unbounded`` (as Great Expectations allows) the list may be left
+    out: the columns are then reported and the expectation passes.
     """
 
     name = "columns_match_ordered_list"
+    reads_rows = False
 
-    column_list: tuple[str, ...]
+    column_list: tuple[str, ...] | None = None
     exact_match: bool = True
+    allow_unbounded: bool = False
+
+    def check(self) -> None:
+        if self.column_list is None and not self.allow_unbounded:
+            raise SuiteError(f"give column_list, or {UNBOUNDED_HINT}", path="column_list")
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         names = list(ctx.source.names)
+        if self.column_list is None:
+            return self.result(
+                True, Reason.PASSED, "columns reported (no list to check)", observed_value=names
+            )
         if self.exact_match:
             passed = names == list(self.column_list)
             first = next(
@@ -126,7 +148,9 @@ class ColumnsMatchOrderedList(Expectation):
             )
         return self.result(passed, _outcome(passed), message, observed_value=names)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
+        if self.column_list is None:
+            return "The table's columns are reported (no list to check)."
         if self.exact_match:
             return f"The table's columns are exactly {list(self.column_list)!r}, in order."
         return f"Columns {list(self.column_list)!r} appear in this order."
@@ -140,22 +164,26 @@ class _CountBetween(Expectation):
 
     min_value: int | None = None
     max_value: int | None = None
+    allow_unbounded: bool = False
 
     def check(self) -> None:
-        check_bounds(self.min_value, self.max_value)
+        check_bounds(self.min_value, self.max_value, unbounded=self.allow_unbounded)
 
     def judge(self, observed: int) -> ExpectationResult:
         passed = within(observed, self.min_value, self.max_value)
-        wanted = range_text(self.min_value, self.max_value)
-        verb = "is" if passed else "is not"
+        wanted = f"{'is' if passed else 'is not'} {range_text(self.min_value, self.max_value)}"
+        if self.min_value is None and self.max_value is None:
+            wanted = "(no bounds: reported only)"
         return self.result(
             passed,
             Reason.PASSED if passed else Reason.OUT_OF_RANGE,
-            f"{self.counted} count {observed} {verb} {wanted}",
+            f"{self.counted} count {observed} {wanted}",
             observed_value=observed,
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
+        if self.min_value is None and self.max_value is None:
+            return f"The table's {self.counted} count is reported (no bounds)."
         return f"The table's {self.counted} count is {range_text(self.min_value, self.max_value)}."
 
 
@@ -170,6 +198,7 @@ class ColumnCountBetween(_CountBetween):
     """The number of columns lies within an inclusive range."""
 
     name = "column_count_between"
+    reads_rows = False
     counted = "column"
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
@@ -182,6 +211,7 @@ class ColumnCountEqual(Expectation):
     """The table has exactly ``value`` columns."""
 
     name = "column_count_equal"
+    reads_rows = False
 
     value: int
 
@@ -198,7 +228,7 @@ class ColumnCountEqual(Expectation):
             observed_value=observed,
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"The table has {self.value} columns."
 
 
@@ -242,7 +272,7 @@ class RowCountEqual(Expectation):
             observed_value=observed,
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"The table has {self.value} rows."
 
 
@@ -252,6 +282,7 @@ class NoExtraColumns(Expectation):
     """The table has no column outside ``column_set`` (a schema's ``strict: true``)."""
 
     name = "no_extra_columns"
+    reads_rows = False
 
     column_set: tuple[str, ...]
 
@@ -267,5 +298,5 @@ class NoExtraColumns(Expectation):
             details={"unexpected": extra},
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"The table has no columns besides {list(self.column_set)!r}."

@@ -25,6 +25,7 @@ class ColumnType(Expectation):
     """
 
     name = "column_type"
+    reads_rows = False
     accepts_nested = True
 
     column: str
@@ -48,7 +49,7 @@ class ColumnType(Expectation):
             details={"logical_types": sorted(kinds), "arrow_type": str(info.arrow_type)},
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Column {self.column!r} holds {self.logical_type} values."
 
 
@@ -59,6 +60,7 @@ class ColumnDtype(Expectation):
     ``String``) or the Arrow type name (``int64``, ``large_string``, ``timestamp[us, tz=UTC]``)."""
 
     name = "column_dtype"
+    reads_rows = False
     accepts_nested = True
 
     column: str
@@ -80,5 +82,5 @@ class ColumnDtype(Expectation):
             details={"arrow_type": str(info.arrow_type)},
         )
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Column {self.column!r} has dtype {self.dtype}."

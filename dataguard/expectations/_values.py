@@ -39,7 +39,7 @@ class NotNull(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         return batch.missing(self.column)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are never missing."
 
 
@@ -57,7 +57,7 @@ class Null(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         return ~batch.missing(self.column)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are missing."
 
 
@@ -90,7 +90,7 @@ class Between(ColumnRowExpectation):
         assert fail is not None  # check() guarantees a bound
         return fail
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
         return f"Values of {self.column!r} are {wanted}."
 
@@ -118,7 +118,7 @@ class InSet(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return pc.invert(_is_in(batch.array(self.column), self.value_set))
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are in {_show_set(self.value_set)}."
 
 
@@ -134,7 +134,7 @@ class NotInSet(ColumnRowExpectation):
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return _is_in(batch.array(self.column), self.value_set)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are not in {_show_set(self.value_set)}."
 
 
@@ -160,7 +160,7 @@ class Unique(ColumnRowExpectation):
             return np.zeros(batch.num_rows, dtype=bool)
         return pc.is_in(canonical(batch.array(self.column)), value_set=repeated)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         return f"Values of {self.column!r} are unique."
 
 
@@ -196,7 +196,7 @@ class _Monotonic(ColumnRowExpectation):
         low, high = (current, previous) if self.decreasing else (previous, current)
         return bool(high <= low) if self.strictly else bool(high < low)
 
-    def describe(self) -> str:
+    def sentence(self) -> str:
         strict = "strictly " if self.strictly else ""
         direction = "decreasing" if self.decreasing else "increasing"
         return f"Values of {self.column!r} are {strict}{direction} (missing values skipped)."

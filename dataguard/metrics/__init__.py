@@ -1,6 +1,7 @@
 """Mergeable metrics: the quantities expectations are judged on, computed in one pass."""
 
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
+from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._values import (
     Counts,
@@ -13,6 +14,8 @@ from dataguard.metrics._values import (
 )
 from dataguard.metrics._violations import (
     FailingRows,
+    RowMask,
+    RowPredicate,
     RowRule,
     Violations,
     ViolationSummary,
@@ -21,6 +24,7 @@ from dataguard.metrics._violations import (
 __all__ = [
     "Counts",
     "FailingRows",
+    "Histogram",
     "KeyCounts",
     "Metric",
     "MetricFailure",
@@ -30,6 +34,8 @@ __all__ = [
     "Moments",
     "MomentsValue",
     "RowCount",
+    "RowMask",
+    "RowPredicate",
     "RowRule",
     "SortedValues",
     "ValueCounts",

@@ -92,7 +92,7 @@ def _sample_table(
     batch: Batch, positions: np.ndarray, columns: tuple[str, ...], ids: tuple[str, ...]
 ) -> pa.Table:
     index = pa.array(positions, type=pa.int64())
-    data: dict[str, pa.Array] = {ROW: pa.array(positions + batch.offset, type=pa.int64())}
+    data: dict[str, pa.Array] = {ROW: pa.array(batch.row_ids()[positions], type=pa.int64())}
     for i, name in enumerate(columns):
         data[f"value{i}"] = batch.array(name).take(index)
     for i, name in enumerate(ids):
@@ -323,3 +323,41 @@ class FailingRows(Metric[MaskState, np.ndarray]):
             mask = mask.copy()
             mask[list(state.boundary_rows)] = True
         return mask
+
+
+class RowPredicate(Protocol):
+    """A vectorized row test over some columns (a row condition)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the test reads."""
+        ...
+
+    def mask(self, batch: Batch) -> np.ndarray:
+        """Which rows of the batch pass the test."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RowMask(Metric[tuple[np.ndarray, ...], np.ndarray]):
+    """A boolean mask over every row: true where ``predicate`` holds."""
+
+    predicate: RowPredicate
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.predicate.columns
+
+    def empty(self) -> tuple[np.ndarray, ...]:
+        return ()
+
+    def compute(self, batch: Batch, inputs: Values) -> tuple[np.ndarray, ...]:
+        return (self.predicate.mask(batch),)
+
+    def merge(
+        self, left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...]
+    ) -> tuple[np.ndarray, ...]:
+        return left + right
+
+    def finalize(self, state: tuple[np.ndarray, ...]) -> np.ndarray:
+        return np.concatenate(state) if state else np.zeros(0, dtype=bool)

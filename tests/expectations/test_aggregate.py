@@ -286,7 +286,11 @@ def test_distinct_value_sets(
     assert result.passed is passed
     assert result.reason is (Reason.PASSED if passed else Reason.UNEXPECTED_VALUES)
     assert result.observed_value == observed  # sorted distinct present values
-    assert result.details == {"unexpected_values": details[0], "missing_values": details[1]}
+    assert result.details["unexpected_values"] == details[0]
+    assert result.details["missing_values"] == details[1]
+    listed = result.details["value_counts"]
+    assert [c["value"] for c in listed] == observed
+    assert sum(c["count"] for c in listed) == sum(v is not None for v in values)
 
 
 def test_distinct_values_compare_numbers_by_value(one: Any) -> None:
@@ -461,7 +465,7 @@ def test_severity(run: Any, severity: str) -> None:
             ),
             "expected",
         ),
-        (lambda: DistinctValuesInSet(column="x", value_set=None), "expected list"),
+        (lambda: DistinctValuesInSet(column="x", value_set=None), "give value_set, or set allow"),
         (lambda: MostCommonValueInSet(column="x", value_set=[1], ties_okay="no"), "expected bool"),
     ],
 )

@@ -161,7 +161,7 @@ def test_severity(run: Any, severity: str) -> None:
         (lambda: ColumnExists(column="a", column_index="0"), "expected int"),
         (lambda: ColumnsMatchSet(column_set="abc"), "expected list"),
         (lambda: ColumnsMatchSet(column_set=[1]), "expected str"),
-        (lambda: ColumnsMatchOrderedList(column_list=None), "expected list"),
+        (lambda: ColumnsMatchOrderedList(column_list=None), "give column_list, or set allow"),
         (lambda: NoExtraColumns(column_set=["a"], severity="bad"), "expected"),
     ],
 )

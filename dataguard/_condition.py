@@ -1,0 +1,350 @@
+"""Row conditions (``where``): a small, safe filter language, evaluated with Arrow kernels.
+
+An expectation with ``where`` applies only to the rows where the condition holds, as if the data
+held only those rows. The language is a subset of pandas' ``DataFrame.query`` syntax, so Great
+Expectations' ``row_condition`` strings (``condition_parser: pandas``) read unchanged::
+
+    amount > 0 and country == "DE"
+    (status != 'void') & ~(kind in ['test', 'demo'])
+    `unit price` >= 1.5
+
+Operands are column names (bare, or in backquotes when they hold other characters), numbers,
+quoted strings and ``true``/``false``. Comparisons are ``== != < <= > >=``, ``in [...]`` and
+``not in [...]``; they combine with ``and``/``&``, ``or``/``|`` and ``not``/``~`` (comparisons bind
+tighter than ``&`` and ``|``, as in pandas). A missing value (null, NaN, NaT) equals nothing and
+differs from everything: ``x != 1`` holds for it, ``x == 1`` and ``x < 1`` do not. A value of
+another kind than the column's never equals it (``x == "1"`` on numbers matches no row); ordering
+a column against a value of another kind is a type error, reported before any row is read.
+Nothing is ever evaluated as Python code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch
+from dataguard.errors import SuiteError
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<number>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
+    | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+    | (?P<quoted>`[^`]+`)
+    | (?P<op>==|!=|<=|>=|<|>|&|\||~|\(|\)|\[|\]|,)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    )""",
+    re.VERBOSE,
+)
+_COMPARISONS = {
+    "==": pc.equal,
+    "!=": pc.not_equal,
+    "<": pc.less,
+    "<=": pc.less_equal,
+    ">": pc.greater,
+    ">=": pc.greater_equal,
+}
+_LITERAL_WORDS = {"true": True, "True": True, "false": False, "False": False}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Compare:
+    op: str
+    left: _Column | Any
+    right: _Column | Any
+
+
+@dataclass(frozen=True)
+class _Member:
+    column: _Column
+    values: tuple[Any, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class _Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class _Bool:
+    op: str  # "and" | "or"
+    operands: tuple[Node, ...]
+
+
+Node = _Compare | _Member | _Not | _Bool
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text[1:-1])
+
+
+def _tokens(text: str) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    position = 0
+    stripped = text.rstrip()
+    while position < len(stripped):
+        match = _TOKEN.match(stripped, position)
+        if match is None or match.end() == position:
+            raise SuiteError(f"cannot read the condition at {stripped[position:][:20]!r}")
+        kind = match.lastgroup
+        value = match.group(kind or "")
+        position = match.end()
+        if kind == "number":
+            number = float(value)
+            out.append(("value", int(value) if re.fullmatch(r"[-+]?\d+", value) else number))
+        elif kind == "string":
+            out.append(("value", _unescape(value)))
+        elif kind == "quoted":
+            out.append(("column", value[1:-1]))
+        elif kind == "word" and value in ("and", "or", "not", "in"):
+            out.append(("op", value))
+        elif kind == "word" and value in _LITERAL_WORDS:
+            out.append(("value", _LITERAL_WORDS[value]))
+        elif kind == "word":
+            out.append(("column", value))
+        else:
+            out.append(("op", value))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.items = _tokens(text)
+        self.at = 0
+
+    def peek(self) -> tuple[str, Any] | None:
+        return self.items[self.at] if self.at < len(self.items) else None
+
+    def take(self, *ops: str) -> str | None:
+        item = self.peek()
+        if item is not None and item[0] == "op" and item[1] in ops:
+            self.at += 1
+            return str(item[1])
+        return None
+
+    def expect(self, op: str) -> None:
+        if self.take(op) is None:
+            found = self.peek()
+            raise SuiteError(f"expected {op!r}, found {found[1] if found else 'the end'!r}")
+
+    def parse(self) -> Node:
+        node = self.disjunction()
+        if self.peek() is not None:
+            raise SuiteError(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+        return node
+
+    def disjunction(self) -> Node:
+        operands = [self.conjunction()]
+        while self.take("|", "or"):
+            operands.append(self.conjunction())
+        return operands[0] if len(operands) == 1 else _Bool("or", tuple(operands))
+
+    def conjunction(self) -> Node:
+        operands = [self.negation()]
+        while self.take("&", "and"):
+            operands.append(self.negation())
+        return operands[0] if len(operands) == 1 else _Bool("and", tuple(operands))
+
+    def negation(self) -> Node:
+        if self.take("~", "not"):
+            return _Not(self.negation())
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        if self.take("("):
+            node = self.disjunction()
+            self.expect(")")
+            return node
+        left = self.operand()
+        if self.take("in"):
+            return self.member(left, negated=False)
+        if self.take("not"):
+            self.expect("in")
+            return self.member(left, negated=True)
+        op = self.take(*_COMPARISONS)
+        if op is None:
+            found = self.peek()
+            raise SuiteError(
+                f"expected a comparison after {_show(left)}, found "
+                f"{found[1] if found else 'the end'!r}"
+            )
+        right = self.operand()
+        if not isinstance(left, _Column) and not isinstance(right, _Column):
+            raise SuiteError("a comparison needs a column on at least one side")
+        return _Compare(op, left, right)
+
+    def member(self, left: Any, *, negated: bool) -> Node:
+        if not isinstance(left, _Column):
+            raise SuiteError("'in' needs a column on its left")
+        self.expect("[")
+        values: list[Any] = []
+        while self.take("]") is None:
+            if values:
+                self.expect(",")
+            item = self.operand()
+            if isinstance(item, _Column):
+                raise SuiteError(f"'in' lists values, not columns ({item.name!r})")
+            values.append(item)
+        return _Member(left, tuple(values), negated)
+
+    def operand(self) -> Any:
+        item = self.peek()
+        if item is None or item[0] == "op":
+            found = item[1] if item else "the end"
+            raise SuiteError(f"expected a column or a value, found {found!r}")
+        self.at += 1
+        return _Column(item[1]) if item[0] == "column" else item[1]
+
+
+def _show(operand: Any) -> str:
+    return repr(operand.name) if isinstance(operand, _Column) else repr(operand)
+
+
+def _columns(node: Node) -> tuple[str, ...]:
+    if isinstance(node, _Compare):
+        sides = (node.left, node.right)
+        return tuple(s.name for s in sides if isinstance(s, _Column))
+    if isinstance(node, _Member):
+        return (node.column.name,)
+    if isinstance(node, _Not):
+        return _columns(node.operand)
+    return tuple(c for operand in node.operands for c in _columns(operand))
+
+
+def _numpy(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _aligned(left: pa.Array, right: pa.Array) -> tuple[pa.Array, pa.Array]:
+    from dataguard.expectations._convert import comparable
+
+    left, right = comparable(left), comparable(right)
+    if pa.types.is_floating(left.type) and pa.types.is_integer(right.type):
+        right = right.cast(left.type)
+    elif pa.types.is_floating(right.type) and pa.types.is_integer(left.type):
+        left = left.cast(right.type)
+    return left, right
+
+
+def _against(array: pa.Array, value: Any) -> tuple[pa.Array, pa.Scalar]:
+    """The column and a declared value in types one comparison kernel takes (like ``beyond``)."""
+    from dataguard.expectations._convert import comparable, integer_range
+
+    array = comparable(array)
+    t = array.type
+    if pa.types.is_integer(t) and isinstance(value, int):
+        low, high = integer_range(t)
+        if low <= value <= high:
+            return array, pa.scalar(value, type=t)
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        return array.cast(pa.float64(), safe=False), pa.scalar(float(value), type=pa.float64())
+    return array, pa.scalar(value, type=t)
+
+
+class Condition:
+    """A parsed row condition: the columns it reads and a vectorized row mask."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._node = _Parser(text).parse()
+        self.columns: tuple[str, ...] = tuple(dict.fromkeys(_columns(self._node)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Condition) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Condition({self.text!r})"
+
+    def mask(self, batch: Batch) -> np.ndarray:
+        """Which rows of the batch satisfy the condition."""
+        return self._eval(self._node, batch)
+
+    def check(self, types: dict[str, pa.DataType]) -> None:
+        """Raise TypeError if the condition compares values that cannot be compared."""
+        arrays = {name: pa.nulls(1, type=t) for name, t in types.items()}
+        self._eval(self._node, Batch(arrays, 0, 1))
+
+    def _eval(self, node: Node, batch: Batch) -> np.ndarray:
+        if isinstance(node, _Bool):
+            combine = np.logical_and if node.op == "and" else np.logical_or
+            return combine.reduce([self._eval(n, batch) for n in node.operands])  # type: ignore[no-any-return]
+        if isinstance(node, _Not):
+            return ~self._eval(node.operand, batch)
+        if isinstance(node, _Member):
+            return self._member(node, batch)
+        return self._compare(node, batch)
+
+    def _member(self, node: _Member, batch: Batch) -> np.ndarray:
+        from dataguard.expectations._convert import set_comparable, value_set
+
+        array = batch.array(node.column.name)
+        members = value_set(node.values, array.type)
+        found = pc.is_in(set_comparable(array, members), value_set=members).fill_null(False)
+        inside: np.ndarray = _numpy(found) & ~batch.missing(node.column.name)
+        return ~inside if node.negated else inside
+
+    def _compare(self, node: _Compare, batch: Batch) -> np.ndarray:
+        from dataguard.expectations._convert import Incomparable, to_column_value
+
+        op, left, right = node.op, node.left, node.right
+        if not isinstance(left, _Column):  # literal on the left: flip the comparison
+            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+            return self._compare(_Compare(flipped, right, left), batch)
+        array = batch.array(left.name)
+        missing = batch.missing(left.name)
+        if isinstance(right, _Column):
+            other = batch.array(right.name)
+            missing = missing | batch.missing(right.name)
+            if pa.types.is_null(array.type) or pa.types.is_null(other.type):
+                result = np.zeros(batch.num_rows, dtype=bool)
+            else:
+                a, b = _aligned(array, other)
+                try:
+                    result = _numpy(_COMPARISONS[op](a, b).fill_null(False))
+                except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as exc:
+                    raise TypeError(
+                        f"columns {left.name!r} ({array.type}) and {right.name!r} "
+                        f"({other.type}) cannot be compared"
+                    ) from exc
+        else:
+            try:
+                value = to_column_value(right, array.type)
+            except Incomparable as exc:
+                if op in ("==", "!="):  # a value of another kind never equals the column's
+                    return np.full(batch.num_rows, op == "!=")
+                raise TypeError(f"{left.name!r} ({array.type}) {op} {right!r}: {exc}") from None
+            if pa.types.is_null(array.type) or value is None:
+                result = np.zeros(batch.num_rows, dtype=bool)
+            else:
+                a, scalar = _against(array, value)
+                result = _numpy(_COMPARISONS[op](a, scalar).fill_null(False))
+        if op == "!=":
+            return result | missing  # type: ignore[no-any-return]
+        return result & ~missing  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def parse_condition(text: str) -> Condition:
+    """Parse a row condition; SuiteError (path ``where``) when it is not in the language."""
+    if not text.strip():
+        raise SuiteError("the row condition is empty", path="where")
+    try:
+        return Condition(text)
+    except SuiteError as exc:
+        raise SuiteError(f"row condition {text!r}: {exc.problem}", path="where") from None

@@ -1,0 +1,70 @@
+"""A source restricted to the rows a predicate keeps (expectations with a row condition)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from dataguard._frame._batch import Batch, ColumnInfo, Source
+
+
+class FilteredSource:
+    """The rows of ``source`` where ``keep`` is true, as if the data held only those rows.
+
+    ``keep`` judges a batch holding (at least) ``reads``. Batches keep the global row numbers of
+    their rows in ``Batch.ids``, so failing rows are still reported by their place in the data.
+    """
+
+    def __init__(
+        self, source: Source, keep: Callable[[Batch], np.ndarray], reads: Sequence[str]
+    ) -> None:
+        self._source = source
+        self._keep = keep
+        self._reads = tuple(reads)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._source.names
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return self._source.dtypes
+
+    def info(self, name: str) -> ColumnInfo:
+        return self._source.info(name)
+
+    @property
+    def num_rows(self) -> int | None:
+        return None
+
+    @property
+    def description(self) -> str:
+        return self._source.description
+
+    @property
+    def reiterable(self) -> bool:
+        return self._source.reiterable
+
+    def remember(self) -> None:
+        """Let a one-shot source replay its batches (see ``StreamSource.remember``)."""
+        remember = getattr(self._source, "remember", None)
+        if remember is not None:
+            remember()
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        wanted = list(dict.fromkeys([*names, *self._reads]))
+        offset = 0
+        for batch in self._source.batches(wanted, chunk_size):
+            keep = self._keep(batch)
+            kept = int(np.count_nonzero(keep))
+            mask = pa.array(keep)
+            arrays = {n: batch.array(n).filter(mask) for n in names}
+            yield Batch(arrays, offset, kept, ids=batch.row_ids()[keep])
+            offset += kept
+
+
+def keep_rows(source: Source, keep: Callable[[Batch], np.ndarray], reads: Sequence[str]) -> Source:
+    """``source`` restricted to the rows ``keep`` accepts."""
+    return FilteredSource(source, keep, reads)

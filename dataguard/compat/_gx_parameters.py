@@ -1,0 +1,109 @@
+"""GX suite parameters (``{"$PARAMETER": "now() - timedelta(weeks=52)"}``), evaluated safely.
+
+GX evaluates these expressions when it validates. dataguard has no late-bound values in a suite,
+so an import that is given ``parameters`` evaluates them once, at import: the suite then holds the
+resulting values (a date-time for ``now()``). The expression language is the subset GX suites use:
+numbers, strings, names of the given parameters, ``+ - * /``, and the calls ``now()``,
+``datetime(Y, M, D[, h, m, s])``, ``date(Y, M, D)`` and ``timedelta(weeks=, days=, hours=,
+minutes=, seconds=)``. Anything else is refused; no Python code is run.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dataguard.errors import SuiteError
+
+_OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+_TIMEDELTA_UNITS = frozenset({"weeks", "days", "hours", "minutes", "seconds"})
+
+
+def is_parameter(value: Any) -> bool:
+    """Whether a value is, or holds, a GX suite parameter such as ``{"$PARAMETER": "now()"}``."""
+    if isinstance(value, Mapping):
+        return "$PARAMETER" in value or any(is_parameter(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(is_parameter(v) for v in value)
+    return False
+
+
+def substitute(value: Any, parameters: Mapping[str, Any], now: dt.datetime) -> Any:
+    """``value`` with every ``{"$PARAMETER": expression}`` replaced by the expression's value."""
+    if isinstance(value, Mapping):
+        if "$PARAMETER" in value:
+            if set(value) != {"$PARAMETER"}:
+                raise SuiteError("a $PARAMETER mapping has no other keys")
+            return evaluate(value["$PARAMETER"], parameters, now)
+        return {k: substitute(v, parameters, now) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, parameters, now) for v in value]
+    return value
+
+
+def evaluate(expression: Any, parameters: Mapping[str, Any], now: dt.datetime) -> Any:
+    """The value of one suite-parameter expression."""
+    if not isinstance(expression, str):
+        raise SuiteError(f"a $PARAMETER must be an expression string, got {expression!r}")
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        raise SuiteError(f"cannot read the suite parameter {expression!r}") from None
+    return _Evaluator(parameters, now, expression).visit(tree.body)
+
+
+class _Evaluator:
+    def __init__(self, parameters: Mapping[str, Any], now: dt.datetime, text: str) -> None:
+        self.parameters = parameters
+        self.now = now
+        self.text = text
+
+    def refuse(self, what: str) -> SuiteError:
+        return SuiteError(f"suite parameter {self.text!r}: {what}")
+
+    def visit(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in self.parameters:
+                raise self.refuse(f"no value was given for {node.id!r}")
+            return self.parameters[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.visit(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = self.visit(node.left), self.visit(node.right)
+            try:
+                return _OPERATORS[type(node.op)](left, right)
+            except (TypeError, ZeroDivisionError, OverflowError) as exc:
+                raise self.refuse(str(exc)) from None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.call(node.func.id, node)
+        raise self.refuse(f"{ast.unparse(node)!r} is not supported")
+
+    def call(self, name: str, node: ast.Call) -> Any:
+        args = [self.visit(a) for a in node.args]
+        kwargs = {k.arg: self.visit(k.value) for k in node.keywords if k.arg is not None}
+        if len(kwargs) != len(node.keywords):
+            raise self.refuse("** arguments are not supported")
+        numbers = all(isinstance(v, (int, float)) for v in [*args, *kwargs.values()])
+        if name == "now" and not args and not kwargs:
+            return self.now
+        if name in ("datetime", "date") and numbers and not kwargs:
+            if not all(isinstance(a, int) for a in args):
+                raise self.refuse(f"{name}() takes whole numbers")
+            try:
+                return dt.datetime(*args) if name == "datetime" else dt.date(*args)
+            except (TypeError, ValueError) as exc:
+                raise self.refuse(str(exc)) from None
+        if name == "timedelta" and numbers and not args and set(kwargs) <= _TIMEDELTA_UNITS:
+            return dt.timedelta(**kwargs)
+        raise self.refuse(f"{name}() with these arguments is not supported")

@@ -1,0 +1,337 @@
+"""Row-level expectations on strings: regex lists, SQL LIKE patterns, dates, JSON Schema.
+
+Regex lists run each pattern on the RE2 path of ``_regex`` and combine the verdicts. LIKE patterns
+run on Arrow's ``match_like`` (SQL semantics: the whole string, ``%`` any run of characters, ``_``
+one character, ``\\`` escapes; case-sensitive). Date parsing and JSON Schema validation have no
+vectorized kernel: they run once per distinct value of a batch, which real columns repeat a lot.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch, ColumnInfo
+from dataguard.errors import SuiteError
+from dataguard.expectations._base import (
+    STRING,
+    UNBOUNDED_HINT,
+    ColumnRowExpectation,
+    Context,
+    check_mostly,
+)
+from dataguard.expectations._convert import per_distinct
+from dataguard.expectations._params import JsonObject
+from dataguard.expectations._regex import compile_regex, validate_pattern
+from dataguard.expectations._registry import register
+from dataguard.metrics import Values
+from dataguard.result import ExpectationResult, Reason
+
+MatchOn = Literal["any", "all"]
+
+
+def _combine(verdicts: list[pa.Array], match_on: MatchOn) -> pa.Array:
+    combine = pc.and_kleene if match_on == "all" else pc.or_kleene
+    out = verdicts[0]
+    for verdict in verdicts[1:]:
+        out = combine(out, verdict)
+    return out
+
+
+def _check_patterns(patterns: tuple[str, ...], path: str) -> None:
+    if not patterns:
+        raise SuiteError("give at least one pattern", path=path)
+    for i, pattern in enumerate(patterns):
+        validate_pattern(pattern, f"{path}[{i}]")
+
+
+def _regex_hits(array: pa.Array, patterns: tuple[str, ...]) -> list[pa.Array]:
+    return [compile_regex(p).search(array) for p in patterns]
+
+
+def _show(patterns: tuple[str, ...]) -> str:
+    return ", ".join(repr(p) for p in patterns)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesRegexList(ColumnRowExpectation):
+    """Values contain a match of any (``match_on: all``: every) pattern of ``regex_list``."""
+
+    name = "matches_regex_list"
+    accepts = STRING
+
+    regex_list: tuple[str, ...]
+    match_on: MatchOn = "any"
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_patterns(self.regex_list, "regex_list")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        hits = _regex_hits(batch.array(self.column), self.regex_list)
+        return pc.invert(_combine(hits, self.match_on))
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} match {self.match_on} of {_show(self.regex_list)}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotMatchesRegexList(ColumnRowExpectation):
+    """Values contain no match of any pattern of ``regex_list``."""
+
+    name = "not_matches_regex_list"
+    accepts = STRING
+
+    regex_list: tuple[str, ...]
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_patterns(self.regex_list, "regex_list")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return _combine(_regex_hits(batch.array(self.column), self.regex_list), "any")
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} match none of {_show(self.regex_list)}."
+
+
+def _check_like(patterns: tuple[str, ...], path: str) -> None:
+    if not patterns:
+        raise SuiteError("give at least one pattern", path=path)
+    for i, pattern in enumerate(patterns):
+        if pattern.endswith("\\") and not pattern.endswith("\\\\"):
+            raise SuiteError(f"LIKE pattern {pattern!r} ends in a lone escape", path=f"{path}[{i}]")
+
+
+def _like_hits(array: pa.Array, patterns: tuple[str, ...]) -> list[pa.Array]:
+    return [pc.match_like(array, pattern) for pattern in patterns]
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesLikePattern(ColumnRowExpectation):
+    """Whole values match the SQL LIKE ``like_pattern`` (``%``: any run, ``_``: one character)."""
+
+    name = "matches_like_pattern"
+    accepts = STRING
+
+    like_pattern: str
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_like((self.like_pattern,), "like_pattern")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.invert(pc.match_like(batch.array(self.column), self.like_pattern))
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} are LIKE {self.like_pattern!r}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotMatchesLikePattern(ColumnRowExpectation):
+    """No whole value matches the SQL LIKE ``like_pattern``."""
+
+    name = "not_matches_like_pattern"
+    accepts = STRING
+
+    like_pattern: str
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_like((self.like_pattern,), "like_pattern")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.match_like(batch.array(self.column), self.like_pattern)
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} are NOT LIKE {self.like_pattern!r}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesLikePatternList(ColumnRowExpectation):
+    """Whole values match any (``match_on: all``: every) SQL LIKE pattern of the list."""
+
+    name = "matches_like_pattern_list"
+    accepts = STRING
+
+    like_pattern_list: tuple[str, ...]
+    match_on: MatchOn = "any"
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_like(self.like_pattern_list, "like_pattern_list")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        hits = _like_hits(batch.array(self.column), self.like_pattern_list)
+        return pc.invert(_combine(hits, self.match_on))
+
+    def sentence(self) -> str:
+        patterns = _show(self.like_pattern_list)
+        return f"Values of {self.column!r} are LIKE {self.match_on} of {patterns}."
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotMatchesLikePatternList(ColumnRowExpectation):
+    """No whole value matches any SQL LIKE pattern of the list."""
+
+    name = "not_matches_like_pattern_list"
+    accepts = STRING
+
+    like_pattern_list: tuple[str, ...]
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _check_like(self.like_pattern_list, "like_pattern_list")
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return _combine(_like_hits(batch.array(self.column), self.like_pattern_list), "any")
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} are LIKE none of {_show(self.like_pattern_list)}."
+
+
+def _parses_as_date(text: str) -> bool:
+    from dateutil import parser
+
+    try:
+        parser.parse(text)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateutilParseable(ColumnRowExpectation):
+    """Strings are dates or date-times that ``dateutil.parser.parse`` reads (in any format).
+
+    Checked once per distinct value. A column of another type is a type mismatch: validate dates
+    before they are parsed, or use ``column_type``.
+    """
+
+    name = "dateutil_parseable"
+    accepts = STRING
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        return pc.invert(per_distinct(batch.array(self.column), _parses_as_date))
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} are dates dateutil can parse."
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_check(schema: JsonObject) -> Callable[[Any], bool]:
+    """A predicate for documents valid against ``schema``; SuiteError for a bad schema."""
+    try:
+        import jsonschema
+    except ImportError:
+        raise SuiteError(
+            "matches_json_schema needs the jsonschema package: pip install 'dataguard[jsonschema]'",
+            path="json_schema",
+        ) from None
+    document = schema.to_plain()
+    cls = jsonschema.validators.validator_for(document)
+    try:
+        cls.check_schema(document)
+    except jsonschema.SchemaError as exc:
+        raise SuiteError(f"invalid JSON Schema: {exc.message}", path="json_schema") from None
+    validator = cls(document)
+    return validator.is_valid  # type: ignore[no-any-return]
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchesJsonSchema(ColumnRowExpectation):
+    """Strings are JSON documents valid against ``json_schema`` (its ``$schema`` picks the
+    draft; the latest by default). Needs the optional ``jsonschema`` package."""
+
+    name = "matches_json_schema"
+    accepts = STRING
+
+    json_schema: JsonObject
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        _schema_check(self.json_schema)
+
+    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
+        valid = _schema_check(self.json_schema)
+
+        def conforms(text: str) -> bool:
+            try:
+                document = json.loads(text)
+            except ValueError:
+                return False
+            return bool(valid(document))
+
+        return pc.invert(per_distinct(batch.array(self.column), conforms))
+
+    def sentence(self) -> str:
+        return f"Values of {self.column!r} are JSON documents matching a schema."
+
+
+#: Logical types a single value can have (``numeric`` covers integer and float).
+ValueType = Literal["integer", "float", "numeric", "string", "boolean", "datetime", "date"]
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InTypeList(ColumnRowExpectation):
+    """Every present value is of one of ``types`` (logical types, whatever the backend calls
+    them). A column holds values of one type, so either every present value fails or none does;
+    as a row-level expectation it reports the failing rows (and their ``id_columns``).
+
+    A pandas object column mixing several Python types has no single type and is reported as a
+    type mismatch; a categorical column's values are of its categories' type. With
+    ``allow_unbounded`` (as Great Expectations allows) the types may be left out: any type passes.
+    """
+
+    name = "in_type_list"
+    accepts_nested = True
+
+    types: tuple[ValueType, ...] | None = None
+    allow_unbounded: bool = False
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        if self.types is None:
+            if not self.allow_unbounded:
+                raise SuiteError(f"give types, or {UNBOUNDED_HINT}", path="types")
+        elif not self.types:
+            raise SuiteError("give at least one type", path="types")
+
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        early = ColumnRowExpectation.precheck(self, ctx)
+        if early is None and ctx.info(self.column).mixed:
+            return self.result(
+                False,
+                Reason.TYPE_MISMATCH,
+                f"column {self.column!r} mixes values of several types "
+                f"({ctx.info(self.column).dtype}); give it one type first",
+            )
+        return early
+
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        if self.types is None:
+            return np.zeros(batch.num_rows, dtype=bool)
+        kinds = ColumnInfo(self.column, batch.array(self.column).type, "").logical_types()
+        return np.full(batch.num_rows, not kinds & set(self.types))
+
+    def sentence(self) -> str:
+        if self.types is None:
+            return f"Values of {self.column!r} may be of any type (no types to check)."
+        listed = " or ".join(self.types)
+        return f"Values of {self.column!r} are of type {listed}."

@@ -1,0 +1,109 @@
+"""GX suite parameters and row conditions, as the importer evaluates and translates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+import dataguard as dg
+from dataguard.compat._gx_parameters import evaluate
+from dataguard.compat.gx import suite_from_gx, suite_to_gx
+from dataguard.expectations import Between, MaxBetween
+
+NOW = dt.datetime(2024, 5, 6, 7, 8, 9)
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("now()", NOW),
+        ("now() - timedelta(weeks=52)", NOW - dt.timedelta(weeks=52)),
+        ("now() - timedelta(weeks=52*100)", NOW - dt.timedelta(weeks=5200)),
+        ("datetime(2003, 1, 1)", dt.datetime(2003, 1, 1)),
+        ("date(2003, 1, 2)", dt.date(2003, 1, 2)),
+        ("low + 2 * step", 7),
+        ("-low / 2", -2.5),
+        ("'text'", "text"),
+    ],
+)
+def test_expressions(expression: str, value: Any) -> None:
+    assert evaluate(expression, {"low": 5, "step": 1}, NOW) == value
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("__import__('os')", "__import__() with these arguments is not supported"),
+        ("now().year", "is not supported"),
+        ("unknown + 1", "no value was given for 'unknown'"),
+        ("datetime(2003, 13, 1)", "month must be in 1..12"),
+        ("timedelta(fortnights=1)", "timedelta() with these arguments is not supported"),
+        ("1 / 0", "division by zero"),
+        ("now(", "cannot read the suite parameter"),
+        (3, "must be an expression string"),
+    ],
+)
+def test_anything_else_is_refused(expression: Any, message: str) -> None:
+    with pytest.raises(dg.SuiteError, match=re.escape(message)):
+        evaluate(expression, {}, NOW)
+
+
+def _item(**kwargs: Any) -> dict[str, Any]:
+    return {"name": "p", "expectations": [{"type": "expect_column_values_to_be_between", **kwargs}]}
+
+
+def test_parameters_are_evaluated_only_when_given() -> None:
+    document = _item(column="ts", max_value={"$PARAMETER": "datetime(2003, 1, 1) + delta"})
+    with pytest.raises(dg.SuiteError, match="give parameters= to evaluate it"):
+        suite_from_gx(document)
+    suite = suite_from_gx(document, parameters={"delta": dt.timedelta(days=1)})
+    assert suite.expectations == (Between("ts", max_value=dt.datetime(2003, 1, 2)),)
+    with pytest.raises(dg.SuiteError, match="no value was given for 'delta'"):
+        suite_from_gx(document, parameters={})
+
+
+def test_now_is_the_time_of_import() -> None:
+    document = {
+        "name": "p",
+        "expectations": [
+            {
+                "type": "expect_column_max_to_be_between",
+                "column": "ts",
+                "min_value": {"$PARAMETER": "now() - timedelta(weeks=52)"},
+            }
+        ],
+    }
+    before = dt.datetime.now()
+    (imported,) = suite_from_gx(document, parameters={}).expectations
+    assert isinstance(imported, MaxBetween)
+    assert isinstance(imported.min_value, dt.datetime)
+    assert before - dt.timedelta(weeks=52) <= imported.min_value
+
+
+def test_row_conditions_become_where_and_come_back() -> None:
+    document = _item(
+        column="x", min_value=0, row_condition='kind == "a"', condition_parser="pandas"
+    )
+    suite = suite_from_gx(document)
+    assert suite.expectations == (Between("x", min_value=0, where='kind == "a"'),)
+    item = suite_to_gx(suite)["expectations"][0]
+    assert item["kwargs"]["row_condition"] == 'kind == "a"'
+    assert item["kwargs"]["condition_parser"] == "pandas"
+    assert suite_from_gx(suite_to_gx(suite)) == suite
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"row_condition": "x > 1"}, "row_condition needs condition_parser: 'pandas'"),
+        ({"row_condition": "x > 1", "condition_parser": "spark"}, "not a valid enumeration member"),
+        ({"row_condition": "x >", "condition_parser": "pandas"}, "expected a column or a value"),
+        ({"row_condition": 3, "condition_parser": "pandas"}, "row_condition must be a string"),
+    ],
+)
+def test_bad_row_conditions_are_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(dg.SuiteError, match=message):
+        suite_from_gx(_item(column="x", min_value=0, **kwargs))

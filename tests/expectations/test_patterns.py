@@ -1,0 +1,163 @@
+"""Regex lists, LIKE patterns, dateutil dates, JSON Schema, value types, value pairs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import dataguard as dg
+from dataguard.expectations import (
+    DateutilParseable,
+    EqualWithinRecord,
+    InTypeList,
+    MatchesJsonSchema,
+    MatchesLikePattern,
+    MatchesLikePatternList,
+    MatchesRegexList,
+    NotMatchesLikePattern,
+    NotMatchesLikePatternList,
+    NotMatchesRegexList,
+    PairInSet,
+)
+
+Reason = dg.Reason
+WORDS = {"w": ["man", "plan", "canal", "bit", "b_t", "50%", None]}
+
+
+@pytest.mark.parametrize(
+    ("expectation", "failing"),
+    [
+        (MatchesRegexList("w", regex_list=["a", "^b"]), [5]),
+        (MatchesRegexList("w", regex_list=["a", "n$"], match_on="all"), [2, 3, 4, 5]),
+        (NotMatchesRegexList("w", regex_list=["^c", r"\d"]), [2, 5]),
+        # LIKE matches the whole value: % any run, _ one character, \\ escapes.
+        (MatchesLikePattern("w", like_pattern="%an"), [2, 3, 4, 5]),
+        (MatchesLikePattern("w", like_pattern="b_t"), [0, 1, 2, 5]),
+        (MatchesLikePattern("w", like_pattern="b\\_t"), [0, 1, 2, 3, 5]),
+        (NotMatchesLikePattern("w", like_pattern="%\\%"), [5]),
+        (MatchesLikePatternList("w", like_pattern_list=["%an%", "b%"]), [5]),
+        (
+            MatchesLikePatternList("w", like_pattern_list=["%a%", "%n"], match_on="all"),
+            [2, 3, 4, 5],
+        ),
+        (NotMatchesLikePatternList("w", like_pattern_list=["m%", "%l"]), [0, 2]),
+    ],
+    ids=lambda v: v.name if hasattr(v, "name") else None,
+)
+def test_pattern_lists(frame_factory: Any, one: Any, expectation: Any, failing: list[int]) -> None:
+    result = one(frame_factory(WORDS), expectation, result_format="complete")
+    assert result.unexpected_index_list == tuple(failing)
+    assert result.missing_count == 1
+
+
+def test_regex_lists_use_python_semantics_on_the_re2_path(one: Any) -> None:
+    data = pd.DataFrame({"w": ["٣", "3", "x"]})  # an Arabic-Indic three is a digit in Python
+    result = one(data, MatchesRegexList("w", regex_list=[r"^\d$"]), result_format="complete")
+    assert result.unexpected_index_list == (2,)
+
+
+def test_pattern_parameters_are_checked() -> None:
+    with pytest.raises(dg.SuiteError, match="give at least one pattern"):
+        MatchesRegexList("w", regex_list=[])
+    with pytest.raises(dg.SuiteError, match=r"regex_list\[1\]"):
+        MatchesRegexList.from_dict({"column": "w", "regex_list": ["a", "("]})
+    with pytest.raises(dg.SuiteError, match="lone escape"):
+        MatchesLikePattern("w", like_pattern="ab\\")
+    with pytest.raises(dg.SuiteError, match=re.escape("expected 'any' | 'all'")):
+        MatchesRegexList.from_dict({"column": "w", "regex_list": ["a"], "match_on": "most"})
+
+
+@pytest.mark.exclude_backends("csv")  # CSV reads the empty string as missing
+def test_dateutil_parseable(frame_factory: Any, one: Any) -> None:
+    data = frame_factory({"d": ["2019-04-01", "01/01/2010", "Jan 3 2001 12:00", "cat", "", None]})
+    result = one(data, DateutilParseable("d"), result_format="complete")
+    assert result.unexpected_index_list == (3, 4)
+    numbers = one(frame_factory({"d": [1, 2]}), DateutilParseable("d"))
+    assert numbers.reason is Reason.TYPE_MISMATCH
+
+
+def test_json_schema(frame_factory: Any, one: Any) -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+    data = frame_factory({"j": ['{"a": 1}', '{"a": "x"}', '{"b": 1}', "not json", None]})
+    result = one(data, MatchesJsonSchema("j", json_schema=schema), result_format="complete")
+    assert result.unexpected_index_list == (1, 2, 3)
+    assert result.partial_unexpected_list == ('{"a": "x"}', '{"b": 1}', "not json")
+
+
+def test_json_schemas_are_frozen_values_checked_when_declared() -> None:
+    schema = {"type": "object", "required": ["a"]}
+    first = MatchesJsonSchema("j", json_schema=schema)
+    schema["required"].append("b")  # the declaration keeps its own copy
+    assert first == MatchesJsonSchema("j", json_schema={"required": ["a"], "type": "object"})
+    assert hash(first) == hash(
+        MatchesJsonSchema("j", json_schema={"type": "object", "required": ["a"]})
+    )
+    assert first.to_dict()["json_schema"] == {"type": "object", "required": ["a"]}
+    with pytest.raises(dg.SuiteError, match="invalid JSON Schema"):
+        MatchesJsonSchema("j", json_schema={"type": "no-such-type"})
+    with pytest.raises(dg.SuiteError, match="expected mapping"):
+        MatchesJsonSchema.from_dict({"column": "j", "json_schema": ["a"]})
+
+
+def test_value_types_are_judged_per_row_and_report_ids(one: Any) -> None:
+    data = pd.DataFrame({"id": ["a", "b", "c"], "x": [1.5, None, 2.0]})
+    result = one(
+        data, InTypeList("x", types=["integer"]), result_format="complete", id_columns=["id"]
+    )
+    assert not result.passed
+    assert result.unexpected_count == 2
+    assert result.unexpected_index_list == ({"id": "a"}, {"id": "c"})
+    assert result.missing_count == 1
+    assert one(data, InTypeList("x", types=["numeric", "string"])).passed
+
+
+def test_mixed_object_columns_have_no_value_type(one: Any) -> None:
+    data = pd.DataFrame({"x": pd.Series([1, "a", 2.5], dtype=object)})
+    result = one(data, InTypeList("x", types=["string", "integer"]))
+    assert result.reason is Reason.TYPE_MISMATCH
+    assert "mixes values of several types" in result.message
+
+
+def test_type_lists_need_types_unless_unbounded(one: Any) -> None:
+    with pytest.raises(dg.SuiteError, match="give types, or set allow_unbounded"):
+        InTypeList("x")
+    with pytest.raises(dg.SuiteError, match="give at least one type"):
+        InTypeList("x", types=[])
+    assert one(pd.DataFrame({"x": [1]}), InTypeList("x", allow_unbounded=True)).passed
+
+
+def test_pairs_in_a_set(frame_factory: Any, one: Any) -> None:
+    data = frame_factory({"a": [1, 2, 2, None, 3], "b": ["x", "y", "x", "x", None]})
+    pairs = PairInSet(column_a="a", column_b="b", value_pairs_set=[[1, "x"], [2, "y"], [9, "z"]])
+    # By default a row missing either value is left out, as for the other pair expectations.
+    assert one(data, pairs, result_format="complete").unexpected_index_list == (2,)
+    gx_default = PairInSet(
+        column_a="a",
+        column_b="b",
+        value_pairs_set=[[1, "x"], [2, "y"]],
+        ignore_row_if="all_values_are_missing",
+    )
+    result = one(data, gx_default, result_format="complete")
+    assert result.unexpected_index_list == (2, 3, 4)
+    assert result.partial_unexpected_list[0] == [2, "x"]
+
+
+def test_pairs_compare_like_values(one: Any) -> None:
+    data = pd.DataFrame({"a": [1.0, 2.0], "b": [True, False]})
+    pairs = PairInSet(column_a="a", column_b="b", value_pairs_set=[[1, True], ["2", False]])
+    result = one(data, pairs, result_format="complete")
+    assert result.unexpected_index_list == (1,)  # "2" is text: it never equals the number 2
+    with pytest.raises(dg.SuiteError, match="give at least one pair"):
+        PairInSet(column_a="a", column_b="b", value_pairs_set=[])
+
+
+def test_equal_within_record(frame_factory: Any, one: Any) -> None:
+    data = frame_factory({"a": [1, 2, 3, None], "b": [1, 2, 4, 5], "c": [1, 3, 3, 5]})
+    result = one(data, EqualWithinRecord(column_list=["a", "b", "c"]), result_format="complete")
+    assert result.unexpected_index_list == (1, 2)
+    never = EqualWithinRecord(column_list=["a", "b"], ignore_row_if="never")
+    assert one(data, never, result_format="complete").unexpected_index_list == (2, 3)
+    assert "the same value" in never.describe()
