@@ -134,16 +134,16 @@ def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnPro
             reference.grid_id(),
             new_counts=state.new_counts,
         )
-    return _numeric_on_grid(reference.name, info, state, reference)
+    return _numeric_on_grid(reference.name, portable_dtype(info), state, reference)
 
 
 def _numeric_on_grid(
-    name: str, info: ColumnInfo, state: NumericState, reference: NumericProfile
+    name: str, dtype: str, state: NumericState, reference: NumericProfile
 ) -> NumericProfile:
     values = state.values[0] if state.values else None
     return NumericProfile(
         name=name,
-        dtype=portable_dtype(info),
+        dtype=dtype,
         rows=state.rows,
         missing=state.missing,
         count=state.count,
@@ -303,33 +303,10 @@ def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericPr
     exact = None
     if all(p.exact is not None for p in parts):
         exact = np.sort(np.concatenate([p.exact for p in parts]))
-    grids = {p.grid for p in parts}
-    if len(grids) == 1 and parts[0].grid is not None:
-        if len({p.grid_id() for p in parts}) != 1:
-            raise ProfileError(f"column {name!r}: profiles were counted on different bins")
-        counts = np.sum([p.counts for p in parts], axis=0)
-        merged = NumericProfile(
-            name=name,
-            dtype=parts[0].dtype,
-            rows=sum(p.rows for p in parts),
-            missing=sum(p.missing for p in parts),
-            count=sum(p.count for p in parts),
-            positive_infinities=sum(p.positive_infinities for p in parts),
-            negative_infinities=sum(p.negative_infinities for p in parts),
-            total=sum(p.total for p in parts),
-            squares=sum(p.squares for p in parts),
-            minimum=min((p.minimum for p in parts if p.minimum is not None), default=None),
-            maximum=max((p.maximum for p in parts if p.maximum is not None), default=None),
-            distinct=None,
-            exact=exact,
-            discrete_values=None,
-            discrete_counts=None,
-            edges=parts[0].edges,
-            counts=counts,
-            grid=parts[0].grid,
-        )
-        return merged
-    if len(grids) != 1 or exact is None:
+    on_grid = parts[0].grid is not None and len({p.grid for p in parts}) == 1
+    if on_grid and len({p.grid_id() for p in parts}) != 1:
+        raise ProfileError(f"column {name!r}: profiles were counted on different bins")
+    if not on_grid and (len({p.grid for p in parts}) != 1 or exact is None):
         raise ProfileError(
             f"column {name!r}: reference profiles of large parts have different bins; profile the "
             "parts on one reference's grid (profile(part, reference=ref)) or profile all the data"
@@ -344,8 +321,13 @@ def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericPr
         squares=sum(p.squares for p in parts),
         low=min((p.minimum for p in parts if p.minimum is not None), default=None),
         high=max((p.maximum for p in parts if p.maximum is not None), default=None),
-        values=(exact,),
+        values=() if exact is None else (exact,),
+        counts=np.sum([p.counts for p in parts], axis=0) if on_grid else None,
     )
+    if on_grid:
+        # Every part was counted on the same reference grid: the merged counts are on it too.
+        return _numeric_on_grid(name, parts[0].dtype, state, parts[0])
+    # Every part kept all its values: rebuild the grid as one pass over all the data would.
     return _numeric_reference(name, parts[0].dtype, state, settings)
 
 
