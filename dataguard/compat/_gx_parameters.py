@@ -81,6 +81,9 @@ class _Evaluator:
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             left, right = self.visit(node.left), self.visit(node.right)
+            if isinstance(left, (str, bytes)) or isinstance(right, (str, bytes)):
+                # "a" * 10**9 would build a gigabyte string: arithmetic is for numbers and dates.
+                raise self.refuse("arithmetic on text is not supported")
             try:
                 return _OPERATORS[type(node.op)](left, right)
             except (TypeError, ZeroDivisionError, OverflowError) as exc:

@@ -107,3 +107,8 @@ def test_row_conditions_become_where_and_come_back() -> None:
 def test_bad_row_conditions_are_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(dg.SuiteError, match=message):
         suite_from_gx(_item(column="x", min_value=0, **kwargs))
+
+
+def test_text_arithmetic_is_refused() -> None:
+    with pytest.raises(dg.SuiteError, match="arithmetic on text"):
+        evaluate("'a' * 999999999999", {}, dt.datetime(2020, 1, 1))
