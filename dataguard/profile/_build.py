@@ -79,16 +79,8 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
     return np.unique(edges[np.isfinite(edges)])
 
 
-def _numeric_reference(
-    name: str, dtype: str, state: NumericState, settings: Settings
-) -> NumericProfile:
-    values = state.values[0] if state.values else np.zeros(0)
-    distinct_values, distinct_counts = sorted_unique(values)
-    edges = reference_edges(values, settings)
-    # Values are sorted: each bin's count is the gap between the positions of its edges.
-    positions = np.searchsorted(values, edges, side="right")
-    counts = np.diff(np.concatenate([[0], positions, [values.size]]))
-    discrete = distinct_values.size <= settings.discrete_cap
+def _from_state(name: str, dtype: str, state: NumericState, **tiers: Any) -> NumericProfile:
+    """A numeric profile: the counts, sums and extremes of ``state`` plus the given tiers."""
     return NumericProfile(
         name=name,
         dtype=dtype,
@@ -101,6 +93,24 @@ def _numeric_reference(
         squares=state.squares,
         minimum=state.low,
         maximum=state.high,
+        **tiers,
+    )
+
+
+def _numeric_reference(
+    name: str, dtype: str, state: NumericState, settings: Settings
+) -> NumericProfile:
+    values = state.values[0] if state.values else np.zeros(0)
+    distinct_values, distinct_counts = sorted_unique(values)
+    edges = reference_edges(values, settings)
+    # Values are sorted: each bin's count is the gap between the positions of its edges.
+    positions = np.searchsorted(values, edges, side="right")
+    counts = np.diff(np.concatenate([[0], positions, [values.size]]))
+    discrete = distinct_values.size <= settings.discrete_cap
+    return _from_state(
+        name,
+        dtype,
+        state,
         distinct=int(distinct_values.size),
         exact=values if values.size <= settings.exact_cap else None,
         discrete_values=distinct_values if discrete else None,
@@ -141,18 +151,10 @@ def _numeric_on_grid(
     name: str, dtype: str, state: NumericState, reference: NumericProfile
 ) -> NumericProfile:
     values = state.values[0] if state.values else None
-    return NumericProfile(
-        name=name,
-        dtype=dtype,
-        rows=state.rows,
-        missing=state.missing,
-        count=state.count,
-        positive_infinities=state.positive_infinities,
-        negative_infinities=state.negative_infinities,
-        total=state.total,
-        squares=state.squares,
-        minimum=state.low,
-        maximum=state.high,
+    return _from_state(
+        name,
+        dtype,
+        state,
         distinct=None,
         exact=values,
         discrete_values=None,
