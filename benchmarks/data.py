@@ -20,7 +20,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["BREACHES", "COUNTRIES", "STATUSES", "orders", "to_arrow", "write_parquet"]
+__all__ = [
+    "BREACHES",
+    "COUNTRIES",
+    "DRIFTED",
+    "DRIFT_COLUMNS",
+    "STATUSES",
+    "current",
+    "orders",
+    "to_arrow",
+    "write_parquet",
+]
 
 STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled")
 _STATUS_WEIGHTS = (0.05, 0.15, 0.2, 0.55, 0.05)
@@ -126,6 +136,38 @@ def orders(n: int = 1_000_000, seed: int = 42) -> pd.DataFrame:
         }
     )
     _plant(frame, rng)
+    return frame
+
+
+#: Columns a drift job compares: every distribution column (not ids, e-mails or timestamps, which
+#: differ between any two batches by construction).
+DRIFT_COLUMNS = (
+    "status", "country", "channel", "is_gift", "amount", "discount", "score", "shipping_cost",
+    "weight_kg", "quantity", "warehouse_id", "coupon_count",
+)  # fmt: skip
+#: The columns ``current`` drifts, and how: large enough that every tool should flag them.
+DRIFTED = {
+    "amount": "x1.5 (lognormal location +0.41)",
+    "score": "+0.5 standard deviations",
+    "status": "pending/cancelled up from 5% to 20% each",
+}
+_DRIFTED_STATUS_WEIGHTS = (0.2, 0.1, 0.15, 0.35, 0.2)
+
+
+def current(n: int = 1_000_000, seed: int = 42) -> pd.DataFrame:
+    """A later batch: the same generator with another seed (so the same breaches, at other rows),
+    with the drift of ``DRIFTED`` planted; the other ``DRIFT_COLUMNS`` keep their distribution."""
+    frame = orders(n, seed + 1)
+    rng = np.random.default_rng(seed + 2)
+    frame["amount"] = frame["amount"] * 1.5
+    frame["score"] = frame["score"] + 0.5
+    status = frame["status"].to_numpy().copy()
+    planted = status == "unknown"  # keep the planted breach rows as they are
+    drawn = np.array(STATUSES, dtype=object)[
+        rng.choice(len(STATUSES), n, p=_DRIFTED_STATUS_WEIGHTS)
+    ]
+    status[~planted] = drawn[~planted]
+    frame["status"] = status
     return frame
 
 

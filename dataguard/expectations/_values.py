@@ -22,7 +22,7 @@ from dataguard.expectations._base import (
 from dataguard.expectations._convert import beyond, set_comparable, value_set
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import Metric, ValueCounts, Values, canonical, present
+from dataguard.metrics import Metric, RepeatedValues, Values, canonical, present
 
 
 @register
@@ -152,10 +152,10 @@ class Unique(ColumnRowExpectation):
     name = "unique"
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
-        return (ValueCounts(self.column),)
+        return (RepeatedValues(self.column),)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array | np.ndarray:
-        repeated = inputs[ValueCounts(self.column)].repeated()
+        repeated = inputs[RepeatedValues(self.column)]
         if len(repeated) == 0:
             return np.zeros(batch.num_rows, dtype=bool)
         return pc.is_in(canonical(batch.array(self.column)), value_set=repeated)

@@ -3,6 +3,7 @@
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
+from dataguard.metrics._repeated import Fingerprints, RepeatedValues
 from dataguard.metrics._values import (
     Counts,
     KeyCounts,
@@ -24,6 +25,7 @@ from dataguard.metrics._violations import (
 __all__ = [
     "Counts",
     "FailingRows",
+    "Fingerprints",
     "Histogram",
     "KeyCounts",
     "Metric",
@@ -33,6 +35,7 @@ __all__ = [
     "MissingCount",
     "Moments",
     "MomentsValue",
+    "RepeatedValues",
     "RowCount",
     "RowMask",
     "RowPredicate",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pyarrow.compute as pc
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, as_source, is_string_type
+from dataguard._frame import ColumnInfo, Source, as_source, is_string_type
+from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Metric, MissingCount, RowCount, ValueCounts
 from dataguard.profile._metrics import (
@@ -28,6 +30,7 @@ from dataguard.profile._model import (
     Settings,
     sorted_keys,
 )
+from dataguard.profile._refine import KeySpread, Ranks, Spread, grid_edges
 
 NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
 CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
@@ -72,11 +75,7 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
         positions = (np.arange(1, settings.bins) * finite.size) // settings.bins
         quantiles = finite[positions]
         atoms = distinct[counts * settings.bins >= finite.size]
-    # The range's own ends are edges too, so the first and the last bin hold exactly the values
-    # outside the reference's range (its out-of-range share).
-    ends = np.array([np.nextafter(finite[0], -np.inf), finite[-1]])
-    edges = np.concatenate([quantiles, atoms, np.nextafter(atoms, -np.inf), ends])
-    return np.unique(edges[np.isfinite(edges)])
+    return grid_edges(quantiles, atoms, finite[0], finite[-1])
 
 
 def _from_state(name: str, dtype: str, state: NumericState, **tiers: Any) -> NumericProfile:
@@ -107,14 +106,55 @@ def _numeric_reference(
     positions = np.searchsorted(values, edges, side="right")
     counts = np.diff(np.concatenate([[0], positions, [values.size]]))
     discrete = distinct_values.size <= settings.discrete_cap
+    exact = values.size <= settings.exact_cap
     return _from_state(
         name,
         dtype,
         state,
-        distinct=int(distinct_values.size),
-        exact=values if values.size <= settings.exact_cap else None,
+        # Exact while the values or the distinct values are few (a streamed profile knows no more).
+        distinct=int(distinct_values.size) if discrete or exact else None,
+        exact=values if exact else None,
         discrete_values=distinct_values if discrete else None,
         discrete_counts=distinct_counts.astype(np.int64) if discrete else None,
+        edges=edges,
+        counts=counts.astype(np.int64),
+    )
+
+
+def _numeric_reference_from(
+    name: str,
+    dtype: str,
+    state: NumericState,
+    spread: Spread,
+    *,
+    ranks: Ranks | None,
+    settings: Settings,
+) -> NumericProfile:
+    """A reference profile built without holding the column: from pass 1's bounded tiers, or from
+    exact order statistics found by refinement. Equal to ``_numeric_reference``'s."""
+    if spread.values is not None:
+        return _numeric_reference(name, dtype, replace(state, values=spread.values), settings)
+    if spread.distinct is not None:
+        distinct, counts = spread.distinct
+        edges = reference_edges(distinct, settings)
+        cumulative = np.concatenate([[0], np.cumsum(counts)])
+        at_or_below = cumulative[np.searchsorted(distinct, edges, side="right")]
+        discrete = (distinct, counts)
+    else:
+        if ranks is None:
+            raise AssertionError(f"column {name!r} was not refined")
+        edges, finite_at_or_below = ranks.grid(settings.bins)
+        at_or_below = state.negative_infinities + finite_at_or_below
+        discrete = None
+    counts = np.diff(np.concatenate([[0], at_or_below, [state.count]]))
+    return _from_state(
+        name,
+        dtype,
+        state,
+        distinct=int(discrete[0].size) if discrete is not None else None,
+        exact=None,
+        discrete_values=discrete[0] if discrete is not None else None,
+        discrete_counts=discrete[1] if discrete is not None else None,
         edges=edges,
         counts=counts.astype(np.int64),
     )
@@ -169,12 +209,12 @@ def _categorical_reference(
     name: str, info: ColumnInfo, missing: tuple[int, int], counts: Any, settings: Settings
 ) -> CategoricalProfile:
     rows, absent = missing
-    keys = counts.values.to_pylist()
     numbers = counts.counts
-    order = sorted(range(len(keys)), key=lambda i: (-int(numbers[i]), sorted_keys([keys[i]])[0]))
-    kept = sorted_keys([keys[i] for i in order[: settings.categorical_cap]])
-    index = {k: i for i, k in enumerate(keys)}
-    kept_counts = np.array([int(numbers[index[k]]) for k in kept], dtype=np.int64)
+    # ``counts.values`` are in value order, so a stable sort by count breaks ties by value.
+    top = np.sort(np.argsort(-numbers, kind="stable")[: settings.categorical_cap])
+    by_key = dict(zip(counts.values.take(top).to_pylist(), numbers[top].tolist(), strict=True))
+    kept = sorted_keys(list(by_key))
+    kept_counts = np.array([by_key[k] for k in kept], dtype=np.int64)
     other = int(numbers.sum()) - int(kept_counts.sum())
     lengths = None
     if is_string_type(info.arrow_type) and numbers.size:
@@ -190,7 +230,7 @@ def _categorical_reference(
         tuple(kept),
         kept_counts,
         other,
-        len(keys),
+        int(numbers.size),
         lengths=lengths,
     )
 
@@ -221,16 +261,11 @@ def profile(
         if reference is not None
         else Settings(bins, exact_cap, discrete_cap, categorical_cap)
     )
-    names = list(columns) if columns is not None else list(source.names)
-    if reference is not None and columns is None:
-        names = [n for n in reference.columns if n in set(source.names)]
-    missing = [n for n in names if n not in set(source.names)]
-    if missing:
-        raise InputError(
-            f"column{'s' if len(missing) > 1 else ''} {missing!r} not found in {source.description}"
-        )
+    names = _column_names(source, columns, reference)
     infos = {n: source.info(n) for n in names}
     kinds = {n: column_kind(infos[n]) for n in names}
+    # A file is streamed: its numeric columns are refined in passes rather than held in memory.
+    streamed = isinstance(source, FileSource)
     metrics: list[Metric[Any, Any]] = [RowCount()]
     plan: dict[str, Metric[Any, Any]] = {}
     for name in names:
@@ -245,7 +280,9 @@ def profile(
         if ref is not None:
             plan[name] = grid_metric(ref)
         elif kinds[name] == "numeric":
-            plan[name] = NumericProfiler(name)
+            plan[name] = NumericProfiler(name, keep_values=not streamed)
+            if streamed:
+                metrics.append(_spread(name, settings))
         elif kinds[name] == "categorical":
             plan[name] = ValueCounts(name)
             metrics.append(MissingCount(name))
@@ -254,12 +291,24 @@ def profile(
     if comoments and len(numeric) >= 2:
         metrics.append(CoMomentSums(numeric))
     values = execute(metrics, source, chunk_size=chunk_size, workers=workers)
+    spreads = {n: values[_spread(n, settings)] for n in plan if streamed and kinds[n] == "numeric"}
+    finite = {n: _finite_count(values[plan[n]]) for n in spreads}
+    ranks = _refine(source, spreads, finite, settings.bins, chunk_size=chunk_size, workers=workers)
     profiles: dict[str, ColumnProfile] = {}
     for name, metric in plan.items():
         ref = reference.columns.get(name) if reference is not None else None
         result = values[metric]
         if ref is not None:
             profiles[name] = on_grid(infos[name], result, ref)
+        elif name in spreads:
+            profiles[name] = _numeric_reference_from(
+                name,
+                portable_dtype(infos[name]),
+                result,
+                spreads[name],
+                ranks=ranks.get(name),
+                settings=settings,
+            )
         elif isinstance(metric, NumericProfiler):
             profiles[name] = _numeric_reference(name, portable_dtype(infos[name]), result, settings)
         else:
@@ -270,6 +319,53 @@ def profile(
         state = values[CoMomentSums(numeric)]
         moments = CoMoments(numeric, state.count, state.sums, state.products)
     return Profile(values[RowCount()], profiles, settings, moments)
+
+
+def _column_names(
+    source: Source, columns: Sequence[str] | None, reference: Profile | None
+) -> list[str]:
+    """The columns to profile: those asked for, else the reference's, else all; each must exist."""
+    names = list(columns) if columns is not None else list(source.names)
+    if reference is not None and columns is None:
+        names = [n for n in reference.columns if n in set(source.names)]
+    missing = [n for n in names if n not in set(source.names)]
+    if missing:
+        raise InputError(
+            f"column{'s' if len(missing) > 1 else ''} {missing!r} not found in {source.description}"
+        )
+    return names
+
+
+def _spread(name: str, settings: Settings) -> KeySpread:
+    return KeySpread(name, settings.exact_cap, settings.discrete_cap)
+
+
+def _finite_count(state: NumericState) -> int:
+    return state.count - state.positive_infinities - state.negative_infinities
+
+
+def _refine(
+    source: Source,
+    spreads: dict[str, Spread],
+    finite: dict[str, int],
+    bins: int,
+    *,
+    chunk_size: int | None,
+    workers: int | None,
+) -> dict[str, Ranks]:
+    """Exact order statistics of the streamed numeric columns that hold many distinct values:
+    refinement passes over those columns until every grid rank is resolved."""
+    ranks = {
+        name: Ranks.start(finite[name], bins, spread)
+        for name, spread in spreads.items()
+        if spread.values is None and spread.distinct is None
+    }
+    while pending := {n: r for n, r in ranks.items() if not r.done}:
+        scans = {n: r.scan(n) for n, r in pending.items()}
+        found = execute(scans.values(), source, chunk_size=chunk_size, workers=workers)
+        for name, scan in scans.items():
+            pending[name].advance(scan, found[scan])
+    return ranks
 
 
 def merge_profiles(profiles: Iterable[Profile]) -> Profile:

@@ -26,11 +26,13 @@ from dataguard.expectations import (
 )
 from dataguard.metrics import (
     FailingRows,
+    Fingerprints,
     KeyCounts,
     Metric,
     MinMax,
     MissingCount,
     Moments,
+    RepeatedValues,
     RowCount,
     SortedValues,
     ValueCounts,
@@ -74,7 +76,8 @@ def _inputs(metric: Metric[Any, Any], table: pa.Table) -> Values:
     whole = _batch(table, 0, table.num_rows)
     values = {}
     for required in metric.requires():
-        values[required] = required.finalize(required.compute(whole, Values()))
+        computed = required.compute(whole, _inputs(required, table))
+        values[required] = required.finalize(computed)
     return Values(values)
 
 
@@ -90,6 +93,10 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: ValueCounts("s"),
     lambda: SortedValues("f"),
     lambda: SortedValues("i"),
+    lambda: Fingerprints("s"),
+    lambda: Fingerprints("f"),
+    lambda: RepeatedValues("s"),
+    lambda: RepeatedValues("i"),
     lambda: KeyCounts(("s", "f")),
     lambda: Violations(Between("f", min_value=0), 3, ("i",)),
     lambda: Violations(NotNull("s"), None),
@@ -113,6 +120,10 @@ IDS = [
     "value_counts-string",
     "sorted-float",
     "sorted-int",
+    "fingerprints-string",
+    "fingerprints-float",
+    "repeated-string",
+    "repeated-int",
     "key_counts",
     "violations-between-ids",
     "violations-not_null",

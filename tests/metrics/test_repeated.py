@@ -1,0 +1,63 @@
+"""Fingerprints and repeated values: exact answers whatever the hash does."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dataguard as dg
+from dataguard.expectations import Unique
+from dataguard.metrics import _repeated
+from dataguard.metrics._repeated import fingerprints
+
+texts = st.lists(st.text(max_size=90), min_size=1, max_size=60)
+
+
+@given(texts)
+def test_equal_strings_have_equal_fingerprints_in_any_slice(values: list[str]) -> None:
+    array = pa.array(["pad", *values, "pad"])
+    sliced = array.slice(1, len(values))
+    assert np.array_equal(fingerprints(sliced), fingerprints(pa.array(values)))
+    assert np.array_equal(fingerprints(sliced), fingerprints(pa.array(values, pa.large_string())))
+
+
+def test_strings_differing_in_any_byte_or_length_get_different_fingerprints() -> None:
+    base = "x" * 130
+    variants = [base[:n] for n in range(131)] + [base[:n] + "y" + base[n + 1 :] for n in range(130)]
+    assert len(set(fingerprints(pa.array(variants)).tolist())) == len(set(variants))
+
+
+def test_numbers_are_fingerprinted_by_their_bits() -> None:
+    floats = fingerprints(pa.array([0.0, -0.0, 1.5]))
+    assert floats[0] == floats[1] != floats[2]
+    assert fingerprints(pa.array([3, -3], pa.int8())).tolist() == [3, 2**64 - 3]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "dd", "eee", "f" * 70]), max_size=40))
+def test_repeated_values_are_exact_even_when_every_fingerprint_collides(
+    values: list[str],
+) -> None:
+    expected = sorted(v for v, n in Counter(values).items() if n > 1)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(_repeated, "fingerprints", lambda a: np.zeros(len(a), dtype=np.uint64))
+    try:
+        result = dg.validate({"s": pa.array(values, pa.string())}, dg.Suite([Unique("s")]))
+    finally:
+        patch.undo()
+    unexpected = result.results[0].unexpected_count
+    assert unexpected == sum(values.count(v) for v in expected)
+
+
+def test_unique_over_batches_matches_counting() -> None:
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, 5000, 6_000).astype(str)
+    counts = Counter(ids.tolist())
+    expected = sum(n for n in counts.values() if n > 1)
+    for chunk in (7, 999, 6_000):
+        result = dg.validate({"id": ids}, dg.Suite([Unique("id")]), chunk_size=chunk)
+        assert result.results[0].unexpected_count == expected

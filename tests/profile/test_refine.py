@@ -1,0 +1,113 @@
+"""Streamed reference profiles: radix refinement gives the in-memory profile, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import dataguard as dg
+from dataguard.profile import _refine
+from dataguard.profile._refine import key_values, order_keys
+
+finite_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@given(hnp.arrays(np.float64, st.integers(1, 200), elements=finite_floats))
+def test_order_keys_sort_like_the_values_and_invert(values: np.ndarray) -> None:
+    values = values + 0.0
+    keys = order_keys(values)
+    assert np.array_equal(np.sort(values), key_values(np.sort(keys)))
+    assert np.array_equal(key_values(keys), values)
+
+
+def test_adjacent_floats_have_adjacent_keys_across_zero() -> None:
+    values = np.array([-1.0, -5e-324, 0.0, 5e-324, 1.0])
+    below = np.nextafter(values, -np.inf)
+    assert np.array_equal(order_keys(values) - order_keys(below), np.ones(5, dtype=np.uint64))
+    assert order_keys(np.array([-0.0]))[0] == order_keys(np.array([0.0]))[0]
+
+
+def columns(n: int, seed: int) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    chance = rng.random((4, n))
+    return pa.table(
+        {
+            "normal": rng.normal(0, 1, n),
+            "narrow": rng.normal(1000, 1e-9, n),  # one top-bits bucket: many refinement passes
+            "atoms": np.where(chance[0] < 0.3, 0.0, rng.exponential(1, n)),
+            "signed_zero": np.where(chance[1] < 0.5, -0.0, rng.normal(0, 1, n)),
+            "infinities": np.where(chance[2] < 0.02, np.inf * np.sign(chance[3] - 0.5), chance[3]),
+            "missing": np.where(chance[3] < 0.2, np.nan, rng.lognormal(0, 3, n)),
+            "few": rng.integers(0, 5, n),
+            "when": pa.array(rng.integers(0, 10**15, n), pa.timestamp("us")),
+        }
+    )
+
+
+def written(table: pa.Table, path: Path, row_group: int) -> Path:
+    pq.write_table(table, path, row_group_size=row_group)
+    return path
+
+
+@pytest.mark.parametrize(("collect", "split"), [(1 << 21, 1 << 21), (500, 64), (3, 2)])
+def test_streamed_reference_equals_the_in_memory_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collect: int, split: int
+) -> None:
+    # Tiny budgets force every path: collected ranges, split ranges, single-key ranges.
+    monkeypatch.setattr(_refine, "COLLECT_BUDGET", collect)
+    monkeypatch.setattr(_refine, "SPLIT_BINS", split)
+    table = columns(20_000, seed=3)
+    path = written(table, tmp_path / "data.parquet", 3_001)
+    in_memory = dg.profile(table, bins=64, exact_cap=100, discrete_cap=16)
+    streamed = dg.profile(path, bins=64, exact_cap=100, discrete_cap=16, chunk_size=777)
+    assert streamed.to_bytes() == in_memory.to_bytes()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=hnp.arrays(
+        np.float64,
+        st.integers(1, 400),
+        elements=st.one_of(
+            st.sampled_from([0.0, -0.0, 1.0, -2.5, np.inf, -np.inf, np.nan]), finite_floats
+        ),
+    ),
+    caps=st.fixed_dictionaries(
+        {
+            "bins": st.integers(2, 40),
+            "exact_cap": st.integers(2, 50),
+            "discrete_cap": st.integers(2, 20),
+        }
+    ),
+    layout=st.tuples(st.integers(1, 100), st.integers(1, 64)),
+)
+def test_streamed_reference_equals_the_in_memory_one_for_any_values(
+    tmp_path: Path, values: np.ndarray, caps: dict[str, int], layout: tuple[int, int]
+) -> None:
+    row_group, collect = layout
+    budgets = (_refine.COLLECT_BUDGET, _refine.SPLIT_BINS)
+    _refine.COLLECT_BUDGET, _refine.SPLIT_BINS = collect, 4
+    try:
+        table = pa.table({"x": values})
+        path = written(table, tmp_path / "any.parquet", row_group)
+        assert dg.profile(path, **caps).to_bytes() == dg.profile(table, **caps).to_bytes()
+    finally:
+        _refine.COLLECT_BUDGET, _refine.SPLIT_BINS = budgets
+
+
+def test_distinct_count_is_exact_only_while_the_values_or_distinct_values_are_few() -> None:
+    many = dg.profile({"x": np.arange(5000.0)}, exact_cap=100, discrete_cap=10)
+    few = dg.profile({"x": np.arange(5000) % 7}, exact_cap=100, discrete_cap=10)
+    small = dg.profile({"x": np.arange(50.0)}, exact_cap=100, discrete_cap=10)
+    assert many.columns["x"].distinct is None  # type: ignore[union-attr]
+    assert few.columns["x"].distinct == 7  # type: ignore[union-attr]
+    assert small.columns["x"].distinct == 50  # type: ignore[union-attr]
