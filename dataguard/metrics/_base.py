@@ -97,3 +97,7 @@ class Values:
     ) -> Values:
         """A copy that also holds the given values and failures."""
         return Values({**self._values, **values}, {**self._failures, **failures})
+
+    def merged(self, other: Values) -> Values:
+        """A copy that also holds ``other``'s values and failures."""
+        return self.with_values(other._values, other._failures)

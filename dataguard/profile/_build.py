@@ -7,13 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, Source, as_source, is_string_type
+from dataguard._frame import ColumnInfo, Source, as_source
 from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
-from dataguard.metrics import Metric, MissingCount, RowCount, ValueCounts
+from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
+from dataguard.profile._categories import CategoryKeys, CategoryPrints, CategorySummary
 from dataguard.profile._metrics import (
     NEW_CAP,
     CoMomentSums,
@@ -206,22 +206,24 @@ def _numeric_on_grid(
 
 
 def _categorical_reference(
-    name: str, info: ColumnInfo, missing: tuple[int, int], counts: Any, settings: Settings
+    name: str,
+    info: ColumnInfo,
+    missing: tuple[int, int],
+    summary: CategorySummary,
+    counts: Counts,
+    *,
+    settings: Settings,
 ) -> CategoricalProfile:
     rows, absent = missing
     numbers = counts.counts
-    # ``counts.values`` are in value order, so a stable sort by count breaks ties by value.
+    # Values of colliding fingerprints could add a category or two: keep the most frequent.
     top = np.sort(np.argsort(-numbers, kind="stable")[: settings.categorical_cap])
     by_key = dict(zip(counts.values.take(top).to_pylist(), numbers[top].tolist(), strict=True))
     kept = sorted_keys(list(by_key))
     kept_counts = np.array([by_key[k] for k in kept], dtype=np.int64)
-    other = int(numbers.sum()) - int(kept_counts.sum())
     lengths = None
-    if is_string_type(info.arrow_type) and numbers.size:
-        # From the distinct values and their counts: no extra pass over the rows.
-        chars = np.asarray(pc.utf8_length(counts.values).to_numpy(), dtype=np.int64)
-        total = int((chars * numbers).sum())
-        lengths = {"min": int(chars.min()), "max": int(chars.max()), "total": total}
+    if summary.lengths is not None:
+        lengths = dict(zip(("min", "max", "total"), summary.lengths, strict=True))
     return CategoricalProfile(
         name,
         portable_dtype(info),
@@ -229,8 +231,8 @@ def _categorical_reference(
         absent,
         tuple(kept),
         kept_counts,
-        other,
-        int(numbers.size),
+        summary.count - int(kept_counts.sum()),
+        summary.distinct,
         lengths=lengths,
     )
 
@@ -264,8 +266,8 @@ def profile(
     names = _column_names(source, columns, reference)
     infos = {n: source.info(n) for n in names}
     kinds = {n: column_kind(infos[n]) for n in names}
-    # A file is streamed: its numeric columns are refined in passes rather than held in memory.
-    streamed = isinstance(source, FileSource)
+    # A file is streamed: a reference's numeric columns are refined in passes, not held in memory.
+    streamed = reference is None and isinstance(source, FileSource)
     metrics: list[Metric[Any, Any]] = [RowCount()]
     plan: dict[str, Metric[Any, Any]] = {}
     for name in names:
@@ -284,13 +286,15 @@ def profile(
             if streamed:
                 metrics.append(_spread(name, settings))
         elif kinds[name] == "categorical":
-            plan[name] = ValueCounts(name)
+            plan[name] = CategoryKeys(name, settings.categorical_cap)
             metrics.append(MissingCount(name))
     metrics.extend(plan.values())
     numeric = tuple(n for n in names if kinds[n] == "numeric" and n in plan)
     if comoments and len(numeric) >= 2:
         metrics.append(CoMomentSums(numeric))
-    values = execute(metrics, source, chunk_size=chunk_size, workers=workers)
+    values = Values()
+    for group in _read_groups(metrics, kinds, source if streamed else None):
+        values = values.merged(execute(group, source, chunk_size=chunk_size, workers=workers))
     spreads = {n: values[_spread(n, settings)] for n in plan if streamed and kinds[n] == "numeric"}
     finite = {n: _finite_count(values[plan[n]]) for n in spreads}
     ranks = _refine(source, spreads, finite, settings.bins, chunk_size=chunk_size, workers=workers)
@@ -312,13 +316,29 @@ def profile(
         elif isinstance(metric, NumericProfiler):
             profiles[name] = _numeric_reference(name, portable_dtype(infos[name]), result, settings)
         else:
+            summary = values[CategoryPrints(name, settings.categorical_cap)]
             counted = values[MissingCount(name)]
-            profiles[name] = _categorical_reference(name, infos[name], counted, result, settings)
+            profiles[name] = _categorical_reference(
+                name, infos[name], counted, summary, result, settings=settings
+            )
     moments = None
     if comoments and len(numeric) >= 2:
         state = values[CoMomentSums(numeric)]
         moments = CoMoments(numeric, state.count, state.sums, state.products)
     return Profile(values[RowCount()], profiles, settings, moments)
+
+
+def _read_groups(
+    metrics: list[Metric[Any, Any]], kinds: dict[str, str | None], streamed: Source | None
+) -> list[list[Metric[Any, Any]]]:
+    """The metrics in the groups that read the data together: one group, except that a streamed
+    columnar file is read for its categorical columns apart from the others, so that a pass holds
+    half the columns' pages next to the category counts."""
+    if streamed is None or not getattr(streamed, "columnar", False):
+        return [metrics]
+    text = [m for m in metrics if m.columns and kinds.get(m.columns[0]) == "categorical"]
+    rest = [m for m in metrics if m not in text]
+    return [group for group in (rest, text) if group]
 
 
 def _column_names(

@@ -39,7 +39,7 @@ TOP_BITS = 16
 #: Most values a refinement pass collects per column (8 bytes each).
 COLLECT_BUDGET = 1 << 21
 #: Most counters a refinement pass's histograms hold per column (8 bytes each).
-SPLIT_BINS = 1 << 21
+SPLIT_BINS = 1 << 18
 
 _SIGN = np.uint64(1 << 63)
 

@@ -68,6 +68,17 @@ def test_ks_counts_brackets_the_exact_statistic(kind: str) -> None:
         assert ours.pvalue >= stats.kstwo.sf(exact.statistic, en) - 1e-12
 
 
+@pytest.mark.parametrize("n", [10_001, 20_000, 60_000, 200_000])
+def test_ks_limit_p_value_is_never_below_the_exact_one_and_close_to_it(n: int) -> None:
+    # The p-values that matter for a decision: from 1 down to about 1e-12.
+    for d in np.linspace(0.05, 7.0, 60) / math.sqrt(n):
+        exact = float(stats.kstwo.sf(d, n))
+        ours = t.ks_pvalue(float(d), n)
+        assert ours >= exact
+        if exact >= 1e-6:  # where alpha lives; further out only the order of magnitude matters
+            assert ours <= exact * 1.02
+
+
 def test_chi_square_is_chi2_contingency_without_yates() -> None:
     rng = np.random.default_rng(3)
     for _ in range(50):

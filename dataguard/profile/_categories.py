@@ -1,0 +1,177 @@
+"""Category counts of a reference profile in memory that grows with the distinct values, not rows.
+
+A reference keeps the ``categorical_cap`` most frequent categories exactly, the count of the rest,
+and the number of distinct values. Counting the values themselves would hold every distinct string
+(an id column of 20M rows: gigabytes), so the counting runs on 64-bit fingerprints
+(``metrics._repeated.fingerprints``) in two steps:
+
+1. ``CategoryPrints``: counts per fingerprint (9 to 16 bytes per distinct value, in parts by top
+   bits so that compaction never copies the whole table), then the most frequent fingerprints,
+   ties broken by fingerprint (deterministic, and the same for any batching).
+2. ``CategoryKeys``: the values whose fingerprint is among those, counted exactly.
+
+Both are exact unless two distinct values share a fingerprint (probability below d**2 / 2**65 for
+d distinct values); even then the kept categories' counts are exact (step 2 counts values), and
+only ``distinct`` and which categories are kept could differ by the colliding pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch, is_string_type
+from dataguard.metrics import Counts, Metric, Values, canonical, present
+from dataguard.metrics._repeated import fingerprints, with_fingerprints
+from dataguard.metrics._values import CountsState, combine_counts, count_values
+
+_PARTS = 16
+_PART_SHIFT = np.uint64(60)
+#: Part ``i`` is compacted (its tables summed into one) once it holds ``_COMPACT_AT + i`` tables:
+#: staggered, so that the parts rarely compact on the same batch and the state never doubles.
+_COMPACT_AT = 4
+
+#: Per part: tables of (sorted distinct fingerprints, their counts).
+Tables = tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
+
+
+def _narrow(counts: np.ndarray) -> np.ndarray:
+    """Counts in the smallest unsigned type that holds them (one byte each in an id column)."""
+    return counts.astype(np.min_scalar_type(int(counts.max()))) if counts.size else counts
+
+
+def _sum_tables(tables: tuple[tuple[np.ndarray, np.ndarray], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """One table of the distinct fingerprints of ``tables`` with their summed counts."""
+    if len(tables) == 1:
+        return tables[0]
+    prints = np.concatenate([t[0] for t in tables])
+    order = np.argsort(prints, kind="stable")
+    counts = np.concatenate([t[1].astype(np.int64) for t in tables])[order]
+    prints = prints[order]
+    starts = np.flatnonzero(np.concatenate([[True], prints[1:] != prints[:-1]]))
+    return prints[starts], _narrow(np.add.reduceat(counts, starts))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintCounts:
+    """Fingerprint counts so far, and the text lengths (min, max, total) of string columns."""
+
+    tables: Tables = ((),) * _PARTS
+    lengths: tuple[int, int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategorySummary:
+    """How many values and distinct values there are, and the fingerprints to keep (sorted)."""
+
+    count: int
+    distinct: int
+    kept: np.ndarray
+    lengths: tuple[int, int, int] | None
+
+
+def _lengths(values: pa.Array) -> tuple[int, int, int] | None:
+    if not is_string_type(values.type) or len(values) == 0:
+        return None
+    chars = pc.utf8_length(values)
+    extremes = pc.min_max(chars)
+    return (extremes["min"].as_py(), extremes["max"].as_py(), pc.sum(chars).as_py())
+
+
+def _merge_lengths(
+    a: tuple[int, int, int] | None, b: tuple[int, int, int] | None
+) -> tuple[int, int, int] | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return (min(a[0], b[0]), max(a[1], b[1]), a[2] + b[2])
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPrints(Metric[PrintCounts, CategorySummary]):
+    """Step 1: fingerprint counts, finalized into the ``keep`` most frequent fingerprints."""
+
+    column: str
+    keep: int
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def empty(self) -> PrintCounts:
+        return PrintCounts()
+
+    def compute(self, batch: Batch, inputs: Values) -> PrintCounts:
+        values = present(batch, self.column)
+        if len(values) == 0:
+            return PrintCounts()
+        prints = np.sort(fingerprints(canonical(values)))
+        starts = np.flatnonzero(np.concatenate([[True], prints[1:] != prints[:-1]]))
+        distinct = prints[starts]
+        counts = _narrow(np.diff(np.append(starts, prints.size)))
+        bounds = np.searchsorted(distinct >> _PART_SHIFT, np.arange(_PARTS + 1, dtype=np.uint64))
+        tables = tuple(
+            ((distinct[lo:hi], counts[lo:hi]),) if hi > lo else ()
+            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        )
+        return PrintCounts(tables, _lengths(values))
+
+    def merge(self, left: PrintCounts, right: PrintCounts) -> PrintCounts:
+        tables = tuple(
+            (_sum_tables(a + b),) if len(a) + len(b) >= _COMPACT_AT + i else a + b
+            for i, (a, b) in enumerate(zip(left.tables, right.tables, strict=True))
+        )
+        return PrintCounts(tables, _merge_lengths(left.lengths, right.lengths))
+
+    def finalize(self, state: PrintCounts) -> CategorySummary:
+        count = distinct = 0
+        candidates: list[tuple[np.ndarray, np.ndarray]] = []
+        for part in state.tables:
+            if not part:
+                continue
+            prints, narrow = _sum_tables(part)
+            counts = narrow.astype(np.int64)
+            count += int(counts.sum())
+            distinct += int(prints.size)
+            # The part's own top ``keep`` by (count descending, fingerprint): the global top is
+            # among the parts' tops.
+            top = np.lexsort((prints, -counts))[: self.keep]
+            candidates.append((prints[top], counts[top]))
+        if not candidates:
+            return CategorySummary(0, 0, np.zeros(0, dtype=np.uint64), state.lengths)
+        prints = np.concatenate([c[0] for c in candidates])
+        counts = np.concatenate([c[1] for c in candidates])
+        kept = np.sort(prints[np.lexsort((prints, -counts))[: self.keep]])
+        return CategorySummary(count, distinct, kept, state.lengths)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryKeys(Metric[CountsState, Counts]):
+    """Step 2: exact counts of the values whose fingerprint step 1 kept."""
+
+    column: str
+    keep: int
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def requires(self) -> tuple[Metric[Any, Any], ...]:
+        return (CategoryPrints(self.column, self.keep),)
+
+    def empty(self) -> CountsState:
+        return ()
+
+    def compute(self, batch: Batch, inputs: Values) -> CountsState:
+        kept = inputs[CategoryPrints(self.column, self.keep)].kept
+        chosen = with_fingerprints(present(batch, self.column), kept)
+        return (count_values(chosen),) if len(chosen) else ()
+
+    def merge(self, left: CountsState, right: CountsState) -> CountsState:
+        return left + right
+
+    def finalize(self, state: CountsState) -> Counts:
+        return combine_counts(state)
