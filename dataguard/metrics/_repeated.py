@@ -52,7 +52,11 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     # Long strings are visited longest first, so each step touches only the strings it reaches.
     order = np.argsort(-lengths, kind="stable") if longest > _SORT_ABOVE else None
     descending = -lengths[order] if order is not None else lengths
+    shortest = int(lengths.min()) if lengths.size else 0
     for step in range(0, longest, 8):
+        if step + 8 <= shortest:  # every string has a full word here: no selection, no mask
+            hashes = _mix(hashes ^ words[starts + step])
+            continue
         if order is None:
             rows = np.flatnonzero(lengths > step)
         else:
