@@ -20,15 +20,12 @@ pyinstrument profile of one single-threaded dataguard run per input (``pip insta
 from __future__ import annotations
 
 import argparse
-import ctypes
-import gc
 import json
 import os
 import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from baseline import Outcome, baseline, check_agreement, disagreements, suite_columns
 from data import orders, to_arrow, write_parquet  # sibling scripts, not a package
+from runners._measure import time_runs  # the harness's runners measure the same way
 
 import dataguard as dg
 
@@ -50,77 +48,6 @@ DEFAULT_SUITE = HERE / "suite.yaml"
 
 
 # --- measuring -----------------------------------------------------------------------------------
-
-
-def _rss_bytes() -> int | None:
-    """Current resident set size (Linux /proc, else psutil, else unknown)."""
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        import psutil
-    except ImportError:
-        return None
-    return int(psutil.Process().memory_info().rss)
-
-
-class PeakRSS:
-    """Samples RSS on a thread while a block runs; ``added`` is the peak above the starting RSS.
-
-    Arrow and numpy kernels release the GIL, so the sampler sees their allocations; pure-Python
-    stretches delay it by at most the interpreter's switch interval (5 ms).
-    """
-
-    def __init__(self, interval: float = 0.002) -> None:
-        self._interval = interval
-        self._stop = threading.Event()
-        self._start = 0
-        self._peak = 0
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self.added: int | None = None
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self._peak = max(self._peak, _rss_bytes() or 0)
-            self._stop.wait(self._interval)
-
-    def __enter__(self) -> PeakRSS:
-        start = _rss_bytes()
-        if start is not None:
-            self._start = self._peak = start
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive():
-            self._stop.set()
-            self._thread.join()
-            self._peak = max(self._peak, _rss_bytes() or 0)
-            self.added = self._peak - self._start
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def _settle() -> None:
-    """Give freed memory back to the OS before a measurement, so each starts from the same footing.
-
-    Without this, glibc keeps the pages numpy and pandas freed earlier (its mmap threshold grows
-    after large frees) and the next run reuses them without raising RSS.
-    """
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    if _TRIM is not None:
-        _TRIM(0)
 
 
 @dataclass
@@ -142,24 +69,11 @@ class Timing:
 
 
 def measure(implementation: str, rows: int, run: Callable[[], object], repeat: int) -> Timing:
-    """Time ``run`` ``repeat`` times; memory is the largest peak added over the repeats."""
-    seconds, peaks = [], []
-    for _ in range(repeat):
-        _settle()
-        with PeakRSS() as memory:
-            started = time.perf_counter()
-            run()
-            seconds.append(time.perf_counter() - started)
-        if memory.added is not None:
-            peaks.append(memory.added)
-    peak = max(peaks) / 1e6 if peaks else None
-    timing = Timing(implementation, rows, seconds, peak)
-    print(
-        f"  {implementation}: median {timing.median:.3f} s "
-        f"(min {min(seconds):.3f}, max {max(seconds):.3f})",
-        file=sys.stderr,
-    )
-    return timing
+    """Time ``run`` ``repeat`` times (no untimed run first) with the runners' ``time_runs``:
+    memory is the largest peak added over the repeats."""
+    print(f"  {implementation}:", end="", file=sys.stderr)
+    timing = time_runs(run, repeat, warmup=0)
+    return Timing(implementation, rows, timing["seconds"], timing["peak_added_mb"])
 
 
 def markdown_table(timings: list[Timing], floors: list[tuple[str, float]]) -> str:

@@ -75,10 +75,12 @@ def main() -> None:
         command = [sys.executable, __file__, "--data", str(args.data), "--suite", str(args.suite)]
         child = subprocess.run(
             [*command, "--out", str(args.out), "--step", step],
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if child.returncode != 0:
+            raise SystemExit(f"out-of-core step {step!r} failed:\n{child.stderr}")
         steps[step] = json.loads(child.stdout.strip().splitlines()[-1])
     memory = steps["memory"]
     _measure.write_result(
