@@ -124,7 +124,8 @@ def orders(n: int = 1_000_000, seed: int = 42) -> pd.DataFrame:
             "amount": _with_nans(rng, rng.lognormal(3.5, 1.0, n), 0.02),
             "discount": _with_nans(rng, rng.uniform(0.0, 0.5, n), 0.05),
             "score": _with_nans(rng, rng.normal(0.0, 1.0, n), 0.01),
-            "shipping_cost": _with_nans(rng, rng.lognormal(1.5, 0.8, n), 0.01),
+            # Capped at 150, so the only values outside [0, 200] are the planted infinities.
+            "shipping_cost": _with_nans(rng, np.minimum(rng.lognormal(1.5, 0.8, n), 150.0), 0.01),
             "weight_kg": rng.gamma(2.0, 1.5, n).astype(np.float32),
             "quantity": rng.integers(1, 21, n),
             "warehouse_id": rng.integers(1, 41, n).astype(np.int16),
