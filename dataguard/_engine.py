@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from typing import Any
 
@@ -21,6 +22,8 @@ from dataguard.metrics import Metric, MetricFailure, Values
 AnyMetric = Metric[Any, Any]
 #: Called after each batch with (pass number, number of passes, rows read so far in this pass).
 Progress = Callable[[int, int, int], None]
+#: Each metric of a column group with its state for one batch, or the error computing it.
+GroupResult = list[tuple[AnyMetric, Any, str | None]]
 
 
 def with_requirements(metrics: Iterable[AnyMetric]) -> list[AnyMetric]:
@@ -64,8 +67,8 @@ def _groups(metrics: Sequence[AnyMetric]) -> list[list[AnyMetric]]:
 
 def _compute_group(
     group: Sequence[AnyMetric], batch: Batch, inputs: Values, skip: frozenset[AnyMetric]
-) -> list[tuple[AnyMetric, Any, str | None]]:
-    out: list[tuple[AnyMetric, Any, str | None]] = []
+) -> GroupResult:
+    out: GroupResult = []
     for metric in group:
         if metric in skip:
             continue
@@ -74,6 +77,14 @@ def _compute_group(
         except Exception as exc:
             out.append((metric, None, f"{type(exc).__name__}: {exc}".strip()))
     return out
+
+
+#: Batches whose column work may be in flight at once: enough to keep every worker busy across
+#: batch boundaries, few enough to bound the memory of converted batches.
+_BATCHES_IN_FLIGHT = 2
+#: A batch this small, of one column group, is computed on the calling thread: handing it to a
+#: worker would cost more than it saves.
+_SMALL_BATCH = 1 << 14
 
 
 def _run_pass(
@@ -89,15 +100,12 @@ def _run_pass(
     groups = _groups(metrics)
     states: dict[AnyMetric, Any] = {m: m.empty() for m in metrics}
     failures: dict[AnyMetric, MetricFailure] = {}
-    for batch in source.batches(columns, chunk_size):
-        skip = frozenset(failures)
-        if pool is None or len(groups) == 1:
-            computed = [_compute_group(g, batch, inputs, skip) for g in groups]
-        else:
-            futures = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
-            computed = [f.result() for f in futures]
+
+    def merge(batch: Batch, computed: Iterable[GroupResult]) -> None:
         for group_result in computed:
             for metric, state, error in group_result:
+                if metric in failures:
+                    continue
                 if error is not None:
                     failures[metric] = MetricFailure(metric, error)
                     continue
@@ -107,6 +115,28 @@ def _run_pass(
                     failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
         if progress is not None:
             progress(batch.offset + batch.num_rows)
+
+    # Batches are submitted ahead of merging, so workers move on to the next batch while the
+    # slowest column of this one finishes; states are still merged in batch order.
+    in_flight: deque[tuple[Batch, list[Future[GroupResult]]]] = deque()
+
+    def merge_oldest() -> None:
+        done, futures = in_flight.popleft()
+        merge(done, [f.result() for f in futures])
+
+    for batch in source.batches(columns, chunk_size):
+        skip = frozenset(failures)
+        if pool is None or (len(groups) == 1 and batch.num_rows < _SMALL_BATCH):
+            while in_flight:  # states merge in batch order
+                merge_oldest()
+            merge(batch, [_compute_group(g, batch, inputs, skip) for g in groups])
+            continue
+        submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
+        in_flight.append((batch, submitted))
+        if len(in_flight) >= _BATCHES_IN_FLIGHT:
+            merge_oldest()
+    while in_flight:
+        merge_oldest()
     # Finalizing can be real work (sorting a column's values), so it runs on the pool too.
     pending = [m for m in metrics if m not in failures]
     if pool is None or len(pending) < 2:
@@ -129,6 +159,26 @@ def _finalize(metric: AnyMetric, state: Any) -> tuple[Any, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def describe(source: Source, names: Iterable[str], workers: int | None = None) -> None:
+    """Describe the columns up front, several at a time: describing an in-memory column is where
+    it is converted or encoded, work that releases the GIL for the most part."""
+    unique = list(dict.fromkeys(names))
+    threads = min(default_workers() if workers is None else workers, len(unique))
+    rows = source.num_rows
+    if threads < 2 or rows is None or rows < _SMALL_BATCH:  # streams describe from a schema
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        # Errors (an unconvertible column) surface later, where the column is first described.
+        list(pool.map(functools.partial(_try_info, source), unique))
+
+
+def _try_info(source: Source, name: str) -> None:
+    try:
+        source.info(name)
+    except Exception:  # reported with context by the caller that needs this column
+        return
+
+
 def default_workers() -> int:
     """Worker threads for column work: one per core available to this process."""
     try:
@@ -147,19 +197,24 @@ def execute(
 ) -> Values:
     """Compute the metrics and what they require over the source; failures are recorded."""
     ordered = with_requirements(metrics)
-    passes = stages(ordered)
+    planned = set(ordered)
+    servers = {m: s for m in ordered if (s := m.served_by()) is not None and s in planned}
+    passes = stages([m for m in ordered if m not in servers])
     remember = getattr(source, "remember", None)
     if len(passes) > 1 and not source.reiterable and remember is not None:
         remember()
     threads = default_workers() if workers is None else workers
     values = Values()
     context = ThreadPoolExecutor(max_workers=threads) if threads > 1 else nullcontext(None)
+    retain = getattr(source, "retain", None)
     with context as pool:
         for number, metrics_of_pass in enumerate(passes, start=1):
+            if retain is not None:  # converted chunks that later passes read again are kept
+                retain(c for later in passes[number:] for m in later for c in m.columns)
             report = None
             if progress is not None:
                 report = functools.partial(progress, number, len(passes))
             values = _run_pass(
                 metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
-            )
+            ).aliased(servers)
     return values

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar, Union
 import numpy as np
 
 from dataguard._condition import parse_condition
-from dataguard._engine import Progress, execute
+from dataguard._engine import Progress, describe, execute
 from dataguard._frame import Source, as_source, keep_rows, select_rows
 from dataguard._version import __version__
 from dataguard.errors import InputError
@@ -140,6 +140,7 @@ def validate(
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
+    describe(source, (c for e in expectations for c in e.columns if c in names), workers)
     decided: dict[int, ExpectationResult] = {}
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}

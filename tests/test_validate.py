@@ -228,3 +228,25 @@ def test_partial_unexpected_counts() -> None:
     r = dg.validate(data, [InSet("s", value_set=["ok"])]).results[0]
     assert r.partial_unexpected_counts == [{"value": "x", "count": 3}, {"value": "y", "count": 1}]
     assert r.to_dict()["partial_unexpected_counts"] == r.partial_unexpected_counts
+
+
+def test_a_mean_is_served_by_the_full_moments_of_its_column(monkeypatch: Any) -> None:
+    from dataguard._engine import execute
+    from dataguard._frame import as_source
+    from dataguard.metrics import Moments
+
+    table = pa.table({"x": [1.0, 2.0, 4.0]})
+    mean_only, full = Moments("x", squares=False), Moments("x")
+    alone = execute([mean_only], as_source(table))[mean_only]
+    assert (alone.mean, alone.variance) == (7 / 3, None)  # no sum of squares computed
+    computed: list[Moments] = []
+    compute = Moments.compute
+    monkeypatch.setattr(
+        Moments, "compute", lambda self, *a: computed.append(self) or compute(self, *a)
+    )
+    both = execute([mean_only, full], as_source(table))
+    assert computed == [full]  # one pass over the column answers both
+    assert both[mean_only] == both[full]
+    assert both[full].mean == alone.mean
+    suite = dg.Suite([dg.expectations.MeanBetween("x", min_value=2, max_value=3)])
+    assert dg.validate(table, suite).results[0].observed_value == 7 / 3

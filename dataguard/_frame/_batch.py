@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -110,31 +111,72 @@ def computed_type(t: pa.DataType) -> pa.DataType:
     return t
 
 
+class LazyColumns(dict[str, pa.Array]):
+    """A batch's columns, each loaded on first access (by whichever worker thread needs it)."""
+
+    def __init__(self, load: Callable[[str], pa.Array]) -> None:
+        super().__init__()
+        self._load = load
+        self._lock = threading.Lock()
+
+    def __missing__(self, name: str) -> pa.Array:
+        with self._lock:  # two threads asking for one column convert it once
+            if not dict.__contains__(self, name):
+                self[name] = self._load(name)
+            return dict.__getitem__(self, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A run of rows as distinct values and, for each row, the index of its value among them.
+
+    ``results`` caches what element-wise tests gave on ``values``; the source shares it between
+    the batches of one column, whose ``values`` are the same array.
+    """
+
+    values: pa.Array
+    codes: pa.Array
+    results: dict[Hashable, np.ndarray]
+
+
 @dataclass(slots=True)
 class Batch:
     """A run of consecutive rows: one contiguous Arrow array per requested column.
 
     ``offset`` is the position of the first row in the rows this source yields. ``ids`` holds the
     rows' global row numbers when they are not ``offset, offset + 1, ...`` (a source filtered by a
-    row condition skips rows). Derived views (missing masks) are cached because several metrics of
-    one column use them.
+    row condition skips rows). ``encode``, when the source has it, offers a column as distinct
+    values and codes (see ``encoded``). Derived views (missing masks) are cached because several
+    metrics of one column use them.
     """
 
     arrays: dict[str, pa.Array]
     offset: int
     num_rows: int
     ids: np.ndarray | None = None
+    encode: Callable[[str], Encoded | None] | None = None
     _missing: dict[str, np.ndarray] = field(default_factory=dict)
 
     def array(self, name: str) -> pa.Array:
         """The column's values, nulls included."""
         return self.arrays[name]
 
+    def encoded(self, name: str) -> Encoded | None:
+        """The column as distinct values and codes, if the source holds it that way and the plain
+        values have not been needed yet (then they are the cheaper view)."""
+        if self.encode is None or dict.__contains__(self.arrays, name):
+            return None
+        return self.encode(name)
+
     def missing(self, name: str) -> np.ndarray:
         """Boolean mask of missing values: null, NaN and NaT count as missing."""
         mask = self._missing.get(name)
         if mask is None:
-            mask = missing_mask(self.arrays[name])
+            encoded = self.encoded(name)
+            if encoded is None:
+                mask = missing_mask(self.arrays[name])
+            else:
+                mask = missing_mask(encoded.values)[encoded.codes.to_numpy()]
             self._missing[name] = mask
         return mask
 
@@ -147,7 +189,14 @@ class Batch:
     def take(self, positions: np.ndarray, names: Sequence[str]) -> dict[str, pa.Array]:
         """The values of ``names`` at the given positions within the batch."""
         index = pa.array(positions, type=pa.int64())
-        return {n: self.arrays[n].take(index) for n in names}
+        taken = {}
+        for name in names:
+            encoded = self.encoded(name)
+            if encoded is None:
+                taken[name] = self.arrays[name].take(index)
+            else:
+                taken[name] = encoded.values.take(encoded.codes.take(index))
+        return taken
 
 
 def missing_mask(array: pa.Array) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -52,6 +52,12 @@ class FilteredSource:
         remember = getattr(self._source, "remember", None)
         if remember is not None:
             remember()
+
+    def retain(self, names: Iterable[str]) -> None:
+        """Let an in-memory source keep converted chunks for later passes (see ``ArraySource``)."""
+        retain = getattr(self._source, "retain", None)
+        if retain is not None:
+            retain([*names, *self._reads])
 
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         wanted = list(dict.fromkeys([*names, *self._reads]))

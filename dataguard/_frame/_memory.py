@@ -2,24 +2,56 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
 
-from dataguard._frame._batch import Batch, ColumnInfo, computed_type, normalize_array
+from dataguard._frame._batch import (
+    Batch,
+    ColumnInfo,
+    Encoded,
+    LazyColumns,
+    computed_type,
+    normalize_array,
+)
+from dataguard._frame._objects import TextColumn
 from dataguard.errors import InputError
 
 Converter = Callable[[str], tuple[pa.Array | pa.ChunkedArray, ColumnInfo]]
 
 
-class ArraySource:
-    """Rows held in memory, converted to Arrow one column at a time when first asked for.
+class ChunkedColumn(Protocol):
+    """A column converted to Arrow a run of rows at a time."""
 
-    ``convert(name)`` returns the column as Arrow and its description; it runs at most once per
-    column, so a wide pandas frame of which the suite touches three columns costs three
-    conversions, never a copy of the whole frame.
+    def read(self, start: int, stop: int) -> pa.Array:
+        """Rows ``[start, stop)`` as an Arrow array."""
+        ...
+
+    def encoded(self, start: int, stop: int) -> Encoded | None:
+        """Rows ``[start, stop)`` as distinct values and codes, when held that way."""
+        ...
+
+
+#: For a column converted chunk by chunk, its description and the column; else None.
+Piecewise = Callable[[str], tuple[ColumnInfo, ChunkedColumn] | None]
+
+#: Rows per batch of in-memory data when the caller gave no ``chunk_size``: small enough that
+#: converting one column's chunk on one thread overlaps GIL-free kernels on the other threads,
+#: large enough that per-batch bookkeeping stays a few percent of the work.
+DEFAULT_MEMORY_CHUNK = 1 << 17
+
+
+class ArraySource:
+    """Rows held in memory, handed out in batches and converted to Arrow only when first read.
+
+    A column is converted at most once, whole (``convert``), unless ``piecewise`` offers it chunk
+    by chunk: then each batch converts its own rows on the worker thread that reads them, so the
+    conversion (pandas object strings hold the GIL) overlaps other columns' kernels and is never
+    held whole. Chunks of the columns named by ``retain`` are kept for later passes over the data.
     """
 
     def __init__(
@@ -29,14 +61,22 @@ class ArraySource:
         num_rows: int,
         convert: Converter,
         description: str,
+        *,
+        piecewise: Piecewise | None = None,
     ) -> None:
         self._names = tuple(names)
         self._dtypes = tuple(dtypes)
         self._num_rows = num_rows
         self._convert = convert
+        self._piecewise = piecewise
         self._arrays: dict[str, pa.Array] = {}
+        self._chunked: dict[str, ChunkedColumn] = {}
         self._infos: dict[str, ColumnInfo] = {}
         self._description = description
+        self._lock = threading.Lock()
+        self._column_locks: dict[str, threading.Lock] = {}
+        self._retained: frozenset[str] = frozenset()
+        self._kept: dict[tuple[str, int, int], pa.Array] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -59,25 +99,61 @@ class ArraySource:
         return True
 
     def info(self, name: str) -> ColumnInfo:
-        self.column(name)
-        return self._infos[name]
+        info = self._infos.get(name)
+        if info is not None:
+            return info
+        with self._lock:  # one lock per column: threads may describe different columns at once
+            column_lock = self._column_locks.setdefault(name, threading.Lock())
+        with column_lock:
+            info = self._infos.get(name)
+            if info is None:
+                offered = self._piecewise(name) if self._piecewise is not None else None
+                if offered is not None:
+                    info, self._chunked[name] = offered
+                else:
+                    raw, info = self._convert(name)
+                    self._arrays[name] = normalize_array(raw)
+                self._infos[name] = info
+            return info
 
-    def column(self, name: str) -> pa.Array:
-        """The whole column as one normalized Arrow array."""
-        array = self._arrays.get(name)
+    def retain(self, names: Iterable[str]) -> None:
+        """Keep the converted chunks of ``names`` read from now on, for a later pass.
+
+        A kept chunk is dropped when a pass reads it while its column is no longer retained.
+        """
+        self._retained = frozenset(names)
+
+    def _read(self, name: str, start: int, length: int) -> pa.Array:
+        self.info(name)
+        column = self._chunked.get(name)
+        if column is None:
+            return self._arrays[name].slice(start, length)
+        key = (name, start, length)
+        array = self._kept.get(key) if name in self._retained else self._kept.pop(key, None)
         if array is None:
-            raw, info = self._convert(name)
-            array = normalize_array(raw)
-            self._arrays[name] = array
-            self._infos[name] = info
+            array = column.read(start, start + length)
+            if name in self._retained:
+                self._kept[key] = array
         return array
 
+    def _encoded(self, name: str, start: int, length: int) -> Encoded | None:
+        self.info(name)
+        column = self._chunked.get(name)
+        return None if column is None else column.encoded(start, start + length)
+
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
-        arrays = {n: self.column(n) for n in names}
         if self._num_rows == 0:
-            yield Batch(arrays, 0, 0)
+            yield Batch({n: self._read(n, 0, 0) for n in names}, 0, 0)
             return
-        yield from slice_batches(arrays, self._num_rows, 0, chunk_size)
+        step = chunk_size or DEFAULT_MEMORY_CHUNK
+        for start in range(0, self._num_rows, step):
+            length = min(step, self._num_rows - start)
+            yield Batch(
+                LazyColumns(functools.partial(self._read, start=start, length=length)),
+                start,
+                length,
+                encode=functools.partial(self._encoded, start=start, length=length),
+            )
 
 
 def slice_batches(
@@ -128,8 +204,10 @@ def from_arrow(table: pa.Table | pa.RecordBatch, description: str = "pyarrow.Tab
 def from_pandas(frame: Any) -> ArraySource:
     """Adapt a pandas DataFrame, converting only the columns that are asked for.
 
-    Object columns whose values do not share one Arrow type (say ints and strings) are seen as
-    strings and flagged ``mixed``, so type expectations report them instead of crashing.
+    Object columns holding only strings (and missing values) are converted batch by batch on
+    the worker threads; other columns whole, once. Object columns whose values do not share one
+    Arrow type (say ints and strings) are seen as strings and flagged ``mixed``, so type
+    expectations report them instead of crashing.
     """
     names = check_names(frame.columns, "pandas.DataFrame")
     positions = {n: i for i, n in enumerate(names)}
@@ -152,7 +230,14 @@ def from_pandas(frame: Any) -> ArraySource:
         )
         return array, info
 
-    return ArraySource(names, dtypes, len(frame), convert, "pandas.DataFrame")
+    def piecewise(name: str) -> tuple[ColumnInfo, ChunkedColumn] | None:
+        series = frame.iloc[:, positions[name]]
+        text = TextColumn.of(series.to_numpy()) if series.dtype == object else None
+        if text is None:
+            return None
+        return ColumnInfo(name, pa.string(), "object"), text
+
+    return ArraySource(names, dtypes, len(frame), convert, "pandas.DataFrame", piecewise=piecewise)
 
 
 def _stringify(series: Any) -> pa.Array:

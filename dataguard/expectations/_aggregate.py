@@ -95,10 +95,10 @@ class MeanBetween(AggregateBetween):
     max_value: float | None = None
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        return (Moments(self.column),)
+        return (Moments(self.column, squares=False),)
 
     def observe(self, ctx: Context) -> Any:
-        return ctx.values[Moments(self.column)].mean
+        return ctx.values[Moments(self.column, squares=False)].mean
 
 
 @register
@@ -132,10 +132,10 @@ class SumBetween(AggregateBetween):
     max_value: float | None = None
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        return (Moments(self.column),)
+        return (Moments(self.column, squares=False),)
 
     def observe(self, ctx: Context) -> Any:
-        moments = ctx.values[Moments(self.column)]
+        moments = ctx.values[Moments(self.column, squares=False)]
         total = moments.sum
         if ctx.info(self.column).logical_types() & {"integer", "boolean"} and math.isfinite(total):
             return int(total) if float(total).is_integer() and abs(total) < 2**53 else total

@@ -18,6 +18,7 @@ from dataguard.expectations._base import (
     ColumnRowExpectation,
     check_bounds,
     check_mostly,
+    failing_per_value,
     range_text,
 )
 from dataguard.expectations._convert import per_distinct
@@ -41,8 +42,11 @@ class MatchesRegex(ColumnRowExpectation):
         check_mostly(self.mostly)
         validate_pattern(self.regex, "regex")
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.invert(compile_regex(self.regex).search(batch.array(self.column)))
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        return failing_per_value(batch, self.column, self._fails, ("no match", self.regex))
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        return pc.invert(compile_regex(self.regex).search(values))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match the pattern {self.regex!r}."
@@ -62,8 +66,9 @@ class NotMatchesRegex(ColumnRowExpectation):
         check_mostly(self.mostly)
         validate_pattern(self.regex, "regex")
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return compile_regex(self.regex).search(batch.array(self.column))
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        search = compile_regex(self.regex).search
+        return failing_per_value(batch, self.column, search, ("match", self.regex))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} do not match the pattern {self.regex!r}."
@@ -90,8 +95,12 @@ class ValueLengthBetween(ColumnRowExpectation):
             if bound is not None and bound < 0:
                 raise SuiteError(f"a length cannot be negative, got {bound}", path=name)
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        lengths = pc.utf8_length(batch.array(self.column))
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        key = ("length", self.min_value, self.max_value, self.strict_min, self.strict_max)
+        return failing_per_value(batch, self.column, self._fails, key)
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        lengths = pc.utf8_length(values)
         fail: pa.Array | None = None
         if self.min_value is not None:
             low = self.min_value
@@ -125,8 +134,11 @@ class ValueLengthEqual(ColumnRowExpectation):
         if self.value < 0:
             raise SuiteError(f"a length cannot be negative, got {self.value}", path="value")
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.not_equal(pc.utf8_length(batch.array(self.column)), self.value)
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        return failing_per_value(batch, self.column, self._fails, ("length", self.value))
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        return pc.not_equal(pc.utf8_length(values), self.value)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are {self.value} characters long."

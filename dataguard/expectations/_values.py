@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,6 +18,7 @@ from dataguard.expectations._base import (
     ColumnRowExpectation,
     check_bounds,
     check_mostly,
+    failing_per_value,
     range_text,
 )
 from dataguard.expectations._convert import beyond, set_comparable, value_set
@@ -101,6 +103,11 @@ def _members(values: tuple[Any, ...], kinds: tuple[type, ...], t: pa.DataType) -
     return canonical(value_set(values, t))
 
 
+def _set_key(rule: InSet | NotInSet) -> tuple[Hashable, Hashable]:
+    """What identifies a membership test: the values with their types (1 == True in Python)."""
+    return rule.value_set, tuple(type(v) for v in rule.value_set)
+
+
 def _is_in(array: pa.Array, values: tuple[Any, ...]) -> pa.Array:
     members = _members(values, tuple(type(v) for v in values), array.type)
     return pc.is_in(canonical(set_comparable(array, members)), value_set=members)
@@ -115,8 +122,11 @@ class InSet(ColumnRowExpectation):
 
     value_set: tuple[Scalar, ...]
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.invert(_is_in(batch.array(self.column), self.value_set))
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        return failing_per_value(batch, self.column, self._fails, ("not in", *_set_key(self)))
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        return pc.invert(_is_in(values, self.value_set))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are in {_show_set(self.value_set)}."
@@ -131,8 +141,11 @@ class NotInSet(ColumnRowExpectation):
 
     value_set: tuple[Scalar, ...]
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return _is_in(batch.array(self.column), self.value_set)
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        return failing_per_value(batch, self.column, self._fails, ("in", *_set_key(self)))
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        return _is_in(values, self.value_set)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are not in {_show_set(self.value_set)}."

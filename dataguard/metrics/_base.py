@@ -35,6 +35,11 @@ class Metric(ABC, Generic[S, V]):
         """Metrics whose final values ``compute`` needs; they run in an earlier pass."""
         return ()
 
+    def served_by(self) -> Metric[Any, Any] | None:
+        """A metric whose final value also answers this one, computed instead when both are
+        planned (the full moments of a column answer its mean); it must need no more passes."""
+        return None
+
     @abstractmethod
     def empty(self) -> S:
         """The state of zero rows: the identity of ``merge``."""
@@ -97,6 +102,12 @@ class Values:
     ) -> Values:
         """A copy that also holds the given values and failures."""
         return Values({**self._values, **values}, {**self._failures, **failures})
+
+    def aliased(self, servers: Mapping[Metric[Any, Any], Metric[Any, Any]]) -> Values:
+        """A copy in which each key of ``servers`` has its server's value or failure."""
+        values = {m: self._values[s] for m, s in servers.items() if s in self._values}
+        failures = {m: self._failures[s] for m, s in servers.items() if s in self._failures}
+        return self.with_values(values, failures)
 
     def merged(self, other: Values) -> Values:
         """A copy that also holds ``other``'s values and failures."""

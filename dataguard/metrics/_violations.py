@@ -91,12 +91,13 @@ def failing_mask(rule: RowRule, batch: Batch, inputs: Values, ignored: np.ndarra
 def _sample_table(
     batch: Batch, positions: np.ndarray, columns: tuple[str, ...], ids: tuple[str, ...]
 ) -> pa.Table:
-    index = pa.array(positions, type=pa.int64())
-    data: dict[str, pa.Array] = {ROW: pa.array(batch.row_ids()[positions], type=pa.int64())}
+    rows = batch.offset + positions if batch.ids is None else batch.ids[positions]
+    data: dict[str, pa.Array] = {ROW: pa.array(rows, type=pa.int64())}
+    taken = batch.take(positions, list(dict.fromkeys(columns + ids)))
     for i, name in enumerate(columns):
-        data[f"value{i}"] = batch.array(name).take(index)
+        data[f"value{i}"] = taken[name]
     for i, name in enumerate(ids):
-        data[f"id{i}"] = batch.array(name).take(index)
+        data[f"id{i}"] = taken[name]
     return pa.table(data)
 
 
@@ -155,15 +156,20 @@ class Violations(Metric[ViolationState, ViolationSummary]):
     rule: RowRule
     limit: int | None = 20
     id_columns: tuple[str, ...] = ()
+    # The key is looked up on every state merge: worked out once, not per lookup.
+    _key: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
-    def _key(self) -> tuple[Any, ...]:
-        return (rule_key(self.rule), self.limit, self.id_columns)
+    def __post_init__(self) -> None:
+        key = (rule_key(self.rule), self.limit, self.id_columns)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_hash", hash(key))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Violations) and self._key() == other._key()
+        return isinstance(other, Violations) and self._key == other._key
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return self._hash
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -1,0 +1,114 @@
+"""Pandas object columns of Python strings, converted to Arrow strings a chunk at a time.
+
+Converting Python string objects holds the GIL for every value (about 35 ns each), which on a
+pandas frame with a few text columns is most of a validation's serial time. But pandas frames
+read from Parquet or Arrow share one object per distinct string (pyarrow deduplicates them), so
+a column of a million e-mails often holds only tens of thousands of distinct objects. Equal
+object pointers mean equal values, so such a column is encoded by pointer with an Arrow kernel
+that releases the GIL, only its distinct objects are converted, and each chunk is a ``take`` from
+that dictionary. Columns with mostly distinct objects are converted chunk by chunk as they are.
+Either way the arrays equal ``pyarrow.array(values, type=pa.string(), from_pandas=True)``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Hashable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame._batch import Encoded
+
+#: Object pointers sampled to estimate how many distinct objects a column holds.
+_SAMPLE = 4096
+#: Rows per step when locating each distinct object.
+_SCATTER_STEP = 1 << 16
+
+
+def _addresses(values: np.ndarray) -> np.ndarray | None:
+    """The object pointers of a contiguous object array as integers; they are compared, never
+    dereferenced, and stay valid while ``values`` is alive."""
+    if values.dtype != object or values.ndim != 1 or values.strides != (values.itemsize,):
+        return None
+    buffer = (ctypes.c_size_t * values.size).from_address(values.ctypes.data)
+    return np.ctypeslib.as_array(buffer)
+
+
+def _few_distinct(addresses: np.ndarray) -> bool:
+    """Whether the array likely holds at most a quarter as many distinct objects as values.
+
+    Judged on an evenly spaced sample: many repeats in it, or, for columns with many distinct
+    values, the birthday estimate of the distinct count (``sample**2 / (2 * repeats)``). A wrong
+    guess costs time, never correctness.
+    """
+    step = max(1, addresses.size // _SAMPLE)
+    sample = addresses[::step]
+    repeats = sample.size - np.unique(sample).size
+    return 2 * repeats >= sample.size or 2 * sample.size * sample.size < repeats * addresses.size
+
+
+class TextColumn:
+    """An object column of strings and missing values, read as Arrow ``string`` chunks."""
+
+    def __init__(
+        self, values: np.ndarray, dictionary: pa.Array | None, codes: pa.Array | None
+    ) -> None:
+        self._values = values
+        self._dictionary = dictionary
+        self._codes = codes
+        self._results: dict[Hashable, np.ndarray] = {}
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> TextColumn | None:
+        """The column, or None unless it holds strings and missing values only, one string at
+        least (a column of missing values only is Arrow type null, not string)."""
+        if values.size == 0:
+            return None
+        addresses = _addresses(values)
+        if addresses is not None and _few_distinct(addresses):
+            encoded = pc.dictionary_encode(pa.array(addresses, type=pa.uint64()))
+            codes = encoded.indices
+            if len(encoded.dictionary) <= np.iinfo(np.int16).max:  # half the memory
+                codes = codes.cast(pa.int16())
+            distinct = values[_any_position(codes.to_numpy(), len(encoded.dictionary))]
+            if not _strings_only(distinct):
+                return None
+            dictionary = pa.array(distinct, type=pa.string(), from_pandas=True)
+            return cls(values, dictionary, codes)
+        if not _strings_only(values):
+            return None
+        return cls(values, None, None)
+
+    def encoded(self, start: int, stop: int) -> Encoded | None:
+        """Rows ``[start, stop)`` as the column's distinct strings and each row's index into them
+        (None when the column is converted value by value)."""
+        if self._dictionary is None or self._codes is None:
+            return None
+        return Encoded(self._dictionary, self._codes.slice(start, stop - start), self._results)
+
+    def read(self, start: int, stop: int) -> pa.Array:
+        """Rows ``[start, stop)`` as an Arrow ``string`` array."""
+        if self._dictionary is None or self._codes is None:
+            return pa.array(self._values[start:stop], type=pa.string(), from_pandas=True)
+        return self._dictionary.take(self._codes.slice(start, stop - start))
+
+
+def _any_position(codes: np.ndarray, distinct: int) -> np.ndarray:
+    """For each code, a row holding it (a row with the same pointer holds the very object)."""
+    positions = np.empty(distinct, dtype=np.int64)
+    for start in range(0, codes.size, _SCATTER_STEP):  # bounded temporaries
+        stop = min(start + _SCATTER_STEP, codes.size)
+        positions[codes[start:stop]] = np.arange(start, stop)
+    return positions
+
+
+def _strings_only(values: np.ndarray) -> bool:
+    import pandas as pd
+    from pandas._libs import lib as pandas_lib  # a C loop checking types, no copies
+
+    if not pandas_lib.is_string_array(values, skipna=True):  # type: ignore[attr-defined]
+        return False
+    # is_string_array also accepts an array of missing values only.
+    return isinstance(values[0], str) or not bool(pd.isna(values).all())

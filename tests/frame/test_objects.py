@@ -1,0 +1,105 @@
+"""Pandas object columns of strings read as Arrow chunks: by shared object or value by value, the
+arrays equal pyarrow's own conversion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dataguard as dg
+from dataguard._frame import as_source
+from dataguard._frame._objects import TextColumn
+from dataguard.expectations import InSet, MatchesRegex, NotNull, Unique, ValueLengthBetween
+
+
+def _expected(values: np.ndarray) -> pa.Array:
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _chunks(column: TextColumn, size: int, step: int) -> list[pa.Array]:
+    return [column.read(start, min(start + step, size)) for start in range(0, size, step)]
+
+
+MISSING = [None, np.nan, pd.NA, float("nan")]
+WORDS = ["", "a", "b", "é", "日本", "a\x00b", "long text " * 5]
+
+
+@settings(max_examples=60)
+@given(
+    picks=st.lists(st.integers(0, len(WORDS) + len(MISSING) - 1), min_size=1, max_size=60),
+    shared=st.booleans(),
+    step=st.integers(1, 9),
+)
+def test_chunks_equal_pyarrow_conversion(picks: list[int], shared: bool, step: int) -> None:
+    pool = WORDS + MISSING
+    # Shared objects (as pd.read_parquet gives) take the encoded path; fresh copies the plain one.
+    items = [pool[k] if shared or not isinstance(pool[k], str) else "".join(pool[k]) for k in picks]
+    values = np.array(items, dtype=object)
+    column = TextColumn.of(values)
+    if not any(isinstance(v, str) for v in items):
+        assert column is None  # Arrow types a column of missing values only as null
+        return
+    assert column is not None
+    expected = _expected(values)
+    assert column.read(0, len(values)).equals(expected)
+    chunks = _chunks(column, len(values), step)
+    assert pa.concat_arrays(chunks).equals(expected)
+    encoded = column.encoded(0, len(values))
+    if encoded is not None:
+        assert encoded.values.take(encoded.codes).equals(expected)
+
+
+def test_shared_objects_are_encoded_and_distinct_ones_are_not() -> None:
+    shared = np.array(["paid", "shipped", None] * 5000, dtype=object)
+    column = TextColumn.of(shared)
+    assert column is not None
+    encoded = column.encoded(10, 20)
+    assert encoded is not None
+    assert len(encoded.values) == 3  # one entry per object, the missing one included
+    assert encoded.values.take(encoded.codes).equals(_expected(shared[10:20]))
+    distinct = np.array([f"id-{k}" for k in range(15000)], dtype=object)
+    plain = TextColumn.of(distinct)
+    assert plain is not None
+    assert plain.encoded(0, 10) is None
+    strided = TextColumn.of(shared[::2])  # not contiguous: no pointers to compare
+    assert strided is not None
+    assert strided.encoded(0, 10) is None
+    assert strided.read(0, 100).equals(_expected(shared[::2][:100]))
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[], [None, None], [np.nan], ["a", 1], ["a", b"bytes"], [1.5, "x"], [{"k": 1}, "x"]],
+)
+def test_other_object_columns_are_not_text(items: list[Any]) -> None:
+    assert TextColumn.of(np.array(items, dtype=object)) is None
+
+
+def test_frames_with_encoded_text_validate_like_arrow_tables() -> None:
+    n = 20_000
+    words = np.array(["a@x.io", "b@y.org", "not-an-email", None, "a@x.io"], dtype=object)
+    frame = pd.DataFrame({"email": words[np.arange(n) % 5], "id": np.arange(n) % (n - 3)})
+    frame["code"] = frame["id"].map(lambda k: f"c{k}")
+    suite = dg.Suite(
+        [
+            NotNull("email"),
+            MatchesRegex("email", regex=r"^[^@]+@[^@]+\.[a-z]+$"),
+            InSet("email", value_set=["a@x.io", "b@y.org"]),
+            ValueLengthBetween("email", min_value=6, max_value=7),
+            Unique("code"),
+        ]
+    )
+    source = as_source(frame)
+    assert source.info("email").arrow_type == pa.string()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    expected = [r.to_dict() for r in dg.validate(table, suite, result_format="complete").results]
+    for chunk_size in (None, 999, 4096):
+        got = dg.validate(frame, suite, result_format="complete", chunk_size=chunk_size)
+        assert [r.to_dict() for r in got.results] == expected
+    assert [r.unexpected_count for r in got.results] == [4000, 4000, 4000, 4000, 6]
