@@ -89,7 +89,21 @@ def exact_float_sum(values: np.ndarray) -> int:
 
 def exact_float_square_sum(values: np.ndarray) -> int:
     """Exact sum of squares of finite float64 values, in units of 2**-SQUARE_SHIFT."""
-    return exact_float_product_sum(values, values)
+    accumulator = _ExactSum()
+    outside = 0
+    for start in range(0, len(values), _BLOCK):
+        a = values[start : start + _BLOCK]
+        safe = _safe(np.abs(a))
+        if not safe.all():
+            outside += sum(_product_units(x, x) for x in a[~safe].tolist())
+            a = a[safe]
+        # Dekker's error-free product with both factors equal: a * a == square + error exactly
+        # (the two cross terms a_high * a_low are one doubled term, also exact).
+        square = a * a
+        a_high, a_low = _split(a)
+        accumulator.add(square)
+        accumulator.add(((a_high * a_high - square) + 2.0 * (a_high * a_low)) + a_low * a_low)
+    return (accumulator.flush() << SUM_SHIFT) + outside
 
 
 def _safe(magnitude: np.ndarray) -> np.ndarray:

@@ -138,14 +138,19 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
         return np.concatenate(repeated)
 
 
+def fingerprint_in(values: pa.Array, chosen: np.ndarray) -> np.ndarray:
+    """Which values (canonical) have a fingerprint among ``chosen`` (sorted)."""
+    if chosen.size == 0 or len(values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    prints = fingerprints(canonical(values))
+    slots = np.minimum(np.searchsorted(chosen, prints), chosen.size - 1)
+    found: np.ndarray = chosen[slots] == prints
+    return found
+
+
 def with_fingerprints(values: pa.Array, chosen: np.ndarray) -> pa.Array:
     """The values (canonical) whose fingerprint is among ``chosen`` (sorted)."""
-    values = canonical(values)
-    if chosen.size == 0 or len(values) == 0:
-        return values.slice(0, 0)
-    prints = fingerprints(values)
-    slots = np.minimum(np.searchsorted(chosen, prints), chosen.size - 1)
-    return values.filter(pa.array(chosen[slots] == prints))
+    return canonical(values).filter(pa.array(fingerprint_in(values, chosen)))
 
 
 @dataclass(frozen=True, slots=True)

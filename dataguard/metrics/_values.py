@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, as_numpy
+from dataguard._frame import Batch, as_numpy, missing_mask
 from dataguard.metrics._base import Metric, Values
 
 
@@ -20,6 +20,30 @@ def present(batch: Batch, column: str) -> pa.Array:
     if missing.any():
         array = array.filter(pa.array(~missing))
     return array
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A batch's present values of an encoded column, each with how many rows hold it.
+
+    ``values`` are the encoding's distinct objects that occur, so two may be equal strings held by
+    different objects; ``entries`` are their positions among the encoding's values.
+    """
+
+    values: pa.Array
+    counts: np.ndarray
+    entries: np.ndarray
+
+
+def tally(batch: Batch, column: str) -> Tally | None:
+    """The column's present values with their counts, if the source holds it encoded (counting
+    codes is far cheaper than hashing every row's text); else None."""
+    encoded = batch.encoded(column)
+    if encoded is None:
+        return None
+    counts = np.bincount(encoded.codes.to_numpy(), minlength=len(encoded.values))
+    entries = np.flatnonzero((counts > 0) & ~missing_mask(encoded.values))
+    return Tally(encoded.values.take(pa.array(entries)), counts[entries], entries)
 
 
 def canonical(array: pa.Array) -> pa.Array:

@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch, is_string_type
 from dataguard.metrics import Counts, Metric, Values, canonical, present
-from dataguard.metrics._repeated import fingerprints, with_fingerprints
-from dataguard.metrics._values import CountsState, combine_counts, count_values
+from dataguard.metrics._repeated import fingerprint_in, fingerprints, with_fingerprints
+from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
 
 _PARTS = 16
 _PART_SHIFT = np.uint64(60)
@@ -74,12 +74,17 @@ class CategorySummary:
     lengths: tuple[int, int, int] | None
 
 
-def _lengths(values: pa.Array) -> tuple[int, int, int] | None:
+def _lengths(values: pa.Array, weights: np.ndarray | None) -> tuple[int, int, int] | None:
+    """Shortest, longest and total text length, in characters (values repeat ``weights`` times)."""
     if not is_string_type(values.type) or len(values) == 0:
         return None
     chars = pc.utf8_length(values)
     extremes = pc.min_max(chars)
-    return (extremes["min"].as_py(), extremes["max"].as_py(), pc.sum(chars).as_py())
+    if weights is None:
+        total = pc.sum(chars).as_py()
+    else:
+        total = int(np.dot(chars.to_numpy().astype(np.int64), weights.astype(np.int64)))
+    return (extremes["min"].as_py(), extremes["max"].as_py(), total)
 
 
 def _merge_lengths(
@@ -105,19 +110,29 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         return PrintCounts()
 
     def compute(self, batch: Batch, inputs: Values) -> PrintCounts:
-        values = present(batch, self.column)
+        counted = tally(batch, self.column)
+        values = present(batch, self.column) if counted is None else counted.values
         if len(values) == 0:
             return PrintCounts()
-        prints = np.sort(fingerprints(canonical(values)))
+        prints = fingerprints(canonical(values))
+        if counted is None:  # one print per row
+            prints.sort()
+            weights = None
+        else:  # one print per distinct object, weighted by its rows
+            order = np.argsort(prints)
+            prints, weights = prints[order], counted.counts[order]
         starts = np.flatnonzero(np.concatenate([[True], prints[1:] != prints[:-1]]))
         distinct = prints[starts]
-        counts = _narrow(np.diff(np.append(starts, prints.size)))
+        if weights is None:
+            counts = _narrow(np.diff(np.append(starts, prints.size)))
+        else:
+            counts = _narrow(np.add.reduceat(weights, starts))
         bounds = np.searchsorted(distinct >> _PART_SHIFT, np.arange(_PARTS + 1, dtype=np.uint64))
         tables = tuple(
             ((distinct[lo:hi], counts[lo:hi]),) if hi > lo else ()
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
         )
-        return PrintCounts(tables, _lengths(values))
+        return PrintCounts(tables, _lengths(values, None if counted is None else counted.counts))
 
     def merge(self, left: PrintCounts, right: PrintCounts) -> PrintCounts:
         tables = tuple(
@@ -167,8 +182,15 @@ class CategoryKeys(Metric[CountsState, Counts]):
 
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
         kept = inputs[CategoryPrints(self.column, self.keep)].kept
-        chosen = with_fingerprints(present(batch, self.column), kept)
-        return (count_values(chosen),) if len(chosen) else ()
+        counted = tally(batch, self.column)
+        if counted is None:
+            chosen = with_fingerprints(present(batch, self.column), kept)
+            return (count_values(chosen),) if len(chosen) else ()
+        found = fingerprint_in(counted.values, kept)
+        if not found.any():
+            return ()
+        weights = counted.counts[found].astype(np.float64)
+        return (count_values(canonical(counted.values).filter(pa.array(found)), weights),)
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right

@@ -8,6 +8,8 @@ categories, integers that merge by addition, so they do not depend on batching o
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +20,13 @@ import pyarrow.compute as pc
 from dataguard._frame import Batch, as_numpy
 from dataguard.metrics import Metric, Values
 from dataguard.metrics._exact import (
+    SQUARE_SHIFT,
+    SUM_SHIFT,
     exact_float_product_sum,
     exact_float_square_sum,
     exact_float_sum,
+    exact_int_square_sum,
+    exact_int_sum,
 )
 from dataguard.metrics._values import (
     CountsState,
@@ -28,6 +34,7 @@ from dataguard.metrics._values import (
     combine_counts,
     count_values,
     present,
+    tally,
 )
 from dataguard.profile._model import sorted_keys
 
@@ -50,9 +57,97 @@ def numeric_view(array: pa.Array) -> np.ndarray:
     return values.astype(np.float64, copy=False) + 0.0  # + 0.0 makes -0.0 and 0.0 one value
 
 
-def bin_counts(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+def bin_counts(edges: np.ndarray | tuple[float, ...], values: np.ndarray) -> np.ndarray:
     """Counts in bins (-inf, e0], (e0, e1], ..., (e_last, inf): a value on an edge goes left."""
-    return np.bincount(np.searchsorted(edges, values, side="left"), minlength=edges.size + 1)
+    grid = _BinLookup.of(tuple(edges) if isinstance(edges, np.ndarray) else edges)
+    return np.bincount(grid.bins(values), minlength=len(grid.edges) + 1)
+
+
+#: Lookup cells per bin: finer cells settle more values without a binary search.
+_CELLS_PER_BIN = 64
+_MOST_CELLS = 1 << 20
+#: The lookup table is used when it settles at least this share of a sample of the values.
+_SETTLED_SHARE = 0.5
+_SAMPLE = 1024
+#: Cells narrower than this share of the values' magnitude are not used (rounding would matter).
+_NARROWEST = 2.0**-32
+
+
+class _BinLookup:
+    """Which bin values fall in, mostly without a binary search.
+
+    A binary search over 1024 edges costs ten unpredictable branches a value. Here a table of
+    equal-width cells over ``[e0, e_last]`` gives, for each cell, the bins of its two neighbours'
+    outer ends: when both agree, every value computed to lie in the cell (even off by a cell, from
+    rounding) is in that bin. Values in the other cells, or outside the table, are searched.
+    On bell-shaped or flat data this is 3 to 6 times faster than searching every value.
+    """
+
+    def __init__(self, edges: tuple[float, ...]) -> None:
+        self.edges = np.asarray(edges, dtype=np.float64)
+        low, high = (float(self.edges[0]), float(self.edges[-1])) if edges else (0.0, 0.0)
+        cells = min(_CELLS_PER_BIN * len(edges), _MOST_CELLS)
+        self.table: np.ndarray | None = None
+        span = high - low
+        # Cells far wider than the rounding of the values in them, or no table at all.
+        magnitude = max(abs(low), abs(high))
+        if not (cells >= 2 and math.isfinite(span) and span / cells > magnitude * _NARROWEST):
+            return
+        self.low, self.scale = low, cells / span
+        # Cell j holds [low + j / scale, low + (j + 1) / scale); widened by a cell on each side.
+        with np.errstate(over="ignore"):  # padding past the float range is an infinity
+            bounds = low + np.arange(-1, cells + 3) * (span / cells)
+        first = np.searchsorted(self.edges, bounds, side="left")
+        index = np.int16 if len(edges) < np.iinfo(np.int16).max else np.int32
+        self.table = np.where(first[:-3] == first[3:], first[:-3], -1).astype(index)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def of(edges: tuple[float, ...]) -> _BinLookup:
+        return _BinLookup(edges)
+
+    def bins(self, values: np.ndarray) -> np.ndarray:
+        """For each value, the number of edges below it (``searchsorted(side="left")``)."""
+        # Skewed data (most values in a few crowded cells) or discrete data (values on the edges)
+        # gain nothing: a sample of the values says whether the table settles most of them.
+        if self.table is None or _settled(self._lookup(values[:_SAMPLE])) < _SETTLED_SHARE:
+            return np.searchsorted(self.edges, values, side="left")
+        found = self._lookup(values)
+        unsettled = np.flatnonzero(found < 0)
+        found[unsettled] = np.searchsorted(self.edges, values[unsettled], side="left")
+        return found
+
+    def _lookup(self, values: np.ndarray) -> np.ndarray:
+        """Each value's bin from the table, or -1 where the table does not settle it."""
+        assert self.table is not None
+        with np.errstate(invalid="ignore", over="ignore"):
+            position = (values - self.low) * self.scale
+        inside = (position >= 0) & (position < self.table.size)
+        cell = np.where(inside, position, 0).astype(np.intp)
+        found: np.ndarray = np.where(inside, self.table[cell], -1).astype(np.intp)
+        return found
+
+
+def _settled(found: np.ndarray) -> float:
+    return float(np.count_nonzero(found >= 0)) / found.size if found.size else 1.0
+
+
+def _exact_sums(array: pa.Array, missing: np.ndarray, kept: np.ndarray) -> tuple[int, int]:
+    """Exact sum and sum of squares of ``kept`` (the finite float view of ``array``'s present
+    values), in units of 2**-SUM_SHIFT and 2**-SQUARE_SHIFT. Integer columns whose floats are
+    exact take integer arithmetic, a fraction of the cost; the sums are the same."""
+    if pa.types.is_integer(array.type) and kept.size:
+        integers = as_numpy(array)
+        if missing.any():
+            integers = integers[~missing]
+        if max(abs(int(integers.min())), abs(int(integers.max()))) <= _FLOAT_EXACT:
+            total = exact_int_sum(integers) << SUM_SHIFT
+            return total, exact_int_square_sum(integers) << SQUARE_SHIFT
+    return exact_float_sum(kept), exact_float_square_sum(kept)
+
+
+#: Integers up to 2**53 are exact in float64.
+_FLOAT_EXACT = 1 << 53
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,21 +195,26 @@ class NumericProfiler(Metric[NumericState, NumericState]):
         return NumericState()
 
     def compute(self, batch: Batch, inputs: Values) -> NumericState:
+        array = batch.array(self.column)
         missing = batch.missing(self.column)
-        values = numeric_view(batch.array(self.column))[~missing]
+        values = numeric_view(array)
+        if missing.any():
+            values = values[~missing]
         finite = np.isfinite(values)
-        kept = values[finite]
+        everything = bool(finite.all())
+        kept = values if everything else values[finite]
         counts = None
         if self.edges is not None:
-            counts = bin_counts(np.asarray(self.edges, dtype=np.float64), values)
+            counts = bin_counts(self.edges, values)
+        total, squares = _exact_sums(array, missing, kept)
         return NumericState(
             rows=batch.num_rows,
             missing=int(missing.sum()),
             count=int(values.size),
-            positive_infinities=int(np.count_nonzero(values == np.inf)),
-            negative_infinities=int(np.count_nonzero(values == -np.inf)),
-            total=exact_float_sum(kept),
-            squares=exact_float_square_sum(kept),
+            positive_infinities=0 if everything else int(np.count_nonzero(values == np.inf)),
+            negative_infinities=0 if everything else int(np.count_nonzero(values == -np.inf)),
+            total=total,
+            squares=squares,
             low=float(kept.min()) if kept.size else None,
             high=float(kept.max()) if kept.size else None,
             values=(values,) if self.keep_values and values.size else (),
@@ -161,6 +261,18 @@ class NumericProfiler(Metric[NumericState, NumericState]):
         )
 
 
+def _first_in_row_order(batch: Batch, column: str, entries: np.ndarray) -> tuple[Any, ...]:
+    """The first ``NEW_EXAMPLES`` distinct values, in row order, of the rows of an encoded column
+    whose code is among ``entries``: what ``pc.unique`` gives on the plain values."""
+    encoded = batch.encoded(column)
+    assert encoded is not None
+    codes = encoded.codes.to_numpy()
+    chosen = codes[np.isin(codes, entries)]
+    distinct, first = np.unique(chosen, return_index=True)
+    in_order = canonical(encoded.values.take(pa.array(distinct[np.argsort(first)])))
+    return tuple(dict.fromkeys(in_order.to_pylist()))[:NEW_EXAMPLES]
+
+
 @dataclass(frozen=True, slots=True)
 class KeyState:
     """Counts of a run of rows over known category keys, plus what fell outside them."""
@@ -190,21 +302,31 @@ class KeyCounter(Metric[KeyState, KeyState]):
         return KeyState()
 
     def compute(self, batch: Batch, inputs: Values) -> KeyState:
-        values = canonical(present(batch, self.column))
+        # An encoded column is counted per distinct object, each weighted by its rows.
+        counted = tally(batch, self.column)
+        values = canonical(present(batch, self.column) if counted is None else counted.values)
+        weights = None if counted is None else counted.counts.astype(np.float64)
         keys = (
             pa.array(list(self.keys), type=values.type) if self.keys else pa.array([], values.type)
         )
         index = pc.index_in(values, value_set=keys).fill_null(len(self.keys))
         slots = np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.intp)
-        counts = np.bincount(slots, minlength=len(self.keys) + 1)
-        unseen = values.filter(pa.array(slots == len(self.keys)))
+        counts = np.bincount(slots, weights=weights, minlength=len(self.keys) + 1)
+        outside = slots == len(self.keys)
+        unseen = values.filter(pa.array(outside))
         examples: tuple[Any, ...] = ()
-        tally: CountsState = ()
+        unseen_counts: CountsState = ()
         if len(unseen):
-            examples = tuple(pc.unique(unseen).slice(0, NEW_EXAMPLES).to_pylist())
-            tally = (count_values(unseen),)
+            if counted is None:
+                examples = tuple(pc.unique(unseen).slice(0, NEW_EXAMPLES).to_pylist())
+                unseen_counts = (count_values(unseen),)
+            else:
+                examples = _first_in_row_order(batch, self.column, counted.entries[outside])
+                unseen_counts = (
+                    count_values(unseen, weights[outside] if weights is not None else None),
+                )
         missing = int(batch.missing(self.column).sum())
-        return KeyState(batch.num_rows, missing, counts, examples, tally)
+        return KeyState(batch.num_rows, missing, counts.astype(np.int64), examples, unseen_counts)
 
     def merge(self, left: KeyState, right: KeyState) -> KeyState:
         counts = left.counts

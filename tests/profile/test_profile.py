@@ -242,3 +242,20 @@ def test_multivariate_drift_without_complete_rows_is_not_an_error() -> None:
     assert report.multivariate is not None
     assert report.multivariate.drifted is False
     assert report.columns["a"].drifted  # every value went missing: the missing share says so
+
+
+@pytest.mark.parametrize("chunk", [None, 999])
+def test_encoded_pandas_text_profiles_to_the_arrow_bytes(chunk: int | None) -> None:
+    # pd.read_parquet shares one object per distinct string, so dataguard counts codes, not text.
+    rng = np.random.default_rng(5)
+    words = np.array([f"w{k}" for k in range(1500)] + [None, "é"], dtype=object)
+
+    def text(n: int, high: int) -> pd.DataFrame:
+        return pd.DataFrame({"word": words[rng.integers(0, high, size=n)], "n": rng.random(n)})
+
+    reference, current = text(20_000, 1200), text(15_000, len(words))  # current has new words
+    assert dg.profile(reference).columns["word"].kind == "categorical"
+    for data, ref in ((reference, None), (current, dg.profile(reference, categorical_cap=50))):
+        table = pa.Table.from_pandas(data, preserve_index=False)
+        expected = dg.profile(table, reference=ref).to_bytes()
+        assert dg.profile(data, reference=ref, chunk_size=chunk).to_bytes() == expected
