@@ -13,6 +13,7 @@ million strings) costs tens of bytes per row and grows with their length, so the
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +118,7 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
     def compute(self, batch: Batch, inputs: Values) -> PrintState:
         # Sorted here, on the worker threads: finalizing then merges sorted runs, a fraction of
         # the cost of sorting everything at the end on one thread.
-        prints = np.sort(fingerprints(present(batch, self.column)))
+        prints = np.sort(present_fingerprints(batch, self.column))
         bounds = np.append(np.searchsorted(prints, _PART_STARTS), prints.size)
         return tuple(
             (prints[bounds[i] : bounds[i + 1]],) if bounds[i + 1] > bounds[i] else ()
@@ -138,14 +139,34 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
         return np.concatenate(repeated)
 
 
+#: Fingerprints of every slot of arrays still alive, by ``id``: a column that a later pass reads
+#: again (in-memory sources keep its converted chunks) is hashed once.
+_REMEMBERED: dict[int, np.ndarray] = {}
+
+
+def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
+    """Fingerprints of the column's present values in this batch."""
+    array = batch.array(column)
+    prints = _REMEMBERED.get(id(array))
+    if prints is None:
+        prints = fingerprints(array)  # null slots get some print, dropped below
+        _REMEMBERED[id(array)] = prints
+        weakref.finalize(array, _REMEMBERED.pop, id(array), None)
+    missing = batch.missing(column)
+    return prints[~missing] if missing.any() else prints
+
+
+def _among(prints: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    slots = np.minimum(np.searchsorted(chosen, prints), chosen.size - 1)
+    found: np.ndarray = chosen[slots] == prints
+    return found
+
+
 def fingerprint_in(values: pa.Array, chosen: np.ndarray) -> np.ndarray:
     """Which values (canonical) have a fingerprint among ``chosen`` (sorted)."""
     if chosen.size == 0 or len(values) == 0:
         return np.zeros(len(values), dtype=bool)
-    prints = fingerprints(canonical(values))
-    slots = np.minimum(np.searchsorted(chosen, prints), chosen.size - 1)
-    found: np.ndarray = chosen[slots] == prints
-    return found
+    return _among(fingerprints(canonical(values)), chosen)
 
 
 def with_fingerprints(values: pa.Array, chosen: np.ndarray) -> pa.Array:
@@ -170,8 +191,13 @@ class RepeatedValues(Metric[CountsState, pa.Array]):
         return ()
 
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
-        chosen = with_fingerprints(present(batch, self.column), inputs[Fingerprints(self.column)])
-        return (count_values(chosen),) if len(chosen) else ()
+        repeated = inputs[Fingerprints(self.column)]
+        if repeated.size == 0:
+            return ()
+        found = _among(present_fingerprints(batch, self.column), repeated)
+        if not found.any():
+            return ()
+        return (count_values(canonical(present(batch, self.column)).filter(pa.array(found))),)
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
