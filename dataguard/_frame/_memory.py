@@ -117,7 +117,7 @@ class ArraySource:
             return info
 
     def retain(self, names: Iterable[str]) -> None:
-        """Keep the converted chunks of ``names`` read from now on, for a later pass.
+        """Keep the chunks of ``names`` read from now on, for a later pass.
 
         A kept chunk is dropped when a pass reads it while its column is no longer retained.
         """
@@ -125,13 +125,16 @@ class ArraySource:
 
     def _read(self, name: str, start: int, length: int) -> pa.Array:
         self.info(name)
-        column = self._chunked.get(name)
-        if column is None:
-            return self._arrays[name].slice(start, length)
         key = (name, start, length)
         array = self._kept.get(key) if name in self._retained else self._kept.pop(key, None)
         if array is None:
-            array = column.read(start, start + length)
+            column = self._chunked.get(name)
+            if column is None:
+                array = self._arrays[name].slice(start, length)
+            else:
+                array = column.read(start, start + length)
+            # Kept for later passes: a chunk is then converted once, and it is the same array
+            # object each time (derived data such as fingerprints is remembered by identity).
             if name in self._retained:
                 self._kept[key] = array
         return array
