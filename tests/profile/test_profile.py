@@ -251,7 +251,8 @@ def test_encoded_pandas_text_profiles_to_the_arrow_bytes(chunk: int | None) -> N
     words = np.array([f"w{k}" for k in range(1500)] + [None, "é"], dtype=object)
 
     def text(n: int, high: int) -> pd.DataFrame:
-        return pd.DataFrame({"word": words[rng.integers(0, high, size=n)], "n": rng.random(n)})
+        shared = pd.Series(words[rng.integers(0, high, size=n)], dtype=object)  # as in pandas 2
+        return pd.DataFrame({"word": shared, "n": rng.random(n)})
 
     reference, current = text(20_000, 1200), text(15_000, len(words))  # current has new words
     assert dg.profile(reference).columns["word"].kind == "categorical"
