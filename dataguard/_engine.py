@@ -79,8 +79,9 @@ def _compute_group(
     return out
 
 
-#: Batches whose column work may be in flight at once: enough to keep every worker busy across
-#: batch boundaries, few enough to bound the memory of converted batches.
+#: Batches of in-memory data whose column work may be in flight at once: enough to keep every
+#: worker busy across batch boundaries, few enough to bound the memory of converted batches.
+#: Streamed sources keep one, so that their memory stays that of one batch.
 _BATCHES_IN_FLIGHT = 2
 #: A batch this small, of one column group, is computed on the calling thread: handing it to a
 #: worker would cost more than it saves.
@@ -119,6 +120,7 @@ def _run_pass(
     # Batches are submitted ahead of merging, so workers move on to the next batch while the
     # slowest column of this one finishes; states are still merged in batch order.
     in_flight: deque[tuple[Batch, list[Future[GroupResult]]]] = deque()
+    depth = _BATCHES_IN_FLIGHT if getattr(source, "in_memory", False) else 1
 
     def merge_oldest() -> None:
         done, futures = in_flight.popleft()
@@ -133,7 +135,7 @@ def _run_pass(
             continue
         submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
         in_flight.append((batch, submitted))
-        if len(in_flight) >= _BATCHES_IN_FLIGHT:
+        if len(in_flight) >= depth:
             merge_oldest()
     while in_flight:
         merge_oldest()

@@ -98,6 +98,11 @@ class ArraySource:
     def reiterable(self) -> bool:
         return True
 
+    @property
+    def in_memory(self) -> bool:
+        """The rows are held already: batches in flight cost only their converted columns."""
+        return True
+
     def info(self, name: str) -> ColumnInfo:
         info = self._infos.get(name)
         if info is not None:
