@@ -317,14 +317,11 @@ class KeyCounter(Metric[KeyState, KeyState]):
         examples: tuple[Any, ...] = ()
         unseen_counts: CountsState = ()
         if len(unseen):
+            unseen_counts = (count_values(unseen, None if weights is None else weights[outside]),)
             if counted is None:
                 examples = tuple(pc.unique(unseen).slice(0, NEW_EXAMPLES).to_pylist())
-                unseen_counts = (count_values(unseen),)
             else:
                 examples = _first_in_row_order(batch, self.column, counted.entries[outside])
-                unseen_counts = (
-                    count_values(unseen, weights[outside] if weights is not None else None),
-                )
         missing = int(batch.missing(self.column).sum())
         return KeyState(batch.num_rows, missing, counts.astype(np.int64), examples, unseen_counts)
 
