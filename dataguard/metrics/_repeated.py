@@ -5,7 +5,8 @@ million strings) costs tens of bytes per row and grows with their length, so the
 64-bit fingerprints instead, in two passes:
 
 1. ``Fingerprints``: each present value's fingerprint (its own bits for numbers and times, a hash
-   of the bytes for text); finalized by one sort into the fingerprints that occur twice or more.
+   of the bytes for text); finalized by a radix sort into the fingerprints that occur twice or
+   more.
 2. ``RepeatedValues``: the values whose fingerprint is among those, counted exactly; the ones
    counted twice or more are the repeated values. Two different values that share a fingerprint
    only cost a few extra candidates, never a wrong answer.
@@ -37,17 +38,34 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return mixed
 
 
+def _words(data: pa.Buffer | None, start: int, stop: int) -> np.ndarray:
+    """Every 8-byte window of ``data[start:stop]`` as one little-endian word (overlapping,
+    unaligned views). The last windows run up to 7 bytes past ``stop``, masked off by the caller:
+    read in place when the buffer has them (a slice of a longer array), else from a padded copy
+    of just this range (a slice's buffer is its whole parent's)."""
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if stop + 8 <= raw.size:
+        window = raw[start : stop + 8]
+    else:
+        window = np.concatenate([raw[start:stop], np.zeros(8, dtype=np.uint8)])
+    words: np.ndarray = np.ndarray((window.size - 7,), dtype="<u8", buffer=window, strides=(1,))
+    return words
+
+
+def _low_bytes(available: Any) -> Any:
+    """Masks keeping the low ``min(available, 8)`` bytes of a word."""
+    bits = np.minimum(available, 8).astype(np.uint64) * np.uint64(8)
+    # A shift by 64 is undefined, so full words keep every bit by the other branch.
+    return np.where(bits == 64, ~np.uint64(0), (np.uint64(1) << (bits & np.uint64(63))) - 1)
+
+
 def _hash_bytes(array: pa.Array) -> np.ndarray:
     """A 64-bit hash of each (non-null) string or binary value, eight bytes per step."""
     wide = pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type)
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if wide else np.int32)
     offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
-    data = array.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    padded = np.concatenate([raw, np.zeros(8, dtype=np.uint8)])
-    # Every 8-byte window of the data as one little-endian word (overlapping, unaligned views).
-    words = np.ndarray((padded.size - 7,), dtype="<u8", buffer=padded, strides=(1,))
-    starts, lengths = offsets[:-1], np.diff(offsets)
+    words = _words(array.buffers()[2], int(offsets[0]), int(offsets[-1]))
+    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
     hashes = _mix(lengths.astype(np.uint64) + _MULTIPLIER)
     longest = int(lengths.max()) if lengths.size else 0
     # Long strings are visited longest first, so each step touches only the strings it reaches.
@@ -57,16 +75,17 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     for step in range(0, longest, 8):
         if step + 8 <= shortest:  # every string has a full word here: no selection, no mask
             hashes = _mix(hashes ^ words[starts + step])
-            continue
-        if order is None:
-            rows = np.flatnonzero(lengths > step)
+        elif step < shortest:  # every string has bytes here, no selection (all of them when
+            # the strings are equally long, as ids often are: one mask for all)
+            keep = _low_bytes(np.uint64(shortest - step) if shortest == longest else lengths - step)
+            hashes = _mix(hashes ^ (words[starts + step] & keep))
         else:
-            rows = order[: np.searchsorted(descending, -step, side="left")]
-        word = words[starts[rows] + step]
-        bits = np.minimum(lengths[rows] - step, 8).astype(np.uint64) * np.uint64(8)
-        # A shift by 64 is undefined, so full words keep every bit by the other branch.
-        keep = np.where(bits == 64, ~np.uint64(0), (np.uint64(1) << (bits & np.uint64(63))) - 1)
-        hashes[rows] = _mix(hashes[rows] ^ (word & keep))
+            if order is None:
+                rows = np.flatnonzero(lengths > step)
+            else:
+                rows = order[: np.searchsorted(descending, -step, side="left")]
+            word = words[starts[rows] + step]
+            hashes[rows] = _mix(hashes[rows] ^ (word & _low_bytes(lengths[rows] - step)))
     hashes ^= hashes >> np.uint64(29)
     hashes *= _FINISH
     finished: np.ndarray = hashes ^ (hashes >> np.uint64(32))
@@ -92,14 +111,49 @@ def fingerprints(array: pa.Array) -> np.ndarray:
     return _hash_bytes(array)
 
 
-#: Fingerprints are kept in this many parts by their top bits, so finalizing sorts one part at a
+#: Fingerprints are kept in this many parts by their top bits, so finalizing orders one part at a
 #: time (a sixteenth of the column) instead of a second copy of all of them.
 _PARTS = 16
 _PART_SHIFT = np.uint64(60)
-#: The smallest fingerprint of each part.
-_PART_STARTS = np.arange(_PARTS, dtype=np.uint64) << _PART_SHIFT
+#: Finalizing orders a part by the 16-bit digits at these shifts, least significant first; with
+#: the part's own top bits that sorts it by the top 32 bits (bits 44-47 are in both digits).
+_DIGIT_SHIFTS = (np.uint64(32), np.uint64(44))
+_TOP_SHIFT = np.uint64(32)
 
 PrintState = tuple[tuple[np.ndarray, ...], ...]
+
+
+def _by_digit(prints: np.ndarray, shift: np.uint64) -> np.ndarray:
+    """The prints stably ordered by their 16 bits from ``shift`` (numpy radix-sorts 16-bit keys
+    in linear time, where a comparison sort of 64-bit keys costs several times more)."""
+    digit = (prints >> shift).astype(np.uint16)
+    ordered: np.ndarray = prints[np.argsort(digit, kind="stable")]
+    return ordered
+
+
+def _repeated_in_part(prints: np.ndarray) -> np.ndarray:
+    """The prints occurring more than once, sorted: radix-ordered by their top 32 bits, equal
+    prints are neighbours, and the few neighbours sharing those bits are compared in full."""
+    for shift in _DIGIT_SHIFTS:
+        prints = _by_digit(prints, shift)
+    top = prints >> _TOP_SHIFT
+    shared = np.flatnonzero(top[1:] == top[:-1])
+    in_run = np.zeros(prints.size, dtype=bool)
+    in_run[shared] = in_run[shared + 1] = True
+    candidates = np.sort(prints[in_run])
+    repeated: np.ndarray = np.unique(candidates[1:][candidates[1:] == candidates[:-1]])
+    return repeated
+
+
+def in_parts(prints: np.ndarray) -> PrintState:
+    """A batch's prints grouped by part (a radix pass on their top bits; no sorting within)."""
+    part = (prints >> _PART_SHIFT).astype(np.uint8)
+    grouped = prints[np.argsort(part, kind="stable")]
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=_PARTS))))
+    return tuple(
+        (grouped[bounds[i] : bounds[i + 1]],) if bounds[i + 1] > bounds[i] else ()
+        for i in range(_PARTS)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,25 +170,14 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
         return ((),) * _PARTS
 
     def compute(self, batch: Batch, inputs: Values) -> PrintState:
-        # Sorted here, on the worker threads: finalizing then merges sorted runs, a fraction of
-        # the cost of sorting everything at the end on one thread.
-        prints = np.sort(present_fingerprints(batch, self.column))
-        bounds = np.append(np.searchsorted(prints, _PART_STARTS), prints.size)
-        return tuple(
-            (prints[bounds[i] : bounds[i + 1]],) if bounds[i + 1] > bounds[i] else ()
-            for i in range(_PARTS)
-        )
+        return in_parts(present_fingerprints(batch, self.column))
 
     def merge(self, left: PrintState, right: PrintState) -> PrintState:
         return tuple(a + b for a, b in zip(left, right, strict=True))
 
     def finalize(self, state: PrintState) -> np.ndarray:
         repeated = [np.zeros(0, dtype=np.uint64)]
-        for part in state:
-            if part:
-                ordered = np.concatenate(part)
-                ordered.sort(kind="stable")  # a merge of sorted runs
-                repeated.append(np.unique(ordered[1:][ordered[1:] == ordered[:-1]]))
+        repeated += [_repeated_in_part(np.concatenate(part)) for part in state if part]
         # Parts are in order of their top bits, so their concatenation is sorted.
         return np.concatenate(repeated)
 
@@ -149,7 +192,9 @@ def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
     array = batch.array(column)
     prints = _REMEMBERED.get(id(array))
     if prints is None:
-        prints = fingerprints(array)  # null slots get some print, dropped below
+        # Mixed by a bijection, so prints stay exact for numbers but spread over all 64 bits
+        # (a number's own bits leave the top ones zero, which would unbalance parts and digits).
+        prints = _mix(fingerprints(array))  # null slots get some print, dropped below
         _REMEMBERED[id(array)] = prints
         weakref.finalize(array, _REMEMBERED.pop, id(array), None)
     missing = batch.missing(column)

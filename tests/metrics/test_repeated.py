@@ -20,10 +20,16 @@ texts = st.lists(st.text(max_size=90), min_size=1, max_size=60)
 
 @given(texts)
 def test_equal_strings_have_equal_fingerprints_in_any_slice(values: list[str]) -> None:
-    array = pa.array(["pad", *values, "pad"])
-    sliced = array.slice(1, len(values))
-    assert np.array_equal(fingerprints(sliced), fingerprints(pa.array(values)))
+    for pad in ("pad", "a longer pad read in place"):
+        sliced = pa.array([pad, *values, pad]).slice(1, len(values))
+        assert np.array_equal(fingerprints(sliced), fingerprints(pa.array(values)))
     assert np.array_equal(fingerprints(sliced), fingerprints(pa.array(values, pa.large_string())))
+
+
+def test_equally_long_strings_hash_as_they_do_among_others() -> None:
+    ids = [f"ORD-{k:010d}" for k in range(50)]
+    mixed = fingerprints(pa.array([*ids, "x"]))
+    assert np.array_equal(fingerprints(pa.array(ids)), mixed[:-1])
 
 
 def test_strings_differing_in_any_byte_or_length_get_different_fingerprints() -> None:
@@ -61,3 +67,26 @@ def test_unique_over_batches_matches_counting() -> None:
     for chunk in (7, 999, 6_000):
         result = dg.validate({"id": ids}, dg.Suite([Unique("id")]), chunk_size=chunk)
         assert result.results[0].unexpected_count == expected
+
+
+prints = st.lists(
+    st.one_of(
+        st.integers(0, 2**64 - 1),
+        st.integers(0, 40),  # top bits all zero: every print shares its part and radix digits
+        st.integers(0, 2**12 - 1).map(lambda low: (0xABCD_1234 << 32) | low),  # same top 32 bits
+    ),
+    max_size=300,
+)
+
+
+@given(prints, st.integers(1, 5))
+def test_repeated_fingerprints_are_those_counted_twice_in_any_batching(
+    values: list[int], batches: int
+) -> None:
+    metric = _repeated.Fingerprints("c")
+    array = np.array(values, dtype=np.uint64)
+    state = metric.empty()
+    for piece in np.array_split(array, batches):
+        state = metric.merge(state, _repeated.in_parts(piece))
+    expected = sorted(v for v, n in Counter(values).items() if n > 1)
+    assert metric.finalize(state).tolist() == expected
