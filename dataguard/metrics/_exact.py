@@ -4,10 +4,14 @@ Floating-point sums depend on the order of addition, so a mean computed over 7 b
 differ in its last bits from the same mean over one. dataguard promises identical results for any
 batch size or partitioning, and profiles that merge exactly, so sums are kept exactly: every finite
 float64 is an integer multiple of 2**-1126 (its 53-bit significand times a power of two), and every
-square an integer multiple of 2**-2252. A batch's sum is computed with numpy alone: values are split
-by exponent with ``frexp``, the significands cut into 26-bit halves whose per-exponent totals
-``bincount`` adds without rounding, and the few per-exponent totals combined in Python integers.
-Merging two states is integer addition, and the final rounding to float happens once, correctly.
+square an integer multiple of 2**-2252. A batch's sum is computed with numpy alone, in blocks of
+2**16 values. Each block is cut into bit slices by Rump's extraction: adding and subtracting
+``1.5 * 2**(t + 52)`` rounds every value to a multiple of ``2**t`` exactly, the remainders are
+exact too, and with slices 36 bits wide the total of a slice's 2**16 parts stays below 2**53, so
+numpy's float sum of it is exact. Three slices cover values spanning 108 bits of magnitude, which
+is nearly all real data; the few bits left below them (values spanning wider ranges) are split by
+exponent with ``frexp`` and their 26-bit halves added per exponent by ``bincount``. Merging two
+states is integer addition, and the final rounding to float happens once, correctly.
 
 Squares use Dekker's error-free product (x*x == p + e exactly, with p and e floats) for
 2**-480 <= |x| <= 2**500; values outside that range, and integers beyond 2**53, take an exact
@@ -34,6 +38,14 @@ _HALF_BITS = 26
 _FLUSH = 1 << 25
 # Values are processed in cache-sized blocks: whole-column temporaries would be paged in fresh.
 _BLOCK = 1 << 16
+# A slice's parts are multiples of 2**t below 2**(t + _SLICE_BITS): _BLOCK of them sum to less
+# than 2**(t + 53), exactly. _SLICES slices take the top 108 bits of a block's magnitudes.
+_SLICE_BITS = 53 - 1 - 16
+_SLICES = 3
+# Slicing at 2**t adds 1.5 * 2**(t + 52), finite while t + 52 < 1024; and 2**-1074 is the
+# smallest float's unit, below which no value has bits.
+_SLICE_TOP_LIMIT = 1023 - _SIGNIFICAND_BITS + _SLICE_BITS
+_SMALLEST_EXPONENT = -1074
 # One bin per exponent: frexp exponents run from -1073 to 1024, shifted by SUM_SHIFT - 53.
 _BINS = 2 * SUM_SHIFT
 # Veltkamp's splitter for float64: 2**27 + 1.
@@ -79,18 +91,47 @@ class _ExactSum:
         return self.total
 
 
+def _sliced_sum(block: np.ndarray, leftover: _ExactSum) -> int:
+    """Exact sum of at most ``_BLOCK`` finite values, in units of 2**-SUM_SHIFT, by slices of
+    ``_SLICE_BITS`` bits from the top; what ``_SLICES`` slices leave goes to ``leftover``."""
+    if block.size == 0:
+        return 0
+    largest = max(float(block.max()), -float(block.min()))
+    if largest == 0.0:
+        return 0
+    top = math.frexp(largest)[1]  # every |value| <= 2**top
+    if top > _SLICE_TOP_LIMIT:  # 1.5 * 2**(t + 52) would overflow
+        leftover.add(block)
+        return 0
+    total = 0
+    rest = block
+    for _ in range(_SLICES):
+        unit = max(top - _SLICE_BITS, _SMALLEST_EXPONENT)
+        shifter = 1.5 * 2.0 ** (unit + _SIGNIFICAND_BITS - 1)
+        sliced = (rest + shifter) - shifter  # rest rounded to a multiple of 2**unit, exactly
+        rest = rest - sliced  # exact, |rest| <= 2**(unit - 1)
+        units = int(math.ldexp(float(sliced.sum()), -unit))  # exact: below 2**53 units
+        total += units << (unit + SUM_SHIFT)
+        if unit == _SMALLEST_EXPONENT or not rest.any():
+            return total
+        top = unit - 1
+    leftover.add(rest[rest != 0])
+    return total
+
+
 def exact_float_sum(values: np.ndarray) -> int:
     """Exact sum of finite float64 values, in units of 2**-SUM_SHIFT."""
-    accumulator = _ExactSum()
+    leftover = _ExactSum()
+    total = 0
     for start in range(0, len(values), _BLOCK):
-        accumulator.add(values[start : start + _BLOCK])
-    return accumulator.flush()
+        total += _sliced_sum(values[start : start + _BLOCK], leftover)
+    return total + leftover.flush()
 
 
 def exact_float_square_sum(values: np.ndarray) -> int:
     """Exact sum of squares of finite float64 values, in units of 2**-SQUARE_SHIFT."""
-    accumulator = _ExactSum()
-    outside = 0
+    leftover = _ExactSum()
+    total = outside = 0
     for start in range(0, len(values), _BLOCK):
         a = values[start : start + _BLOCK]
         safe = _safe(np.abs(a))
@@ -101,9 +142,9 @@ def exact_float_square_sum(values: np.ndarray) -> int:
         # (the two cross terms a_high * a_low are one doubled term, also exact).
         square = a * a
         a_high, a_low = _split(a)
-        accumulator.add(square)
-        accumulator.add(((a_high * a_high - square) + 2.0 * (a_high * a_low)) + a_low * a_low)
-    return (accumulator.flush() << SUM_SHIFT) + outside
+        error = ((a_high * a_high - square) + 2.0 * (a_high * a_low)) + a_low * a_low
+        total += _sliced_sum(square, leftover) + _sliced_sum(error, leftover)
+    return ((total + leftover.flush()) << SUM_SHIFT) + outside
 
 
 def _safe(magnitude: np.ndarray) -> np.ndarray:
@@ -122,8 +163,8 @@ def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def exact_float_product_sum(left: np.ndarray, right: np.ndarray) -> int:
     """Exact sum of ``left * right`` over finite float64 pairs, in units of 2**-SQUARE_SHIFT."""
-    accumulator = _ExactSum()
-    outside = 0
+    leftover = _ExactSum()
+    total = outside = 0
     for start in range(0, len(left), _BLOCK):
         a = left[start : start + _BLOCK]
         b = right[start : start + _BLOCK]
@@ -136,10 +177,9 @@ def exact_float_product_sum(left: np.ndarray, right: np.ndarray) -> int:
         product = a * b
         a_high, a_low = _split(a)
         b_high, b_low = _split(b)
-        accumulator.add(product)
         error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
-        accumulator.add(error)
-    return (accumulator.flush() << SUM_SHIFT) + outside
+        total += _sliced_sum(product, leftover) + _sliced_sum(error, leftover)
+    return ((total + leftover.flush()) << SUM_SHIFT) + outside
 
 
 def _product_units(left: float, right: float) -> int:

@@ -100,6 +100,18 @@ def test_sum_does_not_depend_on_order_or_chunking() -> None:
     assert total == _sum_units(values.tolist())
 
 
+@pytest.mark.parametrize("scale", [1.0, 2.0**-1000, 2.0**900, 3.0])
+def test_full_blocks_of_the_widest_significands_sum_exactly(scale: float) -> None:
+    # Every value just below a power of two: each slice's parts are as large as they get, and
+    # the first slice rounds them up to the power itself (the bound that keeps slices exact).
+    rng = np.random.default_rng(11)
+    widest = np.nextafter(1.0, 0.0) * scale
+    values = np.full(3 * 2**16 + 5, widest)
+    values[rng.random(values.size) < 0.3] = np.nextafter(widest, 0.0)
+    assert exact_float_sum(values) == _sum_units(values.tolist())
+    assert exact_float_square_sum(values) == _square_units(values.tolist())
+
+
 int64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 
 
