@@ -25,14 +25,14 @@ Converter = Callable[[str], tuple[pa.Array | pa.ChunkedArray, ColumnInfo]]
 
 
 class ChunkedColumn(Protocol):
-    """A column converted to Arrow a run of rows at a time."""
+    """A column held as distinct values and codes, read as Arrow a run of rows at a time."""
 
     def read(self, start: int, stop: int) -> pa.Array:
         """Rows ``[start, stop)`` as an Arrow array."""
         ...
 
-    def encoded(self, start: int, stop: int) -> Encoded | None:
-        """Rows ``[start, stop)`` as distinct values and codes, when held that way."""
+    def encoded(self, start: int, stop: int) -> Encoded:
+        """Rows ``[start, stop)`` as distinct values and each row's code among them."""
         ...
 
 
@@ -40,8 +40,8 @@ class ChunkedColumn(Protocol):
 Piecewise = Callable[[str], tuple[ColumnInfo, ChunkedColumn] | None]
 
 #: Rows per batch of in-memory data when the caller gave no ``chunk_size``: small enough that
-#: converting one column's chunk on one thread overlaps GIL-free kernels on the other threads,
-#: large enough that per-batch bookkeeping stays a few percent of the work.
+#: two batches in flight keep both cores busy and their temporaries in cache, large enough that
+#: per-batch bookkeeping stays a few percent of the work.
 DEFAULT_MEMORY_CHUNK = 1 << 17
 
 
@@ -49,9 +49,9 @@ class ArraySource:
     """Rows held in memory, handed out in batches and converted to Arrow only when first read.
 
     A column is converted at most once, whole (``convert``), unless ``piecewise`` offers it chunk
-    by chunk: then each batch converts its own rows on the worker thread that reads them, so the
-    conversion (pandas object strings hold the GIL) overlaps other columns' kernels and is never
-    held whole. Chunks of the columns named by ``retain`` are kept for later passes over the data.
+    by chunk (pandas object strings encoded by shared object): then each batch reads its own rows
+    on the worker thread that computes on them. Chunks of the columns named by ``retain`` are kept
+    for later passes over the data.
     """
 
     def __init__(
@@ -212,8 +212,9 @@ def from_arrow(table: pa.Table | pa.RecordBatch, description: str = "pyarrow.Tab
 def from_pandas(frame: Any) -> ArraySource:
     """Adapt a pandas DataFrame, converting only the columns that are asked for.
 
-    Object columns holding only strings (and missing values) are converted batch by batch on
-    the worker threads; other columns whole, once. Object columns whose values do not share one
+    Object columns of strings (and missing values) that share their objects are encoded by
+    object and read batch by batch on the worker threads; other columns are converted whole,
+    once. Object columns whose values do not share one
     Arrow type (say ints and strings) are seen as strings and flagged ``mixed``, so type
     expectations report them instead of crashing.
     """

@@ -1,13 +1,17 @@
-"""Pandas object columns of Python strings, converted to Arrow strings a chunk at a time.
+"""Pandas object columns of shared Python strings, encoded by object and read a chunk at a time.
 
-Converting Python string objects holds the GIL for every value (about 35 ns each), which on a
-pandas frame with a few text columns is most of a validation's serial time. But pandas frames
-read from Parquet or Arrow share one object per distinct string (pyarrow deduplicates them), so
-a column of a million e-mails often holds only tens of thousands of distinct objects. Equal
-object pointers mean equal values, so such a column is encoded by pointer with an Arrow kernel
-that releases the GIL, only its distinct objects are converted, and each chunk is a ``take`` from
-that dictionary. Columns with mostly distinct objects are converted chunk by chunk as they are.
-Either way the arrays equal ``pyarrow.array(values, type=pa.string(), from_pandas=True)``.
+Converting Python string objects holds the GIL for every value (about 35 ns each). But pandas
+frames read from Parquet or Arrow share one object per distinct string (pyarrow deduplicates
+them), so a column of a million e-mails often holds only tens of thousands of distinct objects.
+Equal object pointers mean equal values, so such a column is encoded by pointer with an Arrow
+kernel that releases the GIL, only its distinct objects are converted, and each chunk is a
+``take`` from that dictionary. The arrays equal
+``pyarrow.array(values, type=pa.string(), from_pandas=True)``.
+
+Columns of mostly distinct objects are not offered here: they are converted whole when first
+described, which runs on the worker pool beside other columns' GIL-free encoding (converting
+them chunk by chunk during the passes instead held the GIL in short bursts that stalled every
+other worker's kernels).
 """
 
 from __future__ import annotations
@@ -50,12 +54,9 @@ def _few_distinct(addresses: np.ndarray) -> bool:
 
 
 class TextColumn:
-    """An object column of strings and missing values, read as Arrow ``string`` chunks."""
+    """An object column of shared strings and missing values, read as Arrow ``string`` chunks."""
 
-    def __init__(
-        self, values: np.ndarray, dictionary: pa.Array | None, codes: pa.Array | None
-    ) -> None:
-        self._values = values
+    def __init__(self, dictionary: pa.Array, codes: pa.Array) -> None:
         self._dictionary = dictionary
         self._codes = codes
         self._results: dict[Hashable, np.ndarray] = {}
@@ -63,44 +64,42 @@ class TextColumn:
     @classmethod
     def of(cls, values: np.ndarray) -> TextColumn | None:
         """The column, or None unless it holds strings and missing values only, one string at
-        least (a column of missing values only is Arrow type null, not string)."""
-        if values.size == 0:
+        least (a column of missing values only is Arrow type null, not string), in objects that
+        repeat: a column of mostly distinct objects gains nothing from encoding."""
+        addresses = _addresses(values) if values.size else None
+        if addresses is None or not _few_distinct(addresses):
             return None
-        addresses = _addresses(values)
-        if addresses is not None and _few_distinct(addresses):
-            encoded = pc.dictionary_encode(pa.array(addresses, type=pa.uint64()))
-            codes = encoded.indices
-            if len(encoded.dictionary) <= np.iinfo(np.int16).max:  # half the memory
-                codes = codes.cast(pa.int16())
-            distinct = values[_any_position(codes.to_numpy(), len(encoded.dictionary))]
-            if not _strings_only(distinct):
-                return None
-            dictionary = pa.array(distinct, type=pa.string(), from_pandas=True)
-            return cls(values, dictionary, codes)
-        if not _strings_only(values):
+        encoded = pc.dictionary_encode(pa.array(addresses, type=pa.uint64()))
+        codes = encoded.indices
+        if len(encoded.dictionary) <= np.iinfo(np.int16).max:  # half the memory
+            codes = codes.cast(pa.int16())
+        distinct = values[_any_position(codes.to_numpy(), len(encoded.dictionary))]
+        if not _strings_only(distinct):
             return None
-        return cls(values, None, None)
+        return cls(pa.array(distinct, type=pa.string(), from_pandas=True), codes)
 
-    def encoded(self, start: int, stop: int) -> Encoded | None:
-        """Rows ``[start, stop)`` as the column's distinct strings and each row's index into them
-        (None when the column is converted value by value)."""
-        if self._dictionary is None or self._codes is None:
-            return None
+    def encoded(self, start: int, stop: int) -> Encoded:
+        """Rows ``[start, stop)`` as the column's distinct strings and each row's index into
+        them."""
         return Encoded(self._dictionary, self._codes.slice(start, stop - start), self._results)
 
     def read(self, start: int, stop: int) -> pa.Array:
         """Rows ``[start, stop)`` as an Arrow ``string`` array."""
-        if self._dictionary is None or self._codes is None:
-            return pa.array(self._values[start:stop], type=pa.string(), from_pandas=True)
         return self._dictionary.take(self._codes.slice(start, stop - start))
 
 
 def _any_position(codes: np.ndarray, distinct: int) -> np.ndarray:
-    """For each code, a row holding it (a row with the same pointer holds the very object)."""
-    positions = np.empty(distinct, dtype=np.int64)
+    """For each code, a row holding it (a row with the same pointer holds the very object).
+
+    Steps through the rows until every code has a row: a column of a few categories is settled
+    by its first step.
+    """
+    positions = np.full(distinct, -1, dtype=np.int64)
     for start in range(0, codes.size, _SCATTER_STEP):  # bounded temporaries
         stop = min(start + _SCATTER_STEP, codes.size)
         positions[codes[start:stop]] = np.arange(start, stop)
+        if positions.min() >= 0:
+            break
     return positions
 
 
