@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -69,7 +70,7 @@ class ArraySource:
         self._num_rows = num_rows
         self._convert = convert
         self._piecewise = piecewise
-        self._arrays: dict[str, pa.Array] = {}
+        self._arrays: dict[str, pa.Array | pa.ChunkedArray] = {}
         self._chunked: dict[str, ChunkedColumn] = {}
         self._infos: dict[str, ColumnInfo] = {}
         self._description = description
@@ -117,7 +118,11 @@ class ArraySource:
                     info, self._chunked[name] = offered
                 else:
                     raw, info = self._convert(name)
-                    self._arrays[name] = normalize_array(raw)
+                    # Chunked columns stay in their chunks and are normalized a slice at a time:
+                    # combining them would copy the whole column.
+                    self._arrays[name] = (
+                        raw if isinstance(raw, pa.ChunkedArray) else normalize_array(raw)
+                    )
                 self._infos[name] = info
             return info
 
@@ -135,7 +140,7 @@ class ArraySource:
         if array is None:
             column = self._chunked.get(name)
             if column is None:
-                array = self._arrays[name].slice(start, length)
+                array = normalize_array(self._arrays[name].slice(start, length))
             else:
                 array = column.read(start, start + length)
             # Kept for later passes: a chunk is then converted once, and it is the same array
@@ -222,11 +227,13 @@ def from_pandas(frame: Any) -> ArraySource:
     positions = {n: i for i, n in enumerate(names)}
     dtypes = [str(frame.dtypes.iloc[i]) for i in range(len(names))]
 
-    def convert(name: str) -> tuple[pa.Array, ColumnInfo]:
+    def convert(name: str) -> tuple[pa.Array | pa.ChunkedArray, ColumnInfo]:
         series = frame.iloc[:, positions[name]]
         dtype = str(series.dtype)
         try:
-            array = pa.Array.from_pandas(series)
+            array = _objects_in_chunks(series) if dtype == "object" else None
+            if array is None:
+                array = pa.Array.from_pandas(series)
             mixed = False
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
             array, mixed = _stringify(series), True
@@ -247,6 +254,47 @@ def from_pandas(frame: Any) -> ArraySource:
         return ColumnInfo(name, pa.string(), "object"), text
 
     return ArraySource(names, dtypes, len(frame), convert, "pandas.DataFrame", piecewise=piecewise)
+
+
+def _objects_in_chunks(series: Any) -> pa.ChunkedArray | None:
+    """An object column converted in batch-sized chunks, when they all get one Arrow type
+    (chunks of missing values only are typed null and cast). One conversion of the whole column
+    would grow its buffers by doubling, briefly holding up to twice the column."""
+    values = series.to_numpy()
+    if values.size <= DEFAULT_MEMORY_CHUNK:
+        return None
+    step = DEFAULT_MEMORY_CHUNK
+    chunks = [_yielding_conversion(values[k : k + step]) for k in range(0, values.size, step)]
+    return _one_type([c for c in chunks if c is not None]) if None not in chunks else None
+
+
+#: Rows of Python objects converted between two releases of the GIL.
+_OBJECTS_PER_RELEASE = 1 << 14
+
+
+def _yielding_conversion(values: np.ndarray) -> pa.Array | None:
+    """``values`` converted to Arrow a few thousand at a time, releasing the GIL in between.
+
+    Converting Python objects holds the GIL throughout, and a thread waiting for it gets it only
+    after the switch interval (5 ms): the other workers, whose numpy and Arrow kernels release
+    the GIL, would otherwise stall between two kernels. None when the pieces differ in type.
+    """
+    pieces = []
+    for k in range(0, values.size, _OBJECTS_PER_RELEASE):
+        pieces.append(pa.array(values[k : k + _OBJECTS_PER_RELEASE], from_pandas=True))
+        time.sleep(0)  # releases the GIL: a waiting thread takes it at once
+    joined = _one_type(pieces)
+    return None if joined is None else joined.combine_chunks()
+
+
+def _one_type(arrays: list[pa.Array]) -> pa.ChunkedArray | None:
+    """The arrays as one chunked array when they share an Arrow type, arrays of missing values
+    only (type null) cast to it; None when they do not."""
+    types = {a.type for a in arrays} - {pa.null()}
+    if len(types) > 1:  # mixed, or types that vary (decimal precisions): converted whole
+        return None
+    arrow_type = types.pop() if types else pa.null()
+    return pa.chunked_array([a.cast(arrow_type) for a in arrays], type=arrow_type)
 
 
 def _stringify(series: Any) -> pa.Array:

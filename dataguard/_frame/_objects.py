@@ -70,9 +70,7 @@ class TextColumn:
         if addresses is None or not _few_distinct(addresses):
             return None
         encoded = pc.dictionary_encode(pa.array(addresses, type=pa.uint64()))
-        codes = encoded.indices
-        if len(encoded.dictionary) <= np.iinfo(np.int16).max:  # half the memory
-            codes = codes.cast(pa.int16())
+        codes = encoded.indices.cast(_narrowest_code(len(encoded.dictionary)))
         distinct = values[_any_position(codes.to_numpy(), len(encoded.dictionary))]
         if not _strings_only(distinct):
             return None
@@ -86,6 +84,15 @@ class TextColumn:
     def read(self, start: int, stop: int) -> pa.Array:
         """Rows ``[start, stop)`` as an Arrow ``string`` array."""
         return self._dictionary.take(self._codes.slice(start, stop - start))
+
+
+def _narrowest_code(distinct: int) -> pa.DataType:
+    """The smallest signed integer type holding codes below ``distinct`` (Arrow indices are
+    signed): a byte a row for a column of a few categories."""
+    for arrow_type, dtype in ((pa.int8(), np.int8), (pa.int16(), np.int16)):
+        if distinct <= np.iinfo(dtype).max:
+            return arrow_type
+    return pa.int32()
 
 
 def _any_position(codes: np.ndarray, distinct: int) -> np.ndarray:

@@ -106,3 +106,19 @@ def test_frames_with_encoded_text_validate_like_arrow_tables() -> None:
         got = dg.validate(frame, suite, result_format="complete", chunk_size=chunk_size)
         assert [r.to_dict() for r in got.results] == expected
     assert [r.unexpected_count for r in got.results] == [4000, 4000, 4000, 4000, 6]
+
+
+def test_long_object_columns_convert_in_chunks_like_pyarrow_whole() -> None:
+    n = 300_000  # past one batch, so the column is converted in chunks
+    # Distinct objects throughout (a fresh NaN per missing row), so nothing is encoded by object.
+    missing = [float("nan") for _ in range(140_000)]
+    late = np.array(missing + [f"id-{k}" for k in range(n - 140_000)], dtype=object)
+    mixed = np.array(list(range(140_000)) + ["text"] * (n - 140_000), dtype=object)
+    frame = pd.DataFrame({"late": pd.Series(late), "mixed": pd.Series(mixed)}, dtype=object)
+    assert TextColumn.of(late) is None
+    source = as_source(frame)
+    assert source.info("late").arrow_type == pa.string()  # the all-missing chunk is cast
+    assert pa.concat_arrays(_chunks(late, 100_000)).equals(_expected(late))
+    assert source.info("mixed").mixed  # chunks of ints and of strings: one column of text
+    result = dg.validate(frame, dg.Suite([NotNull("late"), Unique("late")]))
+    assert [r.unexpected_count for r in result.results] == [140_000, 0]
