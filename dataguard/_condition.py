@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch
+from dataguard._frame import Batch, bools
 from dataguard.errors import SuiteError
 
 _TOKEN = re.compile(
@@ -225,7 +225,7 @@ def _columns(node: Node) -> tuple[str, ...]:
 
 
 def _numpy(array: pa.Array) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+    return bools(array)
 
 
 def _aligned(left: pa.Array, right: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -202,13 +202,41 @@ class Batch:
 def missing_mask(array: pa.Array) -> np.ndarray:
     """Missing-value mask of one array as numpy booleans."""
     t = array.type
+    if pa.types.is_floating(t) and t.bit_width > 16:
+        values = np.frombuffer(array.buffers()[1], dtype=np.float64 if t.bit_width == 64 else "f4")
+        nan: np.ndarray = np.isnan(values[array.offset : array.offset + len(array)])
+        return nan | ~_bits(array, 0) if array.null_count else nan
     if pa.types.is_floating(t):
-        mask = pc.is_null(array, nan_is_null=True)
-    elif array.null_count == 0:
+        return bools(pc.is_null(array, nan_is_null=True))
+    if array.null_count == 0:
         return np.zeros(len(array), dtype=bool)
-    else:
-        mask = pc.is_null(array)
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    if pa.types.is_null(t):  # no validity bitmap: every slot is null
+        return np.ones(len(array), dtype=bool)
+    return ~_bits(array, 0)
+
+
+def bools(array: pa.Array | pa.ChunkedArray, null: bool = False) -> np.ndarray:
+    """A boolean Arrow array as numpy booleans, null slots read as ``null``.
+
+    Unpacks the bitmaps with numpy, about six times faster than Arrow's ``to_numpy`` of booleans.
+    """
+    if isinstance(array, pa.ChunkedArray):
+        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    values = _bits(array, 1)
+    if array.null_count:
+        values = np.where(_bits(array, 0), values, null)
+    return values
+
+
+def _bits(array: pa.Array, buffer: int) -> np.ndarray:
+    """Bitmap buffer ``buffer`` of the array (0: validity, 1: boolean values) as booleans."""
+    bitmap = array.buffers()[buffer]
+    if bitmap is None:  # no validity bitmap: all valid
+        return np.ones(len(array), dtype=bool)
+    first, skip = divmod(array.offset, 8)  # a slice's bitmap is its parent's: unpack its bytes
+    raw = np.frombuffer(bitmap, dtype=np.uint8)[first : first + (skip + len(array) + 7) // 8]
+    unpacked = np.unpackbits(raw, count=skip + len(array), bitorder="little")[skip:]
+    return unpacked.view(bool)
 
 
 def as_numpy(array: pa.Array) -> np.ndarray:

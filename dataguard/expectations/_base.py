@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._condition import parse_condition
-from dataguard._frame import Batch, ColumnInfo, Source
+from dataguard._frame import Batch, ColumnInfo, Source, bools
 from dataguard.errors import SuiteError
 from dataguard.expectations._convert import Incomparable, to_column_value
 from dataguard.expectations._params import JsonObject, coerce, field_hints
@@ -66,7 +66,7 @@ def failing_per_value(
     verdicts = encoded.results.get(key)
     if verdicts is None:
         result = failing(encoded.values)
-        verdicts = np.asarray(result.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        verdicts = bools(result)
         encoded.results[key] = verdicts
     selected: np.ndarray = verdicts[encoded.codes.to_numpy()]
     return selected

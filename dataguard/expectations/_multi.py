@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch
+from dataguard._frame import Batch, bools
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check_mostly
 from dataguard.expectations._convert import comparable, set_comparable, value_set
@@ -37,8 +37,7 @@ def _undefined_fails(result: pa.Array, batch: Batch, columns: tuple[str, ...]) -
 
     Missing includes NaN, which Arrow compares as a value (every comparison false).
     """
-    confirmed = result.fill_null(True) if result.null_count else result
-    fail = np.asarray(confirmed.to_numpy(zero_copy_only=False), dtype=bool)
+    fail = bools(result, null=True)
     for column in columns:
         fail = fail | batch.missing(column)
     return fail
@@ -209,8 +208,7 @@ class UniqueWithinRecord(_Multi):
         arrays = _aligned([comparable(batch.array(c)) for c in self.column_list])
         fail = np.zeros(batch.num_rows, dtype=bool)
         for a, b in itertools.combinations(arrays, 2):
-            equal = pc.equal(a, b).fill_null(False)
-            fail |= np.asarray(equal.to_numpy(zero_copy_only=False), dtype=bool)
+            fail |= bools(pc.equal(a, b))
         return fail
 
     def sentence(self) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch
+from dataguard._frame import Batch, bools
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     STRING,
@@ -184,12 +184,12 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
         parsed = pc.strptime(array, format=self.strftime_format, unit="s", error_is_null=True)
         back = pc.strftime(parsed, format=self.strftime_format).cast(array.type)
         confirmed = pc.and_(pc.equal(back, array), pc.greater_equal(parsed, _FIRST_SECOND))
-        confirmed_np = np.asarray(confirmed.fill_null(False).to_numpy(zero_copy_only=False))
+        confirmed_np = bools(confirmed)
         fail = np.zeros(len(array), dtype=bool)
         doubtful = np.flatnonzero(~confirmed_np)
         if doubtful.size:
             verdicts = per_distinct(array.take(pa.array(doubtful)), self._parses)
-            fail[doubtful] = ~np.asarray(verdicts.fill_null(True).to_numpy(zero_copy_only=False))
+            fail[doubtful] = ~bools(verdicts, null=True)
         return fail
 
     def _parses(self, text: str) -> bool:

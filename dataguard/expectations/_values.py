@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch
+from dataguard._frame import Batch, bools
 from dataguard.expectations._base import (
     ORDERABLE,
     Bound,
@@ -25,6 +25,7 @@ from dataguard.expectations._convert import beyond, set_comparable, value_set
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import Metric, RepeatedValues, Values, canonical, present
+from dataguard.metrics._repeated import rows_holding
 
 
 @register
@@ -171,7 +172,7 @@ class Unique(ColumnRowExpectation):
         repeated = inputs[RepeatedValues(self.column)]
         if len(repeated) == 0:
             return np.zeros(batch.num_rows, dtype=bool)
-        return pc.is_in(canonical(batch.array(self.column)), value_set=repeated)
+        return rows_holding(batch, self.column, repeated)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are unique."
@@ -187,7 +188,7 @@ def _ordered_failures(batch: Batch, column: str, compare: Any, decreasing: bool)
     values = present(batch, column)
     previous, current = values.slice(0, len(values) - 1), values.slice(1)
     broken = compare(previous, current) if decreasing else compare(current, previous)
-    mask[positions[1:]] = np.asarray(broken.to_numpy(zero_copy_only=False), dtype=bool)
+    mask[positions[1:]] = bools(broken)
     return mask
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, as_numpy
+from dataguard._frame import Batch, as_numpy, bools
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._values import CountsState, canonical, combine_counts, count_values, present
 
@@ -187,23 +187,60 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
 _REMEMBERED: dict[int, np.ndarray] = {}
 
 
-def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
-    """Fingerprints of the column's present values in this batch."""
+def _row_fingerprints(batch: Batch, column: str) -> np.ndarray:
+    """Fingerprints of every row of the column in this batch (a missing row's is meaningless)."""
     array = batch.array(column)
     prints = _REMEMBERED.get(id(array))
     if prints is None:
         # Mixed by a bijection, so prints stay exact for numbers but spread over all 64 bits
         # (a number's own bits leave the top ones zero, which would unbalance parts and digits).
-        prints = _mix(fingerprints(array))  # null slots get some print, dropped below
+        prints = _mix(fingerprints(array))
         _REMEMBERED[id(array)] = prints
         weakref.finalize(array, _REMEMBERED.pop, id(array), None)
+    return prints
+
+
+def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
+    """Fingerprints of the column's present values in this batch."""
+    prints = _row_fingerprints(batch, column)
     missing = batch.missing(column)
     return prints[~missing] if missing.any() else prints
 
 
+def rows_holding(batch: Batch, column: str, repeated: pa.Array) -> np.ndarray:
+    """Which rows of the batch hold one of the ``repeated`` values (as ``RepeatedValues`` gives
+    them): found by fingerprint, then confirmed on the values."""
+    chosen = np.unique(_mix(fingerprints(repeated)))
+    found: np.ndarray = _among(_row_fingerprints(batch, column), chosen) & ~batch.missing(column)
+    rows = np.flatnonzero(found)
+    values = canonical(batch.array(column).take(pa.array(rows, type=pa.int64())))
+    found[rows] = bools(pc.is_in(values, value_set=repeated))
+    return found
+
+
+#: ``_among`` first looks prints up by their top bits in a table this large (64 KiB, in cache).
+_TABLE_SHIFT = np.uint64(48)
+#: Beyond this many chosen prints the table rules too few out to pay for itself.
+_TABLE_UP_TO = 4096
+
+
 def _among(prints: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    slots = np.minimum(np.searchsorted(chosen, prints), chosen.size - 1)
-    found: np.ndarray = chosen[slots] == prints
+    """Which prints are among ``chosen`` (sorted): while few are chosen, a table of their top 16
+    bits rules most prints out with one lookup each; a binary search settles the rest."""
+    if chosen.size > _TABLE_UP_TO:
+        maybe = None
+        candidates = prints
+    else:
+        table = np.zeros(1 << 16, dtype=bool)
+        table[chosen >> _TABLE_SHIFT] = True
+        maybe = np.flatnonzero(table[prints >> _TABLE_SHIFT])
+        candidates = prints[maybe]
+    slots = np.minimum(np.searchsorted(chosen, candidates), chosen.size - 1)
+    hits: np.ndarray = chosen[slots] == candidates
+    if maybe is None:
+        return hits
+    found = np.zeros(prints.size, dtype=bool)
+    found[maybe] = hits
     return found
 
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
-from dataguard._frame import Batch
+from dataguard._frame import Batch, bools
 from dataguard.metrics._base import Metric, Values
 
 ROW = "row"
@@ -77,11 +77,7 @@ def failing_mask(rule: RowRule, batch: Batch, inputs: Values, ignored: np.ndarra
         # Nothing to judge; also spares kernels a column of Arrow type null (all values missing).
         return np.zeros(batch.num_rows, dtype=bool)
     mask = rule.failing(batch, inputs)
-    if isinstance(mask, (pa.Array, pa.ChunkedArray)):
-        if mask.null_count:
-            mask = mask.fill_null(False)
-        mask = mask.to_numpy(zero_copy_only=False)
-    mask = np.asarray(mask, dtype=bool)
+    mask = bools(mask) if isinstance(mask, (pa.Array, pa.ChunkedArray)) else np.asarray(mask, bool)
     if mask.shape != (batch.num_rows,):
         mask = np.broadcast_to(mask, (batch.num_rows,))
     fail: np.ndarray = mask & ~ignored

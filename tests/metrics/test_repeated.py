@@ -90,3 +90,14 @@ def test_repeated_fingerprints_are_those_counted_twice_in_any_batching(
         state = metric.merge(state, _repeated.in_parts(piece))
     expected = sorted(v for v, n in Counter(values).items() if n > 1)
     assert metric.finalize(state).tolist() == expected
+
+
+@pytest.mark.parametrize("chosen_size", [1, 7, 4096, 5000])
+def test_prints_among_chosen_ones_by_table_or_search(chosen_size: int) -> None:
+    rng = np.random.default_rng(chosen_size)
+    prints = rng.integers(0, 2**64, 50_000, dtype=np.uint64)
+    prints[:100] = prints[100:200] & ~np.uint64(0xFFFF)  # share top bits, differ below
+    picked = prints[rng.integers(0, prints.size, chosen_size // 2)]
+    others = rng.integers(0, 2**64, chosen_size - picked.size, dtype=np.uint64)
+    chosen = np.unique(np.concatenate([picked, others, prints[100:110]]))
+    assert np.array_equal(_repeated._among(prints, chosen), np.isin(prints, chosen))

@@ -1,0 +1,45 @@
+"""Boolean and missing-value masks unpacked from Arrow bitmaps equal Arrow's own conversion, for
+slices at any bit offset (a batch is a slice of its column, whose bitmaps it shares)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataguard._frame import bools, missing_mask
+
+flags = st.lists(st.one_of(st.none(), st.booleans()), max_size=80)
+numbers = st.lists(st.one_of(st.none(), st.floats(width=32, allow_infinity=False)), max_size=80)
+
+
+def _arrow_bools(array: pa.Array, null: bool) -> np.ndarray:
+    return np.asarray(array.fill_null(null).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@given(flags, st.integers(0, 20), st.integers(0, 80))
+def test_bools_of_any_slice(values: list[bool | None], start: int, length: int) -> None:
+    array = pa.array(values, type=pa.bool_()).slice(start, length)
+    for null in (False, True):
+        assert np.array_equal(bools(array, null=null), _arrow_bools(array, null))
+    chunked = pa.chunked_array([array, array], type=pa.bool_())
+    assert np.array_equal(bools(chunked), np.concatenate([_arrow_bools(array, False)] * 2))
+
+
+@given(
+    numbers, st.integers(0, 20), st.integers(0, 80), st.sampled_from([pa.float64(), pa.float32()])
+)
+def test_missing_mask_of_floats_counts_nulls_and_nans(
+    values: list[float | None], start: int, length: int, arrow_type: pa.DataType
+) -> None:
+    array = pa.array(values, type=pa.float64()).cast(arrow_type).slice(start, length)
+    expected = np.asarray(pc.is_null(array, nan_is_null=True).to_numpy(zero_copy_only=False))
+    assert np.array_equal(missing_mask(array), expected.astype(bool))
+
+
+def test_missing_mask_of_other_types() -> None:
+    assert missing_mask(pa.array([None, None])).tolist() == [True, True]  # type null
+    assert missing_mask(pa.array([1, None, 3]).slice(1)).tolist() == [True, False]
+    assert missing_mask(pa.array(["a", "b"])).tolist() == [False, False]
