@@ -87,12 +87,11 @@ class TextColumn:
 
 
 def _narrowest_code(distinct: int) -> pa.DataType:
-    """The smallest signed integer type holding codes below ``distinct`` (Arrow indices are
-    signed): a byte a row for a column of a few categories."""
-    for arrow_type, dtype in ((pa.int8(), np.int8), (pa.int16(), np.int16)):
-        if distinct <= np.iinfo(dtype).max:
-            return arrow_type
-    return pa.int32()
+    """The smallest integer type holding codes below ``distinct``: a byte a row for a column of
+    a few categories, two for up to 65,536 distinct strings."""
+    if distinct <= 1 << 8:
+        return pa.uint8()
+    return pa.uint16() if distinct <= 1 << 16 else pa.int32()
 
 
 def _any_position(codes: np.ndarray, distinct: int) -> np.ndarray:

@@ -33,9 +33,16 @@ _SORT_ABOVE = 64
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
-    h = h * _MULTIPLIER
-    mixed: np.ndarray = h ^ (h >> np.uint64(31))
+    """An invertible mix of 64-bit words: times an odd constant, then an xor-shift."""
+    mixed: np.ndarray = h * _MULTIPLIER
+    mixed ^= mixed >> np.uint64(31)
     return mixed
+
+
+def _stir(h: np.ndarray) -> None:
+    """``_mix`` in place (the hashing loop's arrays are its own: no temporaries)."""
+    h *= _MULTIPLIER
+    h ^= h >> np.uint64(31)
 
 
 def _words(data: pa.Buffer | None, start: int, stop: int) -> np.ndarray:
@@ -65,8 +72,11 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if wide else np.int32)
     offsets = offsets[array.offset : array.offset + len(array) + 1].astype(np.int64)
     words = _words(array.buffers()[2], int(offsets[0]), int(offsets[-1]))
-    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
-    hashes = _mix(lengths.astype(np.uint64) + _MULTIPLIER)
+    offsets -= offsets[0]
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    hashes = lengths.astype(np.uint64)
+    hashes += _MULTIPLIER
+    _stir(hashes)
     longest = int(lengths.max()) if lengths.size else 0
     # Long strings are visited longest first, so each step touches only the strings it reaches.
     order = np.argsort(-lengths, kind="stable") if longest > _SORT_ABOVE else None
@@ -74,22 +84,30 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     shortest = int(lengths.min()) if lengths.size else 0
     for step in range(0, longest, 8):
         if step + 8 <= shortest:  # every string has a full word here: no selection, no mask
-            hashes = _mix(hashes ^ words[starts + step])
+            hashes ^= words[starts + step]
+            _stir(hashes)
         elif step < shortest:  # every string has bytes here, no selection (all of them when
             # the strings are equally long, as ids often are: one mask for all)
-            keep = _low_bytes(np.uint64(shortest - step) if shortest == longest else lengths - step)
-            hashes = _mix(hashes ^ (words[starts + step] & keep))
+            word = words[starts + step]
+            word &= _low_bytes(
+                np.uint64(shortest - step) if shortest == longest else lengths - step
+            )
+            hashes ^= word
+            _stir(hashes)
         else:
             if order is None:
                 rows = np.flatnonzero(lengths > step)
             else:
                 rows = order[: np.searchsorted(descending, -step, side="left")]
             word = words[starts[rows] + step]
-            hashes[rows] = _mix(hashes[rows] ^ (word & _low_bytes(lengths[rows] - step)))
+            word &= _low_bytes(lengths[rows] - step)
+            word ^= hashes[rows]
+            _stir(word)
+            hashes[rows] = word
     hashes ^= hashes >> np.uint64(29)
     hashes *= _FINISH
-    finished: np.ndarray = hashes ^ (hashes >> np.uint64(32))
-    return finished
+    hashes ^= hashes >> np.uint64(32)
+    return hashes
 
 
 def fingerprints(array: pa.Array) -> np.ndarray:

@@ -63,6 +63,12 @@ def test_shared_objects_are_encoded_and_distinct_ones_are_not() -> None:
     assert encoded is not None
     assert len(encoded.values) == 3  # one entry per object, the missing one included
     assert encoded.values.take(encoded.codes).equals(_expected(shared[10:20]))
+    words = np.array([f"w{k}" for k in range(300)] + [None], dtype=object)  # past one byte
+    repeated = words[np.arange(20_000) % len(words)]
+    wide = TextColumn.of(repeated)
+    assert wide is not None
+    assert wide.encoded(0, 1).codes.type == pa.uint16()
+    assert wide.read(123, 19_999).equals(_expected(repeated[123:19_999]))
     distinct = np.array([f"id-{k}" for k in range(15000)], dtype=object)
     assert TextColumn.of(distinct) is None
     assert TextColumn.of(shared[::2]) is None  # not contiguous: no pointers to compare
