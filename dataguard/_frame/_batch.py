@@ -202,6 +202,8 @@ class Batch:
 def missing_mask(array: pa.Array) -> np.ndarray:
     """Missing-value mask of one array as numpy booleans."""
     t = array.type
+    if len(array) == 0:  # some producers give empty arrays no buffers at all
+        return np.zeros(0, dtype=bool)
     if pa.types.is_floating(t) and t.bit_width > 16:
         values = np.frombuffer(array.buffers()[1], dtype=np.float64 if t.bit_width == 64 else "f4")
         nan: np.ndarray = np.isnan(values[array.offset : array.offset + len(array)])
@@ -222,6 +224,8 @@ def bools(array: pa.Array | pa.ChunkedArray, null: bool = False) -> np.ndarray:
     """
     if isinstance(array, pa.ChunkedArray):
         array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    if pa.types.is_null(array.type) or len(array) == 0:  # no bitmaps to read
+        return np.full(len(array), null, dtype=bool)
     values = _bits(array, 1)
     if array.null_count:
         values = np.where(_bits(array, 0), values, null)

@@ -219,9 +219,8 @@ def from_pandas(frame: Any) -> ArraySource:
 
     Object columns of strings (and missing values) that share their objects are encoded by
     object and read batch by batch on the worker threads; other columns are converted whole,
-    once. Object columns whose values do not share one
-    Arrow type (say ints and strings) are seen as strings and flagged ``mixed``, so type
-    expectations report them instead of crashing.
+    once. Object columns whose values do not share one Arrow type (say ints and strings) are
+    seen as strings and flagged ``mixed``, so type expectations report them instead of crashing.
     """
     names = check_names(frame.columns, "pandas.DataFrame")
     positions = {n: i for i, n in enumerate(names)}
@@ -264,8 +263,13 @@ def _objects_in_chunks(series: Any) -> pa.ChunkedArray | None:
     if values.size <= DEFAULT_MEMORY_CHUNK:
         return None
     step = DEFAULT_MEMORY_CHUNK
-    chunks = [_yielding_conversion(values[k : k + step]) for k in range(0, values.size, step)]
-    return _one_type([c for c in chunks if c is not None]) if None not in chunks else None
+    chunks = []
+    for start in range(0, values.size, step):
+        chunk = _yielding_conversion(values[start : start + step])
+        if chunk is None:
+            return None
+        chunks.append(chunk)
+    return _one_type(chunks)
 
 
 #: Rows of Python objects converted between two releases of the GIL.

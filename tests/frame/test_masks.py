@@ -39,6 +39,14 @@ def test_missing_mask_of_floats_counts_nulls_and_nans(
     assert np.array_equal(missing_mask(array), expected.astype(bool))
 
 
+def test_masks_of_empty_and_all_null_arrays() -> None:
+    assert bools(pa.nulls(3)).tolist() == [False] * 3  # type null: every verdict unknown
+    assert bools(pa.nulls(2), null=True).tolist() == [True, True]
+    assert bools(pa.chunked_array([], type=pa.bool_())).tolist() == []
+    empty = pa.Array.from_buffers(pa.float64(), 0, [None, None])  # no buffers at all
+    assert missing_mask(empty).tolist() == []
+
+
 def test_missing_mask_of_other_types() -> None:
     assert missing_mask(pa.array([None, None])).tolist() == [True, True]  # type null
     assert missing_mask(pa.array([1, None, 3]).slice(1)).tolist() == [True, False]
