@@ -224,10 +224,6 @@ def _columns(node: Node) -> tuple[str, ...]:
     return tuple(c for operand in node.operands for c in _columns(operand))
 
 
-def _numpy(array: pa.Array) -> np.ndarray:
-    return bools(array)
-
-
 def _aligned(left: pa.Array, right: pa.Array) -> tuple[pa.Array, pa.Array]:
     from dataguard.expectations._convert import comparable
 
@@ -296,7 +292,7 @@ class Condition:
         array = batch.array(node.column.name)
         members = value_set(node.values, array.type)
         found = pc.is_in(set_comparable(array, members), value_set=members).fill_null(False)
-        inside: np.ndarray = _numpy(found) & ~batch.missing(node.column.name)
+        inside: np.ndarray = bools(found) & ~batch.missing(node.column.name)
         return ~inside if node.negated else inside
 
     def _compare(self, node: _Compare, batch: Batch) -> np.ndarray:
@@ -316,7 +312,7 @@ class Condition:
             else:
                 a, b = _aligned(array, other)
                 try:
-                    result = _numpy(_COMPARISONS[op](a, b).fill_null(False))
+                    result = bools(_COMPARISONS[op](a, b))
                 except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as exc:
                     raise TypeError(
                         f"columns {left.name!r} ({array.type}) and {right.name!r} "
@@ -333,7 +329,7 @@ class Condition:
                 result = np.zeros(batch.num_rows, dtype=bool)
             else:
                 a, scalar = _against(array, value)
-                result = _numpy(_COMPARISONS[op](a, scalar).fill_null(False))
+                result = bools(_COMPARISONS[op](a, scalar))
         if op == "!=":
             return result | missing  # type: ignore[no-any-return]
         return result & ~missing  # type: ignore[no-any-return]
