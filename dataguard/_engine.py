@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from typing import Any
 
 from dataguard._frame import Batch, Source
@@ -126,19 +126,24 @@ def _run_pass(
         done, futures = in_flight.popleft()
         merge(done, [f.result() for f in futures])
 
-    for batch in source.batches(columns, chunk_size):
-        skip = frozenset(failures)
-        if pool is None or (len(groups) == 1 and batch.num_rows < _SMALL_BATCH):
-            while in_flight:  # states merge in batch order
+    try:
+        for batch in source.batches(columns, chunk_size):
+            skip = frozenset(failures)
+            if pool is None or (len(groups) == 1 and batch.num_rows < _SMALL_BATCH):
+                while in_flight:  # states merge in batch order
+                    merge_oldest()
+                merge(batch, [_compute_group(g, batch, inputs, skip) for g in groups])
+                continue
+            submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
+            in_flight.append((batch, submitted))
+            if len(in_flight) >= depth:
                 merge_oldest()
-            merge(batch, [_compute_group(g, batch, inputs, skip) for g in groups])
-            continue
-        submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
-        in_flight.append((batch, submitted))
-        if len(in_flight) >= depth:
+        while in_flight:
             merge_oldest()
-    while in_flight:
-        merge_oldest()
+    finally:  # reading failed or was interrupted: the shared workers drop what was queued
+        for _, futures in in_flight:
+            for future in futures:
+                future.cancel()
     # Finalizing can be real work (sorting a column's values), so it runs on the pool too.
     pending = [m for m in metrics if m not in failures]
     if pool is None or len(pending) < 2:
@@ -169,7 +174,8 @@ def describe(source: Source, names: Iterable[str], workers: int | None = None) -
     rows = source.num_rows
     if threads < 2 or rows is None or rows < _SMALL_BATCH:  # streams describe from a schema
         return
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    pool = _worker_pool(threads)
+    if pool is not None:
         # Errors (an unconvertible column) surface later, where the column is first described.
         list(pool.map(functools.partial(_try_info, source), unique))
 
@@ -179,6 +185,51 @@ def _try_info(source: Source, name: str) -> None:
         source.info(name)
     except Exception:  # reported with context by the caller that needs this column
         return
+
+
+class _WorkerPools:
+    """The process's worker pools, one per thread count; emptied in a forked child, where the
+    parent's threads do not exist."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._pools: dict[int, ThreadPoolExecutor] = {}
+        self._lock = threading.Lock()
+
+    def get(self, threads: int) -> ThreadPoolExecutor:
+        with self._lock:
+            pool = self._pools.get(threads)
+            if pool is None:
+                pool = self._pools[threads] = ThreadPoolExecutor(
+                    threads, thread_name_prefix="dataguard", initializer=_mark_worker
+                )
+            return pool
+
+
+_POOLS = _WorkerPools()
+_on_worker = threading.local()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_POOLS.reset)
+
+
+def _mark_worker() -> None:
+    _on_worker.active = True
+
+
+def _worker_pool(threads: int) -> Executor | None:
+    """The process's pool of ``threads`` worker threads, started on first use and kept between
+    calls; None for fewer than two threads, or when asked from a worker itself (it would wait on
+    tasks queued behind its own).
+
+    Threads started per call and ended after it take their allocator caches with them (Arrow's
+    mimalloc heaps and glibc's arenas are per thread), so every call grew the process anew: at
+    1M rows, a third more peak memory than with threads that live on.
+    """
+    if threads < 2 or getattr(_on_worker, "active", False):
+        return None
+    return _POOLS.get(threads)
 
 
 def default_workers() -> int:
@@ -207,16 +258,15 @@ def execute(
         remember()
     threads = default_workers() if workers is None else workers
     values = Values()
-    context = ThreadPoolExecutor(max_workers=threads) if threads > 1 else nullcontext(None)
+    pool = _worker_pool(threads)
     retain = getattr(source, "retain", None)
-    with context as pool:
-        for number, metrics_of_pass in enumerate(passes, start=1):
-            if retain is not None:  # converted chunks that later passes read again are kept
-                retain(c for later in passes[number:] for m in later for c in m.columns)
-            report = None
-            if progress is not None:
-                report = functools.partial(progress, number, len(passes))
-            values = _run_pass(
-                metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
-            ).aliased(servers)
+    for number, metrics_of_pass in enumerate(passes, start=1):
+        if retain is not None:  # converted chunks that later passes read again are kept
+            retain(c for later in passes[number:] for m in later for c in m.columns)
+        report = None
+        if progress is not None:
+            report = functools.partial(progress, number, len(passes))
+        values = _run_pass(
+            metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
+        ).aliased(servers)
     return values
