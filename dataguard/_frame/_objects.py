@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +30,8 @@ from dataguard._frame._batch import Encoded
 _SAMPLE = 4096
 #: Rows per step when locating each distinct object.
 _SCATTER_STEP = 1 << 16
+#: Codes still without a row after which the rest of the column is searched for each alone.
+_FEW_UNSETTLED = 4
 
 
 def _addresses(values: np.ndarray) -> np.ndarray | None:
@@ -48,8 +51,8 @@ def _few_distinct(addresses: np.ndarray) -> bool:
     guess costs time, never correctness.
     """
     step = max(1, addresses.size // _SAMPLE)
-    sample = addresses[::step]
-    repeats = sample.size - np.unique(sample).size
+    sample = np.sort(addresses[::step])
+    repeats = int(np.count_nonzero(sample[1:] == sample[:-1]))
     return 2 * repeats >= sample.size or 2 * sample.size * sample.size < repeats * addresses.size
 
 
@@ -70,11 +73,12 @@ class TextColumn:
         if addresses is None or not _few_distinct(addresses):
             return None
         encoded = pc.dictionary_encode(pa.array(addresses, type=pa.uint64()))
-        codes = encoded.indices.cast(_narrowest_code(len(encoded.dictionary)))
-        distinct = values[_any_position(codes.to_numpy(), len(encoded.dictionary))]
+        # Narrowed by numpy: the codes are known to fit, and Arrow's cast checks every one.
+        codes = encoded.indices.to_numpy().astype(_narrowest_code(len(encoded.dictionary)))
+        distinct = values[_any_position(codes, len(encoded.dictionary))]
         if not _strings_only(distinct):
             return None
-        return cls(pa.array(distinct, type=pa.string(), from_pandas=True), codes)
+        return cls(pa.array(distinct, type=pa.string(), from_pandas=True), pa.array(codes))
 
     def encoded(self, start: int, stop: int) -> Encoded:
         """Rows ``[start, stop)`` as the column's distinct strings and each row's index into
@@ -86,26 +90,33 @@ class TextColumn:
         return self._dictionary.take(self._codes.slice(start, stop - start))
 
 
-def _narrowest_code(distinct: int) -> pa.DataType:
+def _narrowest_code(distinct: int) -> np.dtype[Any]:
     """The smallest integer type holding codes below ``distinct``: a byte a row for a column of
     a few categories, two for up to 65,536 distinct strings."""
     if distinct <= 1 << 8:
-        return pa.uint8()
-    return pa.uint16() if distinct <= 1 << 16 else pa.int32()
+        return np.dtype(np.uint8)
+    return np.dtype(np.uint16 if distinct <= 1 << 16 else np.int32)
 
 
 def _any_position(codes: np.ndarray, distinct: int) -> np.ndarray:
     """For each code, a row holding it (a row with the same pointer holds the very object).
 
-    Steps through the rows until every code has a row: a column of a few categories is settled
-    by its first step.
+    A column of a few categories is settled by its first rows, but for the odd rare value (a
+    planted typo), which is then looked for alone; else the rows are stepped through until every
+    code has one. A code absent from ``codes`` keeps -1.
     """
     positions = np.full(distinct, -1, dtype=np.int64)
+    unsettled, stop = np.arange(distinct), 0
     for start in range(0, codes.size, _SCATTER_STEP):  # bounded temporaries
         stop = min(start + _SCATTER_STEP, codes.size)
         positions[codes[start:stop]] = np.arange(start, stop)
-        if positions.min() >= 0:
+        unsettled = np.flatnonzero(positions < 0)
+        if unsettled.size <= _FEW_UNSETTLED:
             break
+    for code in unsettled.tolist():
+        found = codes[stop:] == code
+        if found.any():
+            positions[code] = stop + int(found.argmax())
     return positions
 
 

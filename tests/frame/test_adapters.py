@@ -16,9 +16,12 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dataguard as dg
 from dataguard._frame import as_source
+from dataguard._frame._memory import _floats_or_times
 from dataguard.expectations import (
     Between,
     ColumnCountEqual,
@@ -461,3 +464,37 @@ def test_half_floats_are_widened(run: Any) -> None:
             Reason.PASSED
         ]
         assert result.results[0].unexpected_index_list == (1, 2)
+
+
+_floats = {
+    "float64": st.floats(),
+    "float32": st.floats(width=32),
+}
+
+
+@given(st.sampled_from(sorted(_floats)), st.data())
+def test_numpy_floats_convert_as_arrow_converts_them(dtype: str, data: st.DataObject) -> None:
+    values = data.draw(st.lists(st.one_of(st.none(), _floats[dtype]), max_size=70))
+    series = pd.Series([np.nan if v is None else v for v in values], dtype=dtype)
+    converted = _floats_or_times(series)
+    assert converted is not None
+    assert converted.equals(pa.Array.from_pandas(series))
+
+
+@given(
+    st.sampled_from(["s", "ms", "us", "ns"]),
+    st.lists(st.one_of(st.none(), st.integers(-(2**62), 2**62)), max_size=70),
+)
+def test_numpy_times_convert_as_arrow_converts_them(unit: str, ticks: list[int | None]) -> None:
+    raw = np.array([np.iinfo(np.int64).min if t is None else t for t in ticks], dtype=np.int64)
+    series = pd.Series(raw.view(f"datetime64[{unit}]"))
+    converted = _floats_or_times(series)
+    assert converted is not None
+    assert converted.equals(pa.Array.from_pandas(series))
+
+
+def test_other_numpy_columns_are_left_to_arrow() -> None:
+    assert _floats_or_times(pd.Series([1, 2], dtype="int64")) is None
+    assert _floats_or_times(pd.Series([1.5, None], dtype="Float64")) is None
+    assert _floats_or_times(pd.Series(np.array([1.0, 2.0], dtype=">f8"))) is None
+    assert _floats_or_times(pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC"))) is None

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataguard as dg
-from dataguard._frame import as_source
+from dataguard._frame import _objects, as_source
 from dataguard._frame._objects import TextColumn
 from dataguard.expectations import InSet, MatchesRegex, NotNull, Unique, ValueLengthBetween
 
@@ -128,3 +128,16 @@ def test_long_object_columns_convert_in_chunks_like_pyarrow_whole() -> None:
     assert source.info("mixed").mixed  # chunks of ints and of strings: one column of text
     result = dg.validate(frame, dg.Suite([NotNull("late"), Unique("late")]))
     assert [r.unexpected_count for r in result.results] == [140_000, 0]
+
+
+@given(st.lists(st.integers(0, 30), max_size=120), st.integers(1, 8))
+def test_every_code_gets_a_row_holding_it(raw: list[int], step: int) -> None:
+    """Whether few codes or many are left without a row after the first step."""
+    codes = np.array(raw, dtype=np.uint8)
+    distinct = 31
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_objects, "_SCATTER_STEP", step)
+        positions = _objects._any_position(codes, distinct)
+    present = np.isin(np.arange(distinct), codes)
+    assert np.array_equal(positions >= 0, present)
+    assert np.array_equal(codes[positions[present]], np.flatnonzero(present))
