@@ -144,24 +144,44 @@ def _run_pass(
         for _, futures in in_flight:
             for future in futures:
                 future.cancel()
-    # Finalizing can be real work (sorting a column's values), so it runs on the pool too.
-    pending = [m for m in metrics if m not in failures]
-    if pool is None or len(pending) < 2:
-        finals = [_finalize(m, states[m]) for m in pending]
+    values, finalize_failures = _finalize_all(
+        [m for m in metrics if m not in failures], states, pool
+    )
+    return inputs.with_values(values, {**failures, **finalize_failures})
+
+
+def _finalize_all(
+    metrics: list[AnyMetric], states: dict[AnyMetric, Any], pool: Executor | None
+) -> tuple[dict[AnyMetric, Any], dict[AnyMetric, MetricFailure]]:
+    """Finalize the metrics; finalizing can be real work (ordering a column's fingerprints), so
+    the parts of every state run on the pool."""
+    parts = {m: _try(m.split, states[m]) for m in metrics}
+    tasks = [(m, p) for m, (split, error) in parts.items() if error is None for p in split]
+    if pool is None or len(tasks) < 2:
+        finished = [_try(m.finalize, p) for m, p in tasks]
     else:
-        finals = list(pool.map(_finalize, pending, [states[m] for m in pending]))
+        finished = list(pool.map(_try, [m.finalize for m, _ in tasks], [p for _, p in tasks]))
+    by_metric: dict[AnyMetric, list[tuple[Any, str | None]]] = {}
+    for (metric, _), outcome in zip(tasks, finished, strict=True):
+        by_metric.setdefault(metric, []).append(outcome)
     values: dict[AnyMetric, Any] = {}
-    for metric, (value, error) in zip(pending, finals, strict=True):
+    failures: dict[AnyMetric, MetricFailure] = {}
+    for metric in metrics:
+        outcomes = by_metric.get(metric, [])
+        error = parts[metric][1] or next((e for _, e in outcomes if e is not None), None)
+        if error is None:
+            value, error = _try(metric.join, [v for v, _ in outcomes])
         if error is None:
             values[metric] = value
         else:
             failures[metric] = MetricFailure(metric, error)
-    return inputs.with_values(values, failures)
+    return values, failures
 
 
-def _finalize(metric: AnyMetric, state: Any) -> tuple[Any, str | None]:
+def _try(function: Callable[[Any], Any], argument: Any) -> tuple[Any, str | None]:
+    """``function(argument)``, or the error it raised, described."""
     try:
-        return metric.finalize(state), None
+        return function(argument), None
     except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
 

@@ -7,6 +7,7 @@ import multiprocessing
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -14,9 +15,10 @@ import pytest
 
 import dataguard as dg
 from dataguard import _engine
-from dataguard._frame import as_source
+from dataguard._frame import Batch, as_source
 from dataguard.expectations import Between, Unique
-from dataguard.metrics import Moments, MomentsValue
+from dataguard.metrics import Metric, Moments, MomentsValue, Values
+from dataguard.metrics._base import MetricUnavailable
 
 ROWS = 200_000
 SUITE = dg.Suite((Unique("id"), Between("x", min_value=0, max_value=1)))
@@ -94,3 +96,54 @@ def test_a_forked_child_starts_its_own_workers() -> None:
         child.kill()
     assert child.exitcode == 0
     assert queue.get(timeout=5) == [(True, 0), (True, 0)]
+
+
+@dataclass(frozen=True)
+class _Halves(Metric[tuple[int, ...], int]):
+    """Sums a column's values, finalized in two halves; ``broken`` names the step that fails."""
+
+    column: str
+    broken: str = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def empty(self) -> tuple[int, ...]:
+        return ()
+
+    def compute(self, batch: Batch, inputs: Values) -> tuple[int, ...]:
+        return tuple(batch.array(self.column).to_pylist())
+
+    def merge(self, left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, ...]:
+        return left + right
+
+    def split(self, state: tuple[int, ...]) -> list[tuple[int, ...]]:
+        if self.broken == "split":
+            raise ValueError("cannot split")
+        return [state[: len(state) // 2], state[len(state) // 2 :]]
+
+    def finalize(self, state: tuple[int, ...]) -> int:
+        if self.broken == "finalize" and len(state) > 1 and state[0] == 0:
+            raise ValueError("first half broke")
+        return sum(state)
+
+    def join(self, values: list[int]) -> int:
+        if self.broken == "join":
+            raise ValueError("cannot join")
+        return sum(values)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_split_states_finalize_part_by_part_and_failures_stay_their_metrics(
+    workers: int,
+) -> None:
+    table = pa.table({"x": list(range(10))})
+    whole = _Halves("x")
+    broken = [_Halves("x", step) for step in ("split", "finalize", "join")]
+    values = _engine.execute([whole, *broken], as_source(table), workers=workers)
+    assert values[whole] == 45
+    messages = {"split": "cannot split", "finalize": "first half broke", "join": "cannot join"}
+    for metric in broken:
+        with pytest.raises(MetricUnavailable, match=f"^ValueError: {messages[metric.broken]}$"):
+            values[metric]

@@ -56,6 +56,15 @@ class Metric(ABC, Generic[S, V]):
     def finalize(self, state: S) -> V:
         """Turn the merged state into the value expectations read."""
 
+    def split(self, state: S) -> list[S]:
+        """Parts of the merged state that finalize independently (on different workers), their
+        values then combined by ``join``; by default the state is one part."""
+        return [state]
+
+    def join(self, values: list[V]) -> V:
+        """The value of a state from the finalized values of its ``split`` parts, in order."""
+        return values[0]
+
 
 @dataclass(frozen=True, slots=True)
 class MetricFailure:

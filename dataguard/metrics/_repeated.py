@@ -78,20 +78,25 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     hashes += _MULTIPLIER
     _stir(hashes)
     longest = int(lengths.max()) if lengths.size else 0
+    shortest = int(lengths.min()) if lengths.size else 0
+    if shortest == longest:  # equally long, as ids often are: each step reads a strided view
+        for step in range(0, longest, 8):
+            word = words[step::longest][: lengths.size]
+            if step + 8 > longest:
+                word = word & ((np.uint64(1) << np.uint64(8 * (longest - step))) - np.uint64(1))
+            hashes ^= word
+            _stir(hashes)
+        return _finish(hashes)
     # Long strings are visited longest first, so each step touches only the strings it reaches.
     order = np.argsort(-lengths, kind="stable") if longest > _SORT_ABOVE else None
     descending = -lengths[order] if order is not None else lengths
-    shortest = int(lengths.min()) if lengths.size else 0
     for step in range(0, longest, 8):
         if step + 8 <= shortest:  # every string has a full word here: no selection, no mask
             hashes ^= words[starts + step]
             _stir(hashes)
-        elif step < shortest:  # every string has bytes here, no selection (all of them when
-            # the strings are equally long, as ids often are: one mask for all)
+        elif step < shortest:  # every string has bytes here: no selection
             word = words[starts + step]
-            word &= _low_bytes(
-                np.uint64(shortest - step) if shortest == longest else lengths - step
-            )
+            word &= _low_bytes(lengths - step)
             hashes ^= word
             _stir(hashes)
         else:
@@ -104,6 +109,11 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
             word ^= hashes[rows]
             _stir(word)
             hashes[rows] = word
+    return _finish(hashes)
+
+
+def _finish(hashes: np.ndarray) -> np.ndarray:
+    """The final avalanche, in place."""
     hashes ^= hashes >> np.uint64(29)
     hashes *= _FINISH
     hashes ^= hashes >> np.uint64(32)
@@ -198,6 +208,18 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
         repeated += [_repeated_in_part(np.concatenate(part)) for part in state if part]
         # Parts are in order of their top bits, so their concatenation is sorted.
         return np.concatenate(repeated)
+
+    def split(self, state: PrintState) -> list[PrintState]:
+        """One state per part holding prints: parts finalize independently."""
+        alone = [
+            tuple(part if i == k else () for i in range(_PARTS))
+            for k, part in enumerate(state)
+            if part
+        ]
+        return alone or [state]
+
+    def join(self, values: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(values)  # parts in order of their top bits: still sorted
 
 
 #: Fingerprints of every slot of arrays still alive, by ``id``: a column that a later pass reads

@@ -32,6 +32,18 @@ def test_equally_long_strings_hash_as_they_do_among_others() -> None:
     assert np.array_equal(fingerprints(pa.array(ids)), mixed[:-1])
 
 
+@given(st.integers(0, 40), st.lists(st.binary(min_size=40, max_size=40), max_size=30), st.data())
+def test_equally_long_values_of_any_length_hash_as_among_others(
+    length: int, raw: list[bytes], data: st.DataObject
+) -> None:
+    """The strided path for equally long values, in any slice, against the general path."""
+    values = [v[:length] for v in raw]
+    start = data.draw(st.integers(0, 3))
+    padded = pa.array([b"p" * 9] * start + values + [b"q" * (length + 1)], pa.binary())
+    general = fingerprints(padded.slice(start))[:-1]  # lengths differ: the general path
+    assert np.array_equal(fingerprints(padded.slice(start, len(values))), general)
+
+
 def test_strings_differing_in_any_byte_or_length_get_different_fingerprints() -> None:
     base = "x" * 130
     variants = [base[:n] for n in range(131)] + [base[:n] + "y" + base[n + 1 :] for n in range(130)]
@@ -90,6 +102,9 @@ def test_repeated_fingerprints_are_those_counted_twice_in_any_batching(
         state = metric.merge(state, _repeated.in_parts(piece))
     expected = sorted(v for v, n in Counter(values).items() if n > 1)
     assert metric.finalize(state).tolist() == expected
+    # Finalized part by part (as the engine does, on its workers), joined in order.
+    parts = metric.split(state)
+    assert metric.join([metric.finalize(part) for part in parts]).tolist() == expected
 
 
 @pytest.mark.parametrize("chosen_size", [1, 7, 4096, 5000])
