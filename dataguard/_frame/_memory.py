@@ -224,7 +224,7 @@ def from_pandas(frame: Any) -> ArraySource:
     """
     names = check_names(frame.columns, "pandas.DataFrame")
     positions = {n: i for i, n in enumerate(names)}
-    dtypes = [str(frame.dtypes.iloc[i]) for i in range(len(names))]
+    dtypes = [str(t) for t in frame.dtypes]
 
     def convert(name: str) -> tuple[pa.Array | pa.ChunkedArray, ColumnInfo]:
         series = frame.iloc[:, positions[name]]

@@ -101,6 +101,8 @@ def _concat(tables: list[pa.Table | None], limit: int | None) -> pa.Table | None
     present = [t for t in tables if t is not None and t.num_rows]
     if not present:
         return None
+    if limit is not None and present[0].num_rows >= limit:  # full: later rows are not kept
+        return present[0].slice(0, limit)
     joined = present[0] if len(present) == 1 else pa.concat_tables(present)
     if limit is not None and joined.num_rows > limit:
         joined = joined.slice(0, limit)
