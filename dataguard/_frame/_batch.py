@@ -275,8 +275,10 @@ def as_numpy(array: pa.Array) -> np.ndarray:
     if pa.types.is_decimal(t):
         array = array.cast(pa.float64())
     if array.null_count:
-        if pa.types.is_floating(array.type):
-            return np.asarray(array.to_numpy(zero_copy_only=False))
+        if pa.types.is_integer(array.type) or pa.types.is_floating(array.type):
+            # The data buffer holds some value in every slot: read in place, not filled.
+            data = np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype())
+            return data[array.offset : array.offset + len(array)]
         fill = pa.scalar(0, type=array.type) if not pa.types.is_boolean(array.type) else False
         if pa.types.is_temporal(array.type):
             fill = pa.scalar(0, type=pa.int64()).cast(array.type)

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataguard._frame import bools, missing_mask
+from dataguard._frame import as_numpy, bools, missing_mask
 from dataguard._frame._batch import Encoded
 
 flags = st.lists(st.one_of(st.none(), st.booleans()), max_size=80)
@@ -71,3 +71,18 @@ def test_per_row_spreads_values_by_code(
     expected = verdicts[np.asarray(in_range[start:], dtype=np.intp)]
     assert np.array_equal(encoded.per_row(verdicts), expected)
     assert encoded.per_row(verdicts).dtype == bool
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(-(2**24), 2**24)), max_size=60),
+    st.sampled_from([pa.int32(), pa.int64(), pa.uint16(), pa.float32(), pa.float64()]),
+    st.integers(0, 20),
+)
+def test_numbers_read_in_place_agree_with_arrow_on_present_slots(
+    values: list[int | None], arrow_type: pa.DataType, start: int
+) -> None:
+    if pa.types.is_unsigned_integer(arrow_type):
+        values = [None if v is None else abs(v) % 2**16 for v in values]
+    array = pa.array(values, type=arrow_type).slice(start)
+    present = ~missing_mask(array)
+    assert np.array_equal(as_numpy(array)[present], array.drop_null().to_numpy())
