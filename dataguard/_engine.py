@@ -75,7 +75,7 @@ def _compute_group(
         try:
             out.append((metric, metric.compute(batch, inputs), None))
         except Exception as exc:
-            out.append((metric, None, f"{type(exc).__name__}: {exc}".strip()))
+            out.append((metric, None, _described(exc)))
     return out
 
 
@@ -113,7 +113,7 @@ def _run_pass(
                 try:
                     states[metric] = metric.merge(states[metric], state)
                 except Exception as exc:
-                    failures[metric] = MetricFailure(metric, f"{type(exc).__name__}: {exc}")
+                    failures[metric] = MetricFailure(metric, _described(exc))
         if progress is not None:
             progress(batch.offset + batch.num_rows)
 
@@ -183,7 +183,12 @@ def _try(function: Callable[[Any], Any], argument: Any) -> tuple[Any, str | None
     try:
         return function(argument), None
     except Exception as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+        return None, _described(exc)
+
+
+def _described(exc: Exception) -> str:
+    """What a metric failure reports: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}".strip()
 
 
 def describe(source: Source, names: Iterable[str], workers: int | None = None) -> None:
