@@ -201,15 +201,9 @@ def describe(source: Source, names: Iterable[str], workers: int | None = None) -
         return
     pool = _worker_pool(threads)
     if pool is not None:
-        # Errors (an unconvertible column) surface later, where the column is first described.
-        list(pool.map(functools.partial(_try_info, source), unique))
-
-
-def _try_info(source: Source, name: str) -> None:
-    try:
-        source.info(name)
-    except Exception:  # reported with context by the caller that needs this column
-        return
+        # Errors (an unconvertible column) are set aside: they surface later, with context,
+        # where the column is first described.
+        list(pool.map(functools.partial(_try, source.info), unique))
 
 
 class _WorkerPools:
