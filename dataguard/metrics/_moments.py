@@ -15,8 +15,8 @@ from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._exact import (
     SQUARE_SHIFT,
     SUM_SHIFT,
-    exact_float_square_sum,
     exact_float_sum,
+    exact_float_sums,
     exact_int_square_sum,
     exact_int_sum,
     units_to_float,
@@ -136,13 +136,8 @@ class Moments(Metric[MomentsState, MomentsValue]):
             positive = int(np.count_nonzero(values == np.inf))
             negative = int(np.count_nonzero(values == -np.inf))
             values = values[finite]
-        return MomentsState(
-            len(values) + positive + negative,
-            exact_float_sum(values),
-            exact_float_square_sum(values) if self.squares else 0,
-            positive,
-            negative,
-        )
+        total, squares = exact_float_sums(values) if self.squares else (exact_float_sum(values), 0)
+        return MomentsState(len(values) + positive + negative, total, squares, positive, negative)
 
     def merge(self, left: MomentsState, right: MomentsState) -> MomentsState:
         return MomentsState(

@@ -23,8 +23,8 @@ from dataguard.metrics._exact import (
     SQUARE_SHIFT,
     SUM_SHIFT,
     exact_float_product_sum,
-    exact_float_square_sum,
     exact_float_sum,
+    exact_float_sums,
     exact_int_square_sum,
     exact_int_sum,
 )
@@ -143,7 +143,7 @@ def _exact_sums(array: pa.Array, missing: np.ndarray, kept: np.ndarray) -> tuple
         if max(abs(int(integers.min())), abs(int(integers.max()))) <= _FLOAT_EXACT:
             total = exact_int_sum(integers) << SUM_SHIFT
             return total, exact_int_square_sum(integers) << SQUARE_SHIFT
-    return exact_float_sum(kept), exact_float_square_sum(kept)
+    return exact_float_sums(kept)
 
 
 #: Integers up to 2**53 are exact in float64.

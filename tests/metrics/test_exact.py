@@ -20,6 +20,7 @@ from dataguard.metrics._exact import (
     SUM_SHIFT,
     exact_float_square_sum,
     exact_float_sum,
+    exact_float_sums,
     exact_int_square_sum,
     exact_int_sum,
     units_to_float,
@@ -98,6 +99,45 @@ def test_sum_does_not_depend_on_order_or_chunking() -> None:
     assert exact_float_sum(values[::-1]) == total
     assert sum(exact_float_sum(part) for part in np.array_split(values, 17)) == total
     assert total == _sum_units(values.tolist())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(floats, max_size=40),
+    st.integers(min_value=-500, max_value=520),
+    st.integers(min_value=0, max_value=3),
+)
+def test_sums_of_pieces_and_their_leftovers_are_exact(
+    values: list[float], exponent: int, seed: int
+) -> None:
+    # Normal data scaled across the pieces' range and just beyond it, with arbitrary values
+    # mixed in: most are covered by the 18-bit pieces, tiny ones are left over to Dekker's path.
+    rng = np.random.default_rng(seed)
+    scaled = (rng.standard_normal(300) * 2.0**exponent).tolist()
+    mixed = [*scaled, *values]
+    rng.shuffle(mixed)
+    total, squares = exact_float_sums(np.array(mixed))
+    assert total == _sum_units(mixed)
+    assert squares == _square_units(mixed)
+
+
+def test_a_full_block_of_the_largest_pieces_squares_exactly() -> None:
+    # Every first piece near its 2**17 bound with random low bits: a block's products then sum
+    # to nearly 2**50 units, where pieces three bits wider would pass 2**53 and round.
+    values = np.random.default_rng(5).uniform(0.9, 1.0, 2**16)
+    assert exact_float_square_sum(values) == _square_units(values.tolist())
+
+
+@pytest.mark.parametrize("exponent", [-467, -466, -465, 502, 503, 504])
+def test_sums_at_the_edges_of_the_pieces_range(exponent: int) -> None:
+    rng = np.random.default_rng(exponent % 7)
+    values = rng.uniform(-1.0, 1.0, 2**16 + 9) * 2.0**exponent
+    values[::97] *= 2.0**-40  # a few values too small for the pieces
+    total, squares = exact_float_sums(values)
+    assert total == _sum_units(values.tolist())
+    assert squares == _square_units(values.tolist())
+    halves = [exact_float_sums(part) for part in np.array_split(values, 3)]
+    assert (sum(h[0] for h in halves), sum(h[1] for h in halves)) == (total, squares)
 
 
 @pytest.mark.parametrize("scale", [1.0, 2.0**-1000, 2.0**900, 3.0])
