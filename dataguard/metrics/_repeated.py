@@ -74,12 +74,12 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
     words = _words(array.buffers()[2], int(offsets[0]), int(offsets[-1]))
     offsets -= offsets[0]
     starts, lengths = offsets[:-1], np.diff(offsets)
-    hashes = lengths.astype(np.uint64)
-    hashes += _MULTIPLIER
-    _stir(hashes)
     longest = int(lengths.max()) if lengths.size else 0
     shortest = int(lengths.min()) if lengths.size else 0
     if shortest == longest:  # equally long, as ids often are: each step reads a strided view
+        first = np.array([longest], dtype=np.uint64) + _MULTIPLIER
+        _stir(first)  # the length's part of the hash, as below, computed once
+        hashes = np.full(lengths.size, first[0])
         for step in range(0, longest, 8):
             word = words[step::longest][: lengths.size]
             if step + 8 > longest:
@@ -87,6 +87,9 @@ def _hash_bytes(array: pa.Array) -> np.ndarray:
             hashes ^= word
             _stir(hashes)
         return _finish(hashes)
+    hashes = lengths.astype(np.uint64)
+    hashes += _MULTIPLIER
+    _stir(hashes)
     # Long strings are visited longest first, so each step touches only the strings it reaches.
     order = np.argsort(-lengths, kind="stable") if longest > _SORT_ABOVE else None
     descending = -lengths[order] if order is not None else lengths
@@ -176,8 +179,9 @@ def _repeated_in_part(prints: np.ndarray) -> np.ndarray:
 def in_parts(prints: np.ndarray) -> PrintState:
     """A batch's prints grouped by part (a radix pass on their top bits; no sorting within)."""
     part = (prints >> _PART_SHIFT).astype(np.uint8)
-    grouped = prints[np.argsort(part, kind="stable")]
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=_PARTS))))
+    order = np.argsort(part, kind="stable")
+    grouped = prints[order]
+    bounds = np.searchsorted(part[order], np.arange(_PARTS + 1))  # part[order] is sorted
     return tuple(
         (grouped[bounds[i] : bounds[i + 1]],) if bounds[i + 1] > bounds[i] else ()
         for i in range(_PARTS)
