@@ -16,13 +16,13 @@ states is integer addition, and the final rounding to float happens once, correc
 Sums of squares, computed beside the sum by ``exact_float_sums``, cut each block of values into
 four pieces of 18 bits by the same extraction (``x == p1 + p2 + p3 + p4``, each ``p`` a multiple of
 its own power of two). The product of two pieces is exact, and 2**16 of them add up exactly in
-float64 (below 2**50 of their unit), so ``sum(x**2)`` is ten dot products of pieces, summed exactly
-whatever order the BLAS adds in, and ``sum(x)`` four plain sums. The pieces cover the 72 bits below
-the block's largest magnitude: the rare value too small to fit (2**18 times smaller than the
-largest), and blocks of magnitudes near the ends of the float range, take Dekker's error-free
-product instead (x*x == p + e exactly, with p and e floats, for 2**-480 <= |x| <= 2**500); values
-outside that range, and integers beyond 2**53, take an exact per-element path in Python integers,
-which real data almost never reaches.
+float64 (below 2**50 of their unit), whatever the order of addition; so ``sum(x**2)`` is ten sums
+of products of pieces and ``sum(x)`` four plain sums. The pieces cover the 72 bits below the
+block's largest magnitude: the rare value too small to fit (2**18 times smaller than the largest),
+and blocks of magnitudes near the ends of the float range, take Dekker's error-free product instead
+(x*x == p + e exactly, with p and e floats, for 2**-480 <= |x| <= 2**500); values outside that
+range, and integers beyond 2**53, take an exact per-element path in Python integers, which real
+data almost never reaches.
 """
 
 from __future__ import annotations
@@ -140,9 +140,10 @@ def exact_float_sum(values: np.ndarray) -> int:
 #: below 2**50, exact in float64 in any order of addition.
 _PIECES = 4
 _PIECE_BITS = 18
-# Blocks whose largest magnitude is below 2**_PIECE_TOP_HIGH: the pieces' dot products stay finite
-# (below 2**(2 * top + 16)). At or above 2**_PIECE_TOP_LOW: the products of the smallest pieces,
-# multiples of 2**(2 * (top - 71)), are multiples of 2**-1074, exact even when subnormal.
+# Blocks whose largest magnitude is below 2**_PIECE_TOP_HIGH: the sums of the pieces' products
+# stay finite (below 2**(2 * top + 16)). At or above 2**_PIECE_TOP_LOW: the products of the
+# smallest pieces, multiples of 2**(2 * (top - 71)), are multiples of 2**-1074, exact even when
+# subnormal.
 _PIECE_TOP_HIGH = 503
 _PIECE_TOP_LOW = -466
 
@@ -151,16 +152,17 @@ def exact_float_sums(values: np.ndarray) -> tuple[int, int]:
     """Exact sum and sum of squares of finite float64 values, in units of 2**-SUM_SHIFT and
     2**-SQUARE_SHIFT, from 18-bit pieces of each block of values (see the module docstring)."""
     total = squares = 0
-    rest: list[np.ndarray] = []
+    missed: list[np.ndarray] = []
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
         summed = _piece_sums(block)
         if summed is None:
-            rest.append(block)
-        else:
-            total, squares = total + summed[0], squares + summed[1]
-            rest.append(summed[2])
-    left = np.concatenate(rest) if rest else values[:0]
+            missed.append(block)
+            continue
+        total += summed[0]
+        squares += summed[1]
+        missed.append(summed[2])
+    left = np.concatenate(missed) if missed else values[:0]
     if left.size:
         total += exact_float_sum(left)
         squares += _dekker_square_sum(left)
@@ -193,6 +195,8 @@ def _piece_sums(block: np.ndarray) -> tuple[int, int, np.ndarray] | None:
     for piece in pieces:  # values the pieces miss are summed apart, whole
         piece[uncovered] = 0.0
     total = squares = 0
+    # Products are summed by numpy, not np.dot: OpenBLAS threads a dot product of more than 10k
+    # values, and its spinning threads take the cores from the engine's workers.
     products = rest  # scratch space: its values are spent
     for i, (piece, unit) in enumerate(zip(pieces, units, strict=True)):
         total += int(math.ldexp(float(piece.sum()), -unit)) << (unit + SUM_SHIFT)
