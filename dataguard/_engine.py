@@ -17,7 +17,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from dataguard._frame import Batch, Source
-from dataguard.metrics import Metric, MetricFailure, Values
+from dataguard.metrics import Metric, MetricFailure, MetricUnavailable, Values
 
 AnyMetric = Metric[Any, Any]
 #: Called after each batch with (pass number, number of passes, rows read so far in this pass).
@@ -178,6 +178,14 @@ def _finalize_all(
     return values, failures
 
 
+def _wanted(metric: AnyMetric, values: Values) -> bool:
+    """``metric.wanted``; a metric whose requirements failed is wanted, and fails in turn."""
+    try:
+        return metric.wanted(values)
+    except MetricUnavailable:
+        return True
+
+
 def _try(function: Callable[[Any], Any], argument: Any) -> tuple[Any, str | None]:
     """``function(argument)``, or the error it raised, described."""
     try:
@@ -279,7 +287,10 @@ def execute(
     values = Values()
     pool = _worker_pool(threads)
     retain = getattr(source, "retain", None)
-    for number, metrics_of_pass in enumerate(passes, start=1):
+    for number, stage in enumerate(passes, start=1):
+        metrics_of_pass = [m for m in stage if _wanted(m, values)]
+        if not metrics_of_pass:  # settled by earlier passes: the data is not read again
+            continue
         if retain is not None:  # converted chunks that later passes read again are kept
             retain(c for later in passes[number:] for m in later for c in m.columns)
         report = None

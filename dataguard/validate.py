@@ -127,7 +127,8 @@ def validate(
     ``id_columns`` names columns whose values identify failing rows in the results, instead of
     row numbers. ``chunk_size`` bounds the rows per batch (results do not depend on it).
     ``workers`` sets the threads used for column work (default: one per core). ``progress``, if
-    given, is called after each batch with (pass number, passes, rows read in this pass).
+    given, is called after each batch with (pass number, passes, rows read in this pass); a pass
+    that earlier ones made unnecessary is skipped.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)

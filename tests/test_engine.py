@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,7 +18,7 @@ import dataguard as dg
 from dataguard import _engine
 from dataguard._frame import Batch, as_source
 from dataguard.expectations import Between, Unique
-from dataguard.metrics import Metric, Moments, MomentsValue, Values
+from dataguard.metrics import Metric, Moments, MomentsValue, RowCount, Values
 from dataguard.metrics._base import MetricUnavailable
 
 ROWS = 200_000
@@ -147,3 +148,39 @@ def test_split_states_finalize_part_by_part_and_failures_stay_their_metrics(
     for metric in broken:
         with pytest.raises(MetricUnavailable, match=f"^ValueError: {messages[metric.broken]}$"):
             values[metric]
+
+
+@dataclass(frozen=True)
+class _RowsIfMeanBelow(RowCount):
+    """Counts rows a pass after a column's mean, wanted only when the mean is below ``bound``."""
+
+    column: str
+    bound: float
+
+    def requires(self) -> tuple[Metric[Any, Any], ...]:
+        return (Moments(self.column),)
+
+    def wanted(self, inputs: Values) -> bool:
+        mean = inputs[Moments(self.column)].mean
+        return mean is not None and mean < self.bound
+
+
+@pytest.mark.parametrize(("bound", "passes", "value"), [(0.0, {1}, None), (9.0, {1, 2}, 3)])
+def test_a_metric_not_wanted_is_skipped_and_its_pass_not_read(
+    bound: float, passes: set[int], value: int | None
+) -> None:
+    source = as_source(pa.table({"x": [1.0, 2.0, 4.0], "s": ["a", "b", "c"]}))
+    read: list[int] = []
+    metric = _RowsIfMeanBelow("x", bound)
+    values = _engine.execute([metric], source, progress=lambda number, _, __: read.append(number))
+    assert set(read) == passes
+    assert (metric in values) == (value is not None)
+    if value is not None:
+        assert values[metric] == value
+    # A metric whose requirement failed is wanted: computed, not skipped (it reports the failure
+    # if it reads the requirement).
+    broken = _RowsIfMeanBelow("s", bound)
+    failed = _engine.execute([broken], source)
+    with pytest.raises(MetricUnavailable):
+        failed[Moments("s")]
+    assert failed[broken] == 3

@@ -360,6 +360,10 @@ class RowExpectation(Expectation):
         """For sequential expectations: does ``current`` break the rule after ``previous``?"""
         return False
 
+    def settled(self, inputs: Values) -> bool:
+        """Whether an earlier pass settled the violations already (see ``Unique``)."""
+        return False
+
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (self._violations(ctx),)
 

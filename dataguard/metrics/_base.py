@@ -56,6 +56,11 @@ class Metric(ABC, Generic[S, V]):
     def finalize(self, state: S) -> V:
         """Turn the merged state into the value expectations read."""
 
+    def wanted(self, inputs: Values) -> bool:
+        """Whether the metric is still needed, given the values of the metrics it requires; one
+        that is not is skipped and has no value (what it would judge is settled already)."""
+        return True
+
     def split(self, state: S) -> list[S]:
         """Parts of the merged state that finalize independently (on different workers), their
         values then combined by ``join``; by default the state is one part."""

@@ -10,6 +10,12 @@ million strings) costs tens of bytes per row and grows with their length, so the
 2. ``RepeatedValues``: the values whose fingerprint is among those, counted exactly; the ones
    counted twice or more are the repeated values. Two different values that share a fingerprint
    only cost a few extra candidates, never a wrong answer.
+
+Rows holding a repeated value are then found by fingerprint and confirmed on the values
+(``rows_holding``), a pass after ``RepeatedValues``. Unless two values share a fingerprint, every
+candidate is a repeated value, and the rows whose fingerprint is repeated (``rows_by_print``, a
+pass earlier, beside ``RepeatedValues``) are those very rows: ``Repeated.by_print`` says so, and
+the uniqueness check then skips the confirming pass.
 """
 
 from __future__ import annotations
@@ -251,6 +257,12 @@ def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
     return prints[~missing] if missing.any() else prints
 
 
+def rows_by_print(batch: Batch, column: str, repeated: np.ndarray) -> np.ndarray:
+    """Which rows of the batch have one of the ``repeated`` fingerprints (``Fingerprints``'
+    value); a missing row's answer is meaningless."""
+    return _among(_row_fingerprints(batch, column), repeated)
+
+
 def rows_holding(batch: Batch, column: str, repeated: pa.Array) -> np.ndarray:
     """Which rows of the batch hold one of the ``repeated`` values (as ``RepeatedValues`` gives
     them): found by fingerprint, then confirmed on the values."""
@@ -301,7 +313,17 @@ def with_fingerprints(values: pa.Array, chosen: np.ndarray) -> pa.Array:
 
 
 @dataclass(frozen=True, slots=True)
-class RepeatedValues(Metric[CountsState, pa.Array]):
+class Repeated:
+    """The present values of a column that occur more than once (``values``); ``by_print`` when
+    every value whose fingerprint is repeated is itself repeated, so that a row holds a repeated
+    value exactly when its fingerprint is repeated."""
+
+    values: pa.Array
+    by_print: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedValues(Metric[CountsState, Repeated]):
     """The present values of a column that occur more than once, exactly."""
 
     column: str
@@ -328,6 +350,8 @@ class RepeatedValues(Metric[CountsState, pa.Array]):
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
 
-    def finalize(self, state: CountsState) -> pa.Array:
+    def finalize(self, state: CountsState) -> Repeated:
         counts = combine_counts(state)
-        return counts.values.filter(pa.array(counts.counts > 1))
+        # Counted here are the values whose fingerprint is repeated, every occurrence of each.
+        repeated = counts.counts > 1
+        return Repeated(counts.values.filter(pa.array(repeated)), bool(repeated.all()))

@@ -22,6 +22,7 @@ from dataguard.expectations import (
     Null,
     Unique,
 )
+from dataguard.metrics import _repeated
 
 Reason = dg.Reason
 
@@ -474,3 +475,26 @@ def test_describe_says_what_is_expected() -> None:
     assert "greater than 0" in Between("x", min_value=0, strict_min=True).describe()
     assert "strictly increasing" in Increasing("x", strictly=True).describe()
     assert "'a'" in InSet("x", value_set=["a"]).describe()
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1, 2])
+@pytest.mark.parametrize("collide", [False, True])
+def test_unique_rows_by_fingerprint_are_confirmed_when_fingerprints_collide(
+    monkeypatch: pytest.MonkeyPatch, chunk_size: int | None, collide: bool
+) -> None:
+    # With every string hashed alike, "a", "c" and "dd" share the fingerprint of the repeated "b":
+    # the rows found by fingerprint are not the repeated ones, and a third pass confirms them.
+    if collide:
+        monkeypatch.setattr(_repeated, "_hash_bytes", lambda a: np.full(len(a), 7, np.uint64))
+    data = pa.table({"x": ["a", "b", None, "b", "c", "dd"]})
+    passes: set[int] = set()
+    result = dg.validate(
+        data,
+        dg.Suite((Unique("x"),)),
+        result_format="complete",
+        chunk_size=chunk_size,
+        progress=lambda number, _, __: passes.add(number),
+    ).results[0]
+    assert (result.unexpected_count, result.unexpected_index_list) == (2, (1, 3))
+    assert result.unexpected_list == ("b", "b")
+    assert passes == ({1, 2, 3} if collide else {1, 2})
