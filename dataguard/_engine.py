@@ -179,7 +179,8 @@ def _finalize_all(
 
 
 def _wanted(metric: AnyMetric, values: Values) -> bool:
-    """``metric.wanted``; a metric whose requirements failed is wanted, and fails in turn."""
+    """``metric.wanted``; a metric whose requirements failed is wanted (computed, it reports
+    their failure if it reads them)."""
     try:
         return metric.wanted(values)
     except MetricUnavailable:

@@ -260,6 +260,8 @@ def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
 def rows_by_print(batch: Batch, column: str, repeated: np.ndarray) -> np.ndarray:
     """Which rows of the batch have one of the ``repeated`` fingerprints (``Fingerprints``'
     value); a missing row's answer is meaningless."""
+    if repeated.size == 0:  # a unique column: no fingerprint to look up
+        return np.zeros(batch.num_rows, dtype=bool)
     return _among(_row_fingerprints(batch, column), repeated)
 
 

@@ -182,7 +182,8 @@ class Violations(Metric[ViolationState, ViolationSummary]):
         return self.rule.requires()
 
     def wanted(self, inputs: Values) -> bool:
-        return not self.rule.settled(inputs)
+        settled = getattr(self.rule, "settled", None)  # rules written before it existed lack it
+        return settled is None or not settled(inputs)
 
     def empty(self) -> ViolationState:
         return ViolationState()

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dataguard as dg
+from dataguard._frame import Batch
 from dataguard.expectations import Unique
 from dataguard.metrics import _repeated
 from dataguard.metrics._repeated import fingerprints
@@ -116,3 +117,8 @@ def test_prints_among_chosen_ones_by_table_or_search(chosen_size: int) -> None:
     others = rng.integers(0, 2**64, chosen_size - picked.size, dtype=np.uint64)
     chosen = np.unique(np.concatenate([picked, others, prints[100:110]]))
     assert np.array_equal(_repeated._among(prints, chosen), np.isin(prints, chosen))
+
+
+def test_rows_by_print_of_a_unique_column_are_none() -> None:
+    batch = Batch({"x": pa.array(["a", "b"])}, 0, 2)
+    assert not _repeated.rows_by_print(batch, "x", np.zeros(0, dtype=np.uint64)).any()
