@@ -142,8 +142,11 @@ def _quantiles_to_gx(params: dict[str, Any]) -> Any:
 _TYPE = Convert(("logical_type", "dtype"), _type_to_ours, _type_to_gx)
 _QUANTILES = Convert(("quantiles", "value_ranges"), _quantiles_to_ours, _quantiles_to_gx)
 _COLUMN: dict[str, str | Convert] = {"column": "column"}
-_BOUNDS: dict[str, str | Convert] = {"min_value": "min_value", "max_value": "max_value"}
-_RANGE = {**_COLUMN, **_BOUNDS, "strict_min": "strict_min", "strict_max": "strict_max"}
+# GX 1.x has strict_min / strict_max wherever it has min_value / max_value.
+_BOUNDS: dict[str, str | Convert] = {
+    key: key for key in ("min_value", "max_value", "strict_min", "strict_max")
+}
+_RANGE = {**_COLUMN, **_BOUNDS}
 _SET = {**_COLUMN, "value_set": "value_set"}
 _REGEX = {**_COLUMN, "regex": "regex"}
 _ORDER = {**_COLUMN, "strictly": "strictly"}

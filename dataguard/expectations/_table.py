@@ -158,20 +158,25 @@ class ColumnsMatchOrderedList(Expectation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _CountBetween(Expectation):
-    """A table count (rows or columns) within an inclusive range."""
+    """A table count (rows or columns) within a range; inclusive unless ``strict_*``."""
 
     counted: ClassVar[str] = ""
 
     min_value: int | None = None
     max_value: int | None = None
+    strict_min: bool = False
+    strict_max: bool = False
     allow_unbounded: bool = False
 
     def check(self) -> None:
         check_bounds(self.min_value, self.max_value, unbounded=self.allow_unbounded)
 
+    def _range(self) -> str:
+        return range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+
     def judge(self, observed: int) -> ExpectationResult:
-        passed = within(observed, self.min_value, self.max_value)
-        wanted = f"{'is' if passed else 'is not'} {range_text(self.min_value, self.max_value)}"
+        passed = within(observed, self.min_value, self.max_value, self.strict_min, self.strict_max)
+        wanted = f"{'is' if passed else 'is not'} {self._range()}"
         if self.min_value is None and self.max_value is None:
             wanted = "(no bounds: reported only)"
         return self.result(
@@ -184,7 +189,7 @@ class _CountBetween(Expectation):
     def sentence(self) -> str:
         if self.min_value is None and self.max_value is None:
             return f"The table's {self.counted} count is reported (no bounds)."
-        return f"The table's {self.counted} count is {range_text(self.min_value, self.max_value)}."
+        return f"The table's {self.counted} count is {self._range()}."
 
 
 def _check_count(value: int) -> None:
@@ -195,7 +200,7 @@ def _check_count(value: int) -> None:
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ColumnCountBetween(_CountBetween):
-    """The number of columns lies within an inclusive range."""
+    """The number of columns lies within a range; inclusive unless ``strict_*``."""
 
     name = "column_count_between"
     reads_rows = False
@@ -235,7 +240,7 @@ class ColumnCountEqual(Expectation):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RowCountBetween(_CountBetween):
-    """The number of rows lies within an inclusive range."""
+    """The number of rows lies within a range; inclusive unless ``strict_*``."""
 
     name = "row_count_between"
     counted = "row"

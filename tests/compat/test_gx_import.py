@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ from dataguard.expectations import (
     ValueLengthBetween,
     ValueLengthEqual,
     ZScoreBelow,
+    lookup,
 )
 from tests.conformance.harness import CONFORMANCE_DIR, conformance_frame
 
@@ -93,11 +95,15 @@ CASES: list[tuple[str, dict[str, Any], Expectation]] = [
     ),
     (
         "expect_table_column_count_to_be_between",
-        {"min_value": 1, "max_value": 3},
-        ColumnCountBetween(min_value=1, max_value=3),
+        {"min_value": 1, "max_value": 3, "strict_max": True},
+        ColumnCountBetween(min_value=1, max_value=3, strict_max=True),
     ),
     ("expect_table_column_count_to_equal", {"value": 2}, ColumnCountEqual(value=2)),
-    ("expect_table_row_count_to_be_between", {"min_value": 1}, RowCountBetween(min_value=1)),
+    (
+        "expect_table_row_count_to_be_between",
+        {"min_value": 1, "strict_min": True},
+        RowCountBetween(min_value=1, strict_min=True),
+    ),
     ("expect_table_row_count_to_equal", {"value": 5}, RowCountEqual(value=5)),
     # types
     (
@@ -640,6 +646,23 @@ def test_kwargs_we_cannot_honour_are_refused() -> None:
         in message
     )
     assert "expectations[4].mostly: mostly cannot be honoured" in message
+
+
+def test_every_gx_range_accepts_strict_bounds() -> None:
+    """GX 1.x has strict_min / strict_max on every min_value / max_value range."""
+    params = {
+        gx: {f.name for f in dataclasses.fields(lookup(targets[0]))}
+        for gx, targets in supported_types().items()
+    }
+    ranges = [gx for gx, names in params.items() if "min_value" in names]
+    assert "expect_table_row_count_to_be_between" in ranges
+    for gx_type in ranges:
+        kwargs = {"min_value": 1, "max_value": 2, "strict_min": True, "strict_max": True}
+        if "column" in params[gx_type]:
+            kwargs["column"] = "a"
+        (imported,) = suite_from_gx(gx0((gx_type, kwargs))).expectations
+        strict = imported.to_dict()
+        assert (strict["strict_min"], strict["strict_max"]) == (True, True), gx_type
 
 
 def test_unknown_kwargs_get_a_did_you_mean() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pyarrow as pa
@@ -17,6 +18,7 @@ from dataguard.expectations import (
     NoExtraColumns,
     RowCountBetween,
     RowCountEqual,
+    registered,
 )
 
 Reason = dg.Reason
@@ -88,6 +90,16 @@ COLUMNS = {"a": [1, 2, 3], "b": ["x", None, "z"], "c": [None, None, None]}
         (ColumnCountEqual(value=2), False, Reason.OUT_OF_RANGE, 3),
         (RowCountBetween(min_value=3, max_value=3), True, Reason.PASSED, 3),
         (RowCountBetween(min_value=1, max_value=2), False, Reason.OUT_OF_RANGE, 3),
+        (RowCountBetween(min_value=3, strict_min=True), False, Reason.OUT_OF_RANGE, 3),
+        (RowCountBetween(max_value=3, strict_max=True), False, Reason.OUT_OF_RANGE, 3),
+        (
+            RowCountBetween(min_value=2, max_value=4, strict_min=True, strict_max=True),
+            True,
+            Reason.PASSED,
+            3,
+        ),
+        (ColumnCountBetween(min_value=3, strict_min=True), False, Reason.OUT_OF_RANGE, 3),
+        (ColumnCountBetween(max_value=3, strict_max=True), False, Reason.OUT_OF_RANGE, 3),
         (RowCountEqual(value=3), True, Reason.PASSED, 3),
         (RowCountEqual(value=0), False, Reason.OUT_OF_RANGE, 3),
         (NoExtraColumns(column_set=["a", "b", "c", "d"]), True, Reason.PASSED, ["a", "b", "c"]),
@@ -177,3 +189,19 @@ def test_describe() -> None:
     assert (
         "in this order" in ColumnsMatchOrderedList(column_list=["a"], exact_match=False).describe()
     )
+
+
+def test_strict_count_bounds_are_worded_as_strict(one: Any) -> None:
+    result = one(COLUMNS, RowCountBetween(min_value=3, max_value=9, strict_min=True))
+    assert result.message == "row count 3 is not greater than 3 and at most 9"
+    sentence = ColumnCountBetween(max_value=4, strict_max=True).describe()
+    assert "less than 4" in sentence
+
+
+def test_every_range_expectation_has_strict_bounds() -> None:
+    """A range with min_value / max_value can be made strict, as in Great Expectations 1.x."""
+    params = {n: {f.name for f in dataclasses.fields(c)} for n, c in registered().items()}
+    ranged = {n for n, names in params.items() if "min_value" in names}
+    assert {"row_count_between", "column_count_between", "between"} <= ranged
+    lacking = sorted(n for n in ranged if not {"strict_min", "strict_max"} <= params[n])
+    assert lacking == []
