@@ -212,11 +212,20 @@ class Suite:
         return _build(Document(data, source))
 
     @classmethod
-    def from_gx(cls, suite: Mapping[str, Any] | str | os.PathLike[str]) -> Suite:
-        """Import a Great Expectations suite (0.x ``expectation_type`` or 1.x ``type`` layout)."""
+    def from_gx(
+        cls,
+        suite: Mapping[str, Any] | str | os.PathLike[str],
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> Suite:
+        """Import a Great Expectations suite (0.x ``expectation_type`` or 1.x ``type`` layout).
+
+        Suite parameters (``{"$PARAMETER": "now() - timedelta(days=1)"}``) are evaluated at
+        import, with named values from ``parameters``; see ``dataguard.compat.gx.suite_from_gx``.
+        """
         from dataguard.compat.gx import suite_from_gx
 
-        return suite_from_gx(suite)
+        return suite_from_gx(suite, parameters=parameters)
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""

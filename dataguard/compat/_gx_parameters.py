@@ -1,11 +1,11 @@
 """GX suite parameters (``{"$PARAMETER": "now() - timedelta(weeks=52)"}``), evaluated safely.
 
 GX evaluates these expressions when it validates. dataguard has no late-bound values in a suite,
-so an import that is given ``parameters`` evaluates them once, at import: the suite then holds the
-resulting values (a date-time for ``now()``). The expression language is the subset GX suites use:
-numbers, strings, names of the given parameters, ``+ - * /``, and the calls ``now()``,
-``datetime(Y, M, D[, h, m, s])``, ``date(Y, M, D)`` and ``timedelta(weeks=, days=, hours=,
-minutes=, seconds=)``. Anything else is refused; no Python code is run.
+so an import evaluates them once, at import, with named values from the caller's ``parameters``:
+the suite then holds the resulting values (a date-time for ``now()``). The expression language
+is the subset GX suites use: numbers, strings, names of the given parameters, ``+ - * /``, and
+the calls ``now()``, ``datetime(Y, M, D[, h, m, s])``, ``date(Y, M, D)`` and ``timedelta(weeks=,
+days=, hours=, minutes=, seconds=)``. Anything else is refused; no Python code is run.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class _Evaluator:
             return node.value
         if isinstance(node, ast.Name):
             if node.id not in self.parameters:
-                raise self.refuse(f"no value was given for {node.id!r}")
+                raise self.refuse(f"no value was given for {node.id!r} (give it in parameters=)")
             return self.parameters[node.id]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.visit(node.operand)

@@ -6,9 +6,9 @@ GX suites come in two layouts. 0.x has ``expectation_suite_name`` and items with
 counterpart is one row of ``RULES`` (in ``_gx_rules``): our expectation, how each GX kwarg becomes
 our parameters, parameters fixed to GX's behaviour, and the GX defaults that differ from ours.
 ``row_condition`` (pandas-query syntax) becomes ``where``; ``$PARAMETER`` values are evaluated at
-import when the caller gives ``parameters``. What we cannot honour exactly is refused with every
-problem listed at once, because validating differently from GX without saying so is worse than
-failing. ``result_to_gx`` turns our results into GX-shaped result dicts.
+import, with named values from the caller's ``parameters``. What we cannot honour exactly is
+refused with every problem listed at once, because validating differently from GX without saying
+so is worse than failing. ``result_to_gx`` turns our results into GX-shaped result dicts.
 """
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ _GX_SEVERITIES = {ours: gx for gx, ours in _SEVERITIES.items()}
 
 @dataclass(frozen=True)
 class _Options:
-    """How an import treats suite parameters: refused (``parameters is None``) or evaluated."""
+    """How an import evaluates suite parameters: the caller's named values, and ``now()``."""
 
-    parameters: Mapping[str, Any] | None = None
-    now: dt.datetime | None = None
+    parameters: Mapping[str, Any]
+    now: dt.datetime
 
 
 def _export_index() -> dict[str, tuple[str, Rule]]:
@@ -93,14 +93,14 @@ def suite_from_gx(
 ) -> Suite:
     """Import a GX expectation suite (0.x or 1.x layout) from a dict or a JSON file.
 
-    GX suite parameters (``{"$PARAMETER": ...}``) are refused unless ``parameters`` is given (it
-    may be empty): then each expression is evaluated once, now, with those named values and
-    ``now()`` as the current local time, and the suite holds the results.
+    GX suite parameters (``{"$PARAMETER": ...}``) are evaluated once, at import, as GX would at
+    validation: ``now()`` is the current local time and names are looked up in ``parameters``
+    (an expression naming a value not given there is refused). The suite holds the results.
 
     Raises SuiteError listing every expectation that cannot be imported exactly, with its
     position, such as ``expectations[4]: ... is not supported yet``.
     """
-    options = _Options(parameters, dt.datetime.now() if parameters is not None else None)
+    options = _Options(parameters if parameters is not None else {}, dt.datetime.now())
     doc = _document(suite)
     data = doc.data
     if not isinstance(data, Mapping):
@@ -232,7 +232,9 @@ def _expectation(
             (f"{at}.severity", f"expected 'critical', 'warning' or 'info', got {severity!r}")
         )
     kwargs = _kwargs(item, at, problems)
-    params, where = _params(rule, gx_type, kwargs, problems, options or _Options())
+    if options is None:
+        options = _Options({}, dt.datetime.now())
+    params, where = _params(rule, gx_type, kwargs, problems, options)
     if len(problems) > before:
         return None
     params["severity"] = _SEVERITIES[severity] if severity is not None else "error"
@@ -262,13 +264,8 @@ def _is_one(value: Any) -> bool:
     )
 
 
-def _parameter(value: Any, key: str, path: str, options: _Options, problems: Problems) -> Any:
+def _parameter(value: Any, path: str, options: _Options, problems: Problems) -> Any:
     """A kwarg holding suite parameters, evaluated; ``None`` (with a problem) if it cannot be."""
-    if options.parameters is None or options.now is None:
-        problems.append(
-            (path, f"{key} is a GX suite parameter ({value!r}); give parameters= to evaluate it")
-        )
-        return None
     try:
         return substitute(value, options.parameters, options.now)
     except SuiteError as exc:
@@ -328,7 +325,7 @@ def _params(
     for key, (given, path) in kwargs.items():
         value = given
         if is_parameter(given):
-            value = _parameter(given, key, path, options, problems)
+            value = _parameter(given, path, options, problems)
             if value is None:
                 continue
         if key in ("row_condition", "condition_parser"):

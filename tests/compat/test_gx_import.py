@@ -618,7 +618,7 @@ def test_kwargs_we_cannot_honour_are_refused() -> None:
         {
             "type": "expect_column_values_to_be_between",
             "column": "d",
-            "max_value": {"$PARAMETER": "now()"},
+            "max_value": {"$PARAMETER": "now() - lag"},
         },
         {
             "type": "expect_column_quantile_values_to_be_between",
@@ -639,8 +639,11 @@ def test_kwargs_we_cannot_honour_are_refused() -> None:
         "expectations[0].kwargs.condition_parser: condition_parser "
         "'great_expectations__experimental__' is not supported" in message
     )
-    assert "expectations[1].max_value: max_value is a GX suite parameter" in message
-    assert "expectations[2].quantile_ranges: quantile_ranges is a GX suite parameter" in message
+    assert (
+        "expectations[1].max_value: suite parameter 'now() - lag': no value was given for 'lag'"
+        in message
+    )
+    assert "expectations[2].quantile_ranges: suite parameter 'low': no value was given" in message
     assert (
         "expectations[3].parse_strings_as_datetimes: parse_strings_as_datetimes is not supported"
         in message

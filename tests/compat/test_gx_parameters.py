@@ -55,14 +55,40 @@ def _item(**kwargs: Any) -> dict[str, Any]:
     return {"name": "p", "expectations": [{"type": "expect_column_values_to_be_between", **kwargs}]}
 
 
-def test_parameters_are_evaluated_only_when_given() -> None:
+def test_named_parameters_come_from_the_caller() -> None:
     document = _item(column="ts", max_value={"$PARAMETER": "datetime(2003, 1, 1) + delta"})
-    with pytest.raises(dg.SuiteError, match="give parameters= to evaluate it"):
-        suite_from_gx(document)
+    for parameters in (None, {}):
+        with pytest.raises(
+            dg.SuiteError, match=r"no value was given for 'delta' \(give it in parameters=\)"
+        ):
+            suite_from_gx(document, parameters=parameters)
     suite = suite_from_gx(document, parameters={"delta": dt.timedelta(days=1)})
     assert suite.expectations == (Between("ts", max_value=dt.datetime(2003, 1, 2)),)
-    with pytest.raises(dg.SuiteError, match="no value was given for 'delta'"):
-        suite_from_gx(document, parameters={})
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("now()", lambda now: now),
+        ("now() - timedelta(days=1)", lambda now: now - dt.timedelta(days=1)),
+        ("datetime(2003, 1, 1)", lambda now: dt.datetime(2003, 1, 1)),
+    ],
+)
+def test_expressions_without_names_need_no_parameters(expression: str, expected: Any) -> None:
+    """GX evaluates these on its own, so an import without parameters= does too."""
+    document = _item(column="ts", min_value={"$PARAMETER": expression})
+    before = dt.datetime.now()
+    (imported,) = suite_from_gx(document).expectations
+    (again,) = dg.Suite.from_gx(document).expectations
+    after = dt.datetime.now()
+    for value in (imported.min_value, again.min_value):  # type: ignore[attr-defined]
+        assert expected(before) <= value <= expected(after)
+
+
+def test_suite_from_gx_takes_parameters() -> None:
+    document = _item(column="x", min_value={"$PARAMETER": "low + 1"})
+    suite = dg.Suite.from_gx(document, parameters={"low": 4})
+    assert suite.expectations == (Between("x", min_value=5),)
 
 
 def test_now_is_the_time_of_import() -> None:
