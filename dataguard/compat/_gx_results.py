@@ -4,8 +4,8 @@ GX decides which keys a result carries from the expectation's kind and the ``res
 row-level ("map") expectations report counts and percentages from ``BASIC`` on, the counts of the
 sampled values from ``SUMMARY`` on, and every unexpected value and row from ``COMPLETE``; other
 expectations report an ``observed_value`` (and ``details``) from ``BASIC`` on. ``BOOLEAN_ONLY``
-reports the outcome alone. Values are JSON-ready, with NaN, NaT and infinities as ``null``, as GX
-serializes them.
+reports the outcome alone. Values are JSON-ready as GX serializes them: NaN and NaT are ``null``,
+and infinities stay floats (``json.dumps`` writes them as ``Infinity``, as GX's writer does).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dataguard._jsonable import jsonable
+from dataguard._jsonable import jsonable as _jsonable
 from dataguard.errors import SuiteError
 from dataguard.result import ExpectationResult, Reason, ResultFormat
 
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 _EVERY_ROW = frozenset({"not_null", "null"})
 #: Our type expectations: their observed dtype is reported under GX's type name.
 _TYPES = frozenset({"column_type", "column_dtype"})
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as GX's JSON-ready form: infinities are kept as floats, NaN becomes None."""
+    return _jsonable(value, infinities=True)
 
 
 def _format(value: str | ResultFormat) -> ResultFormat:

@@ -15,6 +15,7 @@ from dataguard.expectations import (
     ColumnsMatchSet,
     ColumnType,
     CompoundColumnsUnique,
+    MaxBetween,
     MeanBetween,
     MostCommonValueInSet,
     NoExtraColumns,
@@ -160,3 +161,18 @@ def test_unknown_formats_are_refused() -> None:
     result = dg.validate(FRAME, [NotNull("x")]).results[0]
     with pytest.raises(ValueError, match="unknown result_format"):
         result_to_gx(result, "verbose")
+
+
+def test_infinities_stay_floats_and_nan_becomes_null() -> None:
+    """GX keeps ±inf as floats (its JSON writer spells them) and reports NaN as null."""
+    frame = pd.DataFrame({"x": [1.0, float("inf"), -float("inf"), None]})
+    suite = [MaxBetween("x", max_value=10), Between("x", min_value=0, max_value=10)]
+    largest, between = dg.validate(frame, suite, result_format="complete").results
+    assert result_to_gx(largest, "COMPLETE")["result"]["observed_value"] == float("inf")
+    out = result_to_gx(between, "COMPLETE")["result"]
+    assert out["partial_unexpected_list"] == [float("inf"), -float("inf")]
+    assert out["unexpected_list"] == [float("inf"), -float("inf")]
+    assert json.dumps(out["unexpected_list"]) == "[Infinity, -Infinity]"
+    mean = dg.validate(frame, [MeanBetween("x", max_value=1)]).results[0]
+    assert mean.observed_value != mean.observed_value  # inf - inf: NaN
+    assert result_to_gx(mean)["result"]["observed_value"] is None
