@@ -15,6 +15,11 @@ import yaml
 
 from dataguard._atomic import write_atomic
 from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
+from dataguard.compat.gx_vocabulary import (
+    GX_COUNTERPART_MISSING,
+    native_parameters,
+    native_types,
+)
 from dataguard.errors import SuiteError
 from dataguard.expectations import (
     ColumnDtype,
@@ -312,7 +317,17 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
     try:
         cls = lookup(name)
     except SuiteError as exc:
-        raise doc.error(exc.problem, [*path, "type"], type(exc)) from None
+        problem = _gx_type_problem(name) or exc.problem
+        raise doc.error(problem, [*path, "type"], type(exc)) from None
+    known = field_hints(cls)
+    for key in params:
+        ours = native_parameters(key, known) if key not in known else ()
+        if ours:
+            raise doc.error(
+                f"unknown parameter {key!r} for {cls.name}: a Great Expectations name; "
+                f"did you mean {_alternatives(ours)}?",
+                [*path, key],
+            )
     try:
         if "columns_matching" in params:
             return EachColumn.of(params.pop("columns_matching"), cls, params)
@@ -327,6 +342,23 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
             path=f"expectations[{index}]" + (f".{inner}" if inner else ""),
             line=located.line,
         ) from None
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    return " or ".join(repr(n) for n in names)
+
+
+def _gx_type_problem(name: str) -> str | None:
+    """For a GX type name in a native suite, the dataguard name(s) it stands for."""
+    ours = native_types(name)
+    if ours is None:
+        return None
+    if not ours:
+        return f"unknown expectation type {name!r}: {GX_COUNTERPART_MISSING}"
+    return (
+        f"unknown expectation type {name!r}: a Great Expectations name; "
+        f"did you mean {_alternatives(ours)}?"
+    )
 
 
 def _build_schema(doc: Document, value: Any) -> Schema:

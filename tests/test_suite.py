@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -160,6 +161,60 @@ def test_errors_name_file_place_and_line(
     assert error.line == line
     assert words in str(error)
     assert str(error).startswith(f"{file}:{line}: {path}: ")
+
+
+@pytest.mark.parametrize(
+    ("item", "path", "words"),
+    [
+        (
+            {"type": "expect_column_values_to_be_between", "column": "a", "min_value": 1},
+            "expectations[0].type",
+            "a Great Expectations name; did you mean 'between'?",
+        ),
+        (
+            {"type": "expect_column_values_to_be_of_type", "column": "a", "type_": "int"},
+            "expectations[0].type",
+            "did you mean 'column_type' or 'column_dtype'?",
+        ),
+        (
+            {"type": "expect_multicolumn_values_to_be_unique", "column_list": ["a"]},
+            "expectations[0].type",
+            "did you mean 'unique_within_record'?",
+        ),
+        (
+            {"type": "expect_column_chisquare_test_p_value_to_be_greater_than", "column": "a"},
+            "expectations[0].type",
+            "a Great Expectations name with no dataguard counterpart",
+        ),
+        (
+            {"type": "pair_equal", "column_A": "a", "column_b": "b"},
+            "expectations[0].column_A",
+            "a Great Expectations name; did you mean 'column_a'?",
+        ),
+        (
+            {"type": "between", "column": "a", "min_value": 1, "row_condition": "b > 1"},
+            "expectations[0].row_condition",
+            "did you mean 'where'?",
+        ),
+        (
+            {"type": "column_type", "column": "a", "type_": "int"},
+            "expectations[0].type_",
+            "did you mean 'logical_type'?",
+        ),
+        (
+            {"type": "kl_divergence_below", "column": "a", "partition_object": {}},
+            "expectations[0].partition_object",
+            "did you mean 'bins' or 'values' or 'weights' or 'tail_weights'?",
+        ),
+    ],
+)
+def test_gx_vocabulary_points_to_the_native_name(
+    item: dict[str, Any], path: str, words: str
+) -> None:
+    with pytest.raises(dg.SuiteError) as info:
+        dg.Suite.from_dict({"expectations": [item]})
+    assert info.value.path == path
+    assert words in str(info.value)
 
 
 def test_unknown_expectation_is_also_a_key_error(tmp_path: Path) -> None:
