@@ -96,8 +96,9 @@ def _rows(source: Source, where: str | None) -> Source:
     return keep_rows(source, condition.mask, condition.columns)
 
 
-def _check_id_columns(source: Source, id_columns: Sequence[str]) -> tuple[str, ...]:
-    ids = tuple(id_columns)
+def _check_id_columns(source: Source, id_columns: Sequence[str] | None) -> tuple[str, ...]:
+    # A lone name is one id column (not one per character); None means no ids.
+    ids = (id_columns,) if isinstance(id_columns, str) else tuple(id_columns or ())
     missing = [c for c in ids if c not in set(source.names)]
     if missing:
         raise InputError(
@@ -112,7 +113,7 @@ def validate(
     suite: SuiteLike,
     *,
     result_format: str | ResultFormat = ResultFormat.SUMMARY,
-    id_columns: Sequence[str] = (),
+    id_columns: Sequence[str] | None = (),
     chunk_size: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -125,10 +126,11 @@ def validate(
     a result, not an exception; call ``raise_for_failures()`` on the result to raise.
 
     ``id_columns`` names columns whose values identify failing rows in the results, instead of
-    row numbers. ``chunk_size`` bounds the rows per batch (results do not depend on it).
-    ``workers`` sets the threads used for column work (default: one per core). ``progress``, if
-    given, is called after each batch with (pass number, passes, rows read in this pass); a pass
-    that earlier ones made unnecessary is skipped.
+    row numbers (``None`` or ``()``: rows are numbered; one name may be given alone).
+    ``chunk_size`` bounds the rows per batch (results do not depend on it). ``workers`` sets the
+    threads used for column work (default: one per core). ``progress``, if given, is called
+    after each batch with (pass number, passes, rows read in this pass); a pass that earlier ones
+    made unnecessary is skipped.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)

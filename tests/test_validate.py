@@ -174,6 +174,16 @@ def test_split_uses_sequential_rules_across_batches() -> None:
         assert list(bad.index) == [3, 6]
 
 
+def test_id_columns_none_means_no_ids() -> None:
+    result = dg.validate(frame(), SUITE, id_columns=None)
+    assert result.results[0].unexpected_index_list == (4,)
+    named = dg.validate(frame(), SUITE, id_columns="status").results[0]
+    assert named.unexpected_index_list == ({"status": "a"},)
+    assert dg.validate(frame(), SUITE, id_columns=()).to_dict() | {"run": None} == (
+        result.to_dict() | {"run": None}
+    )
+
+
 def test_split_needs_in_memory_data(tmp_path: Path) -> None:
     path = tmp_path / "d.parquet"
     frame().to_parquet(path)
