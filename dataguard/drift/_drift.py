@@ -169,6 +169,21 @@ def _per_column(option: float | Mapping[str, float], column: str, default: float
     return float(option)
 
 
+def _check_tests(tests: object) -> None:
+    """TypeError unless ``tests`` is None, a method name, or a mapping of column to method name:
+    a list would be ambiguous (one method for all columns, or several per column?)."""
+    if tests is None or isinstance(tests, str):
+        return
+    if isinstance(tests, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tests.items()
+    ):
+        return
+    raise TypeError(
+        "tests must be a method name (tests='ks') or a mapping of column to method name "
+        f"(tests={{'amount': 'ks'}}), not {type(tests).__name__} {tests!r:.80}"
+    )
+
+
 def drift(
     current: Any,
     *,
@@ -194,6 +209,7 @@ def drift(
     started_at = dt.datetime.now(dt.timezone.utc)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    _check_tests(tests)
     ref = _as_reference(reference, columns, multivariate)
     if multivariate and ref.comoments is None:
         raise ProfileError("multivariate drift needs a reference profile built with comoments=True")
