@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, Source, as_source
+from dataguard._frame import ColumnInfo, Source, as_source, is_string_type
 from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
@@ -47,8 +47,12 @@ def column_kind(info: ColumnInfo) -> str | None:
 
 
 def portable_dtype(info: ColumnInfo) -> str:
-    """The Arrow type name: the same for the same data from pandas, polars, Arrow or a file."""
-    return str(info.arrow_type)
+    """The Arrow type name: the same for the same data from pandas, polars, Arrow or a file.
+
+    Every string flavour is ``string``: whether text arrives as ``string`` or ``large_string``
+    depends on the adapter (and on a pandas column's size), not on the data.
+    """
+    return "string" if is_string_type(info.arrow_type) else str(info.arrow_type)
 
 
 def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

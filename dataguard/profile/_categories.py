@@ -116,7 +116,7 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
             return PrintCounts()
         prints = fingerprints(canonical(values))
         if counted is None:  # one print per row
-            prints.sort()
+            prints = np.sort(prints)  # a copy: the fingerprints may view read-only Arrow memory
             weights = None
         else:  # one print per distinct object, weighted by its rows
             order = np.argsort(prints)

@@ -1,0 +1,83 @@
+"""Pandas categorical and Arrow dictionary columns profile as categories of their values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import dataguard as dg
+from dataguard.profile import CategoricalProfile
+
+
+def words(n: int, distinct: int, seed: int) -> list[str | None]:
+    rng = np.random.default_rng(seed)
+    out: list[str | None] = [f"w{k}" for k in rng.zipf(1.3, size=n) % distinct]
+    for i in range(0, n, 37):
+        out[i] = None
+    return out
+
+
+@pytest.mark.parametrize("cap", [1000, 40])
+def test_encoded_text_profiles_and_drifts_like_plain_text(cap: int) -> None:
+    reference, current = words(6000, 300, 1), words(5000, 400, 2)
+    plain_ref = pa.table({"c": pa.array(reference)})
+    plain_cur = pa.table({"c": pa.array(current)})
+    ref = dg.profile(plain_ref, categorical_cap=cap)
+    encoded = {
+        "arrow dictionary": (
+            pa.table({"c": pa.array(reference).dictionary_encode()}),
+            pa.table({"c": pa.array(current).dictionary_encode()}),
+        ),
+        "pandas categorical": (
+            pa.Table.from_pandas(pd.DataFrame({"c": pd.Categorical(reference)})),
+            pa.Table.from_pandas(pd.DataFrame({"c": pd.Categorical(current)})),
+        ),
+    }
+    expected = dg.drift(plain_cur, reference=ref).to_dict()["columns"]
+    for name, (enc_ref, enc_cur) in encoded.items():
+        assert dg.profile(enc_ref, categorical_cap=cap).to_bytes() == ref.to_bytes(), name
+        on_grid = dg.profile(enc_cur, reference=ref).to_bytes()
+        assert on_grid == dg.profile(plain_cur, reference=ref).to_bytes(), name
+        assert dg.drift(enc_cur, reference=ref).to_dict()["columns"] == expected, name
+
+
+def test_pandas_categorical_frame_matches_its_plain_text() -> None:
+    values = words(4000, 200, 3)
+    categorical = pd.DataFrame(
+        {"c": pd.Categorical(values, categories=[*sorted({v for v in values if v}), "unused"])}
+    )
+    plain = pd.DataFrame({"c": pd.Series(values, dtype=object)})
+    assert dg.profile(categorical).to_bytes() == dg.profile(plain).to_bytes()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda v: pd.DataFrame({"c": pd.Categorical(v)}),
+        lambda v: pa.table({"c": pa.array(v).dictionary_encode()}),
+        lambda v: pa.table(
+            {
+                "c": pa.chunked_array(
+                    [pa.array(v[:900]).dictionary_encode(), pa.array(v[900:]).dictionary_encode()]
+                )
+            }
+        ),
+    ],
+    ids=["pandas", "arrow", "arrow chunks"],
+)
+@pytest.mark.parametrize("values", ["int", "bool"])
+def test_encoded_numbers_and_booleans_profile_as_categories(make: object, values: str) -> None:
+    rng = np.random.default_rng(4)
+    raw = rng.integers(0, 60, size=2000) if values == "int" else rng.random(2000) < 0.3
+    data = make(raw.tolist())  # type: ignore[operator]
+    prof = dg.profile(data)
+    column = prof["c"]
+    assert isinstance(column, CategoricalProfile)
+    distinct, counts = np.unique(raw, return_counts=True)
+    assert list(column.keys) == distinct.tolist()
+    assert column.counts.tolist() == counts.tolist()
+    report = dg.drift(data, reference=prof)
+    assert not report.drifted
+    assert report.columns["c"].pvalue == pytest.approx(1.0)
