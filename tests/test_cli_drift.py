@@ -141,3 +141,15 @@ def test_bad_reference_profiles_exit_two(
 def test_missing_files_exit_two(files: dict[str, Path], tmp_path: Path) -> None:
     assert run(["drift", str(tmp_path / "nope.parquet"), "-r", str(files["reference"])])[0] == 2
     assert run(["profile", str(tmp_path / "nope.parquet"), "-o", str(tmp_path / "p.json")])[0] == 2
+
+
+@pytest.mark.parametrize("value", ["nan", "-0.1", "inf"])
+def test_bad_min_effect_exits_two(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    code, _ = run(
+        ["drift", str(files["shifted"]), "-r", str(files["reference"]), "--min-effect", value]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "min_effect" in err

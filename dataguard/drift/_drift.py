@@ -163,6 +163,41 @@ def _as_reference(reference: Any, columns: Sequence[str] | None, multivariate: b
     return profile(reference, columns=columns, comoments=multivariate)
 
 
+def _number(value: Any, name: str) -> float:
+    """``value`` as a float, or ValueError naming the argument (a bool or text is no number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def check_alpha(alpha: Any) -> float:
+    """``alpha`` as a float strictly between 0 and 1, else ValueError."""
+    value = _number(alpha, "alpha")
+    if not 0 < value < 1:  # also refuses NaN
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    return value
+
+
+def check_min_effect(min_effect: Any, columns: Sequence[str]) -> float | dict[str, float]:
+    """``min_effect`` (a number, or numbers per column among ``columns``), each finite and >= 0.
+
+    A NaN gate compares false with every effect and a negative one flags every wobble, so both
+    would silently change the verdict."""
+
+    def gate(value: Any, name: str) -> float:
+        number = _number(value, name)
+        if not (math.isfinite(number) and number >= 0):
+            raise ValueError(f"{name} must be a finite number of at least 0, got {value}")
+        return number
+
+    if not isinstance(min_effect, Mapping):
+        return gate(min_effect, "min_effect")
+    unknown = [str(c) for c in min_effect if c not in columns]
+    if unknown:
+        raise ValueError(f"min_effect names columns not in the reference: {unknown!r}")
+    return {str(c): gate(v, f"min_effect for column {c!r}") for c, v in min_effect.items()}
+
+
 def _per_column(option: float | Mapping[str, float], column: str, default: float) -> float:
     if isinstance(option, Mapping):
         return float(option.get(column, default))
@@ -207,12 +242,12 @@ def drift(
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    alpha = check_alpha(alpha)
     _check_tests(tests)
     ref = _as_reference(reference, columns, multivariate)
+    min_effect = check_min_effect(min_effect, list(ref.columns))
     if multivariate and ref.comoments is None:
-        raise ProfileError("multivariate drift needs a reference profile built with comoments=True")
+        raise ProfileError(_without_comoments(ref))
     names = [n for n in (columns or list(ref.columns)) if n in ref.columns]
     unknown = [n for n in (columns or []) if n not in ref.columns]
     if unknown:
@@ -263,6 +298,15 @@ def drift(
         started_at,
         time.perf_counter() - started,
     )
+
+
+def _without_comoments(reference: Profile) -> str:
+    """Why a reference has no co-moments: too few numeric columns, or built without them."""
+    numeric = [n for n, c in reference.columns.items() if isinstance(c, NumericProfile)]
+    if len(numeric) < 2:
+        held = f"only {numeric[0]!r}" if numeric else "none"
+        return f"multivariate drift needs at least two numeric columns; the reference has {held}"
+    return "multivariate drift needs a reference profile built with comoments=True"
 
 
 def decide(
