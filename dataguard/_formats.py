@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Literal
 
-from dataguard._text import column_of, observed_text, table
+from dataguard._text import (
+    MIN_LAST,
+    column_of,
+    duration,
+    number,
+    observed_text,
+    sample_lines,
+    table,
+)
 from dataguard.drift import DriftReport
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
 
@@ -33,17 +42,34 @@ def _headline(result: ValidationResult, fail_on: FailOn) -> str:
     verdict = "PASSED" if result.passed_at(fail_on) else "FAILED"
     stats = result.statistics
     name = f" {result.suite.name!r}" if result.suite.name else ""
+    failed = ", ".join(
+        f"{count} {severity}" for severity, count in stats.failed_by_severity.items() if count
+    )
     return (
         f"{verdict}: suite{name} on {result.run.data.source} "
-        f"({result.run.data.rows} rows, {result.run.data.columns} columns): "
+        f"({number(result.run.data.rows)} rows, {number(result.run.data.columns)} columns): "
         f"{stats.passed} of {stats.evaluated} expectations passed"
-        f" in {result.run.duration_seconds:.3g} s"
+        + (f", {stats.failed} failed ({failed})" if stats.failed else "")
+        + f" in {duration(result.run.duration_seconds)}"
     )
 
 
-def to_text(result: ValidationResult, fail_on: FailOn = "error") -> str:
-    """An aligned table of every expectation, failures first, under a one-line verdict."""
+def to_text(
+    result: ValidationResult,
+    fail_on: FailOn = "error",
+    *,
+    only_failures: bool = False,
+    width: int | None = None,
+) -> str:
+    """A one-line verdict, then an aligned table of the expectations, failures first, each
+    failure followed by its sample of unexpected values and rows.
+
+    ``only_failures`` leaves out the expectations that passed or were skipped; ``width`` (a
+    terminal's) wraps messages to fit instead of leaving lines long.
+    """
     ordered = sorted(result.results, key=lambda r: r.passed)
+    if only_failures:
+        ordered = [r for r in ordered if not r.passed and r.reason is not Reason.SKIPPED]
     rows = [
         (
             _status(r, fail_on),
@@ -55,9 +81,20 @@ def to_text(result: ValidationResult, fail_on: FailOn = "error") -> str:
         )
         for r in ordered
     ]
+    notes = [[] if r.passed else sample_lines(r) for r in ordered]
     header = ("status", "severity", "expectation", "column", "observed", "message")
-    body = table(header, rows) if rows else "(the suite has no expectations)"
-    return f"{_headline(result, fail_on)}\n\n{body}\n"
+    if rows:
+        body = table(header, rows, notes, width)
+    elif result.results:
+        body = "(no failures)"
+    else:
+        body = "(the suite has no expectations)"
+    hidden = len(result.results) - len(ordered)
+    tail = f"\n\n({hidden} passed or skipped expectations not shown)" if hidden else ""
+    headline = _headline(result, fail_on)
+    if width is not None:
+        headline = textwrap.fill(headline, max(width, MIN_LAST))
+    return f"{headline}\n\n{body}{tail}\n"
 
 
 def to_json(result: ValidationResult, fail_on: FailOn = "error") -> str:
@@ -89,7 +126,16 @@ def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
             time="0",
         )
         counts["tests"] += 1
-        detail = _xml_text(f"{r.expectation.describe()}\n{r.message}\nobserved: {observed_text(r)}")
+        detail = _xml_text(
+            "\n".join(
+                [
+                    r.expectation.describe(),
+                    r.message,
+                    f"observed: {observed_text(r)}",
+                    *sample_lines(r),
+                ]
+            )
+        )
         if r.reason is Reason.SKIPPED:
             ET.SubElement(case, "skipped", message=_xml_text(r.message))
             counts["skipped"] += 1
@@ -105,7 +151,9 @@ def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
             node.text = detail
             counts["failures"] += 1
         else:
-            ET.SubElement(case, "system-out").text = _xml_text(f"{r.severity.upper()}: {r.message}")
+            ET.SubElement(case, "system-out").text = _xml_text(
+                "\n".join([f"{r.severity.upper()}: {r.message}", *sample_lines(r)])
+            )
     for element in (suites, suite):
         for key, value in counts.items():
             element.set(key, str(value))
@@ -138,13 +186,15 @@ def to_markdown(result: ValidationResult, fail_on: FailOn = "error") -> str:
     findings = result.failures
     if findings:
         lines += [
-            "| status | severity | expectation | column | observed | message |",
-            "|---|---|---|---|---|---|",
+            "| status | severity | expectation | column | observed | message "
+            "| unexpected values and rows |",
+            "|---|---|---|---|---|---|---|",
         ]
         lines += [
             f"| {_status(r, fail_on)} | {r.severity} | `{_md(r.expectation.name)}` "
             f"| {_md(column_of(r))} "
-            f"| {_md(observed_text(r))} | {_md(r.message)} |"
+            f"| {_md(observed_text(r))} | {_md(r.message)} "
+            f"| {_md('; '.join(sample_lines(r)) or '-')} |"
             for r in findings
         ]
     else:

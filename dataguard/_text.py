@@ -1,31 +1,166 @@
-"""Plain-text rendering: aligned tables for terminals and exception messages."""
+"""Plain-text rendering: aligned tables for terminals and exception messages, and the numbers,
+data values and failure samples they show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import difflib
+import itertools
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from dataguard.result import PARTIAL_LIMIT, Reason
 
 if TYPE_CHECKING:
     from dataguard.result import ExpectationResult
 
-#: Widest cell before it is cut with an ellipsis, so one long value cannot wreck the table.
-MAX_CELL = 60
+#: Longest table cell: messages quote user names and patterns, which can be any length.
+MAX_CELL = 500
+#: Longest data value shown in full; longer ones are cut and say how much is hidden.
+MAX_VALUE_CHARS = 120
+#: Most sampled values and row ids listed per expectation (the ``summary`` format's sample size);
+#: the rest is summarized by a count.
+MAX_LISTED = PARTIAL_LIMIT
+#: Narrowest a column is wrapped to, however narrow the terminal.
+MIN_COLUMN = 12
+#: Narrowest the last column (the message) is wrapped to before other columns give up room.
+MIN_LAST = 40
+
+
+def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """``text``, cut at ``limit`` characters with a note of how many were left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… (+{len(text) - limit:,} characters)"
+
+
+def number(value: Any, digits: int = 4) -> str:
+    """A number as people read it: integers with thousands separators, floats to ``digits``
+    significant digits, scientific notation only when very large or very small."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not isinstance(value, float):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1e9 or magnitude < 1e-4:
+        return f"{value:.{max(digits - 1, 1)}e}"
+    if value.is_integer() and magnitude < 1e15:
+        return f"{int(value):,}"
+    decimals = max(digits - 1 - math.floor(math.log10(magnitude)), 0)
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def duration(seconds: Any) -> str:
+    """A run time: milliseconds below a second, else seconds (or minutes)."""
+    if not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        return "–"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.2f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+def data_value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:
+    """A value from the data, exactly as it is (no rounding, no thousands separators, so an id
+    reads as an id): strings quoted, so that blanks and empty strings show."""
+    if item is None:
+        return "null"
+    if isinstance(item, str):
+        return clip(repr(item), limit)
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, float) and math.isnan(item):
+        return "NaN"
+    if isinstance(item, Mapping):
+        inner = ", ".join(
+            f"{data_value(k, limit)}: {data_value(v, limit)}" for k, v in item.items()
+        )
+        return clip("{" + inner + "}", limit)
+    return clip(str(item), limit)
+
+
+def did_you_mean(missing: str, known: Iterable[str]) -> str:
+    """A hint naming the known names closest to a missing one (``""`` when none is close)."""
+    close = difflib.get_close_matches(missing, list(known), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?"
 
 
 def _cell(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return clip(" ".join(str(text).split()), MAX_CELL)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """An aligned plain-text table."""
+def _fit(widths: list[int], width: int) -> list[int]:
+    """Column widths that fit ``width``: the last column (the message) gives up room first,
+    down to ``MIN_LAST``; then the widest of the others, down to ``MIN_COLUMN`` each; then the
+    last again (a table of many columns may still be wider than a tiny terminal)."""
+    fitted = list(widths)
+    spare = sum(fitted) + 2 * (len(fitted) - 1) - width
+    last = len(fitted) - 1
+    for floor, candidates in (
+        (MIN_LAST, [last]),
+        (MIN_COLUMN, list(range(last))),
+        (MIN_COLUMN, [last]),
+    ):
+        while spare > 0 and candidates:
+            widest = max(candidates, key=fitted.__getitem__)
+            if fitted[widest] <= floor:
+                break
+            fitted[widest] -= 1
+            spare -= 1
+    return fitted
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    notes: Sequence[Sequence[str]] = (),
+    width: int | None = None,
+) -> str:
+    """An aligned plain-text table.
+
+    ``notes[i]`` are lines printed under row ``i``, indented to its second column. With a
+    ``width`` (a terminal's), the widest columns and the notes wrap to fit it; without one
+    nothing wraps, so files and logs keep one line per row.
+    """
     cells = [[_cell(c) for c in row] for row in [header, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    if width is not None:
+        widths = _fit(widths, width)
+    indent = widths[0] + 2 if len(widths) > 1 else 2
+    out: list[str] = []
+    for n, row in enumerate(cells):
+        parts = [[c] if width is None else _lines(c, w) for c, w in zip(row, widths, strict=True)]
+        for line in itertools.zip_longest(*parts, fillvalue=""):
+            out.append("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+        elif n - 1 < len(notes):
+            for note in notes[n - 1]:
+                text = " ".join(note.split())
+                room = None if width is None else max(width - indent, MIN_COLUMN)
+                out += [
+                    " " * indent + part for part in ([text] if room is None else _lines(text, room))
+                ]
+    return "\n".join(out)
 
 
 def column_of(result: ExpectationResult) -> str:
@@ -37,18 +172,80 @@ def column_of(result: ExpectationResult) -> str:
 
 
 def observed_text(result: ExpectationResult) -> str:
-    """A short text for what was observed: unexpected counts or the observed value."""
+    """A short text for what was observed: unexpected counts, else the observed value rounded
+    for reading (the message keeps it exact)."""
+    if result.reason is Reason.COLUMN_MISSING:
+        return "column missing"
     if result.unexpected_count is not None:
         percent = result.unexpected_percent or 0.0
-        return f"{result.unexpected_count} unexpected ({percent:.3g}%)"
-    if result.observed_value is None:
+        return f"{number(result.unexpected_count)} unexpected ({number(percent, 3)}%)"
+    observed = result.observed_value
+    if observed is None:
         return "-"
-    return repr(result.observed_value)
+    label = result.expectation.observed_label
+    if isinstance(observed, (int, float)) and not isinstance(observed, bool):
+        shown = number(observed, 6)
+    elif isinstance(observed, str):
+        shown = clip(observed)
+    else:
+        shown = clip(repr(observed))
+    return f"{label} {shown}" if label else shown
 
 
-def failure_table(results: Sequence[ExpectationResult]) -> str:
-    """The failed results as a table: severity, expectation, column, observation, reason."""
+def _counted(values: Sequence[Any]) -> list[tuple[Any, int]]:
+    """Each distinct value of a sample with how often it occurs there, most frequent first."""
+    counts: dict[tuple[str, str], tuple[Any, int]] = {}
+    for value in values:
+        key = (type(value).__name__, repr(value))
+        counts[key] = (value, counts.get(key, (value, 0))[1] + 1)
+    return sorted(counts.values(), key=lambda item: -item[1])
+
+
+def _row_ids(ids: Sequence[Any]) -> tuple[list[str], str]:
+    """Row numbers, or the values of the id columns (unwrapped when there is one)."""
+    if ids and all(isinstance(i, Mapping) for i in ids):
+        keys = list(ids[0])
+        if len(keys) == 1 and all(list(i) == keys for i in ids):
+            return [data_value(i[keys[0]]) for i in ids], f"rows ({keys[0]})"
+        return [data_value(i) for i in ids], "rows (" + ", ".join(str(k) for k in keys) + ")"
+    return [data_value(i) for i in ids], "rows"
+
+
+def _more(shown: int, total: int, noun: str) -> str:
+    return f" (showing {shown:,} of {total:,} {noun})" if total > shown else ""
+
+
+def sample_lines(result: ExpectationResult) -> list[str]:
+    """What a failed row-level result kept of its failures, bounded to ``MAX_LISTED`` entries
+    each: the sampled unexpected values with their counts in the sample, and the failing rows
+    (ids when ``id_columns`` were given). What is kept depends on the ``result_format``."""
+    lines: list[str] = []
+    total = result.unexpected_count
+    counted = _counted(result.partial_unexpected_list)
+    if counted:
+        sampled = len(result.partial_unexpected_list)
+        shown = [
+            data_value(value) + (f" ×{count}" if count > 1 else "")
+            for value, count in counted[:MAX_LISTED]
+        ]
+        label = "unexpected values"
+        if total is not None and total > sampled:
+            label += f" (a sample of {sampled:,} of {total:,})"
+        lines.append(
+            f"{label}: {', '.join(shown)}{_more(len(shown), len(counted), 'distinct values')}"
+        )
+    if result.unexpected_index_list:
+        ids, label = _row_ids(result.unexpected_index_list[:MAX_LISTED])
+        known = max(total or 0, len(result.unexpected_index_list))
+        lines.append(f"{label}: {', '.join(ids)}{_more(len(ids), known, 'rows')}")
+    return lines
+
+
+def failure_table(results: Sequence[ExpectationResult], width: int | None = None) -> str:
+    """The failed results as a table: severity, expectation, column, observation, reason, each
+    followed by its sample of unexpected values and rows."""
     rows = [
         (r.severity, r.expectation.name, column_of(r), observed_text(r), r.message) for r in results
     ]
-    return table(("severity", "expectation", "column", "observed", "message"), rows)
+    notes = [sample_lines(r) for r in results]
+    return table(("severity", "expectation", "column", "observed", "message"), rows, notes, width)

@@ -8,13 +8,14 @@ Problems print one line to stderr, without a traceback unless ``--debug`` is giv
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from dataguard._atomic import write_atomic
-from dataguard._formats import FORMATS, RENDERERS
+from dataguard._formats import FORMATS, RENDERERS, to_text
 from dataguard._version import __version__
 from dataguard.errors import DataguardError
 from dataguard.result import ResultFormat
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
     check.add_argument("--output", "-o", help="write the output to this file instead of stdout")
     check.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
+    check.add_argument(
+        "--only-failures",
+        action="store_true",
+        help="text format: list only the failed expectations, under the summary line",
+    )
     check.add_argument(
         "--fail-on",
         choices=("error", "warning"),
@@ -186,12 +192,25 @@ def _emit(text: str, output: str | None, stdout: TextIO) -> None:
         write_atomic(output, text)
 
 
+def _terminal_width(output: str | None, stdout: TextIO) -> int | None:
+    """The terminal's width when the text goes to one (so messages wrap to fit), else None
+    (files and pipes get one line per row)."""
+    if output is not None or not stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
 def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard._frame import as_source
     from dataguard._progress import ProgressLine
     from dataguard.suite import load_suite
     from dataguard.validate import validate
 
+    if args.only_failures and args.format != "text":
+        raise UsageError(
+            f"--only-failures applies to the text format; --format {args.format} lists "
+            "every expectation (markdown lists only the failures already)"
+        )
     suite = load_suite(args.suite)
     _check_chunk(args.chunk_size)
     progress = None
@@ -209,7 +228,16 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     finally:
         if progress is not None:
             progress.close()
-    _emit(RENDERERS[args.format](result, args.fail_on), args.output, stdout)
+    if args.format == "text":
+        text = to_text(
+            result,
+            args.fail_on,
+            only_failures=args.only_failures,
+            width=_terminal_width(args.output, stdout),
+        )
+    else:
+        text = RENDERERS[args.format](result, args.fail_on)
+    _emit(text, args.output, stdout)
     if args.report:
         from dataguard.report import write_report
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pandas as pd
 
 import dataguard as dg
 from dataguard._formats import to_json, to_junit, to_markdown, to_text
-from dataguard.expectations import InSet, NotNull
+from dataguard.expectations import (
+    Between,
+    ColumnDtype,
+    ColumnExists,
+    ColumnType,
+    InSet,
+    MeanBetween,
+    NotNull,
+)
 
 HOSTILE = '"><img src=x onerror=alert(1)> | \x00\x07 </failure>'
 
@@ -35,14 +44,16 @@ def test_markdown_neutralises_markup_and_pipes() -> None:
     assert "<img" not in text
     table_rows = [line for line in text.splitlines() if line.startswith("| FAILED")]
     assert len(table_rows) == 2
-    assert all(row.count(" | ") - row.count("\\|") == 5 for row in table_rows)
+    # Cell separators are the pipes after an even number of backslashes (none escaped).
+    assert all(len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 8 for row in table_rows)
 
 
 def test_text_and_json() -> None:
     result = hostile_result()
     text = to_text(result)
     assert text.startswith("FAILED: suite 'x|y'")
-    assert len(text.splitlines()) == 2 + 2 + 2
+    assert len(text.splitlines()) == 2 + 2 + 2 * (1 + 2)  # each failure: values and rows
+    assert "unexpected values: null" in text
     doc = json.loads(to_json(result))
     assert doc["results"][0]["partial_unexpected_list"] == [HOSTILE]
 
@@ -53,3 +64,109 @@ def test_empty_suite_passes() -> None:
     assert "no expectations" in to_text(result)
     assert "Every expectation passed" in to_markdown(result)
     assert ET.fromstring(to_junit(result)).get("tests") == "0"
+
+
+def failing_amounts(result_format: str = "summary", rows: int = 5) -> dg.ValidationResult:
+    """Ids from 10,001; amounts -2.0 at the second and fourth row, and at every row from the
+    sixth on."""
+    amount = [1.5, -2.0, 3.0, -2.0, 7.0] + [-float(i) for i in range(1, rows - 4)]
+    data = pd.DataFrame({"id": range(10_001, 10_001 + len(amount)), "amount": amount})
+    suite = dg.Suite([Between("amount", min_value=0), NotNull("id")], name="orders")
+    return dg.validate(data, suite, id_columns=["id"], result_format=result_format)
+
+
+def test_every_format_shows_the_failing_values_and_row_ids() -> None:
+    result = failing_amounts()
+    try:
+        result.raise_for_failures()
+    except dg.ValidationFailedError as exc:
+        raised = str(exc)
+    junit = ET.fromstring(to_junit(result)).findall(".//failure")[0].text or ""
+    for text in (to_text(result), to_markdown(result), junit, raised):
+        assert "unexpected values: -2.0 ×2" in text
+        assert "rows (id): 10002, 10004" in text  # ids as written, no thousands separators
+
+
+def test_samples_are_bounded_and_follow_the_result_format() -> None:
+    summary = to_text(failing_amounts("summary", rows=1000))
+    assert "unexpected values (a sample of 20 of 997): -2.0 ×3, -1.0, -3.0" in summary
+    assert "(showing 20 of 997 rows)" in summary
+    complete = failing_amounts("complete", rows=1000)
+    assert len(complete.results[0].unexpected_index_list) == 997
+    text = to_text(complete)
+    assert "(showing 20 of 997 rows)" in text
+    assert "10999" not in text
+    basic = to_text(failing_amounts("basic"))
+    assert "unexpected values: -2.0 ×2" in basic
+    assert "rows" not in basic.split("\n\n")[1]  # basic keeps values, not rows
+    quiet = to_text(failing_amounts("boolean_only"))
+    assert "unexpected values" not in quiet
+    assert "rows (id)" not in quiet
+
+
+def test_text_only_failures_under_a_summary_line() -> None:
+    result = failing_amounts()
+    text = to_text(result, only_failures=True)
+    first, _, rest = text.partition("\n")
+    assert first.startswith("FAILED: suite 'orders' on pandas.DataFrame (5 rows, 2 columns): ")
+    assert "1 of 2 expectations passed, 1 failed (1 error) in " in first
+    assert "not_null" not in rest
+    assert "(1 passed or skipped expectations not shown)" in rest
+    assert "not_null" in to_text(result)
+
+
+def test_text_keeps_long_messages_and_wraps_them_to_a_width() -> None:
+    name = "a_rather_long_column_name_" * 4
+    data = pd.DataFrame({"amount": [1.0]})
+    result = dg.validate(data, dg.Suite([NotNull(name)]))
+    whole = to_text(result)
+    assert f"column {name!r} not found" in whole  # no 60-character cut
+    wrapped = to_text(result, width=100)
+    assert max(len(line) for line in wrapped.splitlines()[2:]) <= 100
+    assert "…" not in wrapped
+    assert len(wrapped) > len(whole)  # wrapped onto more lines, nothing dropped
+
+
+def test_text_rounds_floats_and_says_what_schema_checks_saw() -> None:
+    data = pd.DataFrame({"amount": [1.5, 1e9 / 3], "id": [1, 2]})
+    suite = dg.Suite(
+        [
+            MeanBetween("amount", max_value=1.0),
+            ColumnExists(column="id"),
+            ColumnExists(column="amout"),
+            ColumnType(column="amount", logical_type="string"),
+            ColumnDtype(column="id", dtype="string"),
+        ]
+    )
+    result = dg.validate(data, suite)
+    rows = {line.split()[2]: line for line in to_text(result).splitlines()[4:]}
+    assert "166,666,667 " in rows["mean_between"]
+    assert "166666667.41666666" in rows["mean_between"]  # the message keeps it exact
+    by_name = {(r.expectation.name, r.passed): r for r in result.results}
+    assert "column_exists  id      at index 1" in to_text(result)
+    assert by_name["column_exists", False].message == (
+        "column 'amout' not found; did you mean 'amount'?"
+    )
+    assert by_name["column_type", False].message.startswith(
+        "expected string values; column 'amount' has dtype float64"
+    )
+    assert by_name["column_dtype", False].message == (
+        "expected dtype string; column 'id' has dtype int64"
+    )
+
+
+def test_missing_columns_suggest_the_nearest_names() -> None:
+    data = pd.DataFrame({"customer_id": [1], "amount": [1.0]})
+    suite = dg.Suite(
+        [
+            NotNull("custmer_id"),
+            NotNull("amount", where="ammount > 0"),
+            NotNull("zzz"),
+        ]
+    )
+    messages = [r.message for r in dg.validate(data, suite).results]
+    assert messages == [
+        "column 'custmer_id' not found; did you mean 'customer_id'?",
+        "column 'ammount' of the row condition not found; did you mean 'amount'?",
+        "column 'zzz' not found",
+    ]

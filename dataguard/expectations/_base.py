@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from dataguard._condition import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Source, bools
+from dataguard._text import did_you_mean
 from dataguard.errors import SuiteError
 from dataguard.expectations._convert import Incomparable, to_column_value
 from dataguard.expectations._params import JsonObject, coerce, field_hints
@@ -91,6 +92,9 @@ class Expectation(ABC):
     accepts_nested: ClassVar[bool] = False
     #: Whether the expectation reads rows (schema expectations do not, so ``where`` means nothing).
     reads_rows: ClassVar[bool] = True
+    #: Words that say what the observed value is, put before it in text output (``at index`` for
+    #: a position); empty when the value speaks for itself.
+    observed_label: ClassVar[str] = ""
 
     severity: Severity = "error"
     where: str | None = None
@@ -148,7 +152,8 @@ class Expectation(ABC):
                 return self.result(
                     False,
                     Reason.COLUMN_MISSING,
-                    f"column {absent[0]!r} of the row condition not found",
+                    f"column {absent[0]!r} of the row condition not found"
+                    + did_you_mean(absent[0], ctx.source.names),
                 )
             try:
                 condition.check({c: ctx.info(c).arrow_type for c in condition.columns})
@@ -159,7 +164,8 @@ class Expectation(ABC):
             return self.result(
                 False,
                 Reason.COLUMN_MISSING,
-                f"column{'s' if len(missing) > 1 else ''} {listed} not found",
+                f"column{'s' if len(missing) > 1 else ''} {listed} not found"
+                + "".join(did_you_mean(c, ctx.source.names) for c in missing),
             )
         if not self.accepts_nested:
             for column in self.columns:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from dataguard._text import did_you_mean
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     UNBOUNDED_HINT,
@@ -30,6 +31,7 @@ class ColumnExists(Expectation):
 
     name = "column_exists"
     reads_rows = False
+    observed_label = "at index"
 
     column: str
     column_index: int | None = None
@@ -40,7 +42,7 @@ class ColumnExists(Expectation):
             return self.result(
                 False,
                 Reason.COLUMN_MISSING,
-                f"column {self.column!r} not found",
+                f"column {self.column!r} not found" + did_you_mean(self.column, names),
                 observed_value=None,
             )
         position = names.index(self.column)

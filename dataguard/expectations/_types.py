@@ -41,6 +41,8 @@ class ColumnType(Expectation):
         passed = self.logical_type in kinds
         shown = ", ".join(sorted(kinds)) or ("mixed values" if info.mixed else "no logical type")
         message = f"column {self.column!r} has dtype {info.dtype} ({shown})"
+        if not passed:
+            message = f"expected {self.logical_type} values; {message}"
         return self.result(
             passed,
             Reason.PASSED if passed else Reason.TYPE_MISMATCH,
@@ -77,7 +79,9 @@ class ColumnDtype(Expectation):
         return self.result(
             passed,
             Reason.PASSED if passed else Reason.TYPE_MISMATCH,
-            f"dtype {info.dtype} {verb} {self.dtype}",
+            f"dtype {info.dtype} {verb} {self.dtype}"
+            if passed
+            else (f"expected dtype {self.dtype}; column {self.column!r} has dtype {info.dtype}"),
             observed_value=info.dtype,
             details={"arrow_type": str(info.arrow_type)},
         )

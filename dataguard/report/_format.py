@@ -8,38 +8,28 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-#: Longest user value shown in full; longer ones are cut and say how much is hidden.
-MAX_VALUE_CHARS = 120
-#: Most sampled values and row ids a report lists per expectation (Great Expectations' partial
-#: list size); the rest is summarized by a count.
-MAX_LISTED = 20
+from dataguard._text import MAX_LISTED, MAX_VALUE_CHARS, clip, duration, number
 
-
-def number(value: Any, digits: int = 4) -> str:
-    """A number as people read it: integers with thousands separators, floats to ``digits``
-    significant digits, scientific notation only when very large or very small."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if not isinstance(value, float):
-        return str(value)
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if magnitude >= 1e9 or magnitude < 1e-4:
-        return f"{value:.{max(digits - 1, 1)}e}"
-    if value.is_integer() and magnitude < 1e15:
-        return f"{int(value):,}"
-    decimals = max(digits - 1 - math.floor(math.log10(magnitude)), 0)
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+__all__ = [
+    "MAX_LISTED",
+    "MAX_VALUE_CHARS",
+    "axis_number",
+    "clip",
+    "duration",
+    "listing",
+    "moment",
+    "number",
+    "percent",
+    "pvalue",
+    "share",
+    "span",
+    "stored_moment",
+    "temporal_labels",
+    "temporal_unit",
+    "tick_share",
+    "timestamp",
+    "value",
+]
 
 
 def axis_number(value: float) -> str:
@@ -84,13 +74,6 @@ def pvalue(value: float | None) -> str:
     return f"{value:.3g}"
 
 
-def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    """``text``, cut at ``limit`` characters with a note of how many were left out."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… (+{len(text) - limit:,} characters)"
-
-
 def value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:
     """A data value as text: strings as they are, everything else as compact JSON."""
     if isinstance(item, str):
@@ -124,17 +107,6 @@ def timestamp(text: Any) -> str:
         moment = moment.astimezone(dt.timezone.utc)
         return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
     return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def duration(seconds: Any) -> str:
-    """A run time: milliseconds below a second, else seconds (or minutes)."""
-    if not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
-        return "–"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.2f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 def temporal_unit(example: Any) -> str | None:

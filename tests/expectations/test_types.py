@@ -122,7 +122,7 @@ def test_dtype_mismatch(frame_factory: Any, one: Any) -> None:
     result = one(frame_factory({"s": ["a", "b"]}), ColumnDtype(column="s", dtype="int64"))
     assert result.passed is False
     assert result.reason is Reason.TYPE_MISMATCH
-    assert "is not int64" in result.message
+    assert "expected dtype int64; column 's' has dtype" in result.message
 
 
 @pytest.mark.parametrize(
