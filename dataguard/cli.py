@@ -8,7 +8,9 @@ Problems print one line to stderr, without a traceback unless ``--debug`` is giv
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,6 +185,40 @@ def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     report.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+
+
+#: The options of each command naming files it reads, and those naming files it writes.
+_INPUTS = {
+    "validate": ("data", "suite"),
+    "profile": ("data",),
+    "drift": ("data", "reference"),
+    "report": ("result",),
+    "convert": ("suite",),
+}
+_OUTPUTS = ("output", "report")
+
+
+def _same_regular_file(first: str, second: str) -> bool:
+    """Whether two paths name one existing regular file (a terminal or pipe given as input and
+    output, such as ``/dev/stdin`` and ``/dev/stdout``, is not a file to protect)."""
+    try:
+        one, other = os.stat(first), os.stat(second)
+    except OSError:
+        return False
+    return stat.S_ISREG(one.st_mode) and os.path.samestat(one, other)
+
+
+def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
+    """UsageError when an output path is one of the command's input files, before any work."""
+    given = vars(args)
+    inputs = [given[name] for name in _INPUTS.get(args.command, ())]
+    outputs = [(name, given[name]) for name in _OUTPUTS if isinstance(given.get(name), str)]
+    for option, output in outputs:
+        for source in inputs:
+            if _same_regular_file(output, source):
+                raise UsageError(
+                    f"--{option} {output!r} is also an input ({source!r}); refusing to overwrite it"
+                )
 
 
 def _emit(text: str, output: str | None, stdout: TextIO) -> None:
@@ -378,6 +414,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     debug = "--debug" in arguments
     try:
         args = _parser().parse_args(arguments)
+        _refuse_overwriting_inputs(args)
         handlers = {
             "validate": _validate,
             "profile": _profile,
