@@ -46,7 +46,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "multicolumn_sum_equal": {"column_list": ["x", "y"], "sum_total": 3, "tolerance": 0.5},
     "no_extra_columns": {"column_set": ["x", "y", "s", "t", "id"], "severity": "info"},
     "not_in_set": {"column": "y", "value_set": [0, True, "0"]},
-    "not_matches_regex": {"column": "s", "regex": r"(.)\1"},
+    "not_matches_regex": {
+        "column": "s",
+        "regex": r"(.)\1",
+        "regex_engine": "python",
+        "max_value_length": 100,
+    },
     "not_null": {"column": "x", "mostly": 0.5},
     "null": {"column": "x", "mostly": 0.1},
     "pair_equal": {"column_a": "x", "column_b": "y", "ignore_row_if": "all_values_are_missing"},

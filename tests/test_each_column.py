@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import dataguard as dg
@@ -80,3 +82,28 @@ def test_describe() -> None:
         each.describe()
         == "For every column matching '^amount_': Values of each column are at least 0."
     )
+
+
+def test_column_names_are_matched_on_re2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (a+)+$ backtracks exponentially in Python on a header of many a's and one b: names come
+    # from the data, so they must be searched by RE2 (Arrow's regex kernel), never by re.
+    searched: list[list[str]] = []
+    kernel = pc.match_substring_regex
+
+    def spy(strings: pa.Array, pattern: str) -> pa.Array:
+        searched.append(strings.to_pylist())
+        return kernel(strings, pattern)
+
+    monkeypatch.setattr(pc, "match_substring_regex", spy)
+    item = EachColumn(columns_matching="(a+)+$", template=NotNull("x"))
+    names = ["id", "a" * 30 + "b", "aaa", "caña"]
+    assert [e.column for e in item.expand(names)] == ["aaa", "caña"]  # type: ignore[attr-defined]
+    assert searched[-1] == names
+    unicode = EachColumn(columns_matching=r"^\w+$", template=NotNull("x"))
+    assert [e.column for e in unicode.expand(["ééé", "a b"])] == ["ééé"]  # type: ignore[attr-defined]
+
+
+def test_a_pattern_re2_cannot_run_is_refused_for_column_names() -> None:
+    with pytest.raises(dg.SuiteError, match="backreference") as caught:
+        loads_suite("expectations:\n  - {type: not_null, columns_matching: '(a)\\1'}\n")
+    assert "columns_matching" in str(caught.value)

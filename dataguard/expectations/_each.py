@@ -1,7 +1,8 @@
 """``columns_matching``: one declaration applied to every column whose name matches a pattern.
 
 In a suite document it is an ordinary expectation item whose ``column`` is replaced by
-``columns_matching`` (a Python regular expression, ``re.search`` semantics)::
+``columns_matching`` (a Python regular expression, ``re.search`` semantics, run on RE2 like every
+pattern that meets names or values from the data: it must be one RE2 can express)::
 
     - type: between
       columns_matching: "^amount_"
@@ -15,14 +16,15 @@ column order, each reported as its own result. If no column matches, the item fa
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import pyarrow as pa
+
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import Context, Expectation
-from dataguard.expectations._regex import validate_pattern
+from dataguard.expectations._regex import compile_regex, validate_pattern
 from dataguard.result import ExpectationResult, Reason
 
 
@@ -76,11 +78,12 @@ class EachColumn(Expectation):
 
     def expand(self, names: Sequence[str]) -> tuple[Expectation, ...]:
         """The template on every matching column, in the order of ``names``."""
-        pattern = re.compile(self.columns_matching)
+        # On RE2: the names come from the data, so a backtracking engine could be made to hang.
+        found = compile_regex(self.columns_matching).search(pa.array(list(names), pa.string()))
         return tuple(
             dataclasses.replace(self.template, column=name)  # type: ignore[call-arg]
-            for name in names
-            if pattern.search(name)
+            for name, hit in zip(names, found.to_pylist(), strict=True)
+            if hit
         )
 
     def evaluate(self, ctx: Context) -> ExpectationResult:

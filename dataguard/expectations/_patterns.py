@@ -1,6 +1,6 @@
 """Row-level expectations on strings: regex lists, SQL LIKE patterns, dates, JSON Schema.
 
-Regex lists run each pattern on the RE2 path of ``_regex`` and combine the verdicts. LIKE patterns
+Regex lists run each pattern on the engine of ``_regex`` and combine the verdicts. LIKE patterns
 run on Arrow's ``match_like`` (SQL semantics: the whole string, ``%`` any run of characters, ``_``
 one character, ``\\`` escapes; case-sensitive). Date parsing and JSON Schema validation have no
 vectorized kernel: they run once per distinct value of a batch, which real columns repeat a lot.
@@ -29,7 +29,7 @@ from dataguard.expectations._base import (
 )
 from dataguard.expectations._convert import per_distinct
 from dataguard.expectations._params import JsonObject
-from dataguard.expectations._regex import compile_regex, validate_pattern
+from dataguard.expectations._regex import RegexEngine, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values
 from dataguard.result import ExpectationResult, Reason
@@ -45,15 +45,24 @@ def _combine(verdicts: list[pa.Array], match_on: MatchOn) -> pa.Array:
     return out
 
 
-def _check_patterns(patterns: tuple[str, ...], path: str) -> None:
+def _check_patterns(
+    patterns: tuple[str, ...], path: str, engine: RegexEngine, max_value_length: int | None
+) -> None:
     if not patterns:
         raise SuiteError("give at least one pattern", path=path)
     for i, pattern in enumerate(patterns):
-        validate_pattern(pattern, f"{path}[{i}]")
+        validate_pattern(pattern, f"{path}[{i}]", engine, max_value_length)
 
 
-def _regex_hits(array: pa.Array, patterns: tuple[str, ...]) -> list[pa.Array]:
-    return [compile_regex(p).search(array) for p in patterns]
+def _regex_hits(
+    array: pa.Array,
+    patterns: tuple[str, ...],
+    engine: RegexEngine,
+    max_value_length: int | None,
+    too_long: bool,
+) -> list[pa.Array]:
+    """Each pattern's search verdicts; values too long for the Python engine get ``too_long``."""
+    return [regex_for(p, engine, max_value_length).search(array, too_long) for p in patterns]
 
 
 def _show(patterns: tuple[str, ...]) -> str:
@@ -70,13 +79,21 @@ class MatchesRegexList(ColumnRowExpectation):
 
     regex_list: tuple[str, ...]
     match_on: MatchOn = "any"
+    regex_engine: RegexEngine = "re2"
+    max_value_length: int | None = None
 
     def check(self) -> None:
         check_mostly(self.mostly)
-        _check_patterns(self.regex_list, "regex_list")
+        _check_patterns(self.regex_list, "regex_list", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        hits = _regex_hits(batch.array(self.column), self.regex_list)
+        hits = _regex_hits(
+            batch.array(self.column),
+            self.regex_list,
+            self.regex_engine,
+            self.max_value_length,
+            too_long=False,
+        )
         return pc.invert(_combine(hits, self.match_on))
 
     def sentence(self) -> str:
@@ -92,13 +109,22 @@ class NotMatchesRegexList(ColumnRowExpectation):
     accepts = STRING
 
     regex_list: tuple[str, ...]
+    regex_engine: RegexEngine = "re2"
+    max_value_length: int | None = None
 
     def check(self) -> None:
         check_mostly(self.mostly)
-        _check_patterns(self.regex_list, "regex_list")
+        _check_patterns(self.regex_list, "regex_list", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return _combine(_regex_hits(batch.array(self.column), self.regex_list), "any")
+        hits = _regex_hits(
+            batch.array(self.column),
+            self.regex_list,
+            self.regex_engine,
+            self.max_value_length,
+            too_long=True,
+        )
+        return _combine(hits, "any")
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match none of {_show(self.regex_list)}."

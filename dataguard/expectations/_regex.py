@@ -1,12 +1,16 @@
-"""Python-semantics regular expressions, run by Arrow's RE2 engine whenever possible.
+"""Python-semantics regular expressions, run by Arrow's RE2 engine in linear time.
 
 Users write Python patterns and expect ``re.search`` semantics (match anywhere unless anchored,
-Unicode-aware classes). RE2 runs in linear time, so a hostile pattern cannot hang a validation,
-but its ``\\d``, ``\\w``, ``\\s`` are ASCII-only and its ``$`` ignores a trailing newline. We
-translate those to RE2 spellings with Python's meaning. Patterns RE2 cannot express (backreferences,
-lookaround, ``\\b``, verbose mode) fall back to Python's ``re``, run once per distinct value of the
-batch; such patterns are limited to ``MAX_FALLBACK_PATTERN`` characters, and the docs warn that
-backtracking patterns can be slow on hostile data.
+Unicode-aware classes). RE2 runs in linear time, so a hostile pattern or value cannot hang a
+validation, but its ``\\d``, ``\\w``, ``\\s`` are ASCII-only and its ``$`` ignores a trailing
+newline. We translate those to RE2 spellings with Python's meaning.
+
+A pattern RE2 cannot express (backreferences, lookaround, ``\\b``, verbose mode) is refused with
+a SuiteError naming the construct, unless its expectation opts in to Python's backtracking ``re``
+with ``regex_engine: python`` and a ``max_value_length``: Python then runs once per distinct value
+of the batch, only on values of at most that many characters; longer values are not searched and
+count as unexpected. Backtracking can still take exponential time within that length: the opt-in
+is the user's statement that the pattern is safe on such values.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,54 +29,142 @@ from dataguard.expectations._convert import per_distinct
 MAX_PATTERN = 10_000
 MAX_FALLBACK_PATTERN = 1_000
 
+#: Which engine runs a pattern: RE2 (linear time, the default) or Python's ``re`` (opt-in).
+RegexEngine = Literal["re2", "python"]
+ENGINES: tuple[RegexEngine, ...] = ("re2", "python")
+
 # Python's \d, \w and \s in RE2 spelling, as the body of a character class.
 _DIGIT = r"\p{Nd}"
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}"
 _CLASSES = {"d": _DIGIT, "w": _WORD, "s": _SPACE}
-_FALLBACK_MARKERS = ("(?=", "(?!", "(?<=", "(?<!", "(?P=", "(?>", "(?#", "{,")
+#: Constructs RE2 lacks, by how they start, with the name a user knows them by.
+_OBSTACLES = {
+    "(?=": "a lookahead (?=...)",
+    "(?!": "a negative lookahead (?!...)",
+    "(?<=": "a lookbehind (?<=...)",
+    "(?<!": "a negative lookbehind (?<!...)",
+    "(?P=": "a named backreference (?P=...)",
+    "(?>": "an atomic group (?>...)",
+    "(?#": "a comment (?#...)",
+    "{,": "a repetition without a lower bound {,n}",
+    "(?x": "verbose mode (?x)",
+}
+
+
+class _NotRE2(Exception):  # an internal signal: the construct RE2 cannot express
+    pass
 
 
 @dataclass(frozen=True)
 class CompiledRegex:
-    """A pattern with its RE2 translation, or ``None`` when it needs the Python fallback."""
+    """A pattern ready to search: its RE2 translation, or Python's ``re`` on values of at most
+    ``max_value_length`` characters (``re2`` is None then)."""
 
     pattern: str
     re2: str | None
+    max_value_length: int | None = None
 
-    def search(self, array: pa.Array) -> pa.Array:
-        """Boolean array: whether each string contains a match (null for null)."""
+    def search(self, array: pa.Array, too_long: bool = False) -> pa.Array:
+        """Boolean array: whether each string contains a match (null for null). A value longer
+        than ``max_value_length`` is not searched and gets ``too_long``: the caller picks the
+        verdict that makes it fail."""
         if self.re2 is not None:
             return pc.match_substring_regex(array, self.re2)
-        return _python_search(array, self.pattern)
+        if self.max_value_length is None:
+            raise SuiteError(f"pattern {_brief(self.pattern)}: {_refusal(self.pattern)}")
+        compiled = re.compile(self.pattern)
+        longest = self.max_value_length
+
+        def verdict(value: str) -> bool:
+            return too_long if len(value) > longest else compiled.search(value) is not None
+
+        return per_distinct(array, verdict)
 
 
-def validate_pattern(pattern: str, path: str) -> None:
-    """SuiteError unless ``pattern`` is a usable Python regular expression."""
+def _brief(pattern: str) -> str:
+    """The pattern for a message: whole when short, else its start."""
+    return repr(pattern) if len(pattern) <= 60 else f"{pattern[:57]!r}..."
+
+
+def _refusal(pattern: str) -> str:
+    return (
+        f"it uses {re2_obstacle(pattern)}, which RE2 cannot run (RE2 guarantees linear time); "
+        "rewrite it, or opt in to Python's backtracking engine with regex_engine: python and "
+        "a max_value_length"
+    )
+
+
+def validate_pattern(
+    pattern: str,
+    path: str,
+    engine: RegexEngine = "re2",
+    max_value_length: int | None = None,
+) -> None:
+    """SuiteError unless ``pattern`` is a usable Python regular expression for ``engine``: RE2
+    must express it, or the Python engine must come with a positive ``max_value_length``."""
     if len(pattern) > MAX_PATTERN:
         raise SuiteError(f"pattern is longer than {MAX_PATTERN} characters", path=path)
     try:
         re.compile(pattern)
-    except re.error as exc:
+    except (re.error, RecursionError, OverflowError) as exc:
         raise SuiteError(f"invalid regular expression {pattern!r}: {exc}", path=path) from exc
-    if compile_regex(pattern).re2 is None and len(pattern) > MAX_FALLBACK_PATTERN:
+    if engine == "re2":
+        if max_value_length is not None:
+            raise SuiteError(
+                "max_value_length bounds the Python engine: give regex_engine: python too",
+                path="max_value_length",
+            )
+        if compile_regex(pattern).re2 is None:
+            raise SuiteError(f"pattern {_brief(pattern)}: {_refusal(pattern)}", path=path)
+        return
+    if engine != "python":
         raise SuiteError(
-            f"pattern uses features RE2 lacks (backreferences, lookaround, \\b) and is longer "
-            f"than {MAX_FALLBACK_PATTERN} characters",
+            f"regex_engine must be one of {ENGINES}, got {engine!r}", path="regex_engine"
+        )
+    if (
+        not isinstance(max_value_length, int)
+        or isinstance(max_value_length, bool)
+        or max_value_length < 1
+    ):
+        raise SuiteError(
+            "regex_engine: python needs max_value_length, a positive number of characters: "
+            "longer values are not searched (and count as unexpected)",
+            path="max_value_length",
+        )
+    if len(pattern) > MAX_FALLBACK_PATTERN:
+        raise SuiteError(
+            f"a pattern for the Python engine is limited to {MAX_FALLBACK_PATTERN} characters",
             path=path,
         )
+
+
+def regex_for(
+    pattern: str, engine: RegexEngine = "re2", max_value_length: int | None = None
+) -> CompiledRegex:
+    """The compiled form of a pattern for the engine an expectation declares."""
+    if engine == "python":
+        return CompiledRegex(pattern, None, max_value_length)
+    return compile_regex(pattern)
 
 
 @functools.lru_cache(maxsize=256)
 def compile_regex(pattern: str) -> CompiledRegex:
     """Translate ``pattern`` for RE2, checking that RE2 accepts the translation."""
-    translated = to_re2(pattern)
-    if translated is not None:
-        try:
-            pc.match_substring_regex(pa.array([""]), translated)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            translated = None
-    return CompiledRegex(pattern, translated)
+    return CompiledRegex(pattern, to_re2(pattern))
+
+
+def re2_obstacle(pattern: str) -> str | None:
+    """What in ``pattern`` RE2 cannot express (named for the user), or None if RE2 can run it."""
+    try:
+        translated = _translate(pattern)
+    except _NotRE2 as exc:
+        return str(exc)
+    try:
+        pc.match_substring_regex(pa.array([""]), translated)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return f"a construct RE2 rejects ({str(exc).removeprefix('Invalid regular expression: ')})"
+    return None
 
 
 # Inline flag groups: global "(?im)" or scoped "(?m:...)" / "(?-m:...)".
@@ -89,36 +182,28 @@ def _multiline(pattern: str) -> bool | None:
     return multiline
 
 
+@functools.lru_cache(maxsize=256)
 def to_re2(pattern: str) -> str | None:
     """The RE2 spelling of a Python pattern with the same meaning, or None if there is none."""
-    if any(marker in pattern for marker in _FALLBACK_MARKERS) or "(?x" in pattern:
-        return None
+    return None if re2_obstacle(pattern) is not None else _translate(pattern)
+
+
+def _translate(pattern: str) -> str:
+    """The RE2 spelling of a Python pattern; _NotRE2 naming the construct it cannot spell."""
+    for marker, construct in _OBSTACLES.items():
+        if marker in pattern:
+            raise _NotRE2(construct)
     multiline = _multiline(pattern)
     if multiline is None:
-        return None
+        raise _NotRE2("a multi-line flag on part of the pattern")
     out: list[str] = []
     in_class = False
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            i += 2
-            if nxt in _CLASSES:
-                body = _CLASSES[nxt]
-                out.append(body if in_class else f"[{body}]")
-            elif nxt in "DWS":
-                if in_class:
-                    return None
-                out.append(f"[^{_CLASSES[nxt.lower()]}]")
-            elif nxt in "bB" and not in_class:
-                return None
-            elif nxt.isdigit() and nxt != "0" and not in_class:
-                return None  # a backreference
-            elif nxt == "Z":
-                out.append(r"\z")
-            else:
-                out.append(char + nxt)
+            text, i = _escape(pattern, i, in_class)
+            out.append(text)
             continue
         if in_class:
             if char == "]" and not _class_just_opened(out):
@@ -143,11 +228,28 @@ def to_re2(pattern: str) -> str | None:
     return "".join(out)
 
 
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """The RE2 spelling of the escape at ``pattern[i]`` and the index after it."""
+    nxt = pattern[i + 1]
+    i += 2
+    if nxt in _CLASSES:
+        body = _CLASSES[nxt]
+        return (body if in_class else f"[{body}]"), i
+    if nxt in "DWS":
+        if in_class:
+            raise _NotRE2(f"\\{nxt} inside a character class")
+        return f"[^{_CLASSES[nxt.lower()]}]", i
+    if nxt in "bB" and not in_class:
+        raise _NotRE2(f"a word boundary \\{nxt} (Python's is Unicode-aware, RE2's is not)")
+    if nxt.isdigit() and nxt != "0" and not in_class:
+        raise _NotRE2(f"a backreference \\{nxt}")
+    if nxt in "uU":  # Python's \uXXXX and \UXXXXXXXX, validated by re.compile
+        digits = 4 if nxt == "u" else 8
+        return f"\\x{{{pattern[i : i + digits]}}}", i + digits
+    if nxt == "Z":
+        return r"\z", i
+    return "\\" + nxt, i
+
+
 def _class_just_opened(out: list[str]) -> bool:
     return bool(out) and (out[-1] == "[" or (out[-1] == "^" and len(out) > 1 and out[-2] == "["))
-
-
-def _python_search(array: pa.Array, pattern: str) -> pa.Array:
-    """Fallback: Python ``re.search`` over the distinct values of the batch."""
-    compiled = re.compile(pattern)
-    return per_distinct(array, lambda value: compiled.search(value) is not None)

@@ -22,7 +22,7 @@ from dataguard.expectations._base import (
     range_text,
 )
 from dataguard.expectations._convert import per_distinct
-from dataguard.expectations._regex import compile_regex, validate_pattern
+from dataguard.expectations._regex import RegexEngine, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values
 
@@ -37,16 +37,20 @@ class MatchesRegex(ColumnRowExpectation):
     accepts = STRING
 
     regex: str
+    regex_engine: RegexEngine = "re2"
+    max_value_length: int | None = None
 
     def check(self) -> None:
         check_mostly(self.mostly)
-        validate_pattern(self.regex, "regex")
+        validate_pattern(self.regex, "regex", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
-        return failing_per_value(batch, self.column, self._fails, ("no match", self.regex))
+        key = ("no match", self.regex, self.regex_engine, self.max_value_length)
+        return failing_per_value(batch, self.column, self._fails, key)
 
     def _fails(self, values: pa.Array) -> pa.Array:
-        return pc.invert(compile_regex(self.regex).search(values))
+        regex = regex_for(self.regex, self.regex_engine, self.max_value_length)
+        return pc.invert(regex.search(values, too_long=False))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match the pattern {self.regex!r}."
@@ -61,14 +65,20 @@ class NotMatchesRegex(ColumnRowExpectation):
     accepts = STRING
 
     regex: str
+    regex_engine: RegexEngine = "re2"
+    max_value_length: int | None = None
 
     def check(self) -> None:
         check_mostly(self.mostly)
-        validate_pattern(self.regex, "regex")
+        validate_pattern(self.regex, "regex", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
-        search = compile_regex(self.regex).search
-        return failing_per_value(batch, self.column, search, ("match", self.regex))
+        key = ("match", self.regex, self.regex_engine, self.max_value_length)
+        return failing_per_value(batch, self.column, self._fails, key)
+
+    def _fails(self, values: pa.Array) -> pa.Array:
+        regex = regex_for(self.regex, self.regex_engine, self.max_value_length)
+        return regex.search(values, too_long=True)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} do not match the pattern {self.regex!r}."

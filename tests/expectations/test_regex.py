@@ -12,6 +12,7 @@ from dataguard.errors import SuiteError
 from dataguard.expectations._regex import (
     MAX_FALLBACK_PATTERN,
     compile_regex,
+    regex_for,
     to_re2,
     validate_pattern,
 )
@@ -124,8 +125,10 @@ def _python(pattern: str) -> list[bool]:
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
-def test_both_paths_agree_with_python_re_search(pattern: str) -> None:
+def test_both_engines_agree_with_python_re_search(pattern: str) -> None:
     compiled = compile_regex(pattern)
+    if compiled.re2 is None:  # refused unless the Python engine is chosen
+        compiled = regex_for(pattern, "python", max(map(len, TEXTS)))
     ours = compiled.search(pa.array(TEXTS)).to_pylist()
     assert ours == _python(pattern), compiled.re2
 
@@ -165,39 +168,75 @@ def test_translations(pattern: str, re2: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "pattern",
+    ("pattern", "construct"),
     [
-        r"\bword\b",
-        r"\Bx",
-        r"(a)\1",
-        r"(?P<x>a)(?P=x)",
-        r"(?=a)",
-        r"(?!a)",
-        r"(?<=a)b",
-        r"(?<!a)b",
-        r"(?x) a",
-        r"[\D]",
-        r"(?m:a$)",
-        r"\u00e9",  # RE2 has no \u escape: rejected by RE2, so Python runs it
-        r"a{,2}",
+        (r"\bword\b", "word boundary"),
+        (r"\Bx", "word boundary"),
+        (r"(a)\1", "backreference"),
+        (r"(?P<x>a)(?P=x)", "named backreference"),
+        (r"(?=a)", "lookahead"),
+        (r"(?!a)", "negative lookahead"),
+        (r"(?<=a)b", "lookbehind"),
+        (r"(?<!a)b", "negative lookbehind"),
+        (r"(?x) a", "verbose mode"),
+        (r"[\D]", "inside a character class"),
+        (r"(?m:a$)", "multi-line flag"),
+        (r"a{,2}", "without a lower bound"),
+        (r"a*+", "RE2 rejects"),
+        (r"x{1001}", "RE2 rejects"),
     ],
 )
-def test_patterns_re2_cannot_express_fall_back_to_python(pattern: str) -> None:
+def test_patterns_re2_cannot_run_are_refused_unless_python_is_chosen(
+    pattern: str, construct: str
+) -> None:
     assert compile_regex(pattern).re2 is None
-    ours = compile_regex(pattern).search(pa.array(TEXTS)).to_pylist()
+    with pytest.raises(SuiteError, match=construct) as caught:
+        validate_pattern(pattern, "regex")
+    assert caught.value.path == "regex"
+    assert "regex_engine: python" in str(caught.value)
+    validate_pattern(pattern, "regex", "python", max_value_length=100)
+    ours = regex_for(pattern, "python", 100).search(pa.array(TEXTS)).to_pylist()
     assert ours == _python(pattern)
 
 
-def test_fallback_keeps_nulls_and_is_per_distinct_value() -> None:
+def test_python_escapes_of_code_points_run_on_re2() -> None:
+    assert to_re2(r"caf\u00e9|\U0001F600") == r"caf\x{00e9}|\x{0001F600}"
+    assert compile_regex(r"[\u00e0-\u00ff]").search(pa.array(["é", "e"])).to_pylist() == [
+        True,
+        False,
+    ]
+
+
+def test_the_python_engine_needs_a_value_length_bound() -> None:
+    for bound in (None, 0, -1, True, 1.5):
+        with pytest.raises(SuiteError, match="max_value_length") as caught:
+            validate_pattern(r"(a)\1", "regex", "python", bound)  # type: ignore[arg-type]
+        assert caught.value.path == "max_value_length"
+    with pytest.raises(SuiteError, match="regex_engine: python"):
+        validate_pattern("a", "regex", "re2", 10)
+    with pytest.raises(SuiteError, match="regex_engine"):
+        validate_pattern("a", "regex", "perl", 10)  # type: ignore[arg-type]
+
+
+def test_the_python_engine_never_searches_over_long_values() -> None:
+    # ^(a|a)*\1$ backtracks exponentially: a 5,000-character value would never finish, so
+    # it must not reach Python's re at all. Its verdict is the caller's ``too_long``.
+    regex = regex_for(r"^(a|a)*\1$", "python", 10)
+    values = pa.array(["aa", "a" * 5000, None, "ab"])
+    assert regex.search(values, too_long=False).to_pylist() == [True, False, None, False]
+    assert regex.search(values, too_long=True).to_pylist() == [True, True, None, False]
+
+
+def test_python_engine_keeps_nulls_and_is_per_distinct_value() -> None:
     array = pa.array(["aa", None, "ab", "aa"])
-    assert compile_regex(r"(a)\1").search(array).to_pylist() == [True, None, False, True]
+    assert regex_for(r"(a)\1", "python", 5).search(array).to_pylist() == [True, None, False, True]
     assert compile_regex(r"a").search(array).to_pylist() == [True, None, True, True]
 
 
 def test_pattern_limits() -> None:
     validate_pattern("a" * 5000, "regex")  # RE2 runs it in linear time
-    with pytest.raises(SuiteError, match="RE2 lacks"):
-        validate_pattern(r"\b" + "a" * MAX_FALLBACK_PATTERN, "regex")
+    with pytest.raises(SuiteError, match="limited to"):
+        validate_pattern(r"\b" + "a" * MAX_FALLBACK_PATTERN, "regex", "python", 10)
     with pytest.raises(SuiteError, match="invalid regular expression"):
         validate_pattern("a)", "regex")
     with pytest.raises(SuiteError) as caught:

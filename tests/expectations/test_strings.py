@@ -14,8 +14,10 @@ import dataguard as dg
 from dataguard.expectations import (
     JsonParseable,
     MatchesRegex,
+    MatchesRegexList,
     MatchesStrftimeFormat,
     NotMatchesRegex,
+    NotMatchesRegexList,
     ValueLengthBetween,
     ValueLengthEqual,
 )
@@ -208,7 +210,18 @@ def test_severity(run: Any, severity: str) -> None:
     [
         (lambda: MatchesRegex("x", regex="("), "invalid regular expression"),
         (lambda: NotMatchesRegex("x", regex="[a-"), "invalid regular expression"),
-        (lambda: MatchesRegex("x", regex=r"(a)\1" + "x" * 1000), "RE2 lacks"),
+        (lambda: MatchesRegex("x", regex=r"(a)\1"), "backreference"),
+        (lambda: NotMatchesRegex("x", regex=r"(?=a)"), "lookahead"),
+        (
+            lambda: MatchesRegex("x", regex=r"(a)\1", regex_engine="python"),
+            "needs max_value_length",
+        ),
+        (
+            lambda: MatchesRegex(
+                "x", regex=r"(a)\1" + "x" * 1000, regex_engine="python", max_value_length=9
+            ),
+            "limited to",
+        ),
         (lambda: MatchesRegex("x", regex="a" * 10_001), "longer than"),
         (lambda: MatchesRegex("x", regex=1), "expected str"),
         (lambda: MatchesRegex("x", regex="a", mostly=2), "mostly"),
@@ -284,10 +297,34 @@ def test_regex_is_searched_on_every_batch_and_with_ids(one: Any) -> None:
         assert result.partial_unexpected_list == ("bad", "bad")
 
 
-def test_fallback_regex_and_python_only_formats_work_per_distinct_value(one: Any) -> None:
+def test_python_engine_regex_and_python_only_formats_work_per_distinct_value(one: Any) -> None:
     values = ["aa", "ab", "aa", None, "bb", "ab"]
-    assert one({"x": values}, MatchesRegex("x", regex=r"(\w)\1")).unexpected_index_list == (1, 5)
-    assert one({"x": values}, NotMatchesRegex("x", regex=r"a(?=b)")).unexpected_index_list == (1, 5)
+    python = {"regex_engine": "python", "max_value_length": 5}
+    assert one(
+        {"x": values}, MatchesRegex("x", regex=r"(\w)\1", **python)
+    ).unexpected_index_list == (
+        1,
+        5,
+    )
+    found = one({"x": values}, NotMatchesRegex("x", regex=r"a(?=b)", **python))
+    assert found.unexpected_index_list == (1, 5)
+
+
+def test_values_over_the_python_engine_bound_are_unexpected_either_way(one: Any) -> None:
+    # The pattern backtracks exponentially: the long value must never reach Python's re.
+    values = ["aa", "a" * 5000, "ab", None]
+    python = {"regex_engine": "python", "max_value_length": 10}
+    matched = one({"x": values}, MatchesRegex("x", regex=r"^(a|a)*\1$", **python))
+    assert matched.unexpected_index_list == (1, 2)
+    avoided = one({"x": values}, NotMatchesRegex("x", regex=r"^(a|a)*\1$", **python))
+    assert avoided.unexpected_index_list == (0, 1)
+    listed = one({"x": values}, NotMatchesRegexList("x", regex_list=(r"(a)\1",), **python))
+    assert listed.unexpected_index_list == (0, 1)
+    for match_on in ("any", "all"):
+        kind = MatchesRegexList("x", regex_list=(r"(a)\1", "a"), match_on=match_on, **python)
+        assert one({"x": values}, kind).unexpected_index_list == (
+            (1,) if match_on == "any" else (1, 2)
+        )
 
 
 def test_categorical_and_large_string_columns(one: Any) -> None:
