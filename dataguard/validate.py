@@ -15,9 +15,9 @@ import numpy as np
 
 from dataguard._condition import parse_condition
 from dataguard._engine import Progress, describe, execute
-from dataguard._frame import Source, as_source, keep_rows, select_rows
+from dataguard._frame import Source, as_source, keep_rows, select_rows, with_text_column
 from dataguard._version import __version__
-from dataguard.errors import InputError
+from dataguard.errors import InputError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import FailingRows, Metric, MetricUnavailable, RowCount, RowMask
 from dataguard.result import (
@@ -189,15 +189,20 @@ def split(
     *,
     fail_on: Literal["error", "warning"] = "error",
     chunk_size: int | None = None,
+    reason_column: str | None = None,
 ) -> tuple[Any, Any]:
     """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks.
 
     Only row-level expectations of a severity that fails at ``fail_on`` take part; ``mostly`` is
     ignored (a row either passes or not). Both parts are the same kind of object as ``data``.
+    With ``reason_column``, the failing part gets a text column of that name listing, for each
+    row, the expectations it failed (``"not_null(id); between(amount)"``).
     """
     the_suite = as_suite(suite)
     source = as_source(data)
     names = frozenset(source.names)
+    if reason_column is not None and reason_column in names:
+        raise ValueError(f"reason_column {reason_column!r} is already a column of the data")
     failing = FAILING_SEVERITIES[fail_on]
     rules = [
         e
@@ -207,24 +212,57 @@ def split(
         and _skipped(e, the_suite, names) is None
         and e.precheck(Context(_rows(source, e.where))) is None
     ]
-    plain = [FailingRows(rule) for rule in rules if rule.where is None]
-    values = execute([RowCount(), *plain], source, chunk_size=chunk_size)
-    bad = np.zeros(values[RowCount()], dtype=bool)
     try:
-        for metric in plain:
-            bad |= values[metric]
-        for where in dict.fromkeys(r.where for r in rules if r.where is not None):
-            # A conditioned rule judges only the rows it keeps: scatter its mask back.
-            condition = parse_condition(where)
-            kept = execute([RowMask(condition)], source, chunk_size=chunk_size)
-            keep = kept[RowMask(condition)]
-            masks = [FailingRows(rule) for rule in rules if rule.where == where]
-            judged = execute(masks, _rows(source, where), chunk_size=chunk_size)
-            for metric in masks:
-                bad[keep] |= judged[metric]
+        rows, masks = _failing_rows(rules, source, chunk_size)
     except MetricUnavailable as exc:
         raise InputError(f"cannot split: {exc.failure.message}") from None
-    return select_rows(data, ~bad), select_rows(data, bad)
+    bad = np.zeros(rows, dtype=bool)
+    for mask in masks.values():
+        bad |= mask
+    good_rows, bad_rows = select_rows(data, ~bad), select_rows(data, bad)
+    if reason_column is None:
+        return good_rows, bad_rows
+    return good_rows, with_text_column(bad_rows, reason_column, _reasons(rules, masks, bad))
+
+
+def _failing_rows(
+    rules: Sequence[RowExpectation], source: Source, chunk_size: int | None
+) -> tuple[int, dict[int, np.ndarray]]:
+    """The rows of ``source``, and for each rule (by position in ``rules``) which rows it fails."""
+    masks: dict[int, np.ndarray] = {}
+    plain = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where is None}
+    values = execute([RowCount(), *plain.values()], source, chunk_size=chunk_size)
+    rows: int = values[RowCount()]
+    masks.update({i: values[metric] for i, metric in plain.items()})
+    for where in dict.fromkeys(r.where for r in rules if r.where is not None):
+        # A conditioned rule judges only the rows it keeps: scatter its mask back.
+        condition = parse_condition(where)
+        keep = execute([RowMask(condition)], source, chunk_size=chunk_size)[RowMask(condition)]
+        kept = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where == where}
+        judged = execute(list(kept.values()), _rows(source, where), chunk_size=chunk_size)
+        for i, metric in kept.items():
+            mask = np.zeros(rows, dtype=bool)
+            mask[keep] = judged[metric]
+            masks[i] = mask
+    return rows, dict(sorted(masks.items()))
+
+
+def _label(rule: Expectation) -> str:
+    """A short name for a rule in a row's failure list: ``between(amount) where x > 1``."""
+    where = f" where {rule.where}" if rule.where is not None else ""
+    return f"{rule.name}({', '.join(rule.columns)}){where}"
+
+
+def _reasons(
+    rules: Sequence[RowExpectation], masks: Mapping[int, np.ndarray], bad: np.ndarray
+) -> list[str]:
+    """For each failing row, in order, the labels of the rules it fails."""
+    failed: list[list[str]] = [[] for _ in range(int(bad.sum()))]
+    for i, mask in masks.items():
+        label = _label(rules[i])
+        for row in np.flatnonzero(mask[bad]):
+            failed[row].append(label)
+    return ["; ".join(labels) for labels in failed]
 
 
 def validated(
@@ -236,7 +274,8 @@ def validated(
 ) -> Callable[[F], F]:
     """Decorate a pipeline step so that its result (and the named arguments) are validated.
 
-    Raises ``ValidationFailedError`` when a check fails at ``fail_on``::
+    Raises ``ValidationFailedError`` when a check fails at ``fail_on``, naming the function and
+    the argument (or the returned data) that failed::
 
         @dg.validated(clean_suite, inputs={"raw": raw_suite})
         def clean(raw): ...
@@ -250,19 +289,26 @@ def validated(
         if unknown:
             raise TypeError(f"{function.__qualname__} has no parameter {sorted(unknown)[0]!r}")
 
+        # Named as its code reads: a method as Class.method, a nested function by its own name.
+        step = function.__qualname__.rpartition("<locals>.")[2]
+
+        def check(data: Any, suite: Suite, what: str) -> None:
+            result = validate(data, suite, result_format=result_format)
+            try:
+                result.raise_for_failures(fail_on)
+            except ValidationFailedError as exc:
+                message = f"{step}(){what} failed validation: {exc}"
+                raise ValidationFailedError(message, exc.result) from None
+
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             for name, suite in in_suites.items():
-                validate(
-                    bound.arguments[name], suite, result_format=result_format
-                ).raise_for_failures(fail_on)
+                check(bound.arguments[name], suite, f": argument {name!r}")
             returned = function(*args, **kwargs)
             if out_suite is not None:
-                validate(returned, out_suite, result_format=result_format).raise_for_failures(
-                    fail_on
-                )
+                check(returned, out_suite, " returned data that")
             return returned
 
         return wrapper  # type: ignore[return-value]

@@ -191,6 +191,42 @@ def test_split_needs_in_memory_data(tmp_path: Path) -> None:
         dg.split(path, SUITE)
 
 
+@pytest.mark.parametrize("kind", ["pandas", "pyarrow", "batch", "polars"])
+def test_split_names_the_failed_expectations_of_each_bad_row(kind: str) -> None:
+    suite = dg.Suite(
+        [
+            NotNull("id"),
+            Between("amount", min_value=0, max_value=10),
+            Between("amount", max_value=4, where="status == 'a'", severity="warning"),
+        ]
+    )
+    table = pa.Table.from_pandas(frame(), preserve_index=False)
+    data: Any = {
+        "pandas": frame(),
+        "pyarrow": table,
+        "batch": table.combine_chunks().to_batches()[0],
+        "polars": pl.from_arrow(table),
+    }[kind]
+    good, bad = dg.split(data, suite, fail_on="warning", reason_column="failed")
+    reasons = {
+        "pandas": lambda b: list(b["failed"]),
+        "pyarrow": lambda b: b.column("failed").to_pylist(),
+        "batch": lambda b: b.column("failed").to_pylist(),
+        "polars": lambda b: b["failed"].to_list(),
+    }[kind](bad)
+    assert reasons == [
+        "between(amount)",
+        "not_null(id); between(amount) where status == 'a'",
+        "between(amount)",
+    ]
+    assert "failed" not in (list(good.columns) if kind != "batch" else good.schema.names)
+
+
+def test_split_refuses_a_reason_column_that_exists() -> None:
+    with pytest.raises(ValueError, match="'amount' is already a column"):
+        dg.split(frame(), SUITE, reason_column="amount")
+
+
 def test_validated_decorator() -> None:
     out_suite = dg.Suite([Between("amount", min_value=0)])
     in_suite = dg.Suite([NotNull("amount")])
@@ -201,10 +237,13 @@ def test_validated_decorator() -> None:
 
     ok = pd.DataFrame({"amount": [1.0, 2.0]})
     assert clean(ok).equals(ok)
-    with pytest.raises(dg.ValidationFailedError):
+    with pytest.raises(dg.ValidationFailedError) as returned:
         clean(ok, scale=-1.0)
-    with pytest.raises(dg.ValidationFailedError):
+    assert str(returned.value).startswith("clean() returned data that failed validation: ")
+    assert returned.value.result.results[0].unexpected_count == 2
+    with pytest.raises(dg.ValidationFailedError) as argument:
         clean(raw=pd.DataFrame({"amount": [None, 1.0]}))
+    assert str(argument.value).startswith("clean(): argument 'raw' failed validation: ")
     with pytest.raises(TypeError, match="no parameter 'nope'"):
         dg.validated(inputs={"nope": in_suite})(lambda raw: raw)
 

@@ -43,6 +43,7 @@ __all__ = [
     "keep_rows",
     "missing_mask",
     "select_rows",
+    "with_text_column",
 ]
 
 SUPPORTED = (
@@ -116,3 +117,17 @@ def select_rows(data: Any, keep: np.ndarray) -> Any:
         f"cannot split a {type(data).__name__}; splitting needs an in-memory pandas or polars "
         "DataFrame or a pyarrow Table"
     )
+
+
+def with_text_column(data: Any, name: str, values: list[str]) -> Any:
+    """In-memory ``data`` (as ``select_rows`` returns it) with a text column appended."""
+    if isinstance(data, (pa.Table, pa.RecordBatch)):
+        column = pa.array(values, pa.string())
+        if isinstance(data, pa.Table):
+            return data.append_column(name, column)
+        return pa.RecordBatch.from_arrays([*data.columns, column], [*data.schema.names, name])
+    if _module_of(data) == "polars":
+        import polars as pl
+
+        return data.with_columns(pl.Series(name, values, dtype=pl.String))
+    return data.assign(**{name: values})
