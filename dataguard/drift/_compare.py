@@ -9,7 +9,8 @@ first keeps the false-positive rate at or below ``alpha`` at every sample size.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,9 @@ DISTANCE_THRESHOLDS: Mapping[str, float] = {
     "l_infinity": 0.03,
 }
 SAMPLE_TESTS = ("anderson_darling", "cramer_von_mises")
+#: Methods that measure finite numbers (means, distances in standard deviations): they run on the
+#: finite values, and the shares of -inf and +inf are tested beside them, like the missing share.
+FINITE_TESTS = ("welch_t", "wasserstein")
 METHODS = ("ks", "chi_square", "welch_t", *SAMPLE_TESTS, *DISTANCE_THRESHOLDS)
 
 
@@ -48,6 +52,8 @@ class Comparison:
     primary: t.TestResult
     missing: t.TestResult | None
     extras: Mapping[str, Any] = field(default_factory=dict)
+    #: Whether the shares of -inf and +inf changed, beside a test on the finite values only.
+    infinite: t.TestResult | None = None
 
 
 class DriftConfigError(ValueError):
@@ -106,11 +112,20 @@ def _histogram(reference: NumericProfile, current: NumericProfile) -> dict[str, 
     }
 
 
-def _out_of_range(current: NumericProfile) -> float:
-    """Share of current values outside the reference's range: the two end bins (see the edges)."""
+def _out_of_range(reference: NumericProfile, current: NumericProfile) -> float:
+    """Share of current values below the reference's smallest value or above its largest, ±inf
+    counted as values: the grid's end bins hold what lies beyond the finite range, and a
+    reference holding -inf (+inf) has nothing below (above) it."""
     if current.counts is None or not current.count:
         return 0.0
-    return float((current.counts[0] + current.counts[-1]) / current.count)
+    if reference.finite_count:
+        below, above = int(current.counts[0]), int(current.counts[-1])
+    else:  # only infinities: everything but the reference's own infinity lies beyond it
+        below = current.count - current.positive_infinities
+        above = current.count - current.negative_infinities
+    below = 0 if reference.negative_infinities else below
+    above = 0 if reference.positive_infinities else above
+    return float((below + above) / current.count)
 
 
 def _summary(profile: NumericProfile) -> dict[str, Any]:
@@ -127,11 +142,11 @@ def _summary(profile: NumericProfile) -> dict[str, Any]:
 
 def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[str, Any]:
     """What the report shows beside the test: summaries, out-of-range share, PSI, W1, histogram."""
-    ref_std = reference.moments.stdev or 0.0
+    ref_std = reference.finite_moments.stdev or 0.0
     extras: dict[str, Any] = {
         "reference": _summary(reference),
         "current": _summary(current),
-        "out_of_range_share": _out_of_range(current),
+        "out_of_range_share": _out_of_range(reference, current),
         "histogram": _histogram(reference, current),
     }
     if reference.counts is not None and current.counts is not None:
@@ -143,15 +158,71 @@ def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[
         finite_c = current.exact[np.isfinite(current.exact)]
         if finite_r.size and finite_c.size:
             extras["wasserstein"] = t.wasserstein_samples(finite_r, finite_c, ref_std).statistic
-    elif reference.minimum is not None and current.minimum is not None and ref_std > 0:
+    elif reference.minimum is not None and current.minimum is not None:
         low = min(reference.minimum, current.minimum)
         high = max(reference.maximum or low, current.maximum or low)
         binned = t.wasserstein_counts(
-            reference.edges, reference.counts, current.counts, low=low, high=high, scale=ref_std
+            reference.edges,
+            _finite_counts(reference),
+            _finite_counts(current),
+            low=low,
+            high=high,
+            scale=ref_std,
         )
         extras["wasserstein"] = binned.statistic
         extras["wasserstein_error_bound"] = binned.details["error_bound"]
     return extras
+
+
+def _finite_counts(profile: NumericProfile) -> np.ndarray:
+    """Bin counts without the infinities: -inf lies in the first bin, +inf in the last."""
+    assert profile.counts is not None
+    counts: np.ndarray = profile.counts.copy()
+    counts[0] -= profile.negative_infinities
+    counts[-1] -= profile.positive_infinities
+    return counts
+
+
+def _infinite_test(reference: NumericProfile, current: NumericProfile) -> t.TestResult | None:
+    """Chi-square homogeneity on the counts of -inf, finite and +inf values, when any side holds
+    an infinity (None otherwise: a p-value of 1 would only dilute the other tests)."""
+    ref, cur = (
+        np.array([p.negative_infinities, p.finite_count, p.positive_infinities])
+        for p in (reference, current)
+    )
+    if not (ref[0] or ref[2] or cur[0] or cur[2]) or not (ref.sum() and cur.sum()):
+        return None
+    outcome = t.chi_square(ref, cur)
+    return t.TestResult(
+        "infinite_share",
+        outcome.statistic,
+        outcome.pvalue,
+        outcome.effect,
+        {
+            "reference": {"-inf": ref[0] / ref.sum(), "+inf": ref[2] / ref.sum()},
+            "current": {"-inf": cur[0] / cur.sum(), "+inf": cur[2] / cur.sum()},
+        },
+    )
+
+
+def _computed(method: str, run: Callable[[], tuple[t.TestResult, str]]) -> tuple[t.TestResult, str]:
+    """The test's outcome and reason, or a result without p-value saying why the test could not
+    be computed on this column's values (a column must never break the report's other columns;
+    a bad option, DriftConfigError, is still the caller's mistake)."""
+    try:
+        primary, reason = run()
+    except DriftConfigError:
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        return _not_computed(method, str(exc))
+    if primary.pvalue is not None and not 0 <= primary.pvalue <= 1:
+        return _not_computed(method, f"its p-value is undefined ({primary.pvalue}) on these values")
+    return primary, reason
+
+
+def _not_computed(method: str, why: str) -> tuple[t.TestResult, str]:
+    nothing = t.TestResult("none", math.nan, None, 0.0, {"not_computed": method})
+    return nothing, f"{method} could not be computed: {why}; the values were not tested"
 
 
 def compare_numeric(
@@ -164,10 +235,12 @@ def compare_numeric(
     kind = _numeric_kind(reference)
     extras = _numeric_extras(reference, current)
     chosen = method or ("chi_square" if kind in ("binary", "discrete") else "ks")
-    primary, reason = _numeric_test(
-        chosen, kind, reference, current, extras, forced=method is not None
+    primary, reason = _computed(
+        chosen,
+        lambda: _numeric_test(chosen, kind, reference, current, extras, forced=method is not None),
     )
-    return Comparison(reference.name, kind, reason, primary, missing, extras)
+    infinite = _infinite_test(reference, current) if chosen in FINITE_TESTS else None
+    return Comparison(reference.name, kind, reason, primary, missing, extras, infinite)
 
 
 def _numeric_test(
@@ -212,11 +285,17 @@ def _numeric_test(
         )
         return t.chi_square(ref_counts, cur_counts), reason
     if chosen == "welch_t":
-        primary = t.welch_t(
-            (reference.count, reference.moments.mean or 0.0, reference.moments.variance or 0.0),
-            (current.count, current.moments.mean or 0.0, current.moments.variance or 0.0),
+        sides = []
+        for side, profile in (("reference", reference), ("current data", current)):
+            moments = profile.finite_moments
+            if moments.mean is None or moments.variance is None:
+                raise ValueError(f"the {side} has fewer than two finite values (no variance)")
+            sides.append((moments.count, moments.mean, moments.variance))
+        primary = t.welch_t(sides[0], sides[1])
+        return primary, (
+            "Welch t-test on the means of the finite values, from exact moments (chosen by the "
+            "caller)"
         )
-        return primary, "Welch t-test on the means, from exact moments (chosen by the caller)"
     if chosen in SAMPLE_TESTS:
         if samples is None:
             raise DriftConfigError(
@@ -238,7 +317,9 @@ def _distance(
     extras: Mapping[str, Any],
 ) -> t.TestResult:
     if method == "wasserstein":
-        value = float(extras.get("wasserstein", 0.0))
+        if "wasserstein" not in extras:
+            raise ValueError("a side has no finite values")
+        value = float(extras["wasserstein"])
         return t.TestResult("wasserstein", value, None, value)
     assert reference.counts is not None
     assert current.counts is not None

@@ -152,7 +152,8 @@ class DriftReport:
 
 
 def _finite(value: float) -> float:
-    return value if math.isfinite(value) else 1e300
+    """An effect as a sort key: infinite ones first, NaN (never measured) last."""
+    return 0.0 if math.isnan(value) else min(value, 1e300)
 
 
 def _as_reference(reference: Any, columns: Sequence[str] | None, multivariate: bool) -> Profile:
@@ -312,38 +313,49 @@ def _without_comoments(reference: Profile) -> str:
 def decide(
     comparisons: Sequence[Comparison], alpha: float, min_effect: float | Mapping[str, float]
 ) -> dict[str, ColumnDrift]:
-    """Apply BH across every p-value (values and missing shares), then both gates per column."""
-    pvalues: list[float] = []
-    for c in comparisons:
-        if c.primary.pvalue is not None:
-            pvalues.append(c.primary.pvalue)
-        if c.missing is not None and c.missing.pvalue is not None:
-            pvalues.append(c.missing.pvalue)
-    adjusted = iter(t.benjamini_hochberg(np.array(pvalues)).tolist())
+    """Apply BH across every p-value (values, missing shares, infinite shares), then both gates
+    per column. A test without a p-value (a distance, or one that could not be computed) stays
+    out of the correction."""
+    tests = [(c.primary, c.missing, c.infinite) for c in comparisons]
+    pvalues = [r.pvalue for trio in tests for r in trio if r is not None and r.pvalue is not None]
+    adjusted = iter(t.benjamini_hochberg(np.array(pvalues, dtype=np.float64)).tolist())
+
+    def adjust(result: t.TestResult | None) -> float | None:
+        return next(adjusted) if result is not None and result.pvalue is not None else None
+
     out: dict[str, ColumnDrift] = {}
     for c in comparisons:
         gate = _per_column(min_effect, c.column, MIN_EFFECT)
         primary = c.primary
+        p_adj = adjust(primary)
         if primary.pvalue is None:
             threshold = DISTANCE_THRESHOLDS.get(primary.method, gate)
-            p_adj = None
             flagged = primary.method != "none" and primary.statistic >= threshold
         else:
             threshold = gate
-            p_adj = next(adjusted)
-            flagged = p_adj < alpha and primary.effect >= gate
+            flagged = p_adj is not None and p_adj < alpha and primary.effect >= gate
         missing = None
+        m_adj = adjust(c.missing)
         if c.missing is not None:
-            m_adj = next(adjusted) if c.missing.pvalue is not None else None
-            m_flag = m_adj is not None and m_adj < alpha and c.missing.effect >= gate
             missing = MissingDrift(
                 c.missing.details["reference_share"],
                 c.missing.details["current_share"],
                 c.missing.pvalue,
                 m_adj,
-                m_flag,
+                m_adj is not None and m_adj < alpha and c.missing.effect >= gate,
             )
         details = {**c.extras, **primary.details}
+        i_adj = adjust(c.infinite)
+        infinite_drifted = False
+        if c.infinite is not None:
+            infinite_drifted = i_adj is not None and i_adj < alpha and c.infinite.effect >= gate
+            details["infinite_share"] = {
+                **c.infinite.details,
+                "pvalue": c.infinite.pvalue,
+                "pvalue_adjusted": i_adj,
+                "effect": c.infinite.effect,
+                "drifted": infinite_drifted,
+            }
         out[c.column] = ColumnDrift(
             c.column,
             c.kind,
@@ -354,7 +366,7 @@ def decide(
             p_adj,
             primary.effect,
             threshold,
-            flagged or (missing is not None and missing.drifted),
+            flagged or infinite_drifted or (missing is not None and missing.drifted),
             missing,
             details,
         )

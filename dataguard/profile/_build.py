@@ -36,6 +36,10 @@ NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
 CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
 
 
+#: The grid of a reference holding only infinities: bins for -inf, for finite values, for +inf.
+INFINITY_EDGES = np.array([-np.finfo(np.float64).max, np.finfo(np.float64).max])
+
+
 def column_kind(info: ColumnInfo) -> str | None:
     """``numeric`` or ``categorical`` for a profilable column, None for nested or mixed ones."""
     kinds = info.logical_types()
@@ -70,7 +74,9 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
     own (the edge pair ``nextafter(v, -inf), v``), so ties do not widen the KS bracket."""
     finite = values[np.isfinite(values)]
     if finite.size == 0:
-        return np.zeros(0)
+        # Only infinities (or nothing): edges at the float range's ends still give -inf, the
+        # finite values and +inf a bin each, so a current finite value is not counted as an inf.
+        return INFINITY_EDGES if values.size else np.zeros(0)
     distinct, counts = sorted_unique(finite)
     if distinct.size <= settings.discrete_cap:
         atoms = distinct

@@ -106,6 +106,17 @@ class NumericProfile:
         )
         return Moments(self.name).finalize(state)
 
+    @property
+    def finite_count(self) -> int:
+        """Number of present values that are neither +inf nor -inf."""
+        return self.count - self.positive_infinities - self.negative_infinities
+
+    @property
+    def finite_moments(self) -> MomentsValue:
+        """Count, sum, mean and sample variance of the finite values (the sums hold only them)."""
+        state = MomentsState(self.finite_count, self.total, self.squares)
+        return Moments(self.name).finalize(state)
+
     def readable(self, value: float | None) -> Any:
         """A value of this column as people read it: temporal columns are stored as microseconds
         (timestamps) or days (dates) and come back as ISO text."""
