@@ -79,7 +79,7 @@ def _percent(part: int | None, whole: int | None) -> float | None:
     return 100.0 * part / whole
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ExpectationResult:
     """The outcome of one expectation on one batch of data.
 
@@ -139,6 +139,13 @@ class ExpectationResult:
             counts[key] = (plain, counts.get(key, (plain, 0))[1] + 1)
         ranked = sorted(counts.values(), key=lambda item: -item[1])
         return [{"value": value, "count": count} for value, count in ranked]
+
+    def __repr__(self) -> str:
+        """One line: the expectation, its column(s), the outcome and the message."""
+        columns = ", ".join(repr(c) for c in self.expectation.columns)
+        on = f" on {_short(columns)}" if columns else ""
+        outcome = "passed" if self.passed else f"failed ({self.reason.value})"
+        return f"<ExpectationResult {self.expectation.name}{on}: {outcome}: {_short(self.message)}>"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the expectation's declaration, outcome, counts and samples."""
@@ -244,7 +251,7 @@ FAILING_SEVERITIES: Mapping[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValidationResult:
     """Every expectation's result, in suite order, with run metadata.
 
@@ -279,6 +286,31 @@ class ValidationResult:
             failed[result.severity] += 1
         n_failed = len(self.failures)
         return Statistics(len(self.results), len(self.results) - n_failed, n_failed, failed)
+
+    def __repr__(self) -> str:
+        """One line (pytest prints it on a failed assert): verdict, suite, data, counts and the
+        first failed expectations."""
+        stats = self.statistics
+        name = f" {_short(repr(self.suite.name))}" if self.suite.name else ""
+        failed = ", ".join(
+            f"{r.expectation.name}" + (f"({_short(', '.join(r.expectation.columns))})")
+            for r in self.failures[:3]
+        )
+        more = f" and {stats.failed - 3} more" if stats.failed > 3 else ""
+        return (
+            f"<ValidationResult {'PASSED' if self.passed else 'FAILED'}: suite{name} on "
+            f"{_short(self.run.data.source)} ({self.run.data.rows:,} rows): {stats.passed} of "
+            f"{stats.evaluated} expectations passed"
+            + (f"; failed: {failed}{more}" if failed else "")
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact validation report for notebooks (see ``dataguard.report.notebook_html``)."""
+        # Deferred: the report package reads results, so it imports this module.
+        from dataguard.report import notebook_html
+
+        return notebook_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the outcome, statistics, run metadata and every result."""
@@ -320,6 +352,16 @@ class ValidationResult:
 
 #: Version of the JSON document ``ValidationResult.to_dict`` produces.
 RESULT_FORMAT_VERSION = 1
+
+
+#: Longest name or message a one-line ``repr`` quotes in full.
+REPR_TEXT = 80
+
+
+def _short(text: str) -> str:
+    """Text for a one-line repr: whitespace flattened, long text cut with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= REPR_TEXT else flat[: REPR_TEXT - 1] + "…"
 
 
 def finite_or_none(value: float | None) -> float | None:

@@ -150,6 +150,25 @@ class DriftReport:
         """The report as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
+    def __repr__(self) -> str:
+        """One line: verdict, drifted columns (the first five) and sizes."""
+        flagged = self.drifted_columns
+        names = ", ".join(repr(c) if len(c) <= 40 else repr(c[:39] + "…") for c in flagged[:5])
+        more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
+        return (
+            f"<DriftReport {'DRIFT' if self.drifted else 'NO DRIFT'}: {len(flagged)} of "
+            f"{len(self.columns)} columns drifted"
+            + (f" ({names}{more})" if names else "")
+            + f"; reference {self.reference_rows:,} rows, current {self.current_rows:,} rows>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact drift report for notebooks (see ``dataguard.report.notebook_html``)."""
+        # Deferred: the report package renders drift reports, so it imports this module.
+        from dataguard.report import notebook_html
+
+        return notebook_html(self)
+
 
 def _finite(value: float) -> float:
     """An effect as a sort key: infinite ones first, NaN (never measured) last."""

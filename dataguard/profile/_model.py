@@ -427,6 +427,20 @@ class Profile:
     def __getitem__(self, name: str) -> ColumnProfile:
         return self.columns[name]
 
+    def __repr__(self) -> str:
+        """One line: rows and columns (the first five named)."""
+        shown = list(self.columns)[:5]
+        names = ", ".join(repr(c) if len(c) <= 40 else repr(c[:39] + "…") for c in shown)
+        more = f" and {len(self.columns) - 5} more" if len(self.columns) > 5 else ""
+        return f"<Profile {self.rows:,} rows, {len(self.columns)} columns: {names}{more}>"
+
+    def _repr_html_(self) -> str:
+        """A compact profile report for notebooks (see ``dataguard.report.notebook_html``)."""
+        # Deferred: the report package renders profiles, so it imports this module.
+        from dataguard.report import notebook_html
+
+        return notebook_html(self)
+
     @property
     def on_reference_grid(self) -> bool:
         """Whether this profile was counted on another profile's bins and categories."""

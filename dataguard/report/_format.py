@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +16,7 @@ __all__ = [
     "MAX_LISTED",
     "MAX_VALUE_CHARS",
     "axis_number",
+    "breakable_name",
     "clip",
     "duration",
     "listing",
@@ -30,6 +33,17 @@ __all__ = [
     "timestamp",
     "value",
 ]
+
+
+#: Where a long name may wrap: after a separator (``_ . - / :``, spaces wrap anyway) and
+#: between a lower-case and an upper-case letter (camelCase).
+_NAME_BREAKS = re.compile(r"(?<=[_./:-])(?=[^_./:-])|(?<=[a-z])(?=[A-Z])")
+
+
+def breakable_name(name: Any) -> str:
+    """A column name as escaped HTML with a line-break opportunity (``<wbr>``) where it reads
+    naturally, so a long name wraps between its words, not in the middle of one."""
+    return "<wbr>".join(html.escape(part) for part in _NAME_BREAKS.split(str(name)))
 
 
 def axis_number(value: float) -> str:

@@ -15,6 +15,7 @@ from dataguard._version import __version__
 from dataguard.drift import DriftReport
 from dataguard.errors import DataguardError, InputError
 from dataguard.profile import Profile
+from dataguard.report import _format as fmt
 from dataguard.report._drift import drift_view
 from dataguard.report._profile import profile_view
 from dataguard.report._validation import validation_view
@@ -51,6 +52,7 @@ def template_dirs() -> list[Path]:
 def environment() -> jinja2.Environment:
     """The jinja environment: autoescaping everywhere, undefined names are errors."""
     import jinja2  # deferred: only rendering needs it, not ``import dataguard``
+    import markupsafe
 
     directories = template_dirs()
     if not directories:
@@ -58,7 +60,7 @@ def environment() -> jinja2.Environment:
             f"dataguard's report templates are missing from {_PACKAGE / '_templates'}; "
             "reinstall dataguard"
         )
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in directories]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -66,6 +68,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.filters["wrap_name"] = lambda name: markupsafe.Markup(fmt.breakable_name(name))
+    return env
 
 
 def document_kind(doc: Any) -> Literal["validation", "drift", "profile"]:
@@ -128,6 +132,19 @@ def render_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "erro
     view = view_model(obj, fail_on=fail_on)
     template = environment().get_template(f"{view['kind']}.html.j2")
     return template.render(page=view, version=__version__, csp=CONTENT_SECURITY_POLICY)
+
+
+#: Most rows (failed expectations, columns) a notebook display lists; the full report has all.
+NOTEBOOK_ROWS = 20
+
+
+def notebook_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "error") -> str:
+    """A compact report for notebook display (``_repr_html_``): the verdict and the table that
+    matters, at most ``NOTEBOOK_ROWS`` rows, styled inline so that nothing leaks into the
+    notebook's page and escaped like the full reports."""
+    view = view_model(obj, fail_on=fail_on)
+    template = environment().get_template("notebook.html.j2")
+    return template.render(page=view, version=__version__, limit=NOTEBOOK_ROWS)
 
 
 def write_report(
