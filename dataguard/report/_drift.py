@@ -265,7 +265,7 @@ def _side_share(summary: Any) -> float | None:
     return missing / (count + missing)
 
 
-def _missing(column: Mapping[str, Any]) -> dict[str, Any] | None:
+def _missing(column: Mapping[str, Any], alpha: float) -> dict[str, Any] | None:
     """The missing shares of both sides, from the missing-share test or else the summaries
     (no test is run when neither side has a missing value)."""
     missing = column.get("missing")
@@ -288,11 +288,16 @@ def _missing(column: Mapping[str, Any]) -> dict[str, Any] | None:
             classes=("miss",),
             label="share of missing values",
         )
+    drifted = bool(missing.get("drifted"))
+    adjusted = missing.get("pvalue_adjusted")
     return {
         "reference": fmt.share(reference, 2),
         "current": fmt.share(current, 2),
         "changed": reference != current,
-        "drifted": bool(missing.get("drifted")),
+        "drifted": drifted,
+        # Both gates flag a change; passing the significance gate alone means the change is
+        # real but smaller than the minimum effect.
+        "significant": not drifted and isinstance(adjusted, (int, float)) and adjusted < alpha,
         "pvalue_adjusted": fmt.pvalue(missing.get("pvalue_adjusted")),
         "chart": chart,
     }
@@ -303,7 +308,7 @@ def _column(index: int, column: Mapping[str, Any], alpha: float) -> dict[str, An
     method = str(column.get("method"))
     name, effect_words = METHODS.get(method, (method.replace("_", " "), "effect"))
     value_flag = _value_flagged(column, alpha)
-    missing = _missing(column)
+    missing = _missing(column, alpha)
     drifted = bool(column.get("drifted"))
     if drifted and value_flag:
         verdict, label = "drift", "drift"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from dataguard._text import MAX_LISTED, MAX_VALUE_CHARS, clip, duration, number
+from dataguard._text import MAX_LISTED, MAX_VALUE_CHARS, clip, data_value, duration, number
 
 __all__ = [
     "MAX_LISTED",
@@ -89,13 +89,14 @@ def pvalue(value: float | None) -> str:
 
 
 def value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:
-    """A data value as text: strings as they are, everything else as compact JSON."""
+    """A data value as text: strings as they are, numbers exactly and without thousands
+    separators (an id or a year reads as written), everything else as compact JSON."""
     if isinstance(item, str):
         return clip(item, limit) if item else '""'
     if item is None:
         return "null"
     if isinstance(item, (int, float)):
-        return number(item, 6)
+        return data_value(item, limit)
     return clip(json.dumps(item, ensure_ascii=False, default=str), limit)
 
 

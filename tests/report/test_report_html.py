@@ -194,7 +194,7 @@ def test_profile_report_contents(orders: dict[str, Any]) -> None:
     page = assert_self_contained(html)
     text = " ".join(page.text.split())
     assert "5,000 rows, 5 columns" in text
-    for name in ("amount", "quantity", "created_at", "status", "country"):
+    for name in ("amount", "quantity", "created_<wbr>at", "status", "country"):
         assert f"<code>{name}</code>" in html
     assert "standard deviation" in text
     assert "50%" in text  # quantiles
@@ -235,7 +235,8 @@ def test_hostile_names_and_values_render_as_text(kind: str, hostile: dict[str, A
     assert "<script>alert" not in html
     assert "<img" not in html
     assert SCRIPT_NAME in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Column names carry line-break opportunities (<wbr>) where they read naturally.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html.replace("<wbr>", "")
     assert IMG_VALUE in page.text
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
 
