@@ -122,3 +122,59 @@ def test_prints_among_chosen_ones_by_table_or_search(chosen_size: int) -> None:
 def test_rows_by_print_of_a_unique_column_are_none() -> None:
     batch = Batch({"x": pa.array(["a", "b"])}, 0, 2)
     assert not _repeated.rows_by_print(batch, "x", np.zeros(0, dtype=np.uint64)).any()
+
+
+_MASK = (1 << 64) - 1
+
+
+def _reference_hash(value: bytes) -> int:
+    """The fingerprint of text, spelled out one word at a time: the length, then each 8-byte
+    little-endian word (the last one zero-padded), each step times an odd constant and an
+    xor-shift, then a final avalanche. Profiles store these values: they must never change."""
+
+    def stir(h: int) -> int:
+        h = (h * 0x9E3779B97F4A7C15) & _MASK
+        return h ^ (h >> 31)
+
+    h = stir((len(value) + 0x9E3779B97F4A7C15) & _MASK)
+    for start in range(0, len(value), 8):
+        h = stir(h ^ int.from_bytes(value[start : start + 8], "little"))
+    h ^= h >> 29
+    h = (h * 0xBF58476D1CE4E5B9) & _MASK
+    return h ^ (h >> 32)
+
+
+@given(
+    st.lists(
+        st.one_of(st.binary(max_size=40), st.binary(min_size=60, max_size=700)),
+        min_size=1,
+        max_size=80,
+    ),
+    st.integers(0, 3),
+)
+def test_fingerprints_of_text_are_the_documented_hash(values: list[bytes], start: int) -> None:
+    padded = pa.array([b"p" * 9] * start + values, pa.binary()).slice(start)
+    expected = np.array([_reference_hash(v) for v in values], dtype=np.uint64)
+    assert np.array_equal(fingerprints(padded), expected)
+
+
+def test_a_long_value_is_hashed_without_a_vector_step_per_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One 4 MB value used to take 500,000 numpy steps (9 s): the words of the few long values
+    # left are chained in one tight loop instead.
+    steps = 0
+    stir = _repeated._stir
+
+    def counted(h: np.ndarray) -> None:
+        nonlocal steps
+        steps += 1
+        stir(h)
+
+    monkeypatch.setattr(_repeated, "_stir", counted)
+    long = bytes(range(256)) * 16_384 + b"tail"
+    for values in ([long], [long, long[:-1], b"short"], [b"x" * 100] * 3 + [long]):
+        steps = 0
+        got = fingerprints(pa.array(values, pa.binary()))
+        assert got.tolist() == [_reference_hash(v) for v in values]
+        assert steps < 100
