@@ -24,10 +24,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, is_string_type
+from dataguard._frame import Batch, bools, is_string_type
 from dataguard.metrics import Counts, Metric, Values, canonical, present
 from dataguard.metrics._repeated import fingerprint_in, fingerprints, with_fingerprints
 from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
+
+#: Longest text, in characters, a profile keeps as a category: longer values count in the rest,
+#: so a profile stays small whatever one value holds (three 10 MB values made a 31 MB profile).
+MAX_CATEGORY_LENGTH = 1_000
 
 _PARTS = 16
 _PART_SHIFT = np.uint64(60)
@@ -163,6 +167,13 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         return CategorySummary(count, distinct, kept, state.lengths)
 
 
+def _short(values: pa.Array) -> pa.Array:
+    """The values a profile may keep as categories: text of at most MAX_CATEGORY_LENGTH."""
+    if not is_string_type(values.type) or len(values) == 0:
+        return values
+    return values.filter(pc.less_equal(pc.utf8_length(values), MAX_CATEGORY_LENGTH))
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryKeys(Metric[CountsState, Counts]):
     """Step 2: exact counts of the values whose fingerprint step 1 kept."""
@@ -184,9 +195,11 @@ class CategoryKeys(Metric[CountsState, Counts]):
         kept = inputs[CategoryPrints(self.column, self.keep)].kept
         counted = tally(batch, self.column)
         if counted is None:
-            chosen = with_fingerprints(present(batch, self.column), kept)
+            chosen = _short(with_fingerprints(present(batch, self.column), kept))
             return (count_values(chosen),) if len(chosen) else ()
         found = fingerprint_in(counted.values, kept)
+        if is_string_type(counted.values.type):
+            found &= bools(pc.less_equal(pc.utf8_length(counted.values), MAX_CATEGORY_LENGTH))
         if not found.any():
             return ()
         weights = counted.counts[found].astype(np.float64)

@@ -15,6 +15,7 @@ from scipy import stats
 
 import dataguard as dg
 from dataguard.profile import NumericProfile, loads_profile
+from dataguard.profile._categories import MAX_CATEGORY_LENGTH
 
 
 def frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -260,3 +261,18 @@ def test_encoded_pandas_text_profiles_to_the_arrow_bytes(chunk: int | None) -> N
         table = pa.Table.from_pandas(data, preserve_index=False)
         expected = dg.profile(table, reference=ref).to_bytes()
         assert dg.profile(data, reference=ref, chunk_size=chunk).to_bytes() == expected
+
+
+def test_a_profile_keeps_no_over_long_value() -> None:
+    # Three 10 MB values used to be kept as categories (a 31 MB profile): values longer than the
+    # bound count in OTHER, so a profile's size does not grow with the length of a value.
+    long = "x" * (MAX_CATEGORY_LENGTH + 1)
+    data = pd.DataFrame({"c": [long, long, "a", "b", "y" * MAX_CATEGORY_LENGTH, None]})
+    for frame_or_table in (data, pa.table({"c": pa.array(data["c"]).dictionary_encode()})):
+        column = dg.profile(frame_or_table)["c"]
+        assert column.keys == ("a", "b", "y" * MAX_CATEGORY_LENGTH)
+        assert column.counts.tolist() == [1, 1, 1]
+        assert column.other == 2
+        assert column.distinct == 4
+    size = len(dg.profile(pd.DataFrame({"c": [long * 100] * 3})).to_bytes())
+    assert size < 10 * MAX_CATEGORY_LENGTH
