@@ -120,10 +120,24 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
     return out
 
 
+#: Most levels of parentheses and ``not`` a condition may nest: parsing and evaluating recurse
+#: once per level, and no real filter comes near this.
+MAX_DEPTH = 64
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.items = _tokens(text)
         self.at = 0
+        self.depth = 0
+
+    def deeper(self) -> None:
+        """Enter one level of nesting; SuiteError past MAX_DEPTH (before Python's own limit)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SuiteError(
+                f"the condition nests deeper than {MAX_DEPTH} levels (parentheses, not)"
+            )
 
     def peek(self) -> tuple[str, Any] | None:
         return self.items[self.at] if self.at < len(self.items) else None
@@ -160,13 +174,18 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.take("~", "not"):
-            return _Not(self.negation())
+            self.deeper()
+            node = _Not(self.negation())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
         if self.take("("):
+            self.deeper()
             node = self.disjunction()
             self.expect(")")
+            self.depth -= 1
             return node
         left = self.operand()
         if self.take("in"):

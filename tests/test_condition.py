@@ -166,3 +166,29 @@ def test_conditions_compare_dates_and_booleans() -> None:
     assert mask("d >= '2021-01-01'", frame) == [1]
     assert mask("ok == true", frame) == [0, 2]
     assert mask("ok != True and d < '2030-01-01'", frame) == [1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 300 + "n > 1" + ")" * 300,
+        "not " * 300 + "n > 1",
+        "~" * 5000 + "n > 1",
+        "(~" * 200 + "n > 1" + ")" * 200,
+    ],
+)
+def test_conditions_beyond_the_bounds_are_suite_errors(text: str) -> None:
+    with pytest.raises(dg.SuiteError) as info:
+        Between("x", min_value=0, where=text)
+    assert info.value.path == "where"
+    assert "deeper than" in str(info.value)
+
+
+def test_conditions_within_the_depth_bound_work() -> None:
+    from dataguard._condition import MAX_DEPTH
+
+    deep = "(" * (MAX_DEPTH - 1) + "n > 1" + ")" * (MAX_DEPTH - 1)
+    result = dg.validate(pd.DataFrame({"n": [1, 2]}), [NotNull("n", where=deep)])
+    assert result.passed
+    wide = " and ".join(f"n > {k}" for k in range(2000))  # wide is fine: no recursion
+    Between("x", min_value=0, where=wide)
