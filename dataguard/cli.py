@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
     check.add_argument(
+        "--column-type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help="read this CSV/JSON-lines column as TYPE, e.g. zip=string (repeatable)",
+    )
+    check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
@@ -249,6 +256,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     suite = load_suite(args.suite)
     _check_chunk(args.chunk_size)
+    column_types = _column_types(args.column_type)
     progress = None
     if ProgressLine.wanted():
         progress = ProgressLine(as_source(args.data).num_rows)
@@ -260,6 +268,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
             id_columns=args.id_column,
             chunk_size=args.chunk_size,
             progress=progress,
+            column_types=column_types,
         )
     finally:
         if progress is not None:
@@ -279,6 +288,20 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
         write_report(result, args.report, fail_on=args.fail_on)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
+
+
+def _column_types(specs: list[str]) -> dict[str, str]:
+    from dataguard._frame import LOGICAL_TYPES
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        column, sep, logical = spec.rpartition("=")
+        if not sep or not column or logical not in LOGICAL_TYPES:
+            raise UsageError(
+                f"--column-type {spec!r}: use COLUMN=TYPE, TYPE one of {', '.join(LOGICAL_TYPES)}"
+            )
+        out[column] = logical
+    return out
 
 
 def _columns(text: str | None) -> list[str] | None:

@@ -40,6 +40,8 @@ __all__ = ["ColumnSpec", "Schema", "Suite", "load_suite"]
 
 #: Version of the suite document format; files of a newer major version are refused.
 SUITE_FORMAT_VERSION = 1
+#: What expectations that read only text accept.
+_TEXT = frozenset({"string"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +112,11 @@ class Schema:
         """Declared columns that may be absent."""
         return frozenset(c.name for c in self.columns if not c.required)
 
+    @property
+    def types(self) -> dict[str, str]:
+        """The declared logical type of each column that declares one."""
+        return {c.name: c.type for c in self.columns if c.type is not None}
+
     def to_dict(self) -> dict[str, Any]:
         """The schema block of a suite document."""
         out: dict[str, Any] = {}
@@ -165,6 +172,28 @@ class Suite:
     def optional_columns(self) -> frozenset[str]:
         """Columns the schema allows to be absent; expectations on them are skipped then."""
         return self.schema.optional_columns if self.schema else frozenset()
+
+    def read_types(self, names: Sequence[str]) -> dict[str, str]:
+        """The logical type to read each column of a text file as, for data with these columns.
+
+        CSV and JSON-lines files carry no types: the schema's declared type pins a column, and a
+        column that only text expectations read (patterns, lengths, date formats) is read as
+        text, so that ISO dates checked with a pattern stay the text they are in the file.
+        """
+        wanted: set[str] = set()
+        refused: set[str] = set()
+        for expectation in self.expand(names):
+            accepts = type(expectation).accepts
+            if accepts is None:
+                continue
+            for column in expectation.columns:
+                if accepts == _TEXT:
+                    wanted.add(column)
+                elif "string" not in accepts:
+                    refused.add(column)
+        types = dict.fromkeys(sorted(wanted - refused), "string")
+        types.update(self.schema.types if self.schema else {})
+        return types
 
     def expand(self, names: Sequence[str]) -> tuple[Expectation, ...]:
         """The compiled expectations for data with these columns: each ``columns_matching`` item

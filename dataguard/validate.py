@@ -15,11 +15,27 @@ import numpy as np
 
 from dataguard._condition import parse_condition
 from dataguard._engine import Progress, describe, execute
-from dataguard._frame import Source, as_source, keep_rows, select_rows, with_text_column
+from dataguard._frame import (
+    LOGICAL_TYPES,
+    Source,
+    as_source,
+    keep_rows,
+    rerun_on_wider_type,
+    select_rows,
+    types_need_reading,
+    with_text_column,
+)
 from dataguard._version import __version__
 from dataguard.errors import InputError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
-from dataguard.metrics import FailingRows, Metric, MetricUnavailable, RowCount, RowMask
+from dataguard.metrics import (
+    FailingRows,
+    Metric,
+    MetricUnavailable,
+    MissingCount,
+    RowCount,
+    RowMask,
+)
 from dataguard.result import (
     FAILING_SEVERITIES,
     DataSummary,
@@ -108,6 +124,7 @@ def _check_id_columns(source: Source, id_columns: Sequence[str] | None) -> tuple
     return ids
 
 
+@rerun_on_wider_type
 def validate(
     data: Any,
     suite: SuiteLike,
@@ -117,6 +134,7 @@ def validate(
     chunk_size: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    column_types: Mapping[str, str] | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -131,6 +149,10 @@ def validate(
     threads used for column work (default: one per core). ``progress``, if given, is called
     after each batch with (pass number, passes, rows read in this pass); a pass that earlier ones
     made unnecessary is skipped.
+
+    CSV and JSON-lines files carry no types: a column is read as the type the suite's schema
+    declares, as text if only text expectations read it, else as its values say.
+    ``column_types`` (``{"zip": "string"}``, logical type names) pins columns beyond those.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
@@ -138,12 +160,20 @@ def validate(
     fmt = as_result_format(result_format)
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
-    source = as_source(data)
+    pins = dict(column_types or {})
+    for column, logical in pins.items():
+        if logical not in LOGICAL_TYPES:
+            raise ValueError(
+                f"column_types[{column!r}]: unknown type {logical!r}; "
+                f"use one of {', '.join(LOGICAL_TYPES)}"
+            )
+    source = as_source(data, lambda names: the_suite.read_types(names) | pins)
     ids = _check_id_columns(source, id_columns)
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
-    describe(source, (c for e in expectations for c in e.columns if c in names), workers)
+    used = list(dict.fromkeys(c for e in expectations for c in e.columns if c in names))
+    describe(source, used, workers)
     decided: dict[int, ExpectationResult] = {}
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}
@@ -163,6 +193,10 @@ def validate(
         plan = Context(part, fmt, ids)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
+        if where is None and types_need_reading(source):
+            # Type checks read no rows, but a text file's types are settled only by reading
+            # (a later value may widen a column): read every column whose type is used.
+            metrics.extend(MissingCount(c) for c in used)
         values = execute(metrics, part, chunk_size=chunk_size, workers=workers, progress=progress)
         contexts[where] = Context(part, fmt, ids, values)
     results = tuple(

@@ -6,7 +6,7 @@ Everything else sees a ``Source`` of Arrow ``Batch``es holding only the columns 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ from dataguard._frame._batch import (
     is_string_type,
     missing_mask,
 )
-from dataguard._frame._files import from_path
+from dataguard._frame._files import FileSource, WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
 from dataguard.errors import InputError
@@ -33,7 +33,9 @@ __all__ = [
     "LOGICAL_TYPES",
     "Batch",
     "ColumnInfo",
+    "ReadTypes",
     "Source",
+    "WiderType",
     "as_numpy",
     "as_source",
     "bools",
@@ -42,9 +44,14 @@ __all__ = [
     "is_string_type",
     "keep_rows",
     "missing_mask",
+    "rerun_on_wider_type",
     "select_rows",
+    "types_need_reading",
     "with_text_column",
 ]
+
+#: Given a file's column names, the logical type to read some of them as (text files only).
+ReadTypes = Callable[[Sequence[str]], Mapping[str, str]]
 
 SUPPORTED = (
     "a pandas or polars DataFrame, a pyarrow Table or RecordBatch, a path to a Parquet, CSV or "
@@ -56,10 +63,17 @@ def _module_of(obj: object) -> str:
     return type(obj).__module__.split(".", 1)[0]
 
 
-def as_source(data: Any) -> Source:
-    """Adapt any supported data object to a Source, without converting any column yet."""
-    if isinstance(data, (str, os.PathLike)):
-        return from_path(data)
+def as_source(data: Any, read_types: ReadTypes | None = None) -> Source:
+    """Adapt any supported data object to a Source, without converting any column yet.
+
+    ``read_types`` pins the types of columns of a CSV or JSON-lines file (other data carries
+    its types). An open file (from ``rerun_on_wider_type``) is returned as it is.
+    """
+    if isinstance(data, (str, os.PathLike, FileSource)):
+        source = data if isinstance(data, FileSource) else from_path(data)
+        if read_types is not None:
+            source.read_as(read_types(source.names))
+        return source
     if isinstance(data, (pa.Table, pa.RecordBatch)):
         return from_arrow(data)
     module = _module_of(data)
@@ -82,6 +96,12 @@ def as_source(data: Any) -> Source:
     if isinstance(data, Iterable) and not isinstance(data, (bytes, bytearray)):
         return _from_stream(iter(data), "iterable of record batches")
     raise InputError(f"cannot validate a {type(data).__name__}; dataguard reads {SUPPORTED}")
+
+
+def types_need_reading(source: Source) -> bool:
+    """Whether a column's type is known only once it was read in full (a text file longer than
+    the block its types were inferred from: a later value may widen a column)."""
+    return isinstance(source, FileSource) and not source.types_final
 
 
 def _from_stream(items: Any, description: str) -> StreamSource:

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.json as pjson
 import pyarrow.parquet as pq
 
 from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
+from dataguard._frame._text_types import csv_not_text, csv_widening, json_widening, read_type
 from dataguard.errors import InputError
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 #: Rows per batch when reading files and the caller gave no ``chunk_size``: large enough to keep
 #: per-batch overhead negligible, small enough that 20 columns of a batch fit in ~100 MB.
 DEFAULT_FILE_CHUNK = 1 << 18
 #: CSV and JSON readers infer types from the first block; 16 MiB keeps inference representative.
-_BLOCK_SIZE = 1 << 24
+#: A later value that does not fit widens its column and the file is read again (see
+#: ``_text_types``), so the size changes only how often that happens, never an outcome.
+BLOCK_SIZE = 1 << 24
 
 _SUFFIXES = {
     ".parquet": "parquet",
@@ -60,8 +69,23 @@ def _reading(path: Path) -> Iterator[None]:
         raise InputError(f"{path}: cannot read the file: {message}") from exc
 
 
+class WiderType(InputError):
+    """A text file holds a value that does not fit its column's type as read so far; the file
+    now reads that column as a type holding it, and the reading must start again.
+
+    ``rerun_on_wider_type`` catches it; anything else sees an InputError that says so."""
+
+    def __init__(self, message: str, source: FileSource) -> None:
+        super().__init__(message)
+        self.source = source
+
+
 class FileSource:
-    """A data file read in batches; reopened for each pass, so it can be read many times."""
+    """A data file read in batches; reopened for each pass, so it can be read many times.
+
+    A CSV or JSON-lines column has the type inferred from the first block, unless ``read_as``
+    pins it or a later value widened it (``WiderType``): every pass reads the same types.
+    """
 
     def __init__(self, path: Path, fmt: str) -> None:
         if not path.exists():
@@ -73,6 +97,8 @@ class FileSource:
         self._path = path
         self._format = fmt
         self._num_rows: int | None = None
+        self._pinned: dict[str, pa.DataType] = {}
+        self._widened: dict[str, pa.DataType | None] = {}
         with _reading(path):
             if fmt == "parquet":
                 parquet = pq.ParquetFile(path)
@@ -81,7 +107,7 @@ class FileSource:
             else:
                 schema = self._open(None).schema
         self._names = tuple(check_names(schema.names, str(path)))
-        self._schema = schema
+        self._inferred = {n: schema.field(n).type for n in self._names}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -89,7 +115,7 @@ class FileSource:
 
     @property
     def dtypes(self) -> tuple[str, ...]:
-        return tuple(str(t) for t in self._schema.types)
+        return tuple(str(self._type(n)) for n in self._names)
 
     @property
     def num_rows(self) -> int | None:
@@ -108,8 +134,51 @@ class FileSource:
         """Whether reading some columns costs only those columns (Parquet), not whole rows."""
         return self._format == "parquet"
 
+    @property
+    def types_final(self) -> bool:
+        """Whether every column's type is known without reading it in full: a text file's
+        types hold only if they were inferred (none pinned) from a first block that is the whole
+        file."""
+        if self._format == "parquet":
+            return True
+        compressed = self._path.suffix.lower() in _COMPRESSION
+        return not self._pinned and not compressed and self._path.stat().st_size <= BLOCK_SIZE
+
+    def read_as(self, types: Mapping[str, str]) -> None:
+        """Pin the logical types of columns of a text file (``{"day": "string"}``); other files
+        carry their types, so there it changes nothing. Names the file lacks are left out."""
+        if self._format == "parquet":
+            return
+        for name, logical in types.items():
+            pinned = read_type(logical, self._format)
+            if name not in self._inferred or pinned is None:
+                continue
+            inferred = self._inferred[name]
+            # A JSON column the first block holds numbers or booleans in cannot be read as text.
+            if self._format == "jsonl" and not (
+                is_string_type(inferred)
+                or pa.types.is_timestamp(inferred)
+                or pa.types.is_null(inferred)
+            ):
+                continue
+            self._pinned[name] = pinned
+
+    def _type(self, name: str) -> pa.DataType:
+        if name in self._widened:
+            widened = self._widened[name]
+            return self._inferred[name] if widened is None else widened
+        return self._pinned.get(name, self._inferred[name])
+
+    def _read_type(self, name: str) -> pa.DataType:
+        """The type the reader parses a column as: a pinned JSON column is read as its text and
+        converted after (the JSON reader converts text to timestamps only)."""
+        t = self._type(name)
+        if self._format == "jsonl" and name in self._pinned and name not in self._widened:
+            return pa.string()
+        return t
+
     def info(self, name: str) -> ColumnInfo:
-        t = self._schema.field(name).type
+        t = self._type(name)
         self._check_text(name, t)
         return arrow_info(name, t)
 
@@ -128,23 +197,73 @@ class FileSource:
                 array.validate(full=True)
             except pa.ArrowInvalid as exc:
                 raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text") from exc
+        target = self._type(name)
+        if array.type != target:  # a pinned JSON column, read as text
+            try:
+                array = pc.cast(array, target)
+            except pa.ArrowInvalid as exc:
+                self._widen(name, "a value", pa.string(), exc)
+            array = normalize_array(array)
         return array
 
-    def _open(self, names: Sequence[str] | None) -> pa.RecordBatchReader:
-        read = pcsv.ReadOptions(block_size=_BLOCK_SIZE)
+    def _widen(self, name: str, found: str, to: pa.DataType | None, cause: Exception) -> None:
+        """Read column ``name`` as ``to`` (``None``: as inferred) from now on, and start over."""
+        before = self._type(name)
+        self._widened[name] = to
+        if self._type(name) == before:  # nothing wider to read it as: a plain read error
+            del self._widened[name]
+            message = str(cause).strip().splitlines()[0]
+            raise InputError(f"{self._path}: cannot read the file: {message}") from cause
+        raise WiderType(
+            f"{self._path}: column {name!r} holds {found}, which is not {before} like the values "
+            f"before it; it reads as {self._type(name)} now",
+            self,
+        ) from cause
+
+    def _widen_from(self, error: pa.ArrowInvalid, names: Sequence[str]) -> None:
+        """Widen the column a reader error is about, if it is a value that does not fit."""
         if self._format == "csv":
+            not_text = csv_not_text(error, self._names)
+            if not_text is not None:
+                raise InputError(f"{self._path}: column {not_text!r} is not valid UTF-8 text")
+            current = {n: self._type(n) for n in names}
+            widening = csv_widening(error, self._names, current)
+            if widening is not None:
+                self._widen(widening[0], repr(widening[1]), widening[2], error)
+        else:  # the JSON reader parses every column, read or not
+            current = {n: self._type(n) for n in self._names}
+            pinned = frozenset(n for n in current if n in self._pinned and n not in self._widened)
+            found = json_widening(error, current, pinned)
+            if found is not None:
+                self._widen(found[0], found[1], found[2], error)
+
+    def _open(self, names: Sequence[str] | None) -> pa.RecordBatchReader:
+        """A reader of the columns ``names`` (all of them, as inferred, when ``None``)."""
+        if self._format == "csv":
+            types = {n: self._read_type(n) for n in names or ()}
             delimiter = "\t" if ".tsv" in [s.lower() for s in self._path.suffixes] else ","
             return pcsv.open_csv(
                 self._path,
-                read_options=read,
+                read_options=pcsv.ReadOptions(block_size=BLOCK_SIZE),
                 parse_options=pcsv.ParseOptions(delimiter=delimiter),
                 # Empty fields (and "NA", "null", ...) are missing in text columns too, as when
                 # pandas reads the file: otherwise not_null could never fail on a CSV text column.
+                # Every pass reads the types the columns were described with.
                 convert_options=pcsv.ConvertOptions(
-                    include_columns=list(names or []), strings_can_be_null=True
+                    include_columns=list(names or []), column_types=types, strings_can_be_null=True
                 ),
             )
-        return pjson.open_json(self._path, read_options=pjson.ReadOptions(block_size=_BLOCK_SIZE))
+        # The JSON reader parses every column, read or not. Only pinned or widened ones get a
+        # type: the others are read as their values say, as when the file was opened.
+        fixed = [(n, self._read_type(n)) for n in dict.fromkeys([*self._pinned, *self._widened])]
+        parse = pjson.ParseOptions(
+            explicit_schema=pa.schema(fixed) if fixed else None, unexpected_field_behavior="infer"
+        )
+        return pjson.open_json(
+            self._path,
+            read_options=pjson.ReadOptions(block_size=BLOCK_SIZE),
+            parse_options=parse,
+        )
 
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         step = chunk_size or DEFAULT_FILE_CHUNK
@@ -152,12 +271,16 @@ class FileSource:
         read_names = list(names) or list(self._names[:1])
         offset = 0
         with _reading(self._path):
-            for record_batch in self._record_batches(read_names, step):
-                arrays = {
-                    n: self._checked(n, normalize_array(record_batch.column(n))) for n in names
-                }
-                yield from slice_batches(arrays, record_batch.num_rows, offset, step)
-                offset += record_batch.num_rows
+            try:
+                for record_batch in self._record_batches(read_names, step):
+                    arrays = {
+                        n: self._checked(n, normalize_array(record_batch.column(n))) for n in names
+                    }
+                    yield from slice_batches(arrays, record_batch.num_rows, offset, step)
+                    offset += record_batch.num_rows
+            except pa.ArrowInvalid as exc:
+                self._widen_from(exc, read_names)
+                raise
         if offset == 0:
             yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)
 
@@ -177,6 +300,26 @@ class FileSource:
         )
         for record_batch in reader:
             yield select(record_batch)
+
+
+def rerun_on_wider_type(
+    function: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], T]:
+    """Decorate a function of data so that it runs again, on the same source, when a text file
+    turns out to hold a column of a wider type than its first rows showed. A file path is opened
+    once for all runs (``as_source`` returns a FileSource as it is)."""
+
+    @functools.wraps(function)
+    def run(data: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        source = from_path(data) if isinstance(data, (str, os.PathLike)) else data
+        while True:  # each rerun reads one column as a wider type: a finite ladder
+            try:
+                return function(source, *args, **kwargs)
+            except WiderType as exc:
+                if exc.source is not source:  # another file, which its own reader reruns
+                    raise
+
+    return run
 
 
 def from_path(path: str | os.PathLike[str]) -> FileSource:

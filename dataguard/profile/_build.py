@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, Source, as_source, is_string_type
+from dataguard._frame import ColumnInfo, Source, as_source, is_string_type, rerun_on_wider_type
 from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
@@ -247,6 +247,7 @@ def _categorical_reference(
     )
 
 
+@rerun_on_wider_type
 def profile(
     data: Any,
     *,
