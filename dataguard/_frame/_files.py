@@ -105,6 +105,8 @@ class FileSource:
                 schema = parquet.schema_arrow
                 self._num_rows = parquet.metadata.num_rows
             else:
+                if fmt == "jsonl":
+                    _check_json_lines(path)
                 schema = self._open(None).schema
         self._names = tuple(check_names(schema.names, str(path)))
         self._inferred = {n: schema.field(n).type for n in self._names}
@@ -300,6 +302,18 @@ class FileSource:
         )
         for record_batch in reader:
             yield select(record_batch)
+
+
+def _check_json_lines(path: Path) -> None:
+    """Refuse a JSON document holding an array of records: it is not JSON Lines, which the
+    reader would report as a column changing type."""
+    with pa.input_stream(str(path), compression="detect") as stream:
+        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        raise InputError(
+            f"{path}: holds a JSON array; dataguard reads JSON Lines, one object per line "
+            "(convert it with: jq -c '.[]' FILE > FILE.jsonl)"
+        )
 
 
 def rerun_on_wider_type(

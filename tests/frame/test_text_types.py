@@ -180,3 +180,11 @@ def test_unknown_column_types_are_refused(tmp_path: Path) -> None:
     suite.write_text("expectations:\n  - {type: not_null, column: a}\n")
     for bad in ("a", "a=text", "=string"):
         assert main(["validate", str(path), "-s", str(suite), "--column-type", bad]) == 2
+
+
+@pytest.mark.parametrize("text", ['[{"a": 1}, {"a": 2}]', '\n  [\n{"a": 1}\n]\n'])
+def test_a_json_array_file_says_what_format_is_expected(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(text)
+    with pytest.raises(dg.InputError, match="holds a JSON array; dataguard reads JSON Lines"):
+        dg.validate(path, [NotNull("a")])
