@@ -2,7 +2,8 @@
 
 Exit codes: 0 the data passed; 1 the data failed (an error-severity expectation, or a warning with
 ``--fail-on warning``); 2 dataguard could not do its job (bad arguments, unreadable data or suite).
-Problems print one line to stderr, without a traceback unless ``--debug`` is given.
+Problems print one line to stderr (a list of problems, one more line each), without a traceback
+unless ``--debug`` is given, which keeps the exit code.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import shutil
 import stat
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -431,7 +433,10 @@ def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    """Run the command line and return its exit code (never raises for bad input)."""
+    """Run the command line and return its exit code (never raises for bad input).
+
+    ``--debug`` adds the traceback of an error; the exit code stays the same.
+    """
     out = stdout or sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in arguments
@@ -450,22 +455,25 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     except UsageError as exc:
         return _fail(f"dataguard: error: {exc}")
     except DataguardError as exc:
-        if debug:
-            raise
-        return _fail(f"dataguard: error: {exc}")
+        # Our messages are written for the reader: a list of problems keeps its lines.
+        return _fail(f"dataguard: error: {exc}", debug=debug, lines=None)
     except KeyboardInterrupt:
         return _fail("dataguard: interrupted", 130)
     except (OSError, ValueError) as exc:
-        if debug:
-            raise
-        return _fail(f"dataguard: error: {exc}")
+        return _fail(f"dataguard: error: {exc}", debug=debug)
     except Exception as exc:
-        if debug:
-            raise
-        return _fail(f"dataguard: internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+        hint = "" if debug else " (rerun with --debug)"
+        return _fail(f"dataguard: internal error: {type(exc).__name__}: {exc}{hint}", debug=debug)
 
 
-def _fail(message: str, code: int = EXIT_ERROR) -> int:
-    first = " ".join(message.split("\n", 1)[0].split())
-    print(first, file=sys.stderr)
+def _fail(
+    message: str, code: int = EXIT_ERROR, *, debug: bool = False, lines: int | None = 1
+) -> int:
+    """Report a problem on stderr: its first ``lines`` lines (all when ``None``), each with its
+    spaces squeezed, after the traceback of the exception being handled under ``--debug``."""
+    if debug:
+        traceback.print_exc()
+    for line in message.strip().split("\n")[:lines]:
+        indent = line[: len(line) - len(line.lstrip())]
+        print(indent + " ".join(line.split()), file=sys.stderr)
     return code

@@ -162,7 +162,7 @@ def test_a_mixed_gx_suite_converts_to_yaml_and_back(tmp_path: Path) -> None:
     assert results(suite_from_gx(again)) == direct
 
 
-def test_convert_refuses_a_bad_suite_in_one_line(tmp_path: Path, capsys: Any) -> None:
+def test_convert_refuses_a_bad_suite_listing_every_problem(tmp_path: Path, capsys: Any) -> None:
     source = tmp_path / "bad.json"
     source.write_text(
         json.dumps(
@@ -177,9 +177,14 @@ def test_convert_refuses_a_bad_suite_in_one_line(tmp_path: Path, capsys: Any) ->
     )
     target = tmp_path / "bad.yaml"
     assert main(["convert", "--from", "gx", str(source), "--output", str(target)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert err.startswith(f"dataguard: error: {source}: the GX suite cannot be imported")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == (
+        f"dataguard: error: {source}: the GX suite cannot be imported (2 problems):"
+    )
+    assert lines[1].startswith("  expectations[0]: unknown expectation type")
+    assert "did you mean 'expect_column_values_to_be_between'" in lines[1]
+    assert lines[2].startswith("  expectations[1].kwargs.mostly: ")
+    assert len(lines) == 3
     assert not target.exists()
 
 

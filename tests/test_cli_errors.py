@@ -1,0 +1,64 @@
+"""Command-line problems: the same exit code with and without ``--debug``, signals, bad files."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dataguard.cli import main
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "data.parquet"
+    pd.DataFrame({"id": range(100)}).to_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("debug", [[], ["--debug"]])
+def test_a_missing_suite_exits_two_with_or_without_debug(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], debug: list[str]
+) -> None:
+    argv = [*debug, "validate", str(data), "--suite", str(tmp_path / "missing.yaml")]
+    assert main(argv, stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "missing.yaml" in err
+    assert ("Traceback" in err) == bool(debug)
+
+
+def test_debug_keeps_the_exit_code_of_an_internal_error(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sys.modules["dataguard.validate"], "validate", broken)
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("expectations:\n  - {type: not_null, column: id}\n")
+    for debug in ([], ["--debug"]):
+        assert main([*debug, "validate", str(data), "-s", str(suite)], io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert "internal error: RuntimeError: boom" in err
+        assert ("Traceback" in err) == bool(debug)
+
+
+def test_a_json_array_data_file_exits_two_saying_what_is_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "data.json"
+    path.write_text('[{"id": 1}, {"id": 2}]\n')
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("expectations:\n  - {type: not_null, column: id}\n")
+    assert main(["validate", str(path), "-s", str(suite)], stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "holds a JSON array; dataguard reads JSON Lines" in err
+    assert "changed" not in err
