@@ -11,11 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import stat
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn, TextIO
 
 from dataguard._atomic import write_atomic
@@ -31,6 +35,28 @@ EXIT_ERROR = 2
 
 class UsageError(Exception):
     """A bad command line; reported in one line with exit code 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt so that cleanups run (the
+    progress line is erased) before the command exits with 128 + SIGTERM."""
+
+
+@contextmanager
+def _terminate_by_exception() -> Iterator[None]:
+    """While the command runs, SIGTERM raises ``Terminated`` (signals reach the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -441,24 +467,27 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     arguments = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in arguments
     try:
-        args = _parser().parse_args(arguments)
-        _refuse_overwriting_inputs(args)
-        handlers = {
-            "validate": _validate,
-            "profile": _profile,
-            "drift": _drift,
-            "report": _report,
-            "convert": _convert,
-            "demo": _demo,
-        }
-        return handlers[args.command](args, out)
+        with _terminate_by_exception():
+            args = _parser().parse_args(arguments)
+            _refuse_overwriting_inputs(args)
+            handlers = {
+                "validate": _validate,
+                "profile": _profile,
+                "drift": _drift,
+                "report": _report,
+                "convert": _convert,
+                "demo": _demo,
+            }
+            return handlers[args.command](args, out)
     except UsageError as exc:
         return _fail(f"dataguard: error: {exc}")
     except DataguardError as exc:
         # Our messages are written for the reader: a list of problems keeps its lines.
         return _fail(f"dataguard: error: {exc}", debug=debug, lines=None)
     except KeyboardInterrupt:
-        return _fail("dataguard: interrupted", 130)
+        return _fail("dataguard: interrupted", 128 + signal.SIGINT)
+    except Terminated:
+        return _fail("dataguard: terminated", 128 + signal.SIGTERM)
     except (OSError, ValueError) as exc:
         return _fail(f"dataguard: error: {exc}", debug=debug)
     except Exception as exc:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from dataguard import _progress
 from dataguard.cli import main
 
 
@@ -49,6 +52,32 @@ def test_debug_keeps_the_exit_code_of_an_internal_error(
         err = capsys.readouterr().err
         assert "internal error: RuntimeError: boom" in err
         assert ("Traceback" in err) == bool(debug)
+
+
+def test_sigterm_erases_the_progress_line_and_exits_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.parquet"
+    pd.DataFrame({"id": range(1000)}).to_parquet(path)
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("expectations:\n  - {type: not_null, column: id}\n")
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(_progress, "_REDRAW_EVERY", 0.0)
+    draw = _progress.ProgressLine.__call__
+
+    def draw_then_terminate(line: _progress.ProgressLine, *args: int) -> None:
+        draw(line, *args)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(_progress.ProgressLine, "__call__", draw_then_terminate)
+    argv = ["validate", str(path), "-s", str(suite), "--chunk-size", "100"]
+    assert main(argv, stdout=io.StringIO()) == 128 + signal.SIGTERM
+    shown = terminal.getvalue()
+    assert "100 / 1,000 rows" in shown
+    assert shown.endswith("\r\x1b[Kdataguard: terminated\n")
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_a_json_array_data_file_exits_two_saying_what_is_expected(
