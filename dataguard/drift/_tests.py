@@ -7,7 +7,8 @@ call scipy directly, so both agree with scipy on the same data (tested).
 
 Choices and their sources (``research/drift.md``):
 - KS from counts on the reference's bins: the statistic is bracketed by ``[d_lo, d_hi]`` and the
-  p-value uses ``d_lo``, so it is never smaller than the exact test's (conservative, §2.3).
+  p-value is ``P(D >= d_lo)`` under the two-sample law (or a proven upper bound of it), so it is
+  never smaller than the exact test's (conservative, §2.3; ``_ks_law``).
 - Chi-square is the 2xK homogeneity test (``chi2_contingency`` without Yates), never a
   goodness-of-fit against reference shares, which false-alarms 32% of the time at n=m=1000 (§1.3d);
   categories whose expected count is below 5 are pooled (Cochran), which restores calibration on
@@ -27,6 +28,8 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+
+from dataguard.drift import _ks_law
 
 #: ``(count, mean, variance)`` of one side, as a profile's moments give them.
 Summary = tuple[int, float, float]
@@ -88,6 +91,9 @@ def ks_samples(reference: Any, current: Any) -> TestResult:
 
 #: Above this effective sample size the KS p-value comes from the limiting distribution.
 KS_LIMIT_ABOVE = 10_000
+#: ``scipy.stats.ks_2samp(method="auto")`` computes the exact p-value while both samples have at
+#: most this many values, and the asymptotic one (``kstwo.sf(D, round(nm/(n+m)))``) above.
+KS_EXACT_UP_TO = 10_000
 
 
 def ks_pvalue(d: float, effective: int) -> float:
@@ -109,16 +115,26 @@ def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
 
     With both CDFs known exactly at the bin edges, ``d_lo = max |R_j - C_j|`` <= D <= ``d_hi``
     (both CDFs are non-decreasing inside a bin). Given the inner ``edges``, single-value bins
-    do not widen the bracket. The p-value is evaluated at the lower end, hence never below the
-    exact p-value: see ``ks_pvalue``.
+    do not widen the bracket. The p-value is ``P(D >= d_lo)`` under the two-sample null law (or
+    an upper bound of it, ``_ks_law.sf``), hence never below the exact p-value of the raw data;
+    where scipy itself uses the asymptotic law (``max(n, m) > 10 000``) it is also never below
+    that at ``d_lo``, so never below ``ks_2samp``'s p-value in either mode.
     """
     ref, cur = _pair(reference, current)
-    n, m = ref.sum(), cur.sum()
+    if (ref != np.round(ref)).any() or (cur != np.round(cur)).any():
+        raise ValueError("counts must be whole numbers")
+    n, m = int(ref.sum()), int(cur.sum())
     if n == 0 or m == 0:
         raise ValueError("both samples need at least one value")
-    r = np.concatenate([[0.0], np.cumsum(ref) / n])
-    c = np.concatenate([[0.0], np.cumsum(cur) / m])
-    d_lo = float(np.max(np.abs(r - c)))
+    # D_lo = max |a/n - b/m| over the edges: in whole numbers, |a m - b n| / (n m).
+    ref_at = np.concatenate([[0], np.cumsum(ref.astype(np.int64))])
+    cur_at = np.concatenate([[0], np.cumsum(cur.astype(np.int64))])
+    if n * m < 2**62:
+        gap = int(np.max(np.abs(ref_at * m - cur_at * n)))
+    else:  # beyond int64: exact in Python integers
+        gap = max(abs(int(a) * m - int(b) * n) for a, b in zip(ref_at, cur_at, strict=True))
+    d_lo = gap / (n * m)
+    r, c = ref_at / n, cur_at / m
     inside = np.maximum(r[1:] - c[:-1], c[1:] - r[:-1])
     if edges is not None:
         # A bin (nextafter(v, -inf), v] holds the single value v: neither CDF moves inside it,
@@ -129,7 +145,9 @@ def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
             atom[1:-1] = inner[:-1] == np.nextafter(inner[1:], -np.inf)
         inside = np.where(atom, 0.0, inside)
     d_hi = float(max(d_lo, np.max(inside)))
-    pvalue = ks_pvalue(d_lo, max(1, round(n * m / (n + m))))
+    pvalue = _ks_law.sf(n, m, gap)
+    if max(n, m) > KS_EXACT_UP_TO:
+        pvalue = max(pvalue, ks_pvalue(d_lo, max(1, round(n * m / (n + m)))))
     return TestResult(
         "ks",
         d_lo,
