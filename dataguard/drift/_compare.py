@@ -22,7 +22,8 @@ from dataguard.profile._model import CategoricalProfile, NumericProfile
 #: Numeric columns with at most this many distinct reference values are compared as categories
 #: (KS p-values are conservative on heavy ties; chi-square on the values is calibrated, §1.3c).
 DISCRETE_LIMIT = 20
-#: Groups of fine bins used for PSI and report histograms (reference deciles / ventiles).
+#: Groups of fine bins used for PSI and report histograms (reference deciles / ventiles; the
+#: distances add the out-of-range cells, see ``distance_cells``).
 PSI_BINS = 10
 HISTOGRAM_BINS = 20
 #: Thresholds of the distance methods a user can pick instead of the default test; a column is
@@ -73,6 +74,22 @@ def _group_bins(reference: np.ndarray, groups: int) -> np.ndarray:
 
 def _coarse(counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(counts, starts) if counts.size else counts
+
+
+def distance_cells(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reference and current counts on the cells the binned distances (PSI, Jensen-Shannon,
+    Hellinger, total variation, L-infinity) compare: groups of fine bins holding about a tenth of
+    the reference each, and the values below the reference's minimum and above its maximum (the
+    grid's two end bins) as cells of their own whenever either side has any there. Merged into the
+    next group, mass leaving the range went unseen when that group held the mass it came from (a
+    constant reference shifted down scored 0); empty, they would only add smoothing noise."""
+    if reference.size < 3:
+        return reference, current
+    starts = np.concatenate([[0], _group_bins(reference[1:-1], PSI_BINS) + 1, [reference.size - 1]])
+    ref, cur = _coarse(reference, starts), _coarse(current, starts)
+    keep = np.ones(ref.size, dtype=bool)
+    keep[[0, -1]] = ref[[0, -1]] + cur[[0, -1]] > 0
+    return ref[keep], cur[keep]
 
 
 def _numeric_kind(reference: NumericProfile) -> str:
@@ -150,9 +167,7 @@ def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[
         "histogram": _histogram(reference, current),
     }
     if reference.counts is not None and current.counts is not None:
-        starts = _group_bins(reference.counts, PSI_BINS)
-        coarse_ref, coarse_cur = _coarse(reference.counts, starts), _coarse(current.counts, starts)
-        extras["psi"] = t.psi(coarse_ref, coarse_cur).statistic
+        extras["psi"] = t.psi(*distance_cells(reference.counts, current.counts)).statistic
     if reference.exact is not None and current.exact is not None:
         finite_r = reference.exact[np.isfinite(reference.exact)]
         finite_c = current.exact[np.isfinite(current.exact)]
@@ -323,8 +338,7 @@ def _distance(
         return t.TestResult("wasserstein", value, None, value)
     assert reference.counts is not None
     assert current.counts is not None
-    starts = _group_bins(reference.counts, PSI_BINS)
-    ref, cur = _coarse(reference.counts, starts), _coarse(current.counts, starts)
+    ref, cur = distance_cells(reference.counts, current.counts)
     functions = {
         "psi": t.psi,
         "jensen_shannon": t.jensen_shannon,
