@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
+from typing import Any
 
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
@@ -28,8 +26,11 @@ from dataguard.metrics import (
     MinMax,
     MissingCount,
     Moments,
+    QuantileMethod,
     SortedValues,
     ValueCounts,
+    quantiles,
+    round_exact,
 )
 from dataguard.result import ExpectationResult, Reason
 
@@ -91,14 +92,18 @@ class MeanBetween(AggregateBetween):
     name = "mean_between"
     statistic = "mean"
     accepts = NUMBERS
-    min_value: float | None = None
-    max_value: float | None = None
+    min_value: int | float | None = None
+    max_value: int | float | None = None
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (Moments(self.column, squares=False),)
 
     def observe(self, ctx: Context) -> Any:
-        return ctx.values[Moments(self.column, squares=False)].mean
+        moments = ctx.values[Moments(self.column, squares=False)]
+        if moments.exact_sum is None or moments.count == 0:
+            return moments.mean
+        integers = bool(ctx.info(self.column).logical_types() & {"integer", "boolean"})
+        return round_exact(moments.exact_sum / moments.count, integers)
 
 
 @register
@@ -128,27 +133,19 @@ class SumBetween(AggregateBetween):
     name = "sum_between"
     statistic = "sum"
     accepts = NUMBERS
-    min_value: float | None = None
-    max_value: float | None = None
+    min_value: int | float | None = None
+    max_value: int | float | None = None
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (Moments(self.column, squares=False),)
 
     def observe(self, ctx: Context) -> Any:
         moments = ctx.values[Moments(self.column, squares=False)]
-        total = moments.sum
-        if ctx.info(self.column).logical_types() & {"integer", "boolean"} and math.isfinite(total):
-            return int(total) if float(total).is_integer() and abs(total) < 2**53 else total
-        return total
-
-
-def _quantiles(values: np.ndarray, qs: tuple[float, ...], method: str) -> list[float]:
-    if values.size == 0:
-        return []
-    return [float(v) for v in np.quantile(values, qs, method=method)]  # type: ignore[call-overload]
-
-
-QuantileMethod = Literal["linear", "nearest", "lower", "higher", "midpoint"]
+        exact = moments.exact_sum
+        integral = ctx.info(self.column).logical_types() & {"integer", "boolean"}
+        if integral and exact is not None and exact.denominator == 1:
+            return int(exact)  # exact, however large
+        return moments.sum
 
 
 @register
@@ -159,15 +156,15 @@ class MedianBetween(AggregateBetween):
     name = "median_between"
     statistic = "median"
     accepts = NUMBERS
-    min_value: float | None = None
-    max_value: float | None = None
+    min_value: int | float | None = None
+    max_value: int | float | None = None
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (SortedValues(self.column),)
 
     def observe(self, ctx: Context) -> Any:
         values = ctx.values[SortedValues(self.column)]
-        return _quantiles(values, (0.5,), "linear")[0] if values.size else None
+        return quantiles(values, (0.5,))[0] if values.size else None
 
 
 @register
@@ -180,7 +177,7 @@ class QuantilesBetween(Expectation):
 
     column: str
     quantiles: tuple[float, ...]
-    value_ranges: tuple[tuple[float | None, float | None], ...]
+    value_ranges: tuple[tuple[int | float | None, int | float | None], ...]
     method: QuantileMethod = "linear"
 
     @property
@@ -215,7 +212,7 @@ class QuantilesBetween(Expectation):
             return self.result(
                 False, Reason.NO_DATA, f"column {self.column!r} has no present values"
             )
-        observed = _quantiles(values, self.quantiles, self.method)
+        observed = quantiles(values, self.quantiles, self.method)
         outside = [
             (q, v, r)
             for q, v, r in zip(self.quantiles, observed, self.value_ranges, strict=True)

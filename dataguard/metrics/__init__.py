@@ -1,8 +1,10 @@
 """Mergeable metrics: the quantities expectations are judged on, computed in one pass."""
 
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
+from dataguard.metrics._exact import round_exact
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
+from dataguard.metrics._quantiles import QuantileMethod, quantiles
 from dataguard.metrics._repeated import Fingerprints, RepeatedValues
 from dataguard.metrics._values import (
     Counts,
@@ -35,6 +37,7 @@ __all__ = [
     "MissingCount",
     "Moments",
     "MomentsValue",
+    "QuantileMethod",
     "RepeatedValues",
     "RowCount",
     "RowMask",
@@ -47,5 +50,7 @@ __all__ = [
     "Violations",
     "canonical",
     "present",
+    "quantiles",
+    "round_exact",
     "row_keys",
 ]

@@ -313,3 +313,50 @@ def units_to_float(units: int, shift: int, count: int = 1) -> float:
         return float(Fraction(units, count << shift))
     except OverflowError:
         return math.inf if units > 0 else -math.inf
+
+
+# A square root scaled to at least this many bits leaves two below float64's 53 as guard bits.
+_SQRT_BITS = 56
+
+
+def sqrt_to_float(numerator: int, denominator: int) -> float:
+    """``sqrt(numerator / denominator)``, correctly rounded to the nearest float (inf above the
+    float range); both are non-negative integers, ``denominator`` above 0.
+
+    ``math.sqrt`` of a rounded quotient rounds twice (one result in ten is then a unit off). Here
+    the quotient is scaled by ``4**k`` until its integer square root ``s`` has more bits than a
+    float keeps: the root lies in ``[s, s + 1)``, so ``s`` when exact, else ``s + 1/2`` (which
+    lies on the same side of every rounding boundary, an integer multiple of units) rounds to
+    the same float as the root itself, in one correct integer division.
+    """
+    if numerator == 0:
+        return 0.0
+    magnitude = numerator.bit_length() - denominator.bit_length()  # log2 of the ratio, +-1
+    k = (2 * _SQRT_BITS - magnitude) // 2 + 1
+    if k >= 0:
+        quotient, remainder = divmod(numerator << (2 * k), denominator)
+    else:
+        quotient, remainder = divmod(numerator, denominator << (-2 * k))
+    root = math.isqrt(quotient)
+    halves = 2 * root + (0 if remainder == 0 and root * root == quotient else 1)
+    try:
+        if k + 1 >= 0:
+            return halves / (1 << (k + 1))  # integer true division rounds correctly
+        return float(halves << -(k + 1))
+    except OverflowError:
+        return math.inf
+
+
+def round_exact(exact: Fraction | float | int, integers: bool = False) -> float | int:
+    """An exact statistic as reported: the nearest float (infinite beyond the float range); with
+    ``integers`` (a statistic of integers), a whole number that a float cannot hold (beyond
+    2**53) as that exact integer."""
+    if isinstance(exact, float):
+        return exact
+    try:
+        nearest = float(exact)
+    except OverflowError:
+        return math.inf if exact > 0 else -math.inf
+    if integers and nearest != exact and exact == int(exact):
+        return int(exact)
+    return nearest

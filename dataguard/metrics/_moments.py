@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from dataguard.metrics._exact import (
     exact_float_sums,
     exact_int_square_sum,
     exact_int_sum,
+    sqrt_to_float,
     units_to_float,
 )
 
@@ -84,19 +86,19 @@ class MomentsState:
 
 @dataclass(frozen=True, slots=True)
 class MomentsValue:
-    """Count, sum, mean and sample variance (ddof=1) of the present values, correctly rounded."""
+    """Count, sum, mean, sample variance and standard deviation (ddof=1, as pandas and Great
+    Expectations report them) of the present values, each correctly rounded from the exact sums.
+
+    ``exact_sum`` is the sum itself, as a fraction (None when a value is infinite): the sum of
+    an integer column beyond 2**53 is exact there, not in ``sum``.
+    """
 
     count: int
     sum: float
     mean: float | None
     variance: float | None
-
-    @property
-    def stdev(self) -> float | None:
-        """Sample standard deviation (ddof=1), as pandas and Great Expectations report it."""
-        if self.variance is None:
-            return None
-        return math.sqrt(self.variance) if self.variance >= 0 else math.nan
+    stdev: float | None = None
+    exact_sum: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,20 +153,23 @@ class Moments(Metric[MomentsState, MomentsValue]):
     def finalize(self, state: MomentsState) -> MomentsValue:
         n = state.count
         if state.positive_infinities and state.negative_infinities:
-            return MomentsValue(n, math.nan, math.nan, math.nan)
+            return MomentsValue(n, math.nan, math.nan, math.nan, math.nan)
         if state.positive_infinities or state.negative_infinities:
             infinity = math.inf if state.positive_infinities else -math.inf
-            return MomentsValue(n, infinity, infinity, math.nan if n > 1 else None)
+            undefined = math.nan if n > 1 else None
+            return MomentsValue(n, infinity, infinity, undefined, undefined)
+        exact_sum = Fraction(state.total, 1 << SUM_SHIFT)
         total = units_to_float(state.total, SUM_SHIFT)
         if n == 0:
-            return MomentsValue(0, 0.0, None, None)
+            return MomentsValue(0, 0.0, None, None, None, exact_sum)
         mean = units_to_float(state.total, SUM_SHIFT, n)
-        variance = None
+        variance = stdev = None
         if n > 1 and self.squares:
             # n * sum(x^2) - sum(x)^2, both in units of 2**-SQUARE_SHIFT, is exact and >= 0.
             spread = n * state.squares - state.total * state.total
             variance = units_to_float(spread, SQUARE_SHIFT, n * (n - 1))
-        return MomentsValue(n, total, mean, variance)
+            stdev = sqrt_to_float(spread, (n * (n - 1)) << SQUARE_SHIFT)
+        return MomentsValue(n, total, mean, variance, stdev, exact_sum)
 
 
 @dataclass(frozen=True, slots=True)

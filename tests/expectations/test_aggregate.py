@@ -440,7 +440,7 @@ def test_severity(run: Any, severity: str) -> None:
         (lambda: MinBetween("x"), "give min_value, max_value or both"),
         (lambda: MeanBetween("x", min_value=2, max_value=1), "greater than"),
         (lambda: StdevBetween("x", min_value=math.nan), "NaN"),
-        (lambda: MeanBetween("x", min_value="a"), "expected float"),
+        (lambda: MeanBetween("x", min_value="a"), "expected int or float"),
         (lambda: SumBetween("x", min_value=0, strict_min=1), "expected bool"),
         (lambda: UniqueValueCountBetween("x", min_value=1.5), "expected int"),
         (lambda: MaxBetween("x", min_value=dt.date(2020, 1, 1), max_value=1), "cannot be compared"),
@@ -480,7 +480,7 @@ def test_missing_required_parameter_in_a_document_is_a_suite_error() -> None:
 
 
 def test_describe() -> None:
-    assert MeanBetween("x", min_value=1).describe() == "The mean of 'x' is at least 1.0."
+    assert MeanBetween("x", min_value=1).describe() == "The mean of 'x' is at least 1."
     assert "q0.5" in QuantilesBetween(column="x", quantiles=[0.5], value_ranges=[[0, 1]]).describe()
     assert "most common" in MostCommonValueInSet(column="x", value_set=[1]).describe()
 
@@ -496,3 +496,47 @@ def test_signed_zeros_do_not_depend_on_batches(one: Any) -> None:
             observed = one(data, expectation, chunk_size=chunk_size).observed_value
             assert observed == 0.0
             assert math.copysign(1.0, observed) == 1.0, (expectation.name, chunk_size)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([-1.5e308, 1.5e308], 0.0),  # the middle of the pair, not an overflow to -inf
+        ([1.0, math.inf], math.inf),  # not NaN
+        ([2**63 - 1, 2**63 - 1], 2**63 - 1),  # int64 extremes stay exact
+        ([-(2**63), -(2**63)], -(2**63)),
+    ],
+)
+def test_median_at_the_edges(one: Any, values: list[Any], expected: float) -> None:
+    result = one({"x": values}, MedianBetween("x", min_value=expected, max_value=expected))
+    assert result.passed
+    assert result.observed_value == expected
+
+
+def test_quantiles_with_infinities_are_the_extremes(one: Any) -> None:
+    data = {"x": [-math.inf, 1.0, 2.0, math.inf]}
+    expectation = QuantilesBetween(
+        column="x", quantiles=(0.0, 1.0), value_ranges=((None, -1e308), (1e308, None))
+    )
+    result = one(data, expectation)
+    assert result.passed
+    assert result.observed_value["values"] == [-math.inf, math.inf]
+
+
+def test_int64_extremes_are_exact_in_sums_and_means(one: Any) -> None:
+    top = 2**63 - 1
+    data = {"x": pa.array([top, top, top], type=pa.int64())}
+    total = one(data, SumBetween("x", min_value=3 * top, max_value=3 * top))
+    assert (total.passed, total.observed_value) == (True, 3 * top)
+    mean = one(data, MeanBetween("x", min_value=top, max_value=top))
+    assert (mean.passed, mean.observed_value) == (True, top)
+    above = one(data, MeanBetween("x", min_value=top, strict_min=True))
+    assert not above.passed  # top, not 2**63 (its nearest float)
+
+
+def test_stdev_is_correctly_rounded(one: Any) -> None:
+    # sqrt of the rounded variance is 0.1933574657307339: rounding twice is a unit off.
+    values = [0.4221165755827173, 0.029040787574867943, 0.22169166627303505]
+    values += [0.43788759365057206, 0.49581224138185065]
+    result = one({"x": values}, StdevBetween("x", min_value=0))
+    assert result.observed_value == 0.19335746573073387

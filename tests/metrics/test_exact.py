@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import statistics
 import sys
@@ -23,6 +24,7 @@ from dataguard.metrics._exact import (
     exact_float_sums,
     exact_int_square_sum,
     exact_int_sum,
+    sqrt_to_float,
     units_to_float,
 )
 
@@ -204,6 +206,41 @@ def test_moments_are_correctly_rounded(values: list[float]) -> None:
     assert result.mean == _rounded(exact_mean)  # type: ignore[attr-defined]
     assert result.sum == _rounded(exact_sum)  # type: ignore[attr-defined]
     assert result.variance == _rounded(exact_variance)  # type: ignore[attr-defined]
+    assert result.stdev == _rounded_sqrt(exact_variance)  # type: ignore[attr-defined]
+
+
+def _rounded_sqrt(value: Fraction) -> float:
+    """The square root of ``value`` to 800 digits, then rounded once (``Decimal`` to float is
+    correctly rounded; 800 digits leave no room for a second rounding to matter)."""
+    with decimal.localcontext(decimal.Context(prec=800, Emax=10**6, Emin=-(10**6))):
+        root = (decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)).sqrt()
+    return _rounded(Fraction(root))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**2500),
+    st.integers(min_value=1, max_value=2**2500),
+)
+def test_square_root_is_correctly_rounded(numerator: int, denominator: int) -> None:
+    assert sqrt_to_float(numerator, denominator) == _rounded_sqrt(Fraction(numerator, denominator))
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [
+        (0, 7, 0.0),
+        (4, 1, 2.0),
+        (1, 2**2148, 5e-324),  # the smallest subnormal, exactly
+        (1, 2**2150, 0.0),  # half of it: a tie, to even
+        (1, 2**2149, 5e-324),  # 0.707 of it: up
+        (3, 2**2152, 0.0),  # 0.433 of it: down
+        (2**2100, 1, math.inf),
+        ((2**53 + 1) ** 2, 1, float(2**53)),  # a tie rounds to even
+    ],
+)
+def test_square_root_at_the_edges(numerator: int, denominator: int, expected: float) -> None:
+    assert sqrt_to_float(numerator, denominator) == expected
 
 
 def _rounded(value: Fraction) -> float:
