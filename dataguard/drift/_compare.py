@@ -36,6 +36,10 @@ DISTANCE_THRESHOLDS: Mapping[str, float] = {
     "total_variation": 0.03,
     "l_infinity": 0.03,
 }
+#: Standard deviations by which a category must clear a selection threshold to be compared on
+#: its own when the reference pooled categories: a Poisson count falls that far below its mean
+#: with probability under 1e-4, so its selection is near certain and its counts unbiased.
+SURE_Z = 4.0
 SAMPLE_TESTS = ("anderson_darling", "cramer_von_mises")
 #: Methods that measure finite numbers (means, distances in standard deviations): they run on the
 #: finite values, and the shares of -inf and +inf are tested beside them, like the missing share.
@@ -350,6 +354,38 @@ def _distance(
     return t.TestResult(result.method, result.statistic, None, result.statistic)
 
 
+def _frequent_enough(expected: np.ndarray, threshold: float) -> np.ndarray:
+    """Which categories, expected ``expected`` times in the reference (from both sides' counts),
+    are that frequent beyond doubt: ``SURE_Z`` Poisson standard deviations above ``threshold``."""
+    sure: np.ndarray = expected - SURE_Z * np.sqrt(expected) >= threshold
+    return sure
+
+
+def _pooled_cells(
+    reference: CategoricalProfile, current: CategoricalProfile
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The table a chi-square can trust when the reference pooled categories into OTHER, and how
+    many of the reference's categories are cells of their own.
+
+    The reference kept its most frequent categories by its own counts, so near the cap the kept
+    ones are those that happened to be counted high, and OTHER those counted low: comparing them
+    one by one with the current counts would flag unchanged data. A kept category is a cell of its
+    own only when it is frequent enough on both sides together that it would have been kept in any
+    draw (above the smallest kept count by ``SURE_Z`` standard deviations); a NEW value only when
+    it is frequent enough that the reference would surely have seen it. Everything else is one
+    cell: OTHER, with the NEW values too rare to tell from the categories the reference missed.
+    """
+    n, m = reference.count, current.count
+    share = n / (n + m)
+    own = _frequent_enough((reference.counts + current.counts) * share, reference.counts.min())
+    new = np.array([c for _, c in current.new_counts], dtype=np.int64)
+    new = new[_frequent_enough(new * share, 0.0)] if current.pooled is not None else new[:0]
+    ref_own, cur_own = reference.counts[own], current.counts[own]
+    ref = np.concatenate([ref_own, np.zeros(new.size, np.int64), [n - ref_own.sum()]])
+    cur = np.concatenate([cur_own, new, [m - cur_own.sum() - new.sum()]])
+    return ref, cur, int(own.sum())
+
+
 def compare_categorical(
     reference: CategoricalProfile, current: CategoricalProfile, method: str | None
 ) -> Comparison:
@@ -357,31 +393,40 @@ def compare_categorical(
     missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
     if reference.count == 0 or current.count == 0:
         return _without_values(reference.name, reference.count, missing)
-    # Each unseen category is a cell of its own (reference count 0), so Cochran pooling treats
-    # rare new categories like rare old ones instead of stacking them all in one NEW cell.
-    unseen = np.array([c for _, c in current.new_counts], dtype=np.int64)
-    rest = current.other - int(unseen.sum())
-    ref = np.concatenate([reference.counts, np.zeros(unseen.size, np.int64), [reference.other]])
-    cur = np.concatenate([current.counts, unseen, [rest]])
+    # Each NEW category is a cell of its own (reference count 0), so Cochran pooling treats rare
+    # new categories like rare old ones instead of stacking them all in one NEW cell.
+    new = current.other if not reference.other else current.new
+    listed = current.new_counts if new is not None else ()  # else NEW and OTHER are not told apart
+    unseen = np.array([c for _, c in listed], dtype=np.int64)
+    pooled = current.other - (new if new is not None else 0)
+    shown_ref = np.concatenate(
+        [reference.counts, np.zeros(unseen.size, np.int64), [reference.other, 0]]
+    )
+    shown_cur = np.concatenate([current.counts, unseen, [pooled, (new or 0) - unseen.sum()]])
     labels = [
         *map(str, reference.keys),
-        *(f"NEW {k}" for k, _ in current.new_counts),
-        "OTHER" if reference.other else "NEW (rest)",
+        *(f"NEW {k}" for k, _ in listed),
+        "OTHER",
+        "NEW (rest)",
     ]
-    new_share = float(current.other / current.count) if not reference.other else None
-    order = np.argsort(-(ref / max(ref.sum(), 1) + cur / max(cur.sum(), 1)), kind="stable")[
-        :HISTOGRAM_BINS
-    ]
+    if reference.other:
+        ref, cur, own = _pooled_cells(reference, current)
+    else:
+        ref, cur, own = shown_ref[:-2], shown_cur[:-2], len(reference.keys)
+        ref, cur = np.append(ref, 0), np.append(cur, shown_cur[-1])
+    order = np.argsort(
+        -(shown_ref / max(shown_ref.sum(), 1) + shown_cur / max(shown_cur.sum(), 1)), kind="stable"
+    )[:HISTOGRAM_BINS]
     extras: dict[str, Any] = {
-        "new_share": new_share,
+        "new_share": None if new is None else float(new / current.count),
         "new_examples": list(current.new_examples),
         "l_infinity": t.l_infinity(ref, cur).statistic,
         "jensen_shannon": t.jensen_shannon(ref, cur).statistic,
         "psi": t.psi(ref, cur).statistic,
         "histogram": {
             "labels": [labels[i] for i in order],
-            "reference": (ref[order] / max(ref.sum(), 1)).tolist(),
-            "current": (cur[order] / max(cur.sum(), 1)).tolist(),
+            "reference": (shown_ref[order] / max(shown_ref.sum(), 1)).tolist(),
+            "current": (shown_cur[order] / max(shown_cur.sum(), 1)).tolist(),
         },
         "reference": {"count": reference.count, "missing": reference.missing},
         "current": {"count": current.count, "missing": current.missing},
@@ -391,6 +436,13 @@ def compare_categorical(
         if binary and method is None:
             primary = t.two_proportions(int(ref[0]), int(ref.sum()), int(cur[0]), int(cur.sum()))
             reason = f"binary column: two-proportion {primary.method}"
+        elif reference.other:
+            primary = t.chi_square(ref, cur)
+            reason = (
+                f"categorical column ({len(reference.keys)} reference categories, its rarer ones "
+                f"pooled into OTHER): chi-square homogeneity on the {own} categories frequent "
+                "enough to compare one by one, the rest with OTHER"
+            )
         else:
             primary = t.chi_square(ref, cur)
             reason = (

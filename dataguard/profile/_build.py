@@ -13,13 +13,19 @@ from dataguard._frame import ColumnInfo, Source, as_source, is_string_type, reru
 from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
-from dataguard.profile._categories import CategoryKeys, CategoryPrints, CategorySummary
+from dataguard.profile._categories import (
+    CategoryKeys,
+    CategoryPrints,
+    CategorySummary,
+    key_prints,
+)
 from dataguard.profile._metrics import (
-    NEW_CAP,
     CoMomentSums,
     KeyCounter,
     NumericProfiler,
     NumericState,
+    examples,
+    first_new,
 )
 from dataguard.profile._model import (
     CategoricalProfile,
@@ -30,6 +36,7 @@ from dataguard.profile._model import (
     Settings,
     sorted_keys,
 )
+from dataguard.profile._pool import PoolFilter
 from dataguard.profile._refine import KeySpread, Ranks, Spread, grid_edges
 
 NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
@@ -175,7 +182,8 @@ def grid_metric(reference: ColumnProfile) -> Metric[Any, Any]:
     if isinstance(reference, NumericProfile):
         edges = tuple(reference.edges.tolist()) if reference.edges is not None else ()
         return NumericProfiler(reference.name, edges, keep_values=reference.exact is not None)
-    return KeyCounter(reference.name, reference.keys)
+    unknown = reference.other > 0 and reference.pool is None
+    return KeyCounter(reference.name, reference.keys, reference.pool, pool_unknown=unknown)
 
 
 def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnProfile:
@@ -193,6 +201,7 @@ def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnPro
             state.new_examples,
             reference.grid_id(),
             new_counts=state.new_counts,
+            pooled=state.pooled,
         )
     return _numeric_on_grid(reference.name, portable_dtype(info), state, reference)
 
@@ -244,6 +253,7 @@ def _categorical_reference(
         summary.count - int(kept_counts.sum()),
         summary.distinct,
         lengths=lengths,
+        pool=summary.pool,
     )
 
 
@@ -468,25 +478,27 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
     if parts[0].grid is not None:
         if len({p.grid for p in parts}) != 1:
             raise ProfileError(f"column {name!r}: profiles were counted on different categories")
-        examples = tuple(dict.fromkeys(e for p in parts for e in p.new_examples))[:10]
-        counts = np.sum([p.counts for p in parts], axis=0)
         unseen: dict[Any, int] = {}
         for part in parts:
             for key, count in part.new_counts:
                 unseen[key] = unseen.get(key, 0) + count
-        ranked = sorted(unseen, key=lambda k: (-unseen[k], sorted_keys([k])[0]))[:NEW_CAP]
+        # Each part lists its first NEW_CAP new values in key order, so the union holds the
+        # first NEW_CAP of the whole with their full counts.
+        new_counts = first_new(unseen.items())
+        pooled = [p.pooled for p in parts]
         return CategoricalProfile(
             name,
             parts[0].dtype,
             rows,
             missing,
             parts[0].keys,
-            counts,
+            np.sum([p.counts for p in parts], axis=0),
             sum(p.other for p in parts),
             None,
-            examples,
+            examples(new_counts),
             parts[0].grid,
-            new_counts=tuple((k, unseen[k]) for k in sorted_keys(ranked)),
+            new_counts=new_counts,
+            pooled=None if None in pooled else sum(pooled),
         )
     if any(p.other for p in parts):
         raise ProfileError(
@@ -497,10 +509,18 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
     for part in parts:
         for key, count in zip(part.keys, part.counts.tolist(), strict=True):
             totals[key] = totals.get(key, 0) + count
-    order = sorted(totals, key=lambda k: (-totals[k], sorted_keys([k])[0]))
-    kept = sorted_keys(order[: settings.categorical_cap])
+    keys = list(totals)
+    prints = key_prints(keys)
+    numbers = np.array([totals[k] for k in keys], dtype=np.int64)
+    # The most frequent, ties broken by fingerprint: the categories one pass would keep.
+    order = np.lexsort((prints, -numbers))
+    chosen = order[: settings.categorical_cap]
+    kept = sorted_keys([keys[i] for i in chosen.tolist()])
     kept_counts = np.array([totals[k] for k in kept], dtype=np.int64)
-    other = sum(totals.values()) - int(kept_counts.sum())
+    pool = None
+    if len(keys) > len(kept):
+        beyond = np.sort(prints[order[settings.categorical_cap :]])
+        pool = PoolFilter.of([beyond], int(beyond.size))
     lengths = None
     known = [p.lengths for p in parts if p.lengths is not None]
     if known and len(known) == len(parts):
@@ -516,9 +536,10 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
         missing,
         tuple(kept),
         kept_counts,
-        other,
+        int(numbers.sum() - kept_counts.sum()),
         len(totals),
         lengths=lengths,
+        pool=pool,
     )
 
 

@@ -7,7 +7,8 @@ and the number of distinct values. Counting the values themselves would hold eve
 
 1. ``CategoryPrints``: counts per fingerprint (9 to 16 bytes per distinct value, in parts by top
    bits so that compaction never copies the whole table), then the most frequent fingerprints,
-   ties broken by fingerprint (deterministic, and the same for any batching).
+   ties broken by fingerprint (deterministic, and the same for any batching), and a Bloom
+   filter of the other fingerprints (``_pool.PoolFilter``: what OTHER holds).
 2. ``CategoryKeys``: the values whose fingerprint is among those, counted exactly.
 
 Both are exact unless two distinct values share a fingerprint (probability below d**2 / 2**65 for
@@ -17,6 +18,7 @@ only ``distinct`` and which categories are kept could differ by the colliding pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from dataguard._frame import Batch, bools, is_string_type
 from dataguard.metrics import Counts, Metric, Values, canonical, present
 from dataguard.metrics._repeated import fingerprint_in, fingerprints, with_fingerprints
 from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
+from dataguard.profile._pool import PoolFilter
 
 #: Longest text, in characters, a profile keeps as a category: longer values count in the rest,
 #: so a profile stays small whatever one value holds (three 10 MB values made a 31 MB profile).
@@ -41,6 +44,13 @@ _COMPACT_AT = 4
 
 #: Per part: tables of (sorted distinct fingerprints, their counts).
 Tables = tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
+
+
+def key_prints(keys: Sequence[Any]) -> np.ndarray:
+    """The fingerprints a reference's build gives these category keys (Python values)."""
+    if not keys:
+        return np.zeros(0, dtype=np.uint64)
+    return fingerprints(canonical(pa.array(list(keys))))
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -70,12 +80,14 @@ class PrintCounts:
 
 @dataclass(frozen=True, slots=True)
 class CategorySummary:
-    """How many values and distinct values there are, and the fingerprints to keep (sorted)."""
+    """How many values and distinct values there are, the fingerprints to keep (sorted), and a
+    filter of the others' (None when every category is kept)."""
 
     count: int
     distinct: int
     kept: np.ndarray
     lengths: tuple[int, int, int] | None
+    pool: PoolFilter | None = None
 
 
 def _lengths(values: pa.Array, weights: np.ndarray | None) -> tuple[int, int, int] | None:
@@ -164,7 +176,16 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         prints = np.concatenate([c[0] for c in candidates])
         counts = np.concatenate([c[1] for c in candidates])
         kept = np.sort(prints[np.lexsort((prints, -counts))[: self.keep]])
-        return CategorySummary(count, distinct, kept, state.lengths)
+        pool = None
+        if distinct > kept.size:
+            # One part at a time (summed again where it holds several tables), so that no second
+            # copy of every fingerprint is held.
+            pooled = (
+                p[~np.isin(p, kept, assume_unique=True)]
+                for p in (_sum_tables(part)[0] for part in state.tables if part)
+            )
+            pool = PoolFilter.of(pooled, distinct - kept.size)
+        return CategorySummary(count, distinct, kept, state.lengths, pool)
 
 
 def _short(values: pa.Array) -> pa.Array:

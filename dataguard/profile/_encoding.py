@@ -19,7 +19,7 @@ def encode_floats(values: np.ndarray) -> str:
 
 def decode_floats(text: Any, what: str) -> np.ndarray:
     """The inverse of ``encode_floats``; ProfileError if the text is not what it should be."""
-    raw = _bytes(text, what)
+    raw = decode_bytes(text, what)
     if len(raw) % 8:
         raise ProfileError(f"{what}: truncated array of floats")
     return np.frombuffer(raw, dtype="<f8").astype(np.float64)
@@ -38,14 +38,20 @@ def decode_counts(doc: Any, what: str) -> np.ndarray:
     """The inverse of ``encode_counts``."""
     if not isinstance(doc, dict) or doc.get("dtype") not in _COUNT_DTYPES:
         raise ProfileError(f"{what}: malformed count array")
-    raw = _bytes(doc.get("data"), what)
+    raw = decode_bytes(doc.get("data"), what)
     dtype = np.dtype(doc["dtype"])
     if len(raw) % dtype.itemsize:
         raise ProfileError(f"{what}: truncated count array")
     return np.frombuffer(raw, dtype=dtype).astype(np.int64)
 
 
-def _bytes(text: Any, what: str) -> bytes:
+def encode_bytes(raw: bytes) -> str:
+    """Bytes as base64 text."""
+    return base64.b64encode(raw).decode("ascii")
+
+
+def decode_bytes(text: Any, what: str) -> bytes:
+    """The inverse of ``encode_bytes``; ProfileError if the text is not base64."""
     if not isinstance(text, str):
         raise ProfileError(f"{what}: expected base64 text")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from dataguard.metrics._exact import (
     exact_int_square_sum,
     exact_int_sum,
 )
+from dataguard.metrics._repeated import fingerprints
 from dataguard.metrics._values import (
     CountsState,
     canonical,
@@ -37,10 +39,11 @@ from dataguard.metrics._values import (
     tally,
 )
 from dataguard.profile._model import sorted_keys
+from dataguard.profile._pool import PoolFilter
 
-#: Unseen categories listed as examples in a profile on a reference's categories.
+#: NEW categories listed as examples in a profile on a reference's categories.
 NEW_EXAMPLES = 10
-#: Unseen categories counted one by one (the most frequent); the rest stay in one NEW count.
+#: NEW categories counted one by one (the first in key order); the rest stay in one NEW count.
 NEW_CAP = 1000
 
 
@@ -261,18 +264,6 @@ class NumericProfiler(Metric[NumericState, NumericState]):
         )
 
 
-def _first_in_row_order(batch: Batch, column: str, entries: np.ndarray) -> tuple[Any, ...]:
-    """The first ``NEW_EXAMPLES`` distinct values, in row order, of the rows of an encoded column
-    whose code is among ``entries``: what ``pc.unique`` gives on the plain values."""
-    encoded = batch.encoded(column)
-    assert encoded is not None
-    codes = encoded.codes.to_numpy()
-    chosen = codes[np.isin(codes, entries)]
-    distinct, first = np.unique(chosen, return_index=True)
-    in_order = canonical(encoded.values.take(pa.array(distinct[np.argsort(first)])))
-    return tuple(dict.fromkeys(in_order.to_pylist()))[:NEW_EXAMPLES]
-
-
 @dataclass(frozen=True, slots=True)
 class KeyState:
     """Counts of a run of rows over known category keys, plus what fell outside them."""
@@ -280,26 +271,36 @@ class KeyState:
     rows: int = 0
     missing: int = 0
     counts: np.ndarray | None = field(default=None, compare=False)
-    new_examples: tuple[Any, ...] = ()
-    #: Per-batch (values, counts) of the categories the reference never listed.
+    #: Values outside the keys that the reference pooled into OTHER (None: it cannot tell).
+    pooled: int | None = 0
+    #: Per-batch (values, counts) of the NEW categories (never seen by the reference).
     unseen: CountsState = ()
-    #: The most frequent unseen categories with their counts, after ``finalize``.
+    #: After ``finalize``: the first ``NEW_CAP`` NEW categories in key order, with their counts,
+    #: and the ``NEW_EXAMPLES`` most frequent of those.
     new_counts: tuple[tuple[Any, int], ...] = ()
+    new_examples: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class KeyCounter(Metric[KeyState, KeyState]):
-    """Counts of one column over the reference's categories; the last slot counts the others."""
+    """Counts of one column over the reference's categories; the last slot counts the others.
+
+    ``pool`` is the reference's filter of the categories it pooled into OTHER: the values it
+    holds are counted in ``pooled``, the rest are NEW. ``pool_unknown`` marks a reference that
+    pooled categories without recording which (a version 1 profile).
+    """
 
     column: str
     keys: tuple[Any, ...]
+    pool: PoolFilter | None = None
+    pool_unknown: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.column,)
 
     def empty(self) -> KeyState:
-        return KeyState()
+        return KeyState(pooled=None if self.pool_unknown else 0)
 
     def compute(self, batch: Batch, inputs: Values) -> KeyState:
         # An encoded column is counted per distinct object, each weighted by its rows.
@@ -313,17 +314,18 @@ class KeyCounter(Metric[KeyState, KeyState]):
         slots = np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.intp)
         counts = np.bincount(slots, weights=weights, minlength=len(self.keys) + 1)
         outside = slots == len(self.keys)
-        unseen = values.filter(pa.array(outside))
-        examples: tuple[Any, ...] = ()
-        unseen_counts: CountsState = ()
-        if len(unseen):
-            unseen_counts = (count_values(unseen, None if weights is None else weights[outside]),)
-            if counted is None:
-                examples = tuple(pc.unique(unseen).slice(0, NEW_EXAMPLES).to_pylist())
-            else:
-                examples = _first_in_row_order(batch, self.column, counted.entries[outside])
+        pooled: int | None = None if self.pool_unknown else 0
+        if self.pool is not None and outside.any():
+            held = np.zeros(outside.size, dtype=bool)
+            held[outside] = self.pool.holds(fingerprints(values.filter(pa.array(outside))))
+            pooled = int(held.sum() if weights is None else weights[held].sum())
+            outside &= ~held
+        unseen: CountsState = ()
+        if outside.any():
+            chosen = values.filter(pa.array(outside))
+            unseen = (count_values(chosen, None if weights is None else weights[outside]),)
         missing = int(batch.missing(self.column).sum())
-        return KeyState(batch.num_rows, missing, counts.astype(np.int64), examples, unseen_counts)
+        return KeyState(batch.num_rows, missing, counts.astype(np.int64), pooled, unseen)
 
     def merge(self, left: KeyState, right: KeyState) -> KeyState:
         counts = left.counts
@@ -331,12 +333,12 @@ class KeyCounter(Metric[KeyState, KeyState]):
             counts = right.counts
         elif right.counts is not None:
             counts = counts + right.counts
-        examples = tuple(dict.fromkeys(left.new_examples + right.new_examples))[:NEW_EXAMPLES]
+        pooled = None if left.pooled is None or right.pooled is None else left.pooled + right.pooled
         return KeyState(
             left.rows + right.rows,
             left.missing + right.missing,
             counts,
-            examples,
+            pooled,
             left.unseen + right.unseen,
         )
 
@@ -345,13 +347,23 @@ class KeyCounter(Metric[KeyState, KeyState]):
         if counts is None:
             counts = np.zeros(len(self.keys) + 1, np.int64)
         tally = combine_counts(state.unseen)
-        keys = tally.values.to_pylist()
-        numbers = tally.counts.tolist()
-        ranked = sorted(range(len(keys)), key=lambda i: (-numbers[i], sorted_keys([keys[i]])[0]))
-        top = sorted_keys([keys[i] for i in ranked[:NEW_CAP]])
-        index = {k: i for i, k in enumerate(keys)}
-        new_counts = tuple((k, int(numbers[index[k]])) for k in top)
-        return KeyState(state.rows, state.missing, counts, state.new_examples, (), new_counts)
+        new_counts = first_new(zip(tally.values.to_pylist(), tally.counts.tolist(), strict=True))
+        return KeyState(
+            state.rows, state.missing, counts, state.pooled, (), new_counts, examples(new_counts)
+        )
+
+
+def first_new(counted: Iterable[tuple[Any, int]]) -> tuple[tuple[Any, int], ...]:
+    """The first ``NEW_CAP`` NEW categories in key order, with their counts: an order that does
+    not depend on the data's, so the parts of a partition list them as the whole would."""
+    by_key = dict(counted)
+    return tuple((k, int(by_key[k])) for k in sorted_keys(list(by_key))[:NEW_CAP])
+
+
+def examples(new_counts: tuple[tuple[Any, int], ...]) -> tuple[Any, ...]:
+    """The ``NEW_EXAMPLES`` most frequent of the listed NEW categories (ties in key order)."""
+    ranked = sorted(range(len(new_counts)), key=lambda i: -new_counts[i][1])  # stable: key order
+    return tuple(new_counts[i][0] for i in ranked[:NEW_EXAMPLES])
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,12 @@ from dataguard.profile._encoding import (
     encode_floats,
     encode_int,
 )
+from dataguard.profile._pool import PoolFilter
 
-#: Version of the profile document; files of a newer version are refused.
-PROFILE_FORMAT_VERSION = 1
+#: Version of the profile document; files of a newer version are refused. Version 2 added a
+#: categorical column's ``pool`` (what its OTHER holds) and ``pooled`` (on a reference's grid:
+#: how many values fell in that OTHER); version 1 files load with both unknown (None).
+PROFILE_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -228,9 +231,11 @@ class NumericProfile:
 class CategoricalProfile:
     """Exact counts of a column's categories; ``other`` counts the values outside ``keys``.
 
-    In a reference profile ``other`` holds the categories beyond the cap; in a profile on a
-    reference's categories it holds the values the reference never listed (``new_examples``
-    shows some of them).
+    In a reference profile ``other`` holds the categories beyond the cap, and ``pool`` remembers
+    which values those were. In a profile on a reference's categories ``other`` holds the values
+    the reference did not list: ``pooled`` of them are in the reference's OTHER, the rest are NEW
+    (never seen by the reference); ``new_counts`` lists NEW values with their counts (the first
+    ``NEW_CAP`` in key order, so that merges are exact) and ``new_examples`` the most frequent.
     """
 
     name: str
@@ -245,8 +250,13 @@ class CategoricalProfile:
     grid: str | None = None
     #: String lengths in characters: ``min``, ``max`` and ``total`` (exact, so merges are exact).
     lengths: Mapping[str, int] | None = None
-    #: On a reference's grid: the most frequent unseen categories and their counts (in ``other``).
+    #: On a reference's grid: NEW categories and their counts (in ``other``, not ``pooled``).
     new_counts: tuple[tuple[Any, int], ...] = ()
+    #: In a reference that pooled categories: a filter of their fingerprints (None: all kept, or
+    #: a version 1 profile, which did not record them).
+    pool: PoolFilter | None = None
+    #: On a reference's grid: how many of ``other`` the reference's OTHER holds (None: unknown).
+    pooled: int | None = None
     kind: str = field(default="categorical", init=False)
 
     @property
@@ -254,9 +264,17 @@ class CategoricalProfile:
         """Number of present values."""
         return int(self.counts.sum()) + self.other
 
+    @property
+    def new(self) -> int | None:
+        """On a reference's grid: how many values the reference never saw (None: unknown)."""
+        return None if self.pooled is None else self.other - self.pooled
+
     def grid_id(self) -> str:
-        """A fingerprint of the category keys: profiles over the same keys can be compared."""
+        """A fingerprint of the category keys (and of the pooled ones' filter): profiles over the
+        same keys can be compared."""
         text = json.dumps(list(self.keys), sort_keys=True, default=str, ensure_ascii=False)
+        if self.pool is not None:
+            text += self.pool.digest()
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def to_doc(self) -> dict[str, Any]:
@@ -274,6 +292,8 @@ class CategoricalProfile:
             "grid": self.grid,
             "lengths": None if self.lengths is None else dict(self.lengths),
             "new_counts": [[k, c] for k, c in self.new_counts],
+            "pool": None if self.pool is None else self.pool.to_doc(),
+            "pooled": self.pooled,
         }
 
     @classmethod
@@ -301,9 +321,13 @@ class CategoricalProfile:
             grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
             lengths=_lengths(doc.get("lengths"), where),
             new_counts=_new_counts(doc.get("new_counts"), where),
+            pool=None if doc.get("pool") is None else PoolFilter.from_doc(doc["pool"], where),
+            pooled=None if doc.get("pooled") is None else _count(doc, "pooled", where),
         )
         if profile.count + profile.missing != profile.rows:
             raise ProfileError(f"{where}: rows do not add up")
+        if profile.pooled is not None and profile.pooled > profile.other:
+            raise ProfileError(f"{where}: pooled exceeds other")
         return profile
 
 

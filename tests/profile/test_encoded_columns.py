@@ -81,3 +81,5 @@ def test_encoded_numbers_and_booleans_profile_as_categories(make: object, values
     report = dg.drift(data, reference=prof)
     assert not report.drifted
     assert report.columns["c"].pvalue == pytest.approx(1.0)
+    pooled = dg.profile(data, categorical_cap=10)  # most categories pooled into OTHER
+    assert not dg.drift(data, reference=pooled).drifted

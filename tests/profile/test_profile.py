@@ -173,7 +173,7 @@ def test_edge_values() -> None:
     [
         (lambda raw: raw[: len(raw) // 2], "corrupt or truncated"),
         (lambda raw: gzip.compress(raw)[:-20], "corrupt or truncated compressed"),
-        (lambda raw: raw.replace(b'"format_version":1', b'"format_version":7'), "newer"),
+        (lambda raw: raw.replace(b'"format_version":2', b'"format_version":7'), "newer"),
         (lambda raw: b"\xff\xfe garbage", "not UTF-8"),
         (lambda raw: b"[1, 2, 3]", "not a profile document"),
         (lambda raw: b'{"hello": 1}', "no format_version"),
