@@ -3,6 +3,7 @@ data values and failure samples they show."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import itertools
 import math
@@ -183,13 +184,24 @@ def observed_text(result: ExpectationResult) -> str:
     if observed is None:
         return "-"
     label = result.expectation.observed_label
-    if isinstance(observed, (int, float)) and not isinstance(observed, bool):
-        shown = number(observed, 6)
-    elif isinstance(observed, str):
-        shown = clip(observed)
-    else:
-        shown = clip(repr(observed))
+    shown = clip(readable(observed))
     return f"{label} {shown}" if label else shown
+
+
+def readable(value: Any) -> str:
+    """A statistic as people read it: numbers rounded to six significant digits (inside lists
+    and mappings too), moments in ISO form, text as it is."""
+    if value is None:
+        return "null"
+    if isinstance(value, (bool, int, float)):
+        return number(value, 6)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {readable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(readable(v) for v in value) + "]"
+    return str(value)
 
 
 def _counted(values: Sequence[Any]) -> list[tuple[Any, int]]:

@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pandas as pd
 
 import dataguard as dg
@@ -16,8 +17,10 @@ from dataguard.expectations import (
     ColumnExists,
     ColumnType,
     InSet,
+    MaxBetween,
     MeanBetween,
     NotNull,
+    QuantilesBetween,
 )
 
 HOSTILE = '"><img src=x onerror=alert(1)> | \x00\x07 </failure>'
@@ -170,3 +173,22 @@ def test_missing_columns_suggest_the_nearest_names() -> None:
         "column 'ammount' of the row condition not found; did you mean 'amount'?",
         "column 'zzz' not found",
     ]
+
+
+def test_observed_lists_mappings_and_moments_read_plainly() -> None:
+    data = pd.DataFrame(
+        {"x": np.arange(1.0, 4.0) / 3, "t": pd.to_datetime(["2024-01-02", "2024-01-03", None])}
+    )
+    suite = dg.Suite(
+        [
+            QuantilesBetween(
+                column="x", quantiles=[0.0, 1.0], value_ranges=[[None, 0.0], [None, None]]
+            ),
+            MaxBetween("t", max_value="2024-01-02"),
+        ]
+    )
+    text = to_text(dg.validate(data, suite))
+    assert "{quantiles: [0, 1], values: [0.333333, 1]}" in text
+    assert "2024-01-03 00:00:00" in text
+    assert "Timestamp(" not in text
+    assert "datetime.datetime(" not in text
