@@ -90,7 +90,9 @@ def to_text(
     else:
         body = "(the suite has no expectations)"
     hidden = len(result.results) - len(ordered)
-    tail = f"\n\n({hidden} passed or skipped expectations not shown)" if hidden else ""
+    tail = ""
+    if hidden:
+        tail = f"\n\n({hidden} passed or skipped expectation{'s' if hidden != 1 else ''} not shown)"
     headline = _headline(result, fail_on)
     if width is not None:
         headline = textwrap.fill(headline, max(width, MIN_LAST))

@@ -293,7 +293,8 @@ class ValidationResult:
         stats = self.statistics
         name = f" {_short(repr(self.suite.name))}" if self.suite.name else ""
         failed = ", ".join(
-            f"{r.expectation.name}" + (f"({_short(', '.join(r.expectation.columns))})")
+            r.expectation.name
+            + (f"({_short(', '.join(r.expectation.columns))})" if r.expectation.columns else "")
             for r in self.failures[:3]
         )
         more = f" and {stats.failed - 3} more" if stats.failed > 3 else ""

@@ -16,6 +16,7 @@ from dataguard.expectations import (
     ColumnDtype,
     ColumnExists,
     ColumnType,
+    CompoundColumnsUnique,
     InSet,
     MaxBetween,
     MeanBetween,
@@ -114,7 +115,7 @@ def test_text_only_failures_under_a_summary_line() -> None:
     assert first.startswith("FAILED: suite 'orders' on pandas.DataFrame (5 rows, 2 columns): ")
     assert "1 of 2 expectations passed, 1 failed (1 error) in " in first
     assert "not_null" not in rest
-    assert "(1 passed or skipped expectations not shown)" in rest
+    assert "(1 passed or skipped expectation not shown)" in rest
     assert "not_null" in to_text(result)
 
 
@@ -165,14 +166,21 @@ def test_missing_columns_suggest_the_nearest_names() -> None:
             NotNull("custmer_id"),
             NotNull("amount", where="ammount > 0"),
             NotNull("zzz"),
+            NotNull("x" * 300 + "amount"),
+            CompoundColumnsUnique(column_list=["customer_ID", "amont", "zzz"]),
         ]
     )
     messages = [r.message for r in dg.validate(data, suite).results]
-    assert messages == [
+    assert messages[:3] == [
         "column 'custmer_id' not found; did you mean 'customer_id'?",
         "column 'ammount' of the row condition not found; did you mean 'amount'?",
         "column 'zzz' not found",
     ]
+    assert not messages[3].endswith("?")  # names too long to be typos are not compared
+    assert messages[4] == (
+        "columns 'customer_ID', 'amont', 'zzz' not found; "
+        "did you mean 'customer_id' for 'customer_ID', 'amount' for 'amont'?"
+    )
 
 
 def test_observed_lists_mappings_and_moments_read_plainly() -> None:

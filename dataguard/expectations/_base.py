@@ -153,7 +153,7 @@ class Expectation(ABC):
                     False,
                     Reason.COLUMN_MISSING,
                     f"column {absent[0]!r} of the row condition not found"
-                    + did_you_mean(absent[0], ctx.source.names),
+                    + did_you_mean(absent[:1], ctx.source.names),
                 )
             try:
                 condition.check({c: ctx.info(c).arrow_type for c in condition.columns})
@@ -165,7 +165,7 @@ class Expectation(ABC):
                 False,
                 Reason.COLUMN_MISSING,
                 f"column{'s' if len(missing) > 1 else ''} {listed} not found"
-                + "".join(did_you_mean(c, ctx.source.names) for c in missing),
+                + did_you_mean(missing, ctx.source.names),
             )
         if not self.accepts_nested:
             for column in self.columns:

@@ -42,7 +42,7 @@ class ColumnExists(Expectation):
             return self.result(
                 False,
                 Reason.COLUMN_MISSING,
-                f"column {self.column!r} not found" + did_you_mean(self.column, names),
+                f"column {self.column!r} not found" + did_you_mean([self.column], names),
                 observed_value=None,
             )
         position = names.index(self.column)

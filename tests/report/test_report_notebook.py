@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import dataguard as dg
-from dataguard.expectations import Between, NotNull
+from dataguard.expectations import Between, NotNull, RowCountBetween
 from dataguard.report._render import NOTEBOOK_ROWS
 from tests.report.conftest import IMG_VALUE, SCRIPT_NAME
 
@@ -72,3 +72,8 @@ def test_notebook_html_escapes_names_and_values(kind: str, hostile: dict[str, An
         assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert SCRIPT_NAME not in html
     assert IMG_VALUE not in html
+
+
+def test_repr_names_table_level_failures_without_columns() -> None:
+    result = dg.validate(pd.DataFrame({"a": [1]}), dg.Suite([RowCountBetween(min_value=2)]))
+    assert repr(result).endswith("; failed: row_count_between>")
