@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dataguard.expectations import registered
 from dataguard.report import _format as fmt
 from dataguard.result import FAILING_SEVERITIES, SEVERITIES
 
@@ -59,8 +60,12 @@ def _observed(result: Mapping[str, Any]) -> list[str]:
             f"{fmt.number(unexpected)} unexpected ({fmt.percent(result.get('unexpected_percent'))}"
             f"{of})"
         )
+    elif result.get("reason") == "column_missing":
+        lines.append("column missing")
     elif "observed_value" in result and result["observed_value"] is not None:
-        lines.append(fmt.value(result["observed_value"], 200))
+        kind = registered().get(str((result.get("expectation") or {}).get("type")))
+        label = f"{kind.observed_label} " if kind is not None and kind.observed_label else ""
+        lines.append(label + fmt.value(result["observed_value"], 200))
     missing = result.get("missing_count")
     if isinstance(missing, int) and missing:
         lines.append(

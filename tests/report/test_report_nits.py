@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 import dataguard as dg
-from dataguard.expectations import Between
+from dataguard.expectations import Between, ColumnExists
 from dataguard.report import _format as fmt
 from tests.report.test_report_html import Page
 
@@ -62,3 +62,12 @@ def test_a_small_significant_missing_change_is_worded_as_such() -> None:
     text = " ".join(Page(dg.render_html(report)).text.split())
     assert "significant, below the minimum effect" in text
     assert "no real change" not in text
+
+
+def test_schema_checks_say_what_they_observed() -> None:
+    data = pd.DataFrame({"amount": [1.0], "id": [1]})
+    suite = dg.Suite([ColumnExists(column="id"), ColumnExists(column="amout")])
+    text = " ".join(Page(dg.render_html(dg.validate(data, suite))).text.split())
+    assert "at index 1" in text
+    assert "column 'amout' not found; did you mean 'amount'?" in text
+    assert "column missing" in text
