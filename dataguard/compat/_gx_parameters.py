@@ -5,7 +5,9 @@ so an import evaluates them once, at import, with named values from the caller's
 the suite then holds the resulting values (a date-time for ``now()``). The expression language
 is the subset GX suites use: numbers, strings, names of the given parameters, ``+ - * /``, and
 the calls ``now()``, ``datetime(Y, M, D[, h, m, s])``, ``date(Y, M, D)`` and ``timedelta(weeks=,
-days=, hours=, minutes=, seconds=)``. Anything else is refused; no Python code is run.
+days=, hours=, minutes=, seconds=)``. Anything else is refused; no Python code is run. Expressions
+are bounded (``MAX_EXPRESSION`` characters, ``MAX_DEPTH`` levels of nesting) and a value out of
+the range of dates and durations is a SuiteError naming the expression, like any other refusal.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ _OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Div: operator.truediv,
 }
 _TIMEDELTA_UNITS = frozenset({"weeks", "days", "hours", "minutes", "seconds"})
+#: Longest expression read: GX suites hold short ones (``now() - timedelta(weeks=52)``), and
+#: parsing and evaluation cost grows with the text.
+MAX_EXPRESSION = 1_000
+#: Deepest nesting of operations and calls evaluated (evaluation recurses once per level).
+MAX_DEPTH = 32
 
 
 def is_parameter(value: Any) -> bool:
@@ -53,9 +60,13 @@ def evaluate(expression: Any, parameters: Mapping[str, Any], now: dt.datetime) -
     """The value of one suite-parameter expression."""
     if not isinstance(expression, str):
         raise SuiteError(f"a $PARAMETER must be an expression string, got {expression!r}")
+    if len(expression) > MAX_EXPRESSION:
+        raise SuiteError(
+            f"suite parameter {expression[:40]!r}...: longer than {MAX_EXPRESSION} characters"
+        )
     try:
         tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise SuiteError(f"cannot read the suite parameter {expression!r}") from None
     return _Evaluator(parameters, now, expression).visit(tree.body)
 
@@ -65,11 +76,20 @@ class _Evaluator:
         self.parameters = parameters
         self.now = now
         self.text = text
+        self.depth = 0
 
     def refuse(self, what: str) -> SuiteError:
         return SuiteError(f"suite parameter {self.text!r}: {what}")
 
     def visit(self, node: ast.expr) -> Any:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.refuse(f"nests deeper than {MAX_DEPTH} levels")
+        value = self.value(node)
+        self.depth -= 1
+        return value
+
+    def value(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
             return node.value
         if isinstance(node, ast.Name):
@@ -105,8 +125,17 @@ class _Evaluator:
                 raise self.refuse(f"{name}() takes whole numbers")
             try:
                 return dt.datetime(*args) if name == "datetime" else dt.date(*args)
+            except OverflowError:
+                raise self.refuse(f"{name}() out of range") from None
             except (TypeError, ValueError) as exc:
                 raise self.refuse(str(exc)) from None
         if name == "timedelta" and numbers and not args and set(kwargs) <= _TIMEDELTA_UNITS:
-            return dt.timedelta(**kwargs)
+            try:
+                return dt.timedelta(**kwargs)
+            except (OverflowError, ValueError) as exc:
+                given = ", ".join(
+                    f"{k}={ast.unparse(v.value)}"
+                    for k, v in zip(kwargs, node.keywords, strict=True)
+                )
+                raise self.refuse(f"timedelta({given}) out of range: {exc}") from None
         raise self.refuse(f"{name}() with these arguments is not supported")

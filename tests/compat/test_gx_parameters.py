@@ -138,3 +138,24 @@ def test_bad_row_conditions_are_refused(kwargs: dict[str, Any], message: str) ->
 def test_text_arithmetic_is_refused() -> None:
     with pytest.raises(dg.SuiteError, match="arithmetic on text"):
         evaluate("'a' * 999999999999", {}, dt.datetime(2020, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("now() - timedelta(days=1e12)", "days=1e12"),
+        ("timedelta(days=10**3)", "is not supported"),
+        ("datetime(10000000000000000000000, 1, 1)", "out of range"),
+        ("date(99999999999, 1, 1)", "out of range"),
+        ("datetime(2003, 1, 1) + timedelta(days=999999999)", "out of range"),
+        (" + ".join(["1"] * 50_000), "longer than"),
+        ("timedelta(days=" * 900 + "1" + ")" * 900, "longer than"),
+        ("-" * 990 + "1", "nests deeper than"),
+        ("timedelta(days=" * 40 + "1" + ")" * 40, "nests deeper than"),
+        ("-(" * 100 + "1" + ")" * 100, "nests deeper than"),
+    ],
+)
+def test_expressions_beyond_the_bounds_are_suite_errors(expression: str, message: str) -> None:
+    with pytest.raises(dg.SuiteError, match=re.escape(message)) as caught:
+        evaluate(expression, {}, NOW)
+    assert "suite parameter" in str(caught.value)
