@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,63 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000
 
 PathPart = str | int
+
+#: Largest JSON document dataguard reads (a profile, a saved result or drift report), after
+#: decompression: real ones take megabytes, and a small gzip file can inflate a thousandfold.
+MAX_JSON_BYTES = 256 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class TooLarge(ValueError):
+    """A document is larger than dataguard reads (said before it is read or inflated whole)."""
+
+
+def read_limited(location: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file, reading no more than ``limit`` (default MAX_JSON_BYTES; TooLarge
+    if it holds more)."""
+    limit = MAX_JSON_BYTES if limit is None else limit
+    with location.open("rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise TooLarge(f"larger than {limit:,} bytes")
+    return raw
+
+
+def inflate(raw: bytes, limit: int | None = None) -> bytes:
+    """``raw``, gunzipped when it is gzip data, never holding more than ``limit`` (default
+    MAX_JSON_BYTES) bytes of output: TooLarge beyond that (a 300 KB file that would inflate to
+    300 MB stops at the limit); EOFError when the compressed data is corrupt or truncated."""
+    limit = MAX_JSON_BYTES if limit is None else limit
+    if raw[:2] != GZIP_MAGIC:
+        if len(raw) > limit:
+            raise TooLarge(f"larger than {limit:,} bytes")
+        return raw
+    out = bytearray()
+    rest = raw
+    while rest.strip(b"\0"):  # gzip allows several members, and zero padding after them
+        stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += stream.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise EOFError(f"corrupt compressed data: {exc}") from None
+        if len(out) > limit:
+            raise TooLarge(f"inflates to more than {limit:,} bytes")
+        if not stream.eof:
+            raise EOFError("compressed data ends early")
+        rest = stream.unused_data
+    return bytes(out)
+
+
+def load_json(raw: bytes, encoding: str = "utf-8") -> Any:
+    """Parse JSON bytes; TooLarge (a ValueError) when nesting goes deeper than the parser can
+    follow or memory runs out, so callers report a bounded input, never a RecursionError."""
+    text = raw.decode(encoding)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooLarge("nested too deeply") from None
+    except MemoryError:
+        raise TooLarge("too large to hold in memory") from None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from dataguard._atomic import write_atomic
+from dataguard._documents import TooLarge, inflate, load_json, read_limited
 from dataguard._version import __version__
 from dataguard.errors import ProfileError
 from dataguard.metrics._exact import SQUARE_SHIFT, SUM_SHIFT
@@ -547,9 +548,11 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
     """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one."""
     location = Path(path)
     try:
-        raw = location.read_bytes()
+        raw = read_limited(location)
     except FileNotFoundError:
         raise ProfileError(f"{location}: no such file") from None
+    except TooLarge as exc:
+        raise ProfileError(f"{location}: not read: the file is {exc}") from None
     except OSError as exc:
         raise ProfileError(f"{location}: cannot read: {exc.strerror or exc}") from None
     return loads_profile(raw, str(location))
@@ -558,10 +561,10 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
 def loads_profile(raw: bytes, source: str = "profile") -> Profile:
     """Parse profile bytes (plain or gzip JSON)."""
     try:
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        doc = json.loads(raw.decode("utf-8"))
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        doc = load_json(inflate(raw))
+    except TooLarge as exc:
+        raise ProfileError(f"{source}: not read: the profile is {exc}") from None
+    except (OSError, EOFError) as exc:
         raise ProfileError(f"{source}: corrupt or truncated compressed profile ({exc})") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{source}: not a profile (not UTF-8 text)") from None

@@ -276,3 +276,22 @@ def test_a_profile_keeps_no_over_long_value() -> None:
         assert column.distinct == 4
     size = len(dg.profile(pd.DataFrame({"c": [long * 100] * 3})).to_bytes())
     assert size < 10 * MAX_CATEGORY_LENGTH
+
+
+def test_hostile_profile_documents_are_profile_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = b"[" * 200_000 + b"]" * 200_000
+    for raw in (deep, gzip.compress(deep)):
+        with pytest.raises(dg.ProfileError, match="nested too deeply"):
+            loads_profile(raw, "deep.json")
+    monkeypatch.setattr("dataguard._documents.MAX_JSON_BYTES", 1_000_000)
+    bomb = gzip.compress(b" " * 5_000_000)  # 5 KB that would inflate to 5 MB
+    with pytest.raises(dg.ProfileError, match="inflates to more than 1,000,000 bytes"):
+        loads_profile(bomb, "bomb.json.gz")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_000_001)
+    with pytest.raises(dg.ProfileError, match=r"big\.json: not read: the file is larger than"):
+        dg.load_profile(big)
+    fine = dg.profile(frame(200, seed=3))
+    assert loads_profile(gzip.compress(fine.to_bytes()) + b"\0" * 8).to_bytes() == fine.to_bytes()
