@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import os
 from collections.abc import Mapping
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard._atomic import write_atomic
+from dataguard._documents import TooLarge, inflate, load_json, read_limited
 from dataguard._version import __version__
 from dataguard.drift import DriftReport
 from dataguard.errors import DataguardError, InputError
@@ -18,6 +18,7 @@ from dataguard.profile import Profile
 from dataguard.report import _format as fmt
 from dataguard.report._drift import drift_view
 from dataguard.report._profile import profile_view
+from dataguard.report._schema import check_document
 from dataguard.report._validation import validation_view
 from dataguard.result import ValidationResult
 
@@ -111,6 +112,8 @@ def view_model(
         return profile_view(obj)
     if isinstance(obj, Mapping):
         kind = document_kind(obj)
+        if kind != "profile":
+            check_document(obj, kind)
         if kind == "validation":
             return validation_view(obj, fail_on)
         if kind == "drift":
@@ -162,15 +165,17 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     not one."""
     location = Path(path)
     try:
-        raw = location.read_bytes()
+        raw = read_limited(location)
     except FileNotFoundError:
         raise InputError(f"{location}: no such file") from None
+    except TooLarge as exc:
+        raise InputError(f"{location}: not read: the file is {exc}") from None
     except OSError as exc:
         raise InputError(f"{location}: cannot read: {exc.strerror or exc}") from None
     try:
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        doc = json.loads(raw.decode("utf-8-sig"))
+        doc = load_json(inflate(raw), "utf-8-sig")
+    except TooLarge as exc:
+        raise InputError(f"{location}: not read: the document is {exc}") from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{location}: corrupt compressed file ({exc})") from None
     except UnicodeDecodeError:
@@ -178,7 +183,9 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError(f"{location}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
     try:
-        document_kind(doc)
+        kind = document_kind(doc)
+        if kind != "profile":
+            check_document(doc, kind)
     except InputError as exc:
         raise InputError(f"{location}: {exc}") from None
     assert isinstance(doc, dict)
