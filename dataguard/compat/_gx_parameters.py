@@ -35,24 +35,35 @@ MAX_DEPTH = 32
 
 
 def is_parameter(value: Any) -> bool:
-    """Whether a value is, or holds, a GX suite parameter such as ``{"$PARAMETER": "now()"}``."""
-    if isinstance(value, Mapping):
-        return "$PARAMETER" in value or any(is_parameter(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(is_parameter(v) for v in value)
+    """Whether a value is, or holds, a GX suite parameter such as ``{"$PARAMETER": "now()"}``.
+
+    Walks the value with a stack, not recursion: a kwarg nested a thousand levels deep is
+    answered (and then refused by the parameter's own check), never a RecursionError."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            if "$PARAMETER" in item:
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
     return False
 
 
-def substitute(value: Any, parameters: Mapping[str, Any], now: dt.datetime) -> Any:
-    """``value`` with every ``{"$PARAMETER": expression}`` replaced by the expression's value."""
+def substitute(value: Any, parameters: Mapping[str, Any], now: dt.datetime, depth: int = 0) -> Any:
+    """``value`` with every ``{"$PARAMETER": expression}`` replaced by the expression's value;
+    SuiteError for values nested deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise SuiteError(f"a value holding a $PARAMETER nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
         if "$PARAMETER" in value:
             if set(value) != {"$PARAMETER"}:
                 raise SuiteError("a $PARAMETER mapping has no other keys")
             return evaluate(value["$PARAMETER"], parameters, now)
-        return {k: substitute(v, parameters, now) for k, v in value.items()}
+        return {k: substitute(v, parameters, now, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [substitute(v, parameters, now) for v in value]
+        return [substitute(v, parameters, now, depth + 1) for v in value]
     return value
 
 

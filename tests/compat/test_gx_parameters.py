@@ -159,3 +159,18 @@ def test_expressions_beyond_the_bounds_are_suite_errors(expression: str, message
     with pytest.raises(dg.SuiteError, match=re.escape(message)) as caught:
         evaluate(expression, {}, NOW)
     assert "suite parameter" in str(caught.value)
+
+
+@pytest.mark.parametrize("depth", [400, 900])
+@pytest.mark.parametrize("parameter", [False, True])
+def test_deeply_nested_kwargs_are_suite_errors_with_their_place(
+    depth: int, parameter: bool
+) -> None:
+    value: Any = {"$PARAMETER": "now()"} if parameter else 1
+    for _ in range(depth):
+        value = [value]
+    document = _item(column="x", value_set=value)
+    document["expectations"][0]["type"] = "expect_column_values_to_be_in_set"
+    with pytest.raises(dg.SuiteError, match=r"expectations\[0\]") as caught:
+        suite_from_gx(document, parameters={})
+    assert "nests deeper than" in str(caught.value) or "expected str" in str(caught.value)
