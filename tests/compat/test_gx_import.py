@@ -696,7 +696,7 @@ def test_unknown_kwargs_get_a_did_you_mean() -> None:
                     "quantile_ranges": {"quantiles": [0.5], "value_ranges": [[3, 1]]},
                 },
             },
-            "expectations[0].kwargs.quantile_ranges.value_ranges[0]: range [3.0, 1.0] is inverted",
+            "expectations[0].kwargs.quantile_ranges.value_ranges[0]: range [3, 1] is inverted",
         ),
         (
             {
