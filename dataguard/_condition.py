@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -42,7 +44,8 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_COMPARISONS = {
+#: Comparison operators by their spelling in row conditions.
+COMPARISONS: dict[str, Callable[[Any, Any], pa.Array]] = {
     "==": pc.equal,
     "!=": pc.not_equal,
     "<": pc.less,
@@ -103,8 +106,7 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
         value = match.group(kind or "")
         position = match.end()
         if kind == "number":
-            number = float(value)
-            out.append(("value", int(value) if re.fullmatch(r"[-+]?\d+", value) else number))
+            out.append(("value", _number(value)))
         elif kind == "string":
             out.append(("value", _unescape(value)))
         elif kind == "quoted":
@@ -123,6 +125,22 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
 #: Most levels of parentheses and ``not`` a condition may nest: parsing and evaluating recurse
 #: once per level, and no real filter comes near this.
 MAX_DEPTH = 64
+
+
+def _number(text: str) -> int | Decimal | float:
+    """A number literal, exactly: integers as ints, others as decimals (``d == 1.0000000000000001``
+    on a decimal column means that number, not the float 1.0; float columns compare with its
+    nearest float). A literal too large or small for a float is a float (an infinity or 0)."""
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    number = Decimal(text)
+    return (
+        number if number.is_zero() or abs(number.adjusted()) <= _DECIMAL_EXPONENTS else float(text)
+    )
+
+
+#: Decimal literals with exponents up to this size are kept exact (floats reach 10**308).
+_DECIMAL_EXPONENTS = 330
 
 
 class _Parser:
@@ -193,7 +211,7 @@ class _Parser:
         if self.take("not"):
             self.expect("in")
             return self.member(left, negated=True)
-        op = self.take(*_COMPARISONS)
+        op = self.take(*COMPARISONS)
         if op is None:
             found = self.peek()
             raise SuiteError(
@@ -254,21 +272,6 @@ def _aligned(left: pa.Array, right: pa.Array) -> tuple[pa.Array, pa.Array]:
     return left, right
 
 
-def _against(array: pa.Array, value: Any) -> tuple[pa.Array, pa.Scalar]:
-    """The column and a declared value in types one comparison kernel takes (like ``beyond``)."""
-    from dataguard.expectations._convert import comparable, integer_range
-
-    array = comparable(array)
-    t = array.type
-    if pa.types.is_integer(t) and isinstance(value, int):
-        low, high = integer_range(t)
-        if low <= value <= high:
-            return array, pa.scalar(value, type=t)
-    if pa.types.is_integer(t) or pa.types.is_floating(t):
-        return array.cast(pa.float64(), safe=False), pa.scalar(float(value), type=pa.float64())
-    return array, pa.scalar(value, type=t)
-
-
 class Condition:
     """A parsed row condition: the columns it reads and a vectorized row mask."""
 
@@ -315,7 +318,7 @@ class Condition:
         return ~inside if node.negated else inside
 
     def _compare(self, node: _Compare, batch: Batch) -> np.ndarray:
-        from dataguard.expectations._convert import Incomparable, to_column_value
+        from dataguard.expectations._convert import Incomparable, compare, to_column_value
 
         op, left, right = node.op, node.left, node.right
         if not isinstance(left, _Column):  # literal on the left: flip the comparison
@@ -331,7 +334,7 @@ class Condition:
             else:
                 a, b = _aligned(array, other)
                 try:
-                    result = bools(_COMPARISONS[op](a, b))
+                    result = bools(COMPARISONS[op](a, b))
                 except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as exc:
                     raise TypeError(
                         f"columns {left.name!r} ({array.type}) and {right.name!r} "
@@ -346,9 +349,8 @@ class Condition:
                 raise TypeError(f"{left.name!r} ({array.type}) {op} {right!r}: {exc}") from None
             if pa.types.is_null(array.type) or value is None:
                 result = np.zeros(batch.num_rows, dtype=bool)
-            else:
-                a, scalar = _against(array, value)
-                result = bools(_COMPARISONS[op](a, scalar))
+            else:  # exact for integers and decimals of any size
+                result = bools(compare(array, op, value))
         if op == "!=":
             return result | missing  # type: ignore[no-any-return]
         return result & ~missing  # type: ignore[no-any-return]

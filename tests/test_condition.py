@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import re
 
 import numpy as np
@@ -31,7 +32,7 @@ FRAME = pd.DataFrame(
 )
 
 
-def mask(text: str, frame: pd.DataFrame = FRAME) -> list[int]:
+def mask(text: str, frame: pd.DataFrame | pa.Table = FRAME) -> list[int]:
     source = as_source(frame)
     condition = parse_condition(text)
     (batch,) = source.batches(condition.columns, None)
@@ -192,3 +193,36 @@ def test_conditions_within_the_depth_bound_work() -> None:
     assert result.passed
     wide = " and ".join(f"n > {k}" for k in range(2000))  # wide is fine: no recursion
     Between("x", min_value=0, where=wide)
+
+
+LARGE = pa.table(
+    {
+        "i": pa.array([2**53, 2**53 + 1, 2**63 - 1, None], type=pa.int64()),
+        "d": pa.array(
+            [decimal.Decimal("1.000000000000000001"), decimal.Decimal(1), None, None],
+            type=pa.decimal128(38, 18),
+        ),
+        "f": [2.0**53, 2.0**53 + 2, 2.0**53 + 4, None],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        (f"i == {2**53 + 1}", [1]),
+        (f"i != {2**53}", [1, 2, 3]),
+        (f"i >= {2**63}", []),  # beyond int64: as floats, 2**63 - 1 would be 2**63
+        (f"i < {2**63}", [0, 1, 2]),
+        (f"i in [{2**53 + 1}, {2**63 - 1}]", [1, 2]),
+        ("d <= 1", [1]),
+        ("d > 1", [0]),
+        ("d == 1.000000000000000001", [0]),  # the literal's exact number, not the float 1.0
+        ("d in [1]", [1]),
+        (f"f <= {2**53 + 3}", [0, 1]),  # the float nearest 2**53 + 3 is 2**53 + 4
+        (f"f == {2**53 + 1}", []),
+        (f"f > {10**400}", []),
+    ],
+)
+def test_conditions_compare_large_integers_and_decimals_exactly(text: str, rows: list[int]) -> None:
+    assert mask(text, LARGE) == rows

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from dataguard._condition import COMPARISONS
 from dataguard._frame import is_numeric_type, is_string_type
 
 
@@ -27,7 +29,8 @@ def _parse_datetime(text: str) -> dt.datetime:
 def to_column_value(value: Any, t: pa.DataType) -> Any:
     """``value`` as a Python value comparable with a column of Arrow type ``t``.
 
-    Numbers compare with numeric columns, dates/datetimes (or ISO strings) with temporal ones,
+    Numbers compare with numeric columns (a float as its shortest decimal spelling with a decimal
+    column, exactly), dates/datetimes (or ISO strings) with temporal ones,
     strings with string columns. A naive datetime against a time-zone-aware column is read as UTC.
     Raises Incomparable otherwise.
     """
@@ -60,8 +63,12 @@ def to_column_value(value: Any, t: pa.DataType) -> Any:
             raise Incomparable(f"{value!r} is not a date")
         return value
     if is_numeric_type(t):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise Incomparable(f"{value!r} is not a number")
+        if pa.types.is_decimal(t) and isinstance(value, float) and math.isfinite(value):
+            return Decimal(repr(value))  # 0.1 means 0.1 to a decimal column, not 0.1000...0555
+        if pa.types.is_floating(t) and isinstance(value, Decimal):
+            return float(value)  # a decimal spelling means its nearest float to a float column
         return value
     if is_string_type(t):
         if not isinstance(value, str):
@@ -92,34 +99,97 @@ def _constant(length: int, value: bool) -> pa.Array:
 
 
 def beyond(array: pa.Array, bound: Any, *, below: bool, strict: bool) -> pa.Array:
-    """Which values lie below (or above) a declared bound; with ``strict``, also those on it.
+    """Which values lie below (or above) a declared bound; with ``strict``, also those on it."""
+    op = ("<=" if strict else "<") if below else (">=" if strict else ">")
+    return compare(array, op, bound)
 
-    Integer columns are compared with an integer bound that gives the same verdicts (``x < 1.5``
-    is ``x < 2``), clamped to the column's range: Arrow would otherwise compare them as floats,
-    which it refuses for integers beyond 2**53, and a bound beyond the type does not fit a scalar.
+
+def compare(array: pa.Array, op: str, value: Any) -> pa.Array:
+    """Which values of ``array`` stand in relation ``op`` (``== != < <= > >=``) to a declared
+    value, compared exactly (null where the array is null, or everywhere or nowhere).
+
+    Integer and decimal columns hold whole numbers of a unit (1, or ``10**-scale``), so the value
+    becomes a whole number of units that gives the same verdicts (``x < 1.5`` is ``x < 2``),
+    clamped to the type's range: Arrow would otherwise compare them as floats, rounding integers
+    beyond 2**53 and decimals beyond 15 digits. A number
+    that a float column cannot hold exactly (an integer beyond 2**53) is replaced by the float
+    on its side.
     """
-    array = comparable(array)
     t = array.type
-    value = to_column_value(bound, t)
-    if pa.types.is_integer(t):
-        if isinstance(value, float):
-            if math.isinf(value):
-                # Every integer is below +inf and above -inf.
-                return _constant(len(array), (value > 0) == below)
-            value = math.ceil(value) if below != strict else math.floor(value)
-        low, high = integer_range(t)
-        if value < low:
-            return _constant(len(array), not below)
-        if value > high:
-            return _constant(len(array), below)
-        scalar = pa.scalar(value, type=t)
-    elif is_numeric_type(t):
-        scalar = pa.scalar(float(value), type=pa.float64())
+    value = to_column_value(value, t)
+    if pa.types.is_integer(t) or pa.types.is_decimal(t):
+        return _compare_units(array, op, value)
+    if is_numeric_type(t):
+        if op in ("==", "!=") and _nearest_float(value) != value:  # an integer no float holds
+            return _constant(len(array), op == "!=")
+        return COMPARISONS[op](array, pa.scalar(_float_on_side(op, value), type=pa.float64()))
+    return COMPARISONS[op](array, pa.scalar(value, type=t))
+
+
+def _units(value: int | float | Decimal, t: pa.DataType) -> Fraction:
+    """A finite declared number in units of the integer or decimal type ``t``."""
+    return Fraction(value) * 10**t.scale if pa.types.is_decimal(t) else Fraction(value)
+
+
+def _unit_range(t: pa.DataType) -> tuple[int, int]:
+    if pa.types.is_decimal(t):
+        return -(10**t.precision) + 1, 10**t.precision - 1
+    return integer_range(t)
+
+
+def _compare_units(array: pa.Array, op: str, value: int | float | Decimal) -> pa.Array:
+    if isinstance(value, float) and math.isinf(value):
+        # Every number is below +inf and above -inf, and equals neither.
+        if op in ("==", "!="):
+            return _constant(len(array), op == "!=")
+        return _constant(len(array), (op in ("<", "<=")) == (value > 0))
+    t = array.type
+    units = _units(value, t)
+    if op in ("==", "!="):
+        whole = units.denominator == 1
+        if not whole:
+            return _constant(len(array), op == "!=")
+        threshold = int(units)
     else:
-        scalar = pa.scalar(value, type=t)
-    if below:
-        return pc.less_equal(array, scalar) if strict else pc.less(array, scalar)
-    return pc.greater_equal(array, scalar) if strict else pc.greater(array, scalar)
+        # x < v is x < ceil(v); x <= v is x <= floor(v); and so on for > and >=.
+        threshold = math.ceil(units) if op in ("<", ">=") else math.floor(units)
+    low, high = _unit_range(t)
+    if threshold < low or threshold > high:
+        above = threshold > high  # the value lies above every value of the type
+        if op in ("==", "!="):
+            return _constant(len(array), op == "!=")
+        return _constant(len(array), (op in ("<", "<=")) == above)
+    decimal = pa.types.is_decimal(t)
+    scalar = pa.scalar(_decimal(threshold, t) if decimal else threshold, type=t)
+    return COMPARISONS[op](array, scalar)
+
+
+def _decimal(units: int, t: pa.DataType) -> Decimal:
+    """``units`` of the decimal type ``t``, exactly (no context rounds the digits)."""
+    digits = tuple(int(d) for d in str(abs(units)))
+    return Decimal((int(units < 0), digits, -t.scale))
+
+
+def _float_on_side(op: str, value: int | float) -> float:
+    """The float a float column compares with (by ``op``) as it would with ``value`` itself:
+    ``value`` when a float holds it, else one of the two floats around it (``x < v`` is
+    ``x < above``, ``x <= v`` is ``x <= below``, and so on)."""
+    nearest = _nearest_float(value)
+    if nearest == value:
+        return nearest
+    below, above = (
+        (nearest, math.nextafter(nearest, math.inf))
+        if nearest < value
+        else (math.nextafter(nearest, -math.inf), nearest)
+    )
+    return above if op in ("<", ">=") else below
+
+
+def _nearest_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the float range
+        return math.inf if value > 0 else -math.inf
 
 
 def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
@@ -135,14 +205,20 @@ def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
         except Incomparable:
             continue
     members = [m for m in members if m is not None]
-    if pa.types.is_integer(t):
-        # Only whole numbers within the type's range can equal a value of the column; keeping
-        # the column's type means the column is never cast (which could wrap or round values).
-        low, high = integer_range(t)
-        whole = [int(m) for m in members if isinstance(m, int) or float(m).is_integer()]
-        return pa.array([m for m in whole if low <= m <= high], type=t)
+    if pa.types.is_integer(t) or pa.types.is_decimal(t):
+        # Only whole numbers of the type's unit within its range can equal a value of the
+        # column; keeping the column's type means the column is never cast (which could wrap or
+        # round values).
+        low, high = _unit_range(t)
+        finite = [m for m in members if not (isinstance(m, float) and not math.isfinite(m))]
+        whole = [int(u) for u in (_units(m, t) for m in finite) if u.denominator == 1]
+        kept = [u for u in whole if low <= u <= high]
+        if pa.types.is_decimal(t):
+            return pa.array([_decimal(u, t) for u in kept], type=t)
+        return pa.array(kept, type=t)
     if is_numeric_type(t):
-        return pa.array([float(m) for m in members], type=pa.float64())
+        # A number no float holds (an integer beyond 2**53) equals no value of the column.
+        return pa.array([float(m) for m in members if _nearest_float(m) == m], type=pa.float64())
     return pa.array(members, type=t)
 
 

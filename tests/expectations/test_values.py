@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 from typing import Any
 
@@ -498,3 +499,95 @@ def test_unique_rows_by_fingerprint_are_confirmed_when_fingerprints_collide(
     assert (result.unexpected_count, result.unexpected_index_list) == (2, (1, 3))
     assert result.unexpected_list == ("b", "b")
     assert passes == ({1, 2, 3} if collide else {1, 2})
+
+
+def _decimals(values: list[str | None], kind: tuple[int, int]) -> pa.Table:
+    column = [None if v is None else decimal.Decimal(v) for v in values]
+    return pa.table({"x": pa.array(column, type=pa.decimal128(*kind))})
+
+
+@pytest.mark.parametrize(
+    ("expectation", "values", "kind", "failing"),
+    [
+        # decimal(38, 0) ids beyond 2**53: as floats, 10**20 + 1 == 10**20 + 2.
+        (
+            Between("x", max_value=10**20 + 1),
+            ["1E+20", "100000000000000000001", "100000000000000000002"],
+            (38, 0),
+            [2],
+        ),
+        (
+            Between("x", min_value=10**20 + 1, strict_min=True),
+            ["100000000000000000001", "100000000000000000002"],
+            (38, 0),
+            [0],
+        ),
+        (
+            InSet("x", value_set=[10**20 + 1, 10**20]),
+            ["1E+20", "100000000000000000001", "100000000000000000002"],
+            (38, 0),
+            [2],
+        ),
+        (NotInSet("x", value_set=[10**20 + 1]), ["1E+20", "100000000000000000001"], (38, 0), [1]),
+        # decimal(38, 18): 1.000000000000000001 is above 1, and 0.1 means 0.1.
+        (Between("x", max_value=1), ["1.000000000000000001", "1", None], (38, 18), [0]),
+        (
+            Between("x", min_value=0.1, max_value=0.1),
+            ["0.1", "0.100000000000000001"],
+            (38, 18),
+            [1],
+        ),
+        (
+            InSet("x", value_set=[0.1, 1, 1.5]),
+            ["0.1", "1.000000000000000001", "1.5"],
+            (38, 18),
+            [1],
+        ),
+        (InSet("x", value_set=[0.123]), ["0.12", "0.13"], (5, 2), [0, 1]),  # finer than the scale
+        (Between("x", max_value=1e300), ["99999999999999999999999999999999999999"], (38, 0), []),
+        (Between("x", min_value=-math.inf, max_value=math.inf), ["1", "-1"], (10, 2), []),
+    ],
+)
+def test_decimals_are_compared_exactly(
+    one: Any,
+    expectation: Any,
+    values: list[str | None],
+    kind: tuple[int, int],
+    failing: list[int],
+) -> None:
+    result = one(_decimals(values, kind), expectation)
+    assert list(result.unexpected_index_list) == failing
+
+
+@pytest.mark.parametrize(
+    ("expectation", "failing"),
+    [
+        (Between("x", max_value=2**53), [1, 2]),
+        (Between("x", min_value=2**53 + 1, max_value=2**53 + 1), [0, 2]),
+        (InSet("x", value_set=[2**53 + 1]), [0, 2]),
+        (Between("x", max_value=2**63), []),
+        (Between("x", min_value=2**63), [0, 1, 2]),
+    ],
+)
+def test_integers_beyond_float_precision_are_compared_exactly(
+    one: Any, expectation: Any, failing: list[int]
+) -> None:
+    data = pa.table({"x": pa.array([2**53, 2**53 + 1, 2**63 - 1], type=pa.int64())})
+    assert list(one(data, expectation).unexpected_index_list) == failing
+
+
+@pytest.mark.parametrize(
+    ("expectation", "failing"),
+    [
+        (Between("x", max_value=2**53 + 1), [1, 2]),  # 2**53 is not above
+        (Between("x", max_value=2**53 + 3), [2]),  # 2**53 + 4, its nearest float, is above
+        (Between("x", min_value=2**53 + 1), [0]),
+        (InSet("x", value_set=[2**53 + 1]), [0, 1, 2]),  # no float equals it
+        (Between("x", max_value=10**400), []),  # beyond the float range
+    ],
+)
+def test_float_columns_against_integers_no_float_holds(
+    one: Any, expectation: Any, failing: list[int]
+) -> None:
+    data = pa.table({"x": [2.0**53, 2.0**53 + 2, 2.0**53 + 4]})
+    assert list(one(data, expectation).unexpected_index_list) == failing
