@@ -229,13 +229,21 @@ def from_pandas(frame: Any) -> ArraySource:
     def convert(name: str) -> tuple[pa.Array | pa.ChunkedArray, ColumnInfo]:
         series = frame.iloc[:, positions[name]]
         dtype = str(series.dtype)
+        if isinstance(series.dtype, np.dtype) and not series.dtype.isnative:
+            # Arrow reads native byte order only: a big-endian column is swapped once.
+            series = series.astype(series.dtype.newbyteorder("="))
         try:
-            array = _objects_in_chunks(series) if dtype == "object" else _floats_or_times(series)
-            if array is None:
-                array = pa.Array.from_pandas(series)
-            mixed = False
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-            array, mixed = _stringify(series), True
+            try:
+                array = (
+                    _objects_in_chunks(series) if dtype == "object" else _floats_or_times(series)
+                )
+                if array is None:
+                    array = pa.Array.from_pandas(series)
+                mixed = False
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+                array, mixed = _stringify(series), True
+        except UnicodeEncodeError:
+            raise InputError(_not_unicode(name, series.to_numpy())) from None
         info = ColumnInfo(
             name,
             computed_type(array.type),
@@ -247,7 +255,10 @@ def from_pandas(frame: Any) -> ArraySource:
 
     def piecewise(name: str) -> tuple[ColumnInfo, ChunkedColumn] | None:
         series = frame.iloc[:, positions[name]]
-        text = TextColumn.of(series.to_numpy()) if series.dtype == object else None
+        try:
+            text = TextColumn.of(series.to_numpy()) if series.dtype == object else None
+        except UnicodeEncodeError:
+            raise InputError(_not_unicode(name, series.to_numpy())) from None
         if text is None:
             return None
         return ColumnInfo(name, pa.string(), "object"), text
@@ -338,14 +349,29 @@ def _stringify(series: Any) -> pa.Array:
     return pa.array(values, type=pa.large_string())
 
 
+def _not_unicode(name: str, values: np.ndarray) -> str:
+    """Why a column of Python strings cannot be read: the first string with no UTF-8 form."""
+    for row, value in enumerate(values.tolist()):
+        text = value if isinstance(value, str) else str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return (
+                f"pandas.DataFrame column {name!r}, row {row}: the string {text[:40]!r} is not "
+                "valid Unicode (it holds a lone surrogate, which has no UTF-8 form); replace "
+                "such characters first, e.g. with .str.encode('utf-8', 'replace').str.decode()"
+            )
+    return f"pandas.DataFrame column {name!r} holds a string that is not valid Unicode"
+
+
 def from_polars(frame: Any) -> ArraySource:
     """Adapt a polars DataFrame through Arrow, one column at a time."""
     names = check_names(frame.columns, "polars.DataFrame")
     dtypes = [str(frame.schema[n]) for n in names]
 
     def convert(name: str) -> tuple[pa.ChunkedArray, ColumnInfo]:
-        array = frame.get_column(name).to_arrow()
         dtype = str(frame.schema[name])
+        array = _polars_to_arrow(frame.get_column(name), name, dtype)
         categorical = pa.types.is_dictionary(array.type) or dtype.startswith(
             ("Categorical", "Enum")
         )
@@ -353,6 +379,21 @@ def from_polars(frame: Any) -> ArraySource:
         return array, info
 
     return ArraySource(names, dtypes, frame.height, convert, "polars.DataFrame")
+
+
+def _polars_to_arrow(series: Any, name: str, dtype: str) -> Any:
+    """A polars column as Arrow; 128-bit integers, which Arrow has no type for, as exact
+    ``decimal128(38, 0)`` when their values fit (38 digits), else an InputError."""
+    import polars as pl
+
+    try:
+        if dtype in ("Int128", "UInt128"):
+            series = series.cast(pl.Decimal(38, 0))
+        return series.to_arrow()
+    except (pl.exceptions.PolarsError, pa.ArrowException) as exc:
+        raise InputError(
+            f"polars.DataFrame column {name!r} of type {dtype} cannot be read: {exc}"
+        ) from None
 
 
 class StreamSource:

@@ -498,3 +498,50 @@ def test_other_numpy_columns_are_left_to_arrow() -> None:
     assert _floats_or_times(pd.Series([1.5, None], dtype="Float64")) is None
     assert _floats_or_times(pd.Series(np.array([1.0, 2.0], dtype=">f8"))) is None
     assert _floats_or_times(pd.Series(pd.to_datetime(["2024-01-01"]).tz_localize("UTC"))) is None
+
+
+# --- types at the edges of what Arrow reads ------------------------------------------------------
+
+
+@pytest.mark.parametrize("repeats", [1, 50_000], ids=["distinct", "shared-objects"])
+def test_lone_surrogates_are_input_errors_naming_the_column(repeats: int) -> None:
+    values = ["ok", "a\ud800b", None] * repeats
+    frame = pd.DataFrame({"fine": ["x"] * len(values), "s": pd.Series(values, dtype=object)})
+    assert dg.validate(frame, dg.Suite([NotNull("fine")])).passed  # untouched columns are fine
+    for run in (
+        lambda: dg.validate(frame, dg.Suite([MatchesRegex("s", regex="a")])),
+        lambda: dg.profile(frame),
+    ):
+        with pytest.raises(dg.InputError, match=r"column 's', row 1: .*lone surrogate"):
+            run()
+
+
+@pytest.mark.parametrize("dtype", [">i8", ">f8", ">u4", ">f4"])
+def test_big_endian_columns_are_read(one: Any, dtype: str) -> None:
+    frame = pd.DataFrame({"x": np.array([1, 2, 3], dtype=dtype)})
+    assert one(frame, ColumnType(column="x", logical_type="numeric")).passed
+    assert one(frame, Between("x", max_value=2)).unexpected_index_list == (2,)
+    assert one(frame, MeanBetween("x", min_value=2, max_value=2)).passed
+
+
+def test_polars_128_bit_integers_are_exact_decimals(one: Any) -> None:
+    frame = pl.DataFrame(
+        {
+            "i": pl.Series([1, 2**100, None], dtype=pl.Int128),
+            "u": pl.Series([1, 2**100, None], dtype=pl.UInt128),
+        }
+    )
+    for column in ("i", "u"):
+        result = one(frame, Between(column, max_value=2**100 - 1))
+        assert result.unexpected_index_list == (1,)
+        assert one(frame, InSet(column, value_set=[1, 2**100])).passed
+    too_big = pl.DataFrame({"i": pl.Series([2**127 - 1], dtype=pl.Int128)})  # 39 digits
+    with pytest.raises(dg.InputError, match=r"column 'i' of type Int128 cannot be read"):
+        dg.validate(too_big, dg.Suite([Between("i", min_value=0)]))
+
+
+def test_arrow_string_views_are_strings(one: Any) -> None:
+    table = pa.table({"s": pa.array(["a", "b", None], type=pa.string_view())})
+    assert one(table, MatchesRegex("s", regex="^a$")).unexpected_index_list == (1,)
+    assert one(table, InSet("s", value_set=["a"])).unexpected_index_list == (1,)
+    assert one(table, ColumnType(column="s", logical_type="string")).passed
