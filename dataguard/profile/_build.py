@@ -85,7 +85,10 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
         # finite values and +inf a bin each, so a current finite value is not counted as an inf.
         return INFINITY_EDGES if values.size else np.zeros(0)
     distinct, counts = sorted_unique(finite)
-    if distinct.size <= settings.discrete_cap:
+    # Infinities count among the distinct values, as in a streamed pass's tally of them, so
+    # a file and the same data in memory take the same branch.
+    infinities = int(values[0] == -np.inf) + int(values[-1] == np.inf)
+    if distinct.size + infinities <= settings.discrete_cap:
         atoms = distinct
         quantiles = np.zeros(0)
     else:

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -89,6 +89,12 @@ def test_streamed_reference_equals_the_in_memory_one(
         }
     ),
     layout=st.tuples(st.integers(1, 100), st.integers(1, 64)),
+)
+# Few finite distinct values plus an infinity: the infinity counts toward discrete_cap in both.
+@example(
+    values=np.array([1.0, 0.0, 0.0, np.inf]),
+    caps={"bins": 2, "exact_cap": 2, "discrete_cap": 2},
+    layout=(1, 1),
 )
 def test_streamed_reference_equals_the_in_memory_one_for_any_values(
     tmp_path: Path, values: np.ndarray, caps: dict[str, int], layout: tuple[int, int]
