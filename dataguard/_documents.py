@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dataguard._deferred import yaml
 from dataguard.errors import SuiteError
 
 #: Largest suite file read; real suites are kilobytes.

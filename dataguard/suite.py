@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dataguard._atomic import write_atomic
+from dataguard._deferred import yaml
 from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
 from dataguard.compat.gx_vocabulary import (
     GX_COUNTERPART_MISSING,

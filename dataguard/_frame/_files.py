@@ -11,10 +11,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pcsv
-import pyarrow.json as pjson
-import pyarrow.parquet as pq
 
+from dataguard._deferred import pcsv, pjson, pq
 from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
 from dataguard._frame._text_types import csv_not_text, csv_widening, json_widening, read_type

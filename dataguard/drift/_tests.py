@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+from dataguard._deferred import stats
 
 from dataguard.drift import _ks_law
 
@@ -35,8 +36,6 @@ from dataguard.drift import _ks_law
 Summary = tuple[int, float, float]
 #: Cochran's rule: cells with a smaller expected count are pooled before a chi-square test.
 MIN_EXPECTED = 5.0
-#: scipy 1.17 replaced ``midrank`` by ``variant``; both mean the tie-corrected statistic.
-_AD_HAS_VARIANT = "variant" in inspect.signature(stats.anderson_ksamp).parameters
 #: Jeffreys prior pseudo-count added to every bin before PSI and other log-ratio measures.
 JEFFREYS = 0.5
 
@@ -375,7 +374,9 @@ def anderson_darling(reference: Any, current: Any) -> TestResult:
     """k-sample Anderson-Darling (scipy); scipy's table caps its p-value to [0.001, 0.25]."""
     ref = np.asarray(reference, dtype=np.float64)
     cur = np.asarray(current, dtype=np.float64)
-    options = {"variant": "midrank"} if _AD_HAS_VARIANT else {}
+    # scipy 1.17 replaced ``midrank`` by ``variant``; both mean the tie-corrected statistic.
+    has_variant = "variant" in inspect.signature(stats.anderson_ksamp).parameters
+    options = {"variant": "midrank"} if has_variant else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # scipy warns when it caps the p-value
         result = stats.anderson_ksamp([ref, cur], **options)

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-from scipy import stats
 
+from dataguard._deferred import stats
 from dataguard._frame import Batch, as_numpy
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (

@@ -1,0 +1,45 @@
+"""Heavy third-party modules, imported on first use so that ``import dataguard`` stays fast.
+
+``scipy.stats`` alone takes over a second to import, PyYAML and ``pyarrow.parquet`` (which
+brings in pyarrow's file systems and ssl) tens of milliseconds; most programs need only some of
+them, and ``dataguard --help`` none. Modules write ``from dataguard._deferred import stats`` and
+use ``stats.ks_2samp(...)`` as usual: the first attribute read imports the real module (Python's
+import lock makes that thread-safe; ``sys.modules`` caches it). Type checkers see the real
+modules. ``tests/test_import_time.py`` guards that ``import dataguard`` loads none of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["pcsv", "pjson", "pq", "stats", "yaml"]
+
+
+class _Deferred:
+    """Stands for a module until an attribute is read, then forwards to the imported module."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+    def __repr__(self) -> str:
+        return f"<module {self._name!r}, imported on first use>"
+
+
+if TYPE_CHECKING:
+    import pyarrow.csv as pcsv
+    import pyarrow.json as pjson
+    import pyarrow.parquet as pq
+    import yaml
+    from scipy import stats
+else:
+    pcsv = _Deferred("pyarrow.csv")
+    pjson = _Deferred("pyarrow.json")
+    pq = _Deferred("pyarrow.parquet")
+    stats = _Deferred("scipy.stats")
+    yaml = _Deferred("yaml")
