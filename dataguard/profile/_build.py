@@ -313,7 +313,8 @@ def profile(
             plan[name] = CategoryKeys(name, settings.categorical_cap)
             metrics.append(MissingCount(name))
     metrics.extend(plan.values())
-    numeric = tuple(n for n in names if kinds[n] == "numeric" and n in plan)
+    # By name: the co-moments' bytes must not depend on the order of the columns.
+    numeric = tuple(sorted(n for n in names if kinds[n] == "numeric" and n in plan))
     if comoments and len(numeric) >= 2:
         metrics.append(CoMomentSums(numeric))
     values = Values()
@@ -426,7 +427,7 @@ def merge_profiles(profiles: Iterable[Profile]) -> Profile:
     for other in items[1:]:
         if other.settings != first.settings:
             raise ProfileError("profiles were built with different settings")
-        if list(other.columns) != list(first.columns):
+        if set(other.columns) != set(first.columns):
             raise ProfileError("profiles have different columns")
     columns: dict[str, ColumnProfile] = {}
     for name, column in first.columns.items():
@@ -549,9 +550,9 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
 def _merge_comoments(parts: list[CoMoments | None]) -> CoMoments | None:
     if all(p is None for p in parts):
         return None
-    if any(p is None for p in parts) or len({p.columns for p in parts if p is not None}) != 1:
+    present = [p.by_name() for p in parts if p is not None]
+    if len(present) != len(parts) or len({p.columns for p in present}) != 1:
         raise ProfileError("only some profiles hold co-moments, or over different columns")
-    present = [p for p in parts if p is not None]
     return CoMoments(
         present[0].columns,
         sum(p.count for p in present),

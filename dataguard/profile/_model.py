@@ -413,6 +413,20 @@ class CoMoments:
                 k += 1
         return mean, covariance
 
+    def by_name(self) -> CoMoments:
+        """The same sums with the columns in name order: the canonical form, whatever order the
+        columns came in."""
+        order = sorted(range(len(self.columns)), key=lambda i: self.columns[i])
+        d = len(order)
+        pair = {(i, j): k for k, (i, j) in enumerate((i, j) for i in range(d) for j in range(i, d))}
+        products = tuple(
+            self.products[pair[min(order[a], order[b]), max(order[a], order[b])]]
+            for a in range(d)
+            for b in range(a, d)
+        )
+        sums = tuple(self.sums[i] for i in order)
+        return CoMoments(tuple(self.columns[i] for i in order), self.count, sums, products)
+
     def to_doc(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
@@ -433,7 +447,7 @@ class CoMoments:
         products = tuple(decode_int(p, "comoments") for p in _get(doc, "products", "comoments"))
         if len(sums) != d or len(products) != d * (d + 1) // 2:
             raise ProfileError("comoments: sizes do not match the columns")
-        return cls(tuple(columns), _count(doc, "count", "comoments"), sums, products)
+        return cls(tuple(columns), _count(doc, "count", "comoments"), sums, products).by_name()
 
 
 @dataclass(frozen=True, eq=False)
