@@ -14,7 +14,7 @@ import io
 import re
 
 import pyarrow as pa
-import pyarrow.csv as pcsv
+from dataguard._deferred import pcsv
 
 from dataguard.errors import InputError
 

@@ -10,6 +10,7 @@ first keeps the false-positive rate at or below ``alpha`` at every sample size.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from dataguard.drift import _tests as t
-from dataguard.profile._model import CategoricalProfile, NumericProfile
+from dataguard.profile._model import CategoricalProfile, ColumnProfile, NumericProfile
 
 #: Numeric columns with at most this many distinct reference values are compared as categories
 #: (KS p-values are conservative on heavy ties; chi-square on the values is calibrated, §1.3c).
@@ -44,6 +45,8 @@ SAMPLE_TESTS = ("anderson_darling", "cramer_von_mises")
 #: Methods that measure finite numbers (means, distances in standard deviations): they run on the
 #: finite values, and the shares of -inf and +inf are tested beside them, like the missing share.
 FINITE_TESTS = ("welch_t", "wasserstein")
+#: The "test" of a column whose values changed type (numbers then, text now): always a drift.
+TYPE_CHANGE = "type_change"
 METHODS = ("ks", "chi_square", "welch_t", *SAMPLE_TESTS, *DISTANCE_THRESHOLDS)
 
 
@@ -227,15 +230,22 @@ def _infinite_test(reference: NumericProfile, current: NumericProfile) -> t.Test
 def _computed(method: str, run: Callable[[], tuple[t.TestResult, str]]) -> tuple[t.TestResult, str]:
     """The test's outcome and reason, or a result without p-value saying why the test could not
     be computed on this column's values (a column must never break the report's other columns;
-    a bad option, DriftConfigError, is still the caller's mistake)."""
-    try:
-        primary, reason = run()
-    except DriftConfigError:
-        raise
-    except (ValueError, ArithmeticError) as exc:
-        return _not_computed(method, str(exc))
+    a bad option, DriftConfigError, is still the caller's mistake).
+
+    scipy signals samples too small for a test in several ways: ValueError, IndexError (k-sample
+    Anderson-Darling on one value per side), or a warning and a NaN p-value (Cramer-von Mises).
+    Its warnings are kept for the reason, not printed: the report carries the outcome."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            primary, reason = run()
+        except DriftConfigError:
+            raise
+        except (ValueError, ArithmeticError, IndexError) as exc:
+            return _not_computed(method, str(exc) or type(exc).__name__)
     if primary.pvalue is not None and not 0 <= primary.pvalue <= 1:
-        return _not_computed(method, f"its p-value is undefined ({primary.pvalue}) on these values")
+        why = f"its p-value is undefined ({primary.pvalue}) on these values"
+        return _not_computed(method, str(caught[-1].message) if caught else why)
     return primary, reason
 
 
@@ -465,6 +475,12 @@ def compare_categorical(
     else:
         raise DriftConfigError(f"{method} does not apply to a categorical column")
     return Comparison(reference.name, kind, reason, primary, missing, extras)
+
+
+def compare_type_change(reference: ColumnProfile, why: str) -> Comparison:
+    """A column whose present values all changed type: every one of them moved (effect 1)."""
+    changed = t.TestResult(TYPE_CHANGE, 1.0, None, 1.0)
+    return Comparison(reference.name, "type_changed", why, changed, None)
 
 
 def _without_values(name: str, reference_count: int, missing: t.TestResult | None) -> Comparison:

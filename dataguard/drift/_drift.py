@@ -17,10 +17,12 @@ from dataguard._version import __version__
 from dataguard.drift import _tests as t
 from dataguard.drift._compare import (
     DISTANCE_THRESHOLDS,
+    TYPE_CHANGE,
     Comparison,
     DriftConfigError,
     compare_categorical,
     compare_numeric,
+    compare_type_change,
 )
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.errors import InputError, ProfileError
@@ -265,11 +267,12 @@ def drift(
     alpha = check_alpha(alpha)
     _check_tests(tests)
     ref = _as_reference(reference, columns, multivariate)
+    _check_comparable(ref)
     min_effect = check_min_effect(min_effect, list(ref.columns))
     if multivariate and ref.comoments is None:
         raise ProfileError(_without_comoments(ref))
     names = [n for n in (columns or list(ref.columns)) if n in ref.columns]
-    unknown = [n for n in (columns or []) if n not in ref.columns]
+    unknown = [n for n in (columns or []) if n not in ref.columns and n not in ref.unprofiled]
     if unknown:
         raise InputError(
             f"column{'s' if len(unknown) > 1 else ''} {unknown!r} not in the reference profile"
@@ -280,10 +283,17 @@ def drift(
         cur = profile(
             current, columns=columns, reference=ref, comoments=multivariate, chunk_size=chunk_size
         )
-    skipped: dict[str, str] = {}
+    skipped = {
+        name: f"not profiled in the reference: {why}"
+        for name, why in ref.unprofiled.items()
+        if columns is None or name in columns
+    }
     comparisons: list[Comparison] = []
     for name in names:
         ref_col, cur_col = ref.columns[name], cur.columns.get(name)
+        if cur_col is None and name in cur.unprofiled:
+            comparisons.append(compare_type_change(ref_col, cur.unprofiled[name]))
+            continue
         if cur_col is None:
             skipped[name] = "column missing from the current data"
             continue
@@ -303,9 +313,15 @@ def drift(
             if method is not None:
                 raise ValueError(f"column {name!r}: {exc}") from None
             skipped[name] = str(exc)
+        except (ValueError, ArithmeticError) as exc:  # one column never breaks the others
+            skipped[name] = f"could not be compared: {exc}"
+    if not comparisons:
+        raise InputError(f"no column could be compared with the reference ({_listed(skipped)})")
     columns_out = decide(comparisons, alpha, min_effect)
     joint = None
-    if multivariate and ref.comoments is not None and cur.comoments is not None:
+    if multivariate and ref.comoments is not None:
+        if cur.comoments is None:
+            raise InputError(_without_current_comoments(ref.comoments.columns, cur))
         joint = pca_drift(ref.comoments, cur.comoments)
     return DriftReport(
         columns_out,
@@ -318,6 +334,32 @@ def drift(
         started_at,
         time.perf_counter() - started,
     )
+
+
+def _listed(reasons: Mapping[str, str], most: int = 5) -> str:
+    """Columns and their reasons on one line, the first ``most`` of them."""
+    shown = [f"{name!r}: {why}" for name, why in list(reasons.items())[:most]]
+    more = len(reasons) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def _check_comparable(reference: Profile) -> None:
+    """ProfileError for a reference that leaves nothing to compare: no rows or no column."""
+    if not reference.rows:
+        raise ProfileError("the reference has no rows: there is nothing to compare with")
+    if not reference.columns:
+        why = f" ({_listed(reference.unprofiled)})" if reference.unprofiled else ""
+        raise ProfileError(f"the reference has no column that can be compared{why}")
+
+
+def _without_current_comoments(columns: Sequence[str], current: Profile) -> str:
+    lost = [c for c in columns if not isinstance(current.columns.get(c), NumericProfile)]
+    if lost:
+        return (
+            f"multivariate drift needs the reference's numeric columns {list(columns)!r} as "
+            f"numbers in the current data; {lost!r} are not"
+        )
+    return "multivariate drift needs a current profile with co-moments over the same columns"
 
 
 def _without_comoments(reference: Profile) -> str:
@@ -347,7 +389,9 @@ def decide(
         gate = _per_column(min_effect, c.column, MIN_EFFECT)
         primary = c.primary
         p_adj = adjust(primary)
-        if primary.pvalue is None:
+        if primary.method == TYPE_CHANGE:  # every value changed type: drift whatever the gates
+            threshold, flagged = 0.0, True
+        elif primary.pvalue is None:
             threshold = DISTANCE_THRESHOLDS.get(primary.method, gate)
             flagged = primary.method != "none" and primary.statistic >= threshold
         else:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from dataguard._engine import execute
 from dataguard._frame import ColumnInfo, Source, as_source, is_string_type, rerun_on_wider_type
@@ -55,6 +56,19 @@ def column_kind(info: ColumnInfo) -> str | None:
     if kinds & NUMERIC_KINDS:
         return "numeric"
     return None
+
+
+def unprofilable(info: ColumnInfo) -> str:
+    """Why a column with no profile kind (``column_kind`` None) cannot be summarized."""
+    if pa.types.is_null(info.arrow_type):
+        return "every value is missing, so there is no type to compare with"
+    if info.mixed:
+        return f"its values mix types ({info.dtype} column of numbers, text or other values)"
+    return f"values of type {info.arrow_type} (nested or binary) are not profiled"
+
+
+def _described(kind: str | None, dtype: str) -> str:
+    return f"{kind or 'not profilable'} ({dtype})"
 
 
 def portable_dtype(info: ColumnInfo) -> str:
@@ -209,6 +223,19 @@ def on_grid(info: ColumnInfo, state: Any, reference: ColumnProfile) -> ColumnPro
     return _numeric_on_grid(reference.name, portable_dtype(info), state, reference)
 
 
+def all_missing(name: str, dtype: str, rows: int, reference: ColumnProfile) -> ColumnProfile:
+    """A column with no present value, on a reference column's grid: whatever its type, nothing
+    but its missing share can be compared."""
+    if isinstance(reference, CategoricalProfile):
+        empty = np.zeros(len(reference.keys), dtype=np.int64)
+        return CategoricalProfile(
+            name, dtype, rows, rows, reference.keys, empty, 0, None, (), reference.grid_id()
+        )
+    bins = reference.counts.size if reference.counts is not None else 0
+    state = NumericState(rows=rows, missing=rows, counts=np.zeros(bins, dtype=np.int64))
+    return _numeric_on_grid(name, dtype, state, reference)
+
+
 def _numeric_on_grid(
     name: str, dtype: str, state: NumericState, reference: NumericProfile
 ) -> NumericProfile:
@@ -292,29 +319,13 @@ def profile(
     kinds = {n: column_kind(infos[n]) for n in names}
     # A file is streamed: a reference's numeric columns are refined in passes, not held in memory.
     streamed = reference is None and isinstance(source, FileSource)
-    metrics: list[Metric[Any, Any]] = [RowCount()]
-    plan: dict[str, Metric[Any, Any]] = {}
-    for name in names:
-        ref = reference.columns.get(name) if reference is not None else None
-        if reference is not None and ref is None:
-            continue
-        if ref is not None and ref.kind != kinds[name]:
-            raise ProfileError(
-                f"column {name!r} is {kinds[name] or 'not profilable'} here but {ref.kind} in the "
-                "reference profile"
-            )
-        if ref is not None:
-            plan[name] = grid_metric(ref)
-        elif kinds[name] == "numeric":
-            plan[name] = NumericProfiler(name, keep_values=not streamed)
-            if streamed:
-                metrics.append(_spread(name, settings))
-        elif kinds[name] == "categorical":
-            plan[name] = CategoryKeys(name, settings.categorical_cap)
-            metrics.append(MissingCount(name))
-    metrics.extend(plan.values())
+    metrics, plan, changed, unprofiled = _plan(names, infos, reference, settings, streamed=streamed)
     # By name: the co-moments' bytes must not depend on the order of the columns.
     numeric = tuple(sorted(n for n in names if kinds[n] == "numeric" and n in plan))
+    if reference is not None and reference.comoments is not None:
+        # Co-moments on a reference's grid cover its columns, in its order, or none at all.
+        wanted = reference.comoments.columns
+        numeric = wanted if set(wanted) <= set(numeric) else ()
     if comoments and len(numeric) >= 2:
         metrics.append(CoMomentSums(numeric))
     values = Values()
@@ -346,11 +357,74 @@ def profile(
             profiles[name] = _categorical_reference(
                 name, infos[name], counted, summary, result, settings=settings
             )
+    if reference is not None:
+        for name, missing_count in changed.items():
+            outcome = _of_another_kind(infos[name], values[missing_count], reference.columns[name])
+            if isinstance(outcome, str):
+                unprofiled[name] = outcome
+            else:
+                profiles[name] = outcome
     moments = None
     if comoments and len(numeric) >= 2:
         state = values[CoMomentSums(numeric)]
         moments = CoMoments(numeric, state.count, state.sums, state.products)
-    return Profile(values[RowCount()], profiles, settings, moments)
+    ordered = {n: profiles[n] for n in names if n in profiles}
+    return Profile(values[RowCount()], ordered, settings, moments, unprofiled)
+
+
+def _plan(
+    names: Sequence[str],
+    infos: dict[str, ColumnInfo],
+    reference: Profile | None,
+    settings: Settings,
+    *,
+    streamed: bool,
+) -> tuple[
+    list[Metric[Any, Any]], dict[str, Metric[Any, Any]], dict[str, MissingCount], dict[str, str]
+]:
+    """The metrics to run; the metric giving each column's profile; the columns of another kind
+    than the reference's (their missing counts tell all-missing from changed type); and the
+    columns that cannot be profiled, with the reason."""
+    metrics: list[Metric[Any, Any]] = [RowCount()]
+    plan: dict[str, Metric[Any, Any]] = {}
+    changed: dict[str, MissingCount] = {}
+    unprofiled: dict[str, str] = {}
+    for name in names:
+        kind = column_kind(infos[name])
+        ref = reference.columns.get(name) if reference is not None else None
+        if reference is not None and ref is None:
+            continue
+        if ref is not None and ref.kind != kind:
+            changed[name] = MissingCount(name)
+            metrics.append(changed[name])
+        elif ref is not None:
+            plan[name] = grid_metric(ref)
+        elif kind is None:
+            unprofiled[name] = unprofilable(infos[name])
+        elif kind == "numeric":
+            plan[name] = NumericProfiler(name, keep_values=not streamed)
+            if streamed:
+                metrics.append(_spread(name, settings))
+        else:
+            plan[name] = CategoryKeys(name, settings.categorical_cap)
+            metrics.append(MissingCount(name))
+    metrics.extend(plan.values())
+    return metrics, plan, changed, unprofiled
+
+
+def _of_another_kind(
+    info: ColumnInfo, counted: tuple[int, int], reference: ColumnProfile
+) -> ColumnProfile | str:
+    """A column whose kind is not the reference column's: all missing, it is compared by its
+    missing share (an empty profile on the reference's grid); else its type changed (the reason)."""
+    rows, absent = counted
+    dtype = portable_dtype(info)
+    if rows == absent:
+        return all_missing(reference.name, dtype, rows, reference)
+    return (
+        f"type changed: {_described(reference.kind, reference.dtype)} in the reference, "
+        f"{_described(column_kind(info), dtype)} in this data"
+    )
 
 
 def _read_groups(
@@ -437,7 +511,12 @@ def merge_profiles(profiles: Iterable[Profile]) -> Profile:
         else:
             columns[name] = _merge_categorical(name, parts, first.settings)
     moments = _merge_comoments([p.comoments for p in items])
-    return Profile(sum(p.rows for p in items), columns, first.settings, moments)
+    unprofiled: dict[str, str] = {}
+    for item in items:
+        for name, why in item.unprofiled.items():
+            unprofiled.setdefault(name, why)
+    unprofiled = dict(sorted(unprofiled.items()))
+    return Profile(sum(p.rows for p in items), columns, first.settings, moments, unprofiled)
 
 
 def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericProfile:

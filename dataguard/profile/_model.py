@@ -455,13 +455,16 @@ class Profile:
     """Per-column summaries of a dataset, deterministic and exactly mergeable.
 
     ``save`` writes JSON (gzip-compressed when the path ends in ``.gz``); the bytes depend only on
-    the data, never on batch size, threads or partitioning.
+    the data, never on batch size, threads or partitioning. ``unprofiled`` names the columns that
+    could not be summarized, with the reason (every value missing, nested or mixed values; in a
+    profile on a reference's grid, a column whose type changed), so drift can report them.
     """
 
     rows: int
     columns: Mapping[str, ColumnProfile]
     settings: Settings = field(default_factory=Settings)
     comoments: CoMoments | None = None
+    unprofiled: Mapping[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> ColumnProfile:
         return self.columns[name]
@@ -486,8 +489,9 @@ class Profile:
         return any(c.grid is not None for c in self.columns.values())
 
     def to_doc(self) -> dict[str, Any]:
-        """The profile document."""
-        return {
+        """The profile document (``unprofiled`` only when a column was left out, so the bytes of
+        a profile of plain columns do not change)."""
+        doc = {
             "format_version": PROFILE_FORMAT_VERSION,
             "dataguard_version": __version__,
             "rows": self.rows,
@@ -495,6 +499,9 @@ class Profile:
             "columns": {name: column.to_doc() for name, column in self.columns.items()},
             "comoments": None if self.comoments is None else self.comoments.to_doc(),
         }
+        if self.unprofiled:
+            doc["unprofiled"] = dict(self.unprofiled)
+        return doc
 
     def to_bytes(self, *, compress: bool = False) -> bytes:
         """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
@@ -550,11 +557,17 @@ def _from_doc(doc: Any) -> Profile:
         else:
             raise ProfileError(f"column {name!r}: unknown kind {kind!r}")
     comoments = doc.get("comoments")
+    unprofiled = doc.get("unprofiled", {})
+    if not isinstance(unprofiled, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in unprofiled.items()
+    ):
+        raise ProfileError("unprofiled must map column names to reasons")
     return Profile(
         _count(doc, "rows", "profile"),
         columns,
         settings,
         None if comoments is None else CoMoments.from_doc(comoments),
+        dict(unprofiled),
     )
 
 

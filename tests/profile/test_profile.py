@@ -210,10 +210,15 @@ def test_profile_on_reference_keeps_grid_and_counts_current_values() -> None:
     assert on_grid["city"].grid == reference["city"].grid_id()
 
 
-def test_kind_mismatch_with_reference_is_an_error() -> None:
-    reference = dg.profile(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
-    with pytest.raises(dg.ProfileError, match="categorical here but numeric"):
-        dg.profile(pd.DataFrame({"x": ["a", "b", "c"]}), reference=reference)
+def test_kind_mismatch_with_reference_is_recorded_on_the_column() -> None:
+    reference = dg.profile(pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]}))
+    current = dg.profile(
+        pd.DataFrame({"x": ["a", "b", "c"], "y": [2.0, 3.0, 4.0]}), reference=reference
+    )
+    assert list(current.columns) == ["y"]
+    assert current.unprofiled["x"] == (
+        "type changed: numeric (double) in the reference, categorical (large_string) in this data"
+    )
 
 
 def test_ks_bracket_on_profiles_matches_scipy() -> None:
