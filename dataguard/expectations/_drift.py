@@ -8,6 +8,7 @@ ProfileError, so the CLI exits 2 rather than reporting a data failure.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import Context, Expectation
 from dataguard.expectations._registry import register
-from dataguard.metrics import Metric
+from dataguard.metrics import Metric, MissingCount
 from dataguard.result import ExpectationResult, Reason
 
 
@@ -65,8 +66,12 @@ class NoDrift(Expectation):
 
         if not 0 < self.alpha < 1:
             raise SuiteError(f"alpha must be between 0 and 1, got {self.alpha}", path="alpha")
-        if self.min_effect < 0:
-            raise SuiteError("min_effect cannot be negative", path="min_effect")
+        if not (math.isfinite(self.min_effect) and self.min_effect >= 0):
+            # A NaN gate compares false with every effect and would silence drift.
+            raise SuiteError(
+                f"min_effect must be a finite number of at least 0, got {self.min_effect}",
+                path="min_effect",
+            )
         if self.method is not None and self.method not in METHODS:
             raise SuiteError(
                 f"unknown drift method {self.method!r}; use one of {', '.join(METHODS)}",
@@ -85,19 +90,39 @@ class NoDrift(Expectation):
             )
         return column
 
+    def _kind_changed(self, ctx: Context, reference: Any) -> bool:
+        from dataguard.profile._build import column_kind
+
+        kind: str = reference.kind
+        return column_kind(ctx.info(self.column)) != kind
+
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         from dataguard.profile._build import grid_metric
 
-        return (grid_metric(self._reference_column()),)
+        reference = self._reference_column()
+        if self._kind_changed(ctx, reference):  # all missing, or a type change: count the gaps
+            return (MissingCount(self.column),)
+        return (grid_metric(reference),)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         from dataguard.drift._compare import compare_categorical, compare_numeric
         from dataguard.drift._drift import decide
         from dataguard.profile import NumericProfile
-        from dataguard.profile._build import grid_metric, on_grid
+        from dataguard.profile._build import grid_metric, of_another_kind, on_grid
 
         reference = self._reference_column()
-        current = on_grid(ctx.info(self.column), ctx.values[grid_metric(reference)], reference)
+        info = ctx.info(self.column)
+        if self._kind_changed(ctx, reference):
+            current = of_another_kind(info, ctx.values[MissingCount(self.column)], reference)
+            if isinstance(current, str):
+                return self.result(
+                    False,
+                    Reason.DRIFTED,
+                    f"{self.column!r} drifted: {current}",
+                    details={"reason": current},
+                )
+        else:
+            current = on_grid(info, ctx.values[grid_metric(reference)], reference)
         if isinstance(reference, NumericProfile):
             comparison = compare_numeric(reference, current, self.method)  # type: ignore[arg-type]
         else:

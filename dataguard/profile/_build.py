@@ -359,7 +359,7 @@ def profile(
             )
     if reference is not None:
         for name, missing_count in changed.items():
-            outcome = _of_another_kind(infos[name], values[missing_count], reference.columns[name])
+            outcome = of_another_kind(infos[name], values[missing_count], reference.columns[name])
             if isinstance(outcome, str):
                 unprofiled[name] = outcome
             else:
@@ -412,7 +412,7 @@ def _plan(
     return metrics, plan, changed, unprofiled
 
 
-def _of_another_kind(
+def of_another_kind(
     info: ColumnInfo, counted: tuple[int, int], reference: ColumnProfile
 ) -> ColumnProfile | str:
     """A column whose kind is not the reference column's: all missing, it is compared by its

@@ -1,0 +1,56 @@
+"""``no_drift`` in a suite: schema changes are drift on the column, bad gates a SuiteError."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dataguard as dg
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(31)
+    frame = pd.DataFrame({"a": rng.normal(size=200), "s": rng.choice(["x", "y", "z"], 200)})
+    return dg.profile(frame).save(tmp_path / "ref.profile.json")
+
+
+def suite(reference: Path, **options: object) -> dg.Suite:
+    return dg.Suite.from_dict(
+        {
+            "expectations": [
+                {"type": "no_drift", "column": c, "reference": str(reference), **options}
+                for c in ("a", "s")
+            ]
+        }
+    )
+
+
+def test_a_changed_type_is_drift_with_both_types(reference: Path) -> None:
+    current = pd.DataFrame({"a": ["t"] * 50, "s": np.arange(50.0)})
+    results = dg.validate(current, suite(reference)).results
+    kinds = zip(results, ("numeric", "categorical"), ("categorical", "numeric"), strict=True)
+    for result, was, now in kinds:
+        assert not result.passed
+        assert result.reason == dg.Reason.DRIFTED
+        assert f"{was} (" in result.message
+        assert f"{now} (" in result.message
+
+
+def test_an_all_missing_column_is_tested_by_its_missing_share(reference: Path) -> None:
+    nothing = pd.Series([None] * 50, dtype=object)
+    results = dg.validate(pd.DataFrame({"a": nothing, "s": nothing}), suite(reference)).results
+    for result in results:
+        assert not result.passed
+        assert result.reason == dg.Reason.DRIFTED
+        assert "missing" in result.details["reason"]
+
+
+@pytest.mark.parametrize("value", [math.nan, -0.5, math.inf])
+def test_a_gate_that_would_silence_drift_is_refused(reference: Path, value: float) -> None:
+    with pytest.raises(dg.SuiteError, match="min_effect"):
+        suite(reference, min_effect=value)
