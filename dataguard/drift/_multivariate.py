@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dataguard.errors import InputError, ProfileError
 from dataguard.profile._model import CoMoments
 
 #: Share of the reference variance the kept components explain (NannyML's default).
@@ -56,13 +57,27 @@ def pca_drift(
     variance: float = EXPLAINED_VARIANCE,
     threshold: float = Z_THRESHOLD,
 ) -> MultivariateDrift:
-    """Compare the current co-moments with the reference's through PCA reconstruction error."""
+    """Compare the current co-moments with the reference's through PCA reconstruction error.
+
+    ProfileError when fewer than two reference columns vary over its complete rows (no
+    correlation to break), InputError when no current row has every column present."""
     if reference.columns != current.columns:
         raise ValueError("co-moments cover different columns")
     mean_r, cov_r = reference.mean_and_covariance()
     mean_c, cov_c = current.mean_and_covariance()
     scale = np.sqrt(np.diag(cov_r))
     usable = scale > 0
+    if usable.sum() < 2:
+        raise ProfileError(
+            "multivariate drift needs at least two numeric columns that vary over the reference's "
+            f"rows with every one of {list(reference.columns)!r} present; "
+            f"{int(usable.sum())} do ({reference.count} such rows)"
+        )
+    if current.count == 0:
+        raise InputError(
+            f"multivariate drift found no current row with every one of {list(current.columns)!r} "
+            "present"
+        )
     columns = tuple(c for c, keep in zip(reference.columns, usable, strict=True) if keep)
     scale, mean_r, mean_c = scale[usable], mean_r[usable], mean_c[usable]
     cov_r, cov_c = cov_r[np.ix_(usable, usable)], cov_c[np.ix_(usable, usable)]

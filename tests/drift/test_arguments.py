@@ -58,3 +58,17 @@ def test_multivariate_names_the_true_reason(frames: tuple[pd.DataFrame, pd.DataF
         dg.drift(current.assign(b="x"), reference=one_number, multivariate=True)
     with pytest.raises(dg.ProfileError, match="comoments=True"):
         dg.drift(current, reference=dg.profile(reference), multivariate=True)
+
+
+def test_multivariate_that_cannot_be_computed_says_why() -> None:
+    rng = np.random.default_rng(42)
+    x = rng.normal(size=300)
+    varied = pd.DataFrame({"a": x, "b": x + rng.normal(size=300)})
+    constant = pd.DataFrame({"a": np.ones(300), "b": np.ones(300)})
+    with pytest.raises(dg.ProfileError, match="vary"):
+        dg.drift(varied, reference=constant, multivariate=True)
+    with pytest.raises(dg.ProfileError, match="vary"):
+        dg.drift(varied, reference=varied.head(1), multivariate=True)
+    gaps = varied.assign(a=np.nan)
+    with pytest.raises(dg.InputError, match="no current row"):
+        dg.drift(gaps, reference=varied, multivariate=True)
