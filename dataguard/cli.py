@@ -352,6 +352,8 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
         f"profiled {result.rows:,} rows, {len(result.columns)} columns "
         f"into {written} ({size:,} bytes)\n"
     )
+    for name, why in result.unprofiled.items():
+        stdout.write(f"not profiled {name}: {why}\n")
     if args.report:
         from dataguard.report import write_report
 

@@ -153,3 +153,12 @@ def test_bad_min_effect_exits_two(
     err = capsys.readouterr().err
     assert code == 2
     assert "min_effect" in err
+
+
+def test_profile_names_the_columns_it_leaves_out(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a,b\n1,\n2,\n")
+    code, text = run(["profile", str(data), "-o", str(tmp_path / "p.json")])
+    assert code == 0
+    assert "profiled 2 rows, 1 columns" in text
+    assert "not profiled b: every value is missing" in text
