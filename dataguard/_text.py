@@ -224,14 +224,15 @@ def _counted(values: Sequence[Any]) -> list[tuple[Any, int]]:
     return sorted(counts.values(), key=lambda item: -item[1])
 
 
-def _row_ids(ids: Sequence[Any]) -> tuple[list[str], str]:
-    """Row numbers, or the values of the id columns (unwrapped when there is one)."""
+def row_ids(ids: Sequence[Any]) -> tuple[list[Any], str]:
+    """Failing rows and what identifies them: row numbers, or the values of the id columns
+    (unwrapped when there is one), with a label such as ``rows (order_id)``."""
     if ids and all(isinstance(i, Mapping) for i in ids):
         keys = list(ids[0])
         if len(keys) == 1 and all(list(i) == keys for i in ids):
-            return [data_value(i[keys[0]]) for i in ids], f"rows ({keys[0]})"
-        return [data_value(i) for i in ids], "rows (" + ", ".join(str(k) for k in keys) + ")"
-    return [data_value(i) for i in ids], "rows"
+            return [i[keys[0]] for i in ids], f"rows ({keys[0]})"
+        return list(ids), "rows (" + ", ".join(str(k) for k in keys) + ")"
+    return list(ids), "rows"
 
 
 def _more(shown: int, total: int, noun: str) -> str:
@@ -258,9 +259,10 @@ def sample_lines(result: ExpectationResult) -> list[str]:
             f"{label}: {', '.join(shown)}{_more(len(shown), len(counted), 'distinct values')}"
         )
     if result.unexpected_index_list:
-        ids, label = _row_ids(result.unexpected_index_list[:MAX_LISTED])
+        ids, label = row_ids(result.unexpected_index_list[:MAX_LISTED])
         known = max(total or 0, len(result.unexpected_index_list))
-        lines.append(f"{label}: {', '.join(ids)}{_more(len(ids), known, 'rows')}")
+        listed = ", ".join(data_value(i) for i in ids)
+        lines.append(f"{label}: {listed}{_more(len(ids), known, 'rows')}")
     return lines
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dataguard._text import row_ids
 from dataguard.expectations import registered
 from dataguard.report import _format as fmt
 from dataguard.result import FAILING_SEVERITIES, SEVERITIES
@@ -93,7 +94,7 @@ def _samples(result: Mapping[str, Any]) -> dict[str, Any]:
         more_values = (more_values + "; " if more_values else "") + (
             f"showing {len(values):,} of {len(counts):,} distinct sampled values"
         )
-    ids, label = _row_ids(result.get("unexpected_index_list") or [])
+    ids, label = row_ids(result.get("unexpected_index_list") or [])
     total_ids = unexpected if isinstance(unexpected, int) else len(ids)
     rows = fmt.listing(ids, max(total_ids, len(ids)), "unexpected rows")
     return {
@@ -103,16 +104,6 @@ def _samples(result: Mapping[str, Any]) -> dict[str, Any]:
         "rows_more": rows["more"],
         "rows_label": label,
     }
-
-
-def _row_ids(ids: Sequence[Any]) -> tuple[list[Any], str]:
-    """Row numbers, or the values of the id columns (unwrapped when there is one)."""
-    if ids and all(isinstance(i, Mapping) for i in ids):
-        keys = list(ids[0])
-        if len(keys) == 1 and all(list(i) == keys for i in ids):
-            return [i[keys[0]] for i in ids], f"rows ({keys[0]})"
-        return list(ids), "rows (" + ", ".join(str(k) for k in keys) + ")"
-    return list(ids), "rows"
 
 
 def _row(index: int, result: Mapping[str, Any], failing: frozenset[str]) -> dict[str, Any]:
