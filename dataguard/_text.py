@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 MAX_CELL = 500
 #: Longest data value shown in full; longer ones are cut and say how much is hidden.
 MAX_VALUE_CHARS = 120
+#: Longest observed value in a table (a list of 200 column names); the message says the rest.
+MAX_OBSERVED = 60
 #: Most sampled values and row ids listed per expectation (the ``summary`` format's sample size);
 #: the rest is summarized by a count.
 MAX_LISTED = PARTIAL_LIMIT
@@ -195,7 +197,7 @@ def observed_text(result: ExpectationResult) -> str:
     if observed is None:
         return "-"
     label = result.expectation.observed_label
-    shown = clip(readable(observed))
+    shown = clip(readable(observed), MAX_OBSERVED)
     return f"{label} {shown}" if label else shown
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 import dataguard as dg
 from dataguard._formats import to_json, to_junit, to_markdown, to_text
+from dataguard._text import observed_text
 from dataguard.expectations import (
     Between,
     ColumnDtype,
@@ -20,6 +21,7 @@ from dataguard.expectations import (
     InSet,
     MaxBetween,
     MeanBetween,
+    NoExtraColumns,
     NotNull,
     QuantilesBetween,
 )
@@ -200,3 +202,12 @@ def test_observed_lists_mappings_and_moments_read_plainly() -> None:
     assert "2024-01-03 00:00:00" in text
     assert "Timestamp(" not in text
     assert "datetime.datetime(" not in text
+
+
+def test_long_observed_values_are_cut_saying_how_much() -> None:
+    data = pd.DataFrame({f"column_{i}": [1] for i in range(30)})
+    result = dg.validate(data, dg.Suite([NoExtraColumns(column_set=("column_0",))]))
+    observed = observed_text(result.results[0])
+    assert observed.startswith("[column_0, column_1, ")
+    assert len(observed) <= 60 + len("… (+1,000 characters)")
+    assert observed.endswith(" characters)")
