@@ -1,0 +1,49 @@
+"""Plain-text tables: wrapping to a width loses nothing and fits; no width keeps rows whole."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dataguard._text import MIN_COLUMN, MIN_LAST, table
+
+WORDS = st.text(alphabet="abcdefghij_-.'0123456789", min_size=1, max_size=30)
+CELLS = st.lists(WORDS, min_size=0, max_size=8).map(" ".join)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    columns = draw(st.integers(1, 6))
+    header = [f"h{i}" for i in range(columns)]
+    rows = draw(st.lists(st.lists(CELLS, min_size=columns, max_size=columns), max_size=5))
+    notes = draw(st.lists(st.lists(CELLS, max_size=2), min_size=len(rows), max_size=len(rows)))
+    return header, rows, notes
+
+
+@given(tables(), st.integers(0, 200))
+def test_wrapped_tables_fit_and_keep_every_character(
+    drawn: tuple[list[str], list[list[str]], list[list[str]]], extra: int
+) -> None:
+    header, rows, notes = drawn
+    width = MIN_COLUMN * (len(header) - 1) + 2 * (len(header) - 1) + MIN_LAST + extra
+    text = table(header, rows, notes, width)
+    assert all(len(line) <= width for line in text.splitlines())
+    kept = "".join(text.split())
+    for cell in [c for row in rows for c in row] + [n for ns in notes for n in ns]:
+        for word in cell.split():
+            # Characters survive in order, though a word may be broken across lines.
+            position = 0
+            for char in word:
+                position = kept.find(char, position)
+                assert position >= 0
+
+
+@given(tables())
+def test_without_a_width_each_row_stays_on_one_line(
+    drawn: tuple[list[str], list[list[str]], list[list[str]]],
+) -> None:
+    header, rows, notes = drawn
+    text = table(header, rows, notes)
+    assert len(text.split("\n")) == 2 + len(rows) + sum(len(n) for n in notes)
+    for row in rows:
+        assert all(" ".join(cell.split()) in text for cell in row)
