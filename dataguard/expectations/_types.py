@@ -75,13 +75,13 @@ class ColumnDtype(Expectation):
     def evaluate(self, ctx: Context) -> ExpectationResult:
         info = ctx.info(self.column)
         passed = self.dtype in (info.dtype, str(info.arrow_type))
-        verb = "is" if passed else "is not"
+        message = f"dtype {info.dtype} is {self.dtype}"
+        if not passed:
+            message = f"expected dtype {self.dtype}; column {self.column!r} has dtype {info.dtype}"
         return self.result(
             passed,
             Reason.PASSED if passed else Reason.TYPE_MISMATCH,
-            f"dtype {info.dtype} {verb} {self.dtype}"
-            if passed
-            else (f"expected dtype {self.dtype}; column {self.column!r} has dtype {info.dtype}"),
+            message,
             observed_value=info.dtype,
             details={"arrow_type": str(info.arrow_type)},
         )
