@@ -29,7 +29,7 @@ from dataguard.expectations._base import (
 )
 from dataguard.expectations._convert import per_distinct
 from dataguard.expectations._params import JsonObject
-from dataguard.expectations._regex import RegexEngine, regex_for, validate_pattern
+from dataguard.expectations._regex import RegexEngine, compile_regex, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values
 from dataguard.result import ExpectationResult, Reason
@@ -274,8 +274,42 @@ def _schema_check(schema: JsonObject) -> Callable[[Any], bool]:
         cls.check_schema(document)
     except jsonschema.SchemaError as exc:
         raise SuiteError(f"invalid JSON Schema: {exc.message}", path="json_schema") from None
-    validator = cls(document)
-    return validator.is_valid  # type: ignore[no-any-return]
+    _check_schema_patterns(document)
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Any:
+        """The ``pattern`` keyword on RE2 (jsonschema's own runs Python's ``re``)."""
+        if validator.is_type(instance, "string"):
+            found = compile_regex(regex).search(pa.array([instance], pa.string()))
+            if not found[0].as_py():
+                yield jsonschema.ValidationError(f"{instance!r} does not match {regex!r}")
+
+    linear = jsonschema.validators.extend(cls, {"pattern": pattern})
+    return linear(document).is_valid  # type: ignore[no-any-return]
+
+
+def _check_schema_patterns(document: Any) -> None:
+    """SuiteError for a regular expression of a JSON Schema that cannot run on RE2: every
+    ``pattern`` must be one RE2 can express, and ``patternProperties`` (matched by jsonschema
+    itself, with Python's backtracking ``re``, against keys from the data) is refused."""
+    pending: list[tuple[Any, str]] = [(document, "json_schema")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}"
+                if key == "pattern" and isinstance(value, str):
+                    validate_pattern(value, where)
+                elif key == "patternProperties" and isinstance(value, dict):
+                    raise SuiteError(
+                        "patternProperties is not supported: jsonschema matches it with "
+                        "Python's backtracking re against keys from the data; list the "
+                        "properties, or check key names with propertyNames and a pattern",
+                        path=where,
+                    )
+                else:
+                    pending.append((value, where))
+        elif isinstance(node, list):
+            pending.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
 
 
 @register

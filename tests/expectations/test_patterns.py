@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import dataguard as dg
@@ -161,3 +163,40 @@ def test_equal_within_record(frame_factory: Any, one: Any) -> None:
     never = EqualWithinRecord(column_list=["a", "b"], ignore_row_if="never")
     assert one(data, never, result_format="complete").unexpected_index_list == (2, 3)
     assert "the same value" in never.describe()
+
+
+def test_json_schema_patterns_run_on_re2(one: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (a+)+$ backtracks exponentially in Python on "aaa...b": the values come from the data, so
+    # jsonschema's own re.search must never see them.
+    searched: list[Any] = []
+    kernel = pc.match_substring_regex
+
+    def spy(strings: pa.Array, pattern: str) -> pa.Array:
+        searched.append(strings.to_pylist())
+        return kernel(strings, pattern)
+
+    monkeypatch.setattr(pc, "match_substring_regex", spy)
+    schema = {"type": "object", "properties": {"k": {"type": "string", "pattern": "^(a+)+$"}}}
+    values = ['{"k": "aaa"}', '{"k": "' + "a" * 5000 + 'b"}', '{"k": "ä"}', '"aaa"']
+    result = one({"j": values}, MatchesJsonSchema("j", json_schema=schema))
+    assert result.unexpected_index_list == (1, 2, 3)  # 3: a string, not an object
+    assert ["a" * 5000 + "b"] in searched
+    unicode = {"type": "string", "pattern": r"^\w+$"}
+    found = one({"j": ['"ééé"', '"a b"']}, MatchesJsonSchema("j", json_schema=unicode))
+    assert found.unexpected_index_list == (1,)
+
+
+@pytest.mark.parametrize(
+    ("schema", "words"),
+    [
+        ({"type": "string", "pattern": r"(a)\1"}, "backreference"),
+        ({"items": {"pattern": "(?=x)"}}, "lookahead"),
+        ({"patternProperties": {"^a": {}}}, "patternProperties"),
+        ({"propertyNames": {"pattern": r"\bx"}}, "word boundary"),
+    ],
+)
+def test_json_schema_patterns_re2_cannot_run_are_refused(schema: Any, words: str) -> None:
+    with pytest.raises(dg.SuiteError, match=words) as caught:
+        MatchesJsonSchema("j", json_schema=schema)
+    assert caught.value.path is not None
+    assert caught.value.path.startswith("json_schema")
