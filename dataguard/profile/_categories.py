@@ -188,11 +188,11 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         return CategorySummary(count, distinct, kept, state.lengths, pool)
 
 
-def _short(values: pa.Array) -> pa.Array:
-    """The values a profile may keep as categories: text of at most MAX_CATEGORY_LENGTH."""
-    if not is_string_type(values.type) or len(values) == 0:
-        return values
-    return values.filter(pc.less_equal(pc.utf8_length(values), MAX_CATEGORY_LENGTH))
+def _keepable(values: pa.Array) -> np.ndarray:
+    """Which values a profile may keep as categories: all but text over MAX_CATEGORY_LENGTH."""
+    if not is_string_type(values.type):
+        return np.ones(len(values), dtype=bool)
+    return bools(pc.less_equal(pc.utf8_length(values), MAX_CATEGORY_LENGTH), null=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +215,14 @@ class CategoryKeys(Metric[CountsState, Counts]):
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
         kept = inputs[CategoryPrints(self.column, self.keep)].kept
         counted = tally(batch, self.column)
+        # Values too long to keep are left out before hashing: they can cost the most to hash.
         if counted is None:
-            chosen = _short(with_fingerprints(present(batch, self.column), kept))
+            values = present(batch, self.column)
+            chosen = with_fingerprints(values.filter(pa.array(_keepable(values))), kept)
             return (count_values(chosen),) if len(chosen) else ()
-        found = fingerprint_in(counted.values, kept)
-        if is_string_type(counted.values.type):
-            found &= bools(pc.less_equal(pc.utf8_length(counted.values), MAX_CATEGORY_LENGTH))
+        keepable = _keepable(counted.values)
+        found = np.zeros(len(counted.values), dtype=bool)
+        found[keepable] = fingerprint_in(counted.values.filter(pa.array(keepable)), kept)
         if not found.any():
             return ()
         weights = counted.counts[found].astype(np.float64)
