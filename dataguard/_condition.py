@@ -364,4 +364,5 @@ def parse_condition(text: str) -> Condition:
     try:
         return Condition(text)
     except SuiteError as exc:
-        raise SuiteError(f"row condition {text!r}: {exc.problem}", path="where") from None
+        shown = repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
+        raise SuiteError(f"row condition {shown}: {exc.problem}", path="where") from None

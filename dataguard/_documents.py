@@ -43,7 +43,7 @@ def read_limited(location: Path, limit: int | None = None) -> bytes:
     with location.open("rb") as handle:
         raw = handle.read(limit + 1)
     if len(raw) > limit:
-        raise TooLarge(f"larger than {limit:,} bytes")
+        raise TooLarge(f"the file is larger than {limit:,} bytes")
     return raw
 
 
@@ -54,7 +54,7 @@ def inflate(raw: bytes, limit: int | None = None) -> bytes:
     limit = MAX_JSON_BYTES if limit is None else limit
     if raw[:2] != GZIP_MAGIC:
         if len(raw) > limit:
-            raise TooLarge(f"larger than {limit:,} bytes")
+            raise TooLarge(f"it is larger than {limit:,} bytes")
         return raw
     out = bytearray()
     rest = raw
@@ -65,7 +65,7 @@ def inflate(raw: bytes, limit: int | None = None) -> bytes:
         except zlib.error as exc:
             raise EOFError(f"corrupt compressed data: {exc}") from None
         if len(out) > limit:
-            raise TooLarge(f"inflates to more than {limit:,} bytes")
+            raise TooLarge(f"it inflates to more than {limit:,} bytes")
         if not stream.eof:
             raise EOFError("compressed data ends early")
         rest = stream.unused_data
@@ -79,9 +79,9 @@ def load_json(raw: bytes, encoding: str = "utf-8") -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise TooLarge("nested too deeply") from None
+        raise TooLarge("it is nested too deeply") from None
     except MemoryError:
-        raise TooLarge("too large to hold in memory") from None
+        raise TooLarge("it is too large to hold in memory") from None
 
 
 @dataclass(frozen=True)

@@ -579,7 +579,7 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
     except FileNotFoundError:
         raise ProfileError(f"{location}: no such file") from None
     except TooLarge as exc:
-        raise ProfileError(f"{location}: not read: the file is {exc}") from None
+        raise ProfileError(f"{location}: not read: {exc}") from None
     except OSError as exc:
         raise ProfileError(f"{location}: cannot read: {exc.strerror or exc}") from None
     return loads_profile(raw, str(location))
@@ -590,7 +590,7 @@ def loads_profile(raw: bytes, source: str = "profile") -> Profile:
     try:
         doc = load_json(inflate(raw))
     except TooLarge as exc:
-        raise ProfileError(f"{source}: not read: the profile is {exc}") from None
+        raise ProfileError(f"{source}: not read: {exc}") from None
     except (OSError, EOFError) as exc:
         raise ProfileError(f"{source}: corrupt or truncated compressed profile ({exc})") from None
     except UnicodeDecodeError:

@@ -169,13 +169,13 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError(f"{location}: no such file") from None
     except TooLarge as exc:
-        raise InputError(f"{location}: not read: the file is {exc}") from None
+        raise InputError(f"{location}: not read: {exc}") from None
     except OSError as exc:
         raise InputError(f"{location}: cannot read: {exc.strerror or exc}") from None
     try:
         doc = load_json(inflate(raw), "utf-8-sig")
     except TooLarge as exc:
-        raise InputError(f"{location}: not read: the document is {exc}") from None
+        raise InputError(f"{location}: not read: {exc}") from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{location}: corrupt compressed file ({exc})") from None
     except UnicodeDecodeError:

@@ -138,7 +138,7 @@ def test_hostile_documents_are_input_errors(
 ) -> None:
     deep = tmp_path / "deep.json"
     deep.write_bytes(b"[" * 200_000 + b"]" * 200_000)
-    with pytest.raises(dg.InputError, match=r"deep\.json: not read: the document is nested"):
+    with pytest.raises(dg.InputError, match=r"deep\.json: not read: it is nested too deeply"):
         load_document(deep)
     monkeypatch.setattr("dataguard._documents.MAX_JSON_BYTES", 1_000_000)
     bomb = tmp_path / "bomb.json.gz"
