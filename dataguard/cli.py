@@ -254,6 +254,16 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
                 raise UsageError(
                     f"--{option} {output!r} is also an input ({source!r}); refusing to overwrite it"
                 )
+    if len(outputs) == 2 and _one_file(outputs[0][1], outputs[1][1]):
+        raise UsageError(
+            f"--output and --report both name {outputs[1][1]!r}: the report would replace it"
+        )
+
+
+def _one_file(first: str, second: str) -> bool:
+    """Whether two output paths would write one file (devices such as /dev/null aside)."""
+    real = os.path.realpath(first)
+    return real == os.path.realpath(second) and not real.startswith(("/dev/", "/proc/"))
 
 
 def _emit(text: str, output: str | None, stdout: TextIO) -> None:

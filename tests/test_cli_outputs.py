@@ -82,3 +82,14 @@ def test_convert_refuses_to_overwrite_its_source(
     assert run(["convert", "--from", "gx", str(source), "-o", str(source)]) == 2
     assert "is also an input" in capsys.readouterr().err
     assert source.read_text() == '{"expectations": []}'
+
+
+def test_output_and_report_may_not_name_one_file(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.txt"
+    argv = ["validate", str(files["data"]), "-s", str(files["suite"]), "-o", str(out)]
+    assert run([*argv, "--report", str(tmp_path / "." / "out.txt")]) == 2
+    assert "both name" in capsys.readouterr().err
+    assert not out.exists()
+    assert run([*argv[:-1], "/dev/null", "--report", "/dev/null"]) == 0
