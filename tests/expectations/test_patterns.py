@@ -200,3 +200,11 @@ def test_json_schema_patterns_re2_cannot_run_are_refused(schema: Any, words: str
         MatchesJsonSchema("j", json_schema=schema)
     assert caught.value.path is not None
     assert caught.value.path.startswith("json_schema")
+
+
+def test_json_schema_on_documents_nested_too_deeply_fails_them(one: Any) -> None:
+    recursive = {"type": "array", "items": {"$ref": "#"}}
+    values = ["[[]]", "[" * 100_000 + "]" * 100_000, "[" * 900 + "]" * 900, "{}"]
+    result = one({"j": values}, MatchesJsonSchema("j", json_schema=recursive))
+    assert result.reason == Reason.UNEXPECTED_VALUES
+    assert result.unexpected_index_list == (1, 2, 3)

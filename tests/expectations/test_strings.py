@@ -344,3 +344,10 @@ def test_describe() -> None:
     assert "between 1 and 2" in ValueLengthBetween("x", min_value=1, max_value=2).describe()
     assert "%Y" in MatchesStrftimeFormat("x", strftime_format="%Y").describe()
     assert JsonParseable("x").describe() == "Values of 'x' are valid JSON."
+
+
+def test_json_nested_too_deeply_is_unexpected_not_an_error(one: Any) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    result = one({"x": ["[]", deep, "{}"]}, JsonParseable("x"))
+    assert result.reason == Reason.UNEXPECTED_VALUES
+    assert result.unexpected_index_list == (1,)
