@@ -172,13 +172,14 @@ class Suite:
         """Columns the schema allows to be absent; expectations on them are skipped then."""
         return self.schema.optional_columns if self.schema else frozenset()
 
-    def read_types(self, names: Sequence[str]) -> dict[str, str]:
-        """The logical type to read each column of a text file as, for data with these columns.
+    @property
+    def column_types(self) -> dict[str, str]:
+        """The logical type the schema declares for each column that declares one."""
+        return self.schema.types if self.schema else {}
 
-        CSV and JSON-lines files carry no types: the schema's declared type pins a column, and a
-        column that only text expectations read (patterns, lengths, date formats) is read as
-        text, so that ISO dates checked with a pattern stay the text they are in the file.
-        """
+    def text_columns(self, names: Sequence[str]) -> frozenset[str]:
+        """The columns that only text expectations (patterns, lengths, date formats) read, for
+        data with these columns: a text file's reader must not parse them as dates."""
         wanted: set[str] = set()
         refused: set[str] = set()
         for expectation in self.expand(names):
@@ -190,9 +191,7 @@ class Suite:
                     wanted.add(column)
                 elif "string" not in accepts:
                     refused.add(column)
-        types = dict.fromkeys(sorted(wanted - refused), "string")
-        types.update(self.schema.types if self.schema else {})
-        return types
+        return frozenset(wanted - refused)
 
     def expand(self, names: Sequence[str]) -> tuple[Expectation, ...]:
         """The compiled expectations for data with these columns: each ``columns_matching`` item

@@ -17,6 +17,7 @@ from dataguard._condition import parse_condition
 from dataguard._engine import Progress, describe, execute
 from dataguard._frame import (
     LOGICAL_TYPES,
+    ReadPlan,
     Source,
     as_source,
     keep_rows,
@@ -151,7 +152,8 @@ def validate(
     made unnecessary is skipped.
 
     CSV and JSON-lines files carry no types: a column is read as the type the suite's schema
-    declares, as text if only text expectations read it, else as its values say.
+    declares, as text if only text expectations read it and its values look like dates, else
+    as its values say.
     ``column_types`` (``{"zip": "string"}``, logical type names) pins columns beyond those.
     """
     started = time.perf_counter()
@@ -167,7 +169,9 @@ def validate(
                 f"column_types[{column!r}]: unknown type {logical!r}; "
                 f"use one of {', '.join(LOGICAL_TYPES)}"
             )
-    source = as_source(data, lambda names: the_suite.read_types(names) | pins)
+    source = as_source(
+        data, lambda names: ReadPlan(the_suite.column_types | pins, the_suite.text_columns(names))
+    )
     ids = _check_id_columns(source, id_columns)
     names = frozenset(source.names)
 

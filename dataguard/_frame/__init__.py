@@ -6,7 +6,7 @@ Everything else sees a ``Source`` of Arrow ``Batch``es holding only the columns 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,13 +27,14 @@ from dataguard._frame._batch import (
 from dataguard._frame._files import FileSource, WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
+from dataguard._frame._text_types import ReadPlan
 from dataguard.errors import InputError
 
 __all__ = [
     "LOGICAL_TYPES",
     "Batch",
     "ColumnInfo",
-    "ReadTypes",
+    "ReadPlan",
     "Source",
     "WiderType",
     "as_numpy",
@@ -50,9 +51,6 @@ __all__ = [
     "with_text_column",
 ]
 
-#: Given a file's column names, the logical type to read some of them as (text files only).
-ReadTypes = Callable[[Sequence[str]], Mapping[str, str]]
-
 SUPPORTED = (
     "a pandas or polars DataFrame, a pyarrow Table or RecordBatch, a path to a Parquet, CSV or "
     "JSON-lines file, or an iterable of pyarrow RecordBatches"
@@ -63,16 +61,17 @@ def _module_of(obj: object) -> str:
     return type(obj).__module__.split(".", 1)[0]
 
 
-def as_source(data: Any, read_types: ReadTypes | None = None) -> Source:
+def as_source(data: Any, read_plan: Callable[[Sequence[str]], ReadPlan] | None = None) -> Source:
     """Adapt any supported data object to a Source, without converting any column yet.
 
-    ``read_types`` pins the types of columns of a CSV or JSON-lines file (other data carries
-    its types). An open file (from ``rerun_on_wider_type``) is returned as it is.
+    ``read_plan``, given a file's column names, says how to read the columns of a CSV or
+    JSON-lines file (other data carries its types). An open file (from
+    ``rerun_on_wider_type``) is returned as it is.
     """
     if isinstance(data, (str, os.PathLike, FileSource)):
         source = data if isinstance(data, FileSource) else from_path(data)
-        if read_types is not None:
-            source.read_as(read_types(source.names))
+        if read_plan is not None:
+            source.read_as(read_plan(source.names))
         return source
     if isinstance(data, (pa.Table, pa.RecordBatch)):
         return from_arrow(data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from dataguard._deferred import pcsv, pjson, pq
 from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
-from dataguard._frame._text_types import csv_not_text, csv_widening, json_widening, read_type
+from dataguard._frame._text_types import ReadPlan, csv_not_text, csv_widening, json_widening
 from dataguard.errors import InputError
 
 P = ParamSpec("P")
@@ -144,24 +144,15 @@ class FileSource:
         compressed = self._path.suffix.lower() in _COMPRESSION
         return not self._pinned and not compressed and self._path.stat().st_size <= BLOCK_SIZE
 
-    def read_as(self, types: Mapping[str, str]) -> None:
-        """Pin the logical types of columns of a text file (``{"day": "string"}``); other files
-        carry their types, so there it changes nothing. Names the file lacks are left out."""
+    def read_as(self, plan: ReadPlan) -> None:
+        """Pin the types of columns of a text file as ``plan`` says; other files carry their
+        types, so there it changes nothing. Names the file lacks are left out."""
         if self._format == "parquet":
             return
-        for name, logical in types.items():
-            pinned = read_type(logical, self._format)
-            if name not in self._inferred or pinned is None:
-                continue
-            inferred = self._inferred[name]
-            # A JSON column the first block holds numbers or booleans in cannot be read as text.
-            if self._format == "jsonl" and not (
-                is_string_type(inferred)
-                or pa.types.is_timestamp(inferred)
-                or pa.types.is_null(inferred)
-            ):
-                continue
-            self._pinned[name] = pinned
+        for name, inferred in self._inferred.items():
+            pinned = plan.pinned(name, inferred, self._format)
+            if pinned is not None:
+                self._pinned[name] = pinned
 
     def _type(self, name: str) -> pa.DataType:
         if name in self._widened:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 from dataguard._deferred import pcsv
 
+from dataguard._frame._batch import ColumnInfo
 from dataguard.errors import InputError
 
 #: The Arrow type a CSV column of each declared logical type is read as; ``numeric`` keeps the
@@ -34,20 +37,64 @@ _CSV_TYPES: dict[str, pa.DataType | None] = {
 _JSON_TEXT_TYPES = frozenset({"string", "datetime", "date", "categorical"})
 
 _CSV_NOT_TEXT = re.compile(r"In CSV column #(\d+): .*CSV conversion error to string: invalid UTF8")
-_CSV_ERROR = re.compile(r"In CSV column #(\d+): .*CSV conversion error to .*: invalid value '(.*)'")
+_CSV_ERROR = re.compile(
+    r"In CSV column #(\d+): .*CSV conversion error to [^:]*: "
+    r"(?:invalid value|expected (?:no|a) zone offset in) '(.*)'"
+)
+_UNITS = ("s", "ms", "us", "ns")
 _JSON_CHANGED = re.compile(r"Column\(/(.+)\) changed from (\w+) to (\w+)")
 _JSON_FAILED = re.compile(r"Failed to convert JSON to (.+), couldn't parse:(.*)")
 
 
-def read_type(logical: str, fmt: str) -> pa.DataType | None:
-    """The Arrow type a column declared of ``logical`` type is read as in a ``fmt`` text file
-    (``None``: as inferred from its values)."""
+@dataclass(frozen=True)
+class ReadPlan:
+    """How to read the columns of a text file.
+
+    ``types`` pins logical types (``{"zip": "string"}``). ``text`` names columns only text
+    expectations read: they are read as text if the reader would take them for dates or times
+    (a pattern over ISO dates is about their text) or the first block holds none of their
+    values, and as their values say otherwise (a pattern over numbers is a type mismatch, as on
+    any typed input).
+    """
+
+    types: Mapping[str, str] = field(default_factory=dict)
+    text: frozenset[str] = frozenset()
+
+    def pinned(self, name: str, inferred: pa.DataType, fmt: str) -> pa.DataType | None:
+        """The type to read column ``name`` as, or ``None`` to keep ``inferred``."""
+        if name in self.types:
+            return pinned_type(self.types[name], inferred, fmt)
+        if name in self.text and (pa.types.is_temporal(inferred) or pa.types.is_null(inferred)):
+            return pa.string()
+        return None
+
+
+def pinned_type(logical: str, inferred: pa.DataType, fmt: str) -> pa.DataType | None:
+    """The Arrow type to read a column declared of ``logical`` type as, in a ``fmt`` text file
+    whose first block made it ``inferred``; ``None`` to keep ``inferred``: when it is of that
+    type already, or when the declared type cannot hold it (integers declared, decimals in the
+    file), so that the type check fails as it would on any other input."""
     if logical not in _CSV_TYPES:
         known = ", ".join(_CSV_TYPES)
         raise InputError(f"unknown column type {logical!r}; use one of {known}")
-    if fmt == "jsonl" and logical not in _JSON_TEXT_TYPES:
+    pinned = _CSV_TYPES[logical]
+    if pinned is None or logical in ColumnInfo("", inferred, str(inferred)).logical_types():
         return None
-    return _CSV_TYPES[logical]
+    if fmt == "jsonl":
+        # JSON values carry their kind: only text (which the reader may take for timestamps)
+        # can be read as a declared type.
+        holds_text = is_text_type(inferred) or pa.types.is_timestamp(inferred)
+        if logical not in _JSON_TEXT_TYPES or not (holds_text or pa.types.is_null(inferred)):
+            return None
+        return pinned  # read as text, then converted: text that does not convert stays text
+    return pinned if is_text_type(pinned) or wider(pinned, inferred) == pinned else None
+
+
+def is_text_type(t: pa.DataType) -> bool:
+    """Whether a type holds any text: strings, or dictionaries of strings."""
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
 def _value_type(text: str) -> pa.DataType:
@@ -57,13 +104,21 @@ def _value_type(text: str) -> pa.DataType:
 
 
 def wider(current: pa.DataType, value: pa.DataType) -> pa.DataType:
-    """The narrowest type holding values of both types: a column of no values takes the new
-    type, integers and floats make floats, anything else is text."""
+    """The narrowest type holding values of both types: a column of no values takes the other
+    type, integers and floats make floats, dates and times of one time zone make times at the
+    finer unit; anything else is text."""
+    if current == value or pa.types.is_null(value):
+        return current
     if pa.types.is_null(current):
         return value
-    numbers = (current, value)
-    if all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in numbers):
+    types = (current, value)
+    if all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
         return pa.float64()
+    if all(pa.types.is_timestamp(t) or pa.types.is_date(t) for t in types):
+        zones = {t.tz if pa.types.is_timestamp(t) else None for t in types}
+        units = [t.unit if pa.types.is_timestamp(t) else "s" for t in types]
+        if len(zones) == 1:
+            return pa.timestamp(max(units, key=_UNITS.index), zones.pop())
     return pa.string()
 
 

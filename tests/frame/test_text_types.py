@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -35,7 +36,7 @@ def _exports(table: pa.Table, tmp_path: Path) -> dict[str, Path]:
     pcsv.write_csv(table, paths["csv"])
     with paths["jsonl"].open("w") as handle:
         for row in table.to_pylist():
-            handle.write(json.dumps(row) + "\n")
+            handle.write(json.dumps(row, default=lambda value: value.isoformat()) + "\n")
     return paths
 
 
@@ -88,6 +89,41 @@ def test_same_suite_same_answer_on_csv_jsonl_and_parquet(tmp_path: Path) -> None
     assert by_name[("column_type", ("zip",))] == (True, Reason.PASSED)
     assert by_name[("value_length_equal", ("zip",))] == (True, Reason.PASSED)
     assert by_name[("between", ("late",))] == (False, Reason.TYPE_MISMATCH)
+
+
+def test_declared_dates_times_categories_and_booleans_read_alike(tmp_path: Path) -> None:
+    utc = dt.timezone.utc
+    start = dt.datetime(2024, 1, 1, tzinfo=utc)
+    table = pa.table(
+        {
+            "at": pa.array(
+                [start + dt.timedelta(hours=i) for i in range(ROWS)], pa.timestamp("s", utc)
+            ),
+            "day": pa.array(
+                [dt.date(2024, 1, 1) + dt.timedelta(days=i % 300) for i in range(ROWS)]
+            ),
+            "kind": pa.array(["a", "b", "c"] * (ROWS // 3)).dictionary_encode(),
+            "flag": [i % 2 == 0 for i in range(ROWS)],
+            "note": [None] * (ROWS - 1) + ["2024-05-01"],  # dates only after the first block
+        }
+    )
+    suite = loads_suite(
+        """
+        schema:
+          columns:
+            at: {type: datetime}
+            day: {type: date}
+            kind: {type: categorical}
+            flag: {type: boolean}
+        expectations:
+          - {type: matches_regex, column: note, regex: "^2024-"}
+          - {type: between, column: day, min_value: 2024-01-01, max_value: 2024-06-01}
+        """
+    )
+    paths = _exports(table, tmp_path)
+    results = {fmt: _outcomes(dg.validate(p, suite)) for fmt, p in paths.items()}
+    assert results["parquet"] == results["csv"] == results["jsonl"]
+    assert [passed for _, _, passed, _, _ in results["csv"]] == [True] * 13 + [False]
 
 
 @pytest.mark.parametrize("where", [0, ROWS // 2, ROWS - 1])
