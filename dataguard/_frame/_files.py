@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -15,7 +15,15 @@ import pyarrow.compute as pc
 from dataguard._deferred import pcsv, pjson, pq
 from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
-from dataguard._frame._text_types import ReadPlan, csv_not_text, csv_widening, json_widening
+from dataguard._frame._text_types import (
+    ReadPlan,
+    csv_not_text,
+    csv_widening,
+    json_conversion_failure,
+    json_widening,
+    value_type,
+    wider,
+)
 from dataguard.errors import InputError
 
 P = ParamSpec("P")
@@ -227,6 +235,32 @@ class FileSource:
             found = json_widening(error, current, pinned)
             if found is not None:
                 self._widen(found[0], found[1], found[2], error)
+            failure = json_conversion_failure(error)
+            if failure is not None:
+                type_name, value = failure
+                candidates = [n for n, t in current.items() if str(t) == type_name]
+                name = candidates[0] if len(candidates) == 1 else self._failing(candidates)
+                if name is not None:
+                    self._widen(name, repr(value), wider(current[name], value_type(value)), error)
+
+    def _failing(self, candidates: list[str]) -> str | None:
+        """Which of several JSON columns of one type holds a value that type cannot (the reader
+        does not say): read them as a looser type (floats for integers, else text) and convert
+        back. A pass over the file, paid only when reading already failed."""
+        loose = {
+            n: pa.float64() if pa.types.is_integer(self._type(n)) else pa.string()
+            for n in candidates
+        }
+        try:
+            for batch in self._open_json(loose):
+                for name in candidates:
+                    try:
+                        pc.cast(batch.column(name), self._type(name))
+                    except pa.ArrowInvalid:
+                        return name
+        except pa.ArrowInvalid as other:  # another column fails first: widen that one
+            self._widen_from(other, candidates)
+        return None
 
     def _open(self, names: Sequence[str] | None) -> pa.RecordBatchReader:
         """A reader of the columns ``names`` (all of them, as inferred, when ``None``)."""
@@ -244,11 +278,18 @@ class FileSource:
                     include_columns=list(names or []), column_types=types, strings_can_be_null=True
                 ),
             )
-        # The JSON reader parses every column, read or not. Only pinned or widened ones get a
-        # type: the others are read as their values say, as when the file was opened.
-        fixed = [(n, self._read_type(n)) for n in dict.fromkeys([*self._pinned, *self._widened])]
+        return self._open_json({})
+
+    def _open_json(self, types: Mapping[str, pa.DataType]) -> pa.RecordBatchReader:
+        """A reader of a JSON-lines file, with the columns of ``types`` read as those types.
+
+        The reader parses every column, read or not. Only pinned or widened ones get a type: the
+        others are read as their values say, as when the file was opened.
+        """
+        fixed = {n: self._read_type(n) for n in [*self._pinned, *self._widened]} | dict(types)
         parse = pjson.ParseOptions(
-            explicit_schema=pa.schema(fixed) if fixed else None, unexpected_field_behavior="infer"
+            explicit_schema=pa.schema(list(fixed.items())) if fixed else None,
+            unexpected_field_behavior="infer",
         )
         return pjson.open_json(
             self._path,

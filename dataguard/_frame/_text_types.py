@@ -97,7 +97,7 @@ def is_text_type(t: pa.DataType) -> bool:
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
-def _value_type(text: str) -> pa.DataType:
+def value_type(text: str) -> pa.DataType:
     """The type the CSV reader infers for one value on its own."""
     quoted = '"' + text.replace('"', '""') + '"'
     return pcsv.read_csv(io.BytesIO(f"v\n{quoted}\n".encode())).schema.field(0).type
@@ -141,7 +141,7 @@ def csv_widening(
     if index >= len(file_names) or file_names[index] not in current:
         return None
     name = file_names[index]
-    return name, value, wider(current[name], _value_type(value))
+    return name, value, wider(current[name], value_type(value))
 
 
 def json_widening(
@@ -149,25 +149,20 @@ def json_widening(
 ) -> tuple[str, str, pa.DataType | None] | None:
     """From a JSON-lines reader error: the column, what it found and the type to read it as
     (``None``: as its values say, for a pinned text column holding other values), or ``None``."""
-    message = str(error)
-    changed = _JSON_CHANGED.search(message)
-    if changed is not None:
-        name, kind = changed.group(1), changed.group(3)
-        if name not in current:
-            return None
-        if name in pinned:  # a declared text type, but the values are numbers or booleans
-            return name, f"a {kind}", None
-        if pa.types.is_null(current[name]):
-            kinds = {"number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
-            if kind in kinds:
-                return name, f"a {kind}", kinds[kind]
+    changed = _JSON_CHANGED.search(str(error))
+    if changed is None or changed.group(1) not in current:
         return None
-    failed = _JSON_FAILED.search(message)
-    if failed is None:
-        return None
-    # The reader does not say which column failed: widen only when the type tells it.
-    typed = [n for n, t in current.items() if str(t) == failed.group(1)]
-    if len(typed) != 1:
-        return None
-    value = failed.group(2)
-    return typed[0], value, wider(current[typed[0]], _value_type(value))
+    name, kind = changed.group(1), changed.group(3)
+    if name in pinned:  # a declared text type, but the values are numbers or booleans
+        return name, f"a {kind}", None
+    kinds = {"number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
+    if pa.types.is_null(current[name]) and kind in kinds:
+        return name, f"a {kind}", kinds[kind]
+    return None
+
+
+def json_conversion_failure(error: pa.ArrowInvalid) -> tuple[str, str] | None:
+    """From a JSON reader error about a value its column's type cannot hold (the reader does not
+    name the column): the name of the type and the value."""
+    failed = _JSON_FAILED.search(str(error))
+    return None if failed is None else (failed.group(1), failed.group(2))

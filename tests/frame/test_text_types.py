@@ -185,6 +185,25 @@ def test_a_json_lines_column_empty_in_the_first_block_takes_numbers(tmp_path: Pa
     assert [(r.passed, r.unexpected_count) for r in result.results] == [(True, 0), (False, 1)]
 
 
+@pytest.mark.parametrize("where", [0, ROWS - 1])
+def test_a_decimal_among_json_integers_makes_floats_wherever_it_sits(
+    tmp_path: Path, where: int
+) -> None:
+    path = tmp_path / "data.jsonl"
+    rows = [{"a": i, "b": i, "t": "2024-01-01 10:00:00"} for i in range(ROWS)]
+    rows[where] = {"a": where + 0.5, "b": where, "t": "soon"}
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = dg.validate(
+        path,
+        [
+            ColumnType(column="a", logical_type="float"),
+            ColumnType(column="b", logical_type="integer"),
+            ColumnType(column="t", logical_type="string"),
+        ],
+    )
+    assert [r.passed for r in result.results] == [True, True, True]
+
+
 def test_profiles_of_a_late_word_match_an_early_one(tmp_path: Path) -> None:
     early, late = tmp_path / "early.csv", tmp_path / "late.csv"
     values = [str(i) for i in range(ROWS)]
