@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools
+from dataguard._mixed import typed_in, typed_members
 from dataguard.errors import SuiteError
 
 _TOKEN = re.compile(
@@ -312,9 +313,13 @@ class Condition:
         from dataguard.expectations._convert import set_comparable, value_set
 
         array = batch.array(node.column.name)
-        members = value_set(node.values, array.type)
-        found = pc.is_in(set_comparable(array, members), value_set=members).fill_null(False)
-        inside: np.ndarray = bools(found) & ~batch.missing(node.column.name)
+        mixed = batch.mixed_values(node.column.name)
+        if mixed is not None:  # compared by type: 1 is not "1"
+            found = typed_in(mixed, _typed_literals(node.values))
+        else:
+            members = value_set(node.values, array.type)
+            found = bools(pc.is_in(set_comparable(array, members), value_set=members), False)
+        inside: np.ndarray = found & ~batch.missing(node.column.name)
         return ~inside if node.negated else inside
 
     def _compare(self, node: _Compare, batch: Batch) -> np.ndarray:
@@ -340,6 +345,9 @@ class Condition:
                         f"columns {left.name!r} ({array.type}) and {right.name!r} "
                         f"({other.type}) cannot be compared"
                     ) from exc
+        elif op in ("==", "!=") and (mixed := batch.mixed_values(left.name)) is not None:
+            result = typed_in(mixed, _typed_literals((right,)))  # by type: 1 is not "1"
+            result = ~result if op == "!=" else result
         else:
             try:
                 value = to_column_value(right, array.type)
@@ -354,6 +362,12 @@ class Condition:
         if op == "!=":
             return result | missing  # type: ignore[no-any-return]
         return result & ~missing  # type: ignore[no-any-return]
+
+
+def _typed_literals(values: tuple[Any, ...]) -> frozenset[tuple[str, Hashable]]:
+    """Literals as members for a mixed column's objects, whose numbers are Python ints and
+    floats (a decimal literal means its nearest float, as the float objects are)."""
+    return typed_members(float(v) if isinstance(v, Decimal) else v for v in values)
 
 
 @functools.lru_cache(maxsize=256)

@@ -166,8 +166,9 @@ class Batch:
     ``offset`` is the position of the first row in the rows this source yields. ``ids`` holds the
     rows' global row numbers when they are not ``offset, offset + 1, ...`` (a source filtered by a
     row condition skips rows). ``encode``, when the source has it, offers a column as distinct
-    values and codes (see ``encoded``). Derived views (missing masks) are cached because several
-    metrics of one column use them.
+    values and codes (see ``encoded``); ``objects`` the Python objects of a mixed column (see
+    ``mixed_values``). Derived views (missing masks) are cached because several metrics of one
+    column use them.
     """
 
     arrays: dict[str, pa.Array]
@@ -175,6 +176,7 @@ class Batch:
     num_rows: int
     ids: np.ndarray | None = None
     encode: Callable[[str], Encoded | None] | None = None
+    objects: Callable[[str], np.ndarray | None] | None = None
     _missing: dict[str, np.ndarray] = field(default_factory=dict)
 
     def array(self, name: str) -> pa.Array:
@@ -187,6 +189,12 @@ class Batch:
         if self.encode is None or dict.__contains__(self.arrays, name):
             return None
         return self.encode(name)
+
+    def mixed_values(self, name: str) -> np.ndarray | None:
+        """The rows' own Python objects when the column mixes values of several types (a pandas
+        object column of numbers and text, which ``array`` holds as their text), so that they can
+        be compared by type: ``1`` is not ``"1"``. None for every other column."""
+        return None if self.objects is None else self.objects(name)
 
     def missing(self, name: str) -> np.ndarray:
         """Boolean mask of missing values: null, NaN and NaT count as missing."""

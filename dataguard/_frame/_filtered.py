@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -67,8 +68,14 @@ class FilteredSource:
             kept = int(np.count_nonzero(keep))
             mask = pa.array(keep)
             arrays = {n: batch.array(n).filter(mask) for n in names}
-            yield Batch(arrays, offset, kept, ids=batch.row_ids()[keep])
+            objects = functools.partial(_kept_objects, batch, keep)
+            yield Batch(arrays, offset, kept, ids=batch.row_ids()[keep], objects=objects)
             offset += kept
+
+
+def _kept_objects(batch: Batch, keep: np.ndarray, name: str) -> np.ndarray | None:
+    values = batch.mixed_values(name)
+    return None if values is None else values[keep]
 
 
 def keep_rows(source: Source, keep: Callable[[Batch], np.ndarray], reads: Sequence[str]) -> Source:

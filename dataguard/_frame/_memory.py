@@ -64,8 +64,10 @@ class ArraySource:
         description: str,
         *,
         piecewise: Piecewise | None = None,
+        objects: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self._names = tuple(names)
+        self._objects_of = objects
         self._dtypes = tuple(dtypes)
         self._num_rows = num_rows
         self._convert = convert
@@ -154,6 +156,11 @@ class ArraySource:
         column = self._chunked.get(name)
         return None if column is None else column.encoded(start, start + length)
 
+    def _objects(self, name: str, start: int, length: int) -> np.ndarray | None:
+        if self._objects_of is None or not self.info(name).mixed:
+            return None
+        return self._objects_of(name)[start : start + length]
+
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         if self._num_rows == 0:
             yield Batch({n: self._read(n, 0, 0) for n in names}, 0, 0)
@@ -166,6 +173,7 @@ class ArraySource:
                 start,
                 length,
                 encode=functools.partial(self._encoded, start=start, length=length),
+                objects=functools.partial(self._objects, start=start, length=length),
             )
 
 
@@ -220,7 +228,8 @@ def from_pandas(frame: Any) -> ArraySource:
     Object columns of strings (and missing values) that share their objects are encoded by
     object and read batch by batch on the worker threads; other columns are converted whole,
     once. Object columns whose values do not share one Arrow type (say ints and strings) are
-    seen as strings and flagged ``mixed``, so type expectations report them instead of crashing.
+    seen as strings and flagged ``mixed``, so type expectations report them instead of crashing;
+    their batches also offer the Python objects, for checks that compare values by type.
     """
     names = check_names(frame.columns, "pandas.DataFrame")
     positions = {n: i for i, n in enumerate(names)}
@@ -263,7 +272,19 @@ def from_pandas(frame: Any) -> ArraySource:
             return None
         return ColumnInfo(name, pa.string(), "object"), text
 
-    return ArraySource(names, dtypes, len(frame), convert, "pandas.DataFrame", piecewise=piecewise)
+    def objects(name: str) -> np.ndarray:
+        values: np.ndarray = frame.iloc[:, positions[name]].to_numpy()
+        return values
+
+    return ArraySource(
+        names,
+        dtypes,
+        len(frame),
+        convert,
+        "pandas.DataFrame",
+        piecewise=piecewise,
+        objects=objects,
+    )
 
 
 def _objects_in_chunks(series: Any) -> pa.ChunkedArray | None:

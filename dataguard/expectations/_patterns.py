@@ -19,12 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, ColumnInfo
+from dataguard._mixed import of_types
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     STRING,
     UNBOUNDED_HINT,
     ColumnRowExpectation,
-    Context,
     check_mostly,
 )
 from dataguard.expectations._convert import per_distinct
@@ -32,7 +32,6 @@ from dataguard.expectations._params import JsonObject
 from dataguard.expectations._regex import RegexEngine, compile_regex, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values
-from dataguard.result import ExpectationResult, Reason
 
 MatchOn = Literal["any", "all"]
 
@@ -351,11 +350,11 @@ ValueType = Literal["integer", "float", "numeric", "string", "boolean", "datetim
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InTypeList(ColumnRowExpectation):
     """Every present value is of one of ``types`` (logical types, whatever the backend calls
-    them). A column holds values of one type, so either every present value fails or none does;
+    them). A typed column holds values of one type, so either every present value fails or none;
     as a row-level expectation it reports the failing rows (and their ``id_columns``).
 
-    A pandas object column mixing several Python types has no single type and is reported as a
-    type mismatch; a categorical column's values are of its categories' type. With
+    In a pandas object column mixing several Python types, each value is judged by its own type;
+    a categorical column's values are of its categories' type. With
     ``allow_unbounded`` (as Great Expectations allows) the types may be left out: any type passes.
     """
 
@@ -373,20 +372,12 @@ class InTypeList(ColumnRowExpectation):
         elif not self.types:
             raise SuiteError("give at least one type", path="types")
 
-    def precheck(self, ctx: Context) -> ExpectationResult | None:
-        early = ColumnRowExpectation.precheck(self, ctx)
-        if early is None and ctx.info(self.column).mixed:
-            return self.result(
-                False,
-                Reason.TYPE_MISMATCH,
-                f"column {self.column!r} mixes values of several types "
-                f"({ctx.info(self.column).dtype}); give it one type first",
-            )
-        return early
-
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
         if self.types is None:
             return np.zeros(batch.num_rows, dtype=bool)
+        mixed = batch.mixed_values(self.column)
+        if mixed is not None:  # each value has its own type
+            return ~of_types(mixed, self.types)
         kinds = ColumnInfo(self.column, batch.array(self.column).type, "").logical_types()
         return np.full(batch.num_rows, not kinds & set(self.types))
 

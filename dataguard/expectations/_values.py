@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools
+from dataguard._mixed import typed_in, typed_members
 from dataguard.expectations._base import (
     ORDERABLE,
     Bound,
@@ -134,6 +135,9 @@ class InSet(ColumnRowExpectation):
     value_set: tuple[Scalar, ...]
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        mixed = batch.mixed_values(self.column)
+        if mixed is not None:  # compared by type: 1 is not "1"
+            return ~typed_in(mixed, typed_members(self.value_set))
         return failing_per_value(batch, self.column, self._fails, ("not in", *_set_key(self)))
 
     def _fails(self, values: pa.Array) -> pa.Array:
@@ -153,6 +157,9 @@ class NotInSet(ColumnRowExpectation):
     value_set: tuple[Scalar, ...]
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
+        mixed = batch.mixed_values(self.column)
+        if mixed is not None:  # compared by type: 1 is not "1"
+            return typed_in(mixed, typed_members(self.value_set))
         return failing_per_value(batch, self.column, self._fails, ("in", *_set_key(self)))
 
     def _fails(self, values: pa.Array) -> pa.Array:

@@ -116,11 +116,25 @@ def test_value_types_are_judged_per_row_and_report_ids(one: Any) -> None:
     assert one(data, InTypeList("x", types=["numeric", "string"])).passed
 
 
-def test_mixed_object_columns_have_no_value_type(one: Any) -> None:
-    data = pd.DataFrame({"x": pd.Series([1, "a", 2.5], dtype=object)})
-    result = one(data, InTypeList("x", types=["string", "integer"]))
-    assert result.reason is Reason.TYPE_MISMATCH
-    assert "mixes values of several types" in result.message
+@pytest.mark.parametrize(
+    ("types", "failing"),
+    [
+        (["string", "integer"], [2, 4]),
+        (["integer"], [1, 2, 4]),
+        (["numeric"], [1, 4]),
+        (["float", "boolean"], [0, 1, 5]),
+        (["date", "datetime"], [0, 1, 2, 4, 5]),
+    ],
+)
+def test_mixed_object_columns_are_judged_value_by_value(
+    one: Any, types: list[str], failing: list[int]
+) -> None:
+    values = [1, "a", 2.5, None, True, 7]
+    data = pd.DataFrame({"x": pd.Series(values, dtype=object)})
+    result = one(data, InTypeList("x", types=types))
+    assert list(result.unexpected_index_list) == failing
+    again = one(data, InTypeList("x", types=types, where="x != 'a'"))
+    assert list(again.unexpected_index_list) == [r for r in failing if r != 1]
 
 
 def test_type_lists_need_types_unless_unbounded(one: Any) -> None:

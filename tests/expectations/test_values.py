@@ -591,3 +591,25 @@ def test_float_columns_against_integers_no_float_holds(
 ) -> None:
     data = pa.table({"x": [2.0**53, 2.0**53 + 2, 2.0**53 + 4]})
     assert list(one(data, expectation).unexpected_index_list) == failing
+
+
+MIXED = pd.DataFrame({"m": pd.Series([1, "a", 3, "1", None, 1.0, True], dtype=object)})
+
+
+@pytest.mark.parametrize(
+    ("expectation", "failing"),
+    [
+        (InSet("m", value_set=[1, "a"]), [2, 3, 6]),  # 1.0 is 1; "1" and True are not
+        (InSet("m", value_set=["1", True]), [0, 1, 2, 5]),
+        (NotInSet("m", value_set=[1, "a"]), [0, 1, 5]),
+        (InSet("m", value_set=[]), [0, 1, 2, 3, 5, 6]),
+        (InSet("m", value_set=[3], where="m != 1"), [1, 3, 6]),  # the where compares by type too
+        (InSet("m", value_set=[3], where="m in ['a', 3]"), [1]),
+    ],
+)
+def test_mixed_object_columns_compare_values_by_type(
+    one: Any, expectation: Any, failing: list[int]
+) -> None:
+    assert list(one(MIXED, expectation).unexpected_index_list) == failing
+    chunked = one(MIXED, expectation, chunk_size=2)
+    assert list(chunked.unexpected_index_list) == failing
