@@ -262,15 +262,36 @@ def _columns(node: Node) -> tuple[str, ...]:
     return tuple(c for operand in node.operands for c in _columns(operand))
 
 
-def _aligned(left: pa.Array, right: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _exact_kind(t: pa.DataType) -> bool:
+    return bool(pa.types.is_integer(t) or pa.types.is_decimal(t))
+
+
+def _compare_columns(op: str, left: pa.Array, right: pa.Array) -> np.ndarray:
+    """Two columns compared row by row, exactly for integers and decimals of any size."""
     from dataguard.expectations._convert import comparable
 
-    left, right = comparable(left), comparable(right)
+    if not (_exact_kind(left.type) and _exact_kind(right.type)):  # Arrow compares those exactly
+        left, right = comparable(left), comparable(right)
     if pa.types.is_floating(left.type) and pa.types.is_integer(right.type):
-        right = right.cast(left.type)
-    elif pa.types.is_floating(right.type) and pa.types.is_integer(left.type):
-        left = left.cast(right.type)
-    return left, right
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        return _compare_with_floats(flipped, right, left)
+    if pa.types.is_floating(right.type) and pa.types.is_integer(left.type):
+        return _compare_with_floats(op, left, right)
+    return bools(COMPARISONS[op](left, right))
+
+
+def _compare_with_floats(op: str, integers: pa.Array, floats: pa.Array) -> np.ndarray:
+    """Integers compared with floats, exactly: as floats, then, where an integer beyond 2**53
+    rounds to the very float it is compared with, as integers (the float is whole there). An
+    integer's nearest float differs from another float exactly when the integer does, on the
+    same side, so the other rows need nothing more."""
+    rounded = integers.cast(pa.float64(), safe=False)
+    result = bools(COMPARISONS[op](rounded, floats))
+    tied = bools(pc.and_(pc.equal(rounded, floats), pc.greater(pc.abs(rounded), 2.0**53)))
+    for row in np.flatnonzero(tied).tolist():
+        exact = int(integers[row].as_py()) - int(floats[row].as_py())
+        result[row] = bool(COMPARISONS[op](pa.scalar(exact), pa.scalar(0)).as_py())
+    return result
 
 
 class Condition:
@@ -337,9 +358,8 @@ class Condition:
             if pa.types.is_null(array.type) or pa.types.is_null(other.type):
                 result = np.zeros(batch.num_rows, dtype=bool)
             else:
-                a, b = _aligned(array, other)
                 try:
-                    result = bools(COMPARISONS[op](a, b))
+                    result = _compare_columns(op, array, other)
                 except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as exc:
                     raise TypeError(
                         f"columns {left.name!r} ({array.type}) and {right.name!r} "

@@ -222,6 +222,13 @@ LARGE = pa.table(
         (f"f <= {2**53 + 3}", [0, 1]),  # the float nearest 2**53 + 3 is 2**53 + 4
         (f"f == {2**53 + 1}", []),
         (f"f > {10**400}", []),
+        # Integer and float columns: as floats, 2**53 + 1 would tie with 2**53.
+        ("i > f", [2]),
+        ("f < i", [2]),
+        ("i == f", [0]),
+        ("i <= f", [0, 1]),
+        ("d < i", [0, 1]),
+        ("d == d", [0, 1]),
     ],
 )
 def test_conditions_compare_large_integers_and_decimals_exactly(text: str, rows: list[int]) -> None:
