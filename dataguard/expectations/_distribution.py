@@ -29,7 +29,15 @@ from dataguard.expectations._base import (
 )
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import Histogram, Metric, Moments, SortedValues, ValueCounts, Values
+from dataguard.metrics import (
+    Histogram,
+    Metric,
+    Moments,
+    SortedValues,
+    ValueCounts,
+    Values,
+    quantiles,
+)
 from dataguard.result import ExpectationResult, Reason
 
 
@@ -133,8 +141,11 @@ class NoOutliers(ColumnRowExpectation):
             values = inputs[SortedValues(self.column)].astype(np.float64)
             if values.size == 0:
                 return None
-            q1, q3 = (float(q) for q in np.quantile(values, (0.25, 0.75)))
-            return q1 - k * (q3 - q1), q3 + k * (q3 - q1)
+            # Exact quartiles: numpy's are NaN beside an infinity (0 * inf), letting every
+            # value through.
+            q1, q3 = (float(q) for q in quantiles(values, (0.25, 0.75)))
+            spread = 0.0 if k == 0 or q1 == q3 else k * (q3 - q1)  # never 0 * inf
+            return q1 - spread, q3 + spread
         moments = inputs[Moments(self.column)]
         if moments.mean is None or moments.stdev is None:
             return None

@@ -56,6 +56,9 @@ def test_z_scores_use_exact_moments() -> None:
         ([0.0] * 20 + [10.0], NoOutliers("x", method="std", factor=5), []),
         ([5.0], NoOutliers("x", method="std"), []),  # no spread to measure: no outlier
         ([None, 3.0], NoOutliers("x"), []),
+        # Quartiles beside an infinity are exact (numpy's are NaN, which let everything pass).
+        ([1.0, 2.0, 3.0, 100.0, math.inf], NoOutliers("x"), [4]),
+        ([1.0, 2.0, 3.0, 4.0, math.inf], NoOutliers("x", factor=0), [0, 4]),
     ],
 )
 def test_outliers(
