@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataguard as dg
 from dataguard.expectations import (
@@ -23,6 +27,7 @@ from dataguard.expectations import (
     Null,
     Unique,
 )
+from dataguard.expectations._convert import compare, set_comparable, value_set
 from dataguard.metrics import _repeated
 
 Reason = dg.Reason
@@ -613,3 +618,69 @@ def test_mixed_object_columns_compare_values_by_type(
     assert list(one(MIXED, expectation).unexpected_index_list) == failing
     chunked = one(MIXED, expectation, chunk_size=2)
     assert list(chunked.unexpected_index_list) == failing
+
+
+_OPS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+_declared = st.one_of(
+    st.integers(-(2**130), 2**130),
+    st.integers(2**53 - 4, 2**53 + 4),
+    st.floats(allow_nan=False),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(float),
+)
+
+
+def _exact(value: Any, column_type: pa.DataType) -> Fraction | float:
+    """The declared value as the comparison means it (a float to a decimal column: its repr)."""
+    if isinstance(value, float) and math.isinf(value):
+        return value
+    if isinstance(value, float) and pa.types.is_decimal(column_type):
+        return Fraction(decimal.Decimal(repr(value)))
+    return Fraction(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            pa.int64(),
+            pa.uint8(),
+            pa.decimal128(38, 0),
+            pa.decimal128(38, 18),
+            pa.decimal128(5, 2),
+            pa.float64(),
+        ]
+    ),
+    st.lists(
+        st.one_of(st.integers(-(10**37), 10**37), st.integers(2**53 - 4, 2**53 + 4)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(sorted(_OPS)),
+    _declared,
+)
+def test_comparisons_with_declared_numbers_are_exact(
+    column_type: pa.DataType, raw: list[int], op: str, value: Any
+) -> None:
+    if pa.types.is_decimal(column_type):
+        limit = 10**column_type.precision - 1
+        units = [r % (2 * limit + 1) - limit for r in raw]
+        values: list[Any] = [decimal.Decimal(f"{u}E-{column_type.scale}") for u in units]
+    elif pa.types.is_integer(column_type):
+        info = np.iinfo(column_type.to_pandas_dtype())
+        values = [int(info.min) + r % (int(info.max) - int(info.min) + 1) for r in raw]
+    else:
+        values = [float(r) for r in raw]
+    array = pa.array(values, type=column_type)
+    got = compare(array, op, value).to_pylist()
+    wanted = _exact(value, column_type)
+    assert got == [_OPS[op](Fraction(v), wanted) for v in values]
+    members = value_set((value,), column_type)
+    found = pc.is_in(set_comparable(array, members), value_set=members).to_pylist()
+    assert found == [Fraction(v) == wanted for v in values]
