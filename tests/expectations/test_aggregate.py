@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import statistics
 from typing import Any
@@ -540,3 +541,12 @@ def test_stdev_is_correctly_rounded(one: Any) -> None:
     values += [0.43788759365057206, 0.49581224138185065]
     result = one({"x": values}, StdevBetween("x", min_value=0))
     assert result.observed_value == 0.19335746573073387
+
+
+def test_decimal_extremes_are_exact(one: Any) -> None:
+    values = [decimal.Decimal("0.1"), decimal.Decimal("1.000000000000000001")]
+    data = pa.table({"x": pa.array(values, type=pa.decimal128(38, 18))})
+    assert one(data, MinBetween("x", min_value=0.1, max_value=0.1)).passed  # 0.1 means 0.1
+    assert not one(data, MinBetween("x", min_value=0.1, strict_min=True)).passed
+    largest = one(data, MaxBetween("x", max_value=1))
+    assert (largest.passed, largest.observed_value) == (False, values[1])
