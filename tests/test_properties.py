@@ -141,7 +141,8 @@ EXPECTATIONS: list[Expectation] = [
     MatchesRegex("s", regex="^a"),
     MatchesRegex("s", regex=r"\w$"),
     NotMatchesRegex("s", regex=r"\d"),
-    NotMatchesRegex("s", regex=r"(.)\1"),  # the Python fallback
+    # The Python fallback, opted in with a bound on the values' length.
+    NotMatchesRegex("s", regex=r"(.)\1", regex_engine="python", max_value_length=100),
     ValueLengthBetween("s", min_value=1, max_value=2),
     ValueLengthEqual("s", value=2),
     MatchesStrftimeFormat("s", strftime_format="%m"),
