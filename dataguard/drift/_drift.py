@@ -261,6 +261,12 @@ def drift(
     per column). ``tests`` forces a method for all or some columns (``"psi"``,
     ``"wasserstein"``, ``"anderson_darling"``, ...). ``multivariate`` adds PCA reconstruction-error
     drift from co-moments (the reference profile must hold them).
+
+    Every outcome is reported on its column: a column whose values changed type drifts (method
+    ``type_change``); a test that cannot be computed on a column has method ``none`` and the
+    reason; reference columns that could not be profiled are listed in ``skipped``. A reference
+    with no rows or no comparable column is a ProfileError, and current data sharing no
+    comparable column an InputError: drift never passes by comparing nothing.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
