@@ -54,8 +54,11 @@ def test_debug_keeps_the_exit_code_of_an_internal_error(
         assert ("Traceback" in err) == bool(debug)
 
 
-def test_sigterm_erases_the_progress_line_and_exits_143(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("signum", "word"), [(signal.SIGTERM, "terminated"), (signal.SIGINT, "interrupted")]
+)
+def test_a_signal_erases_the_progress_line_and_exits_128_plus_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signum: int, word: str
 ) -> None:
     path = tmp_path / "data.parquet"
     pd.DataFrame({"id": range(1000)}).to_parquet(path)
@@ -67,17 +70,18 @@ def test_sigterm_erases_the_progress_line_and_exits_143(
     monkeypatch.setattr(_progress, "_REDRAW_EVERY", 0.0)
     draw = _progress.ProgressLine.__call__
 
-    def draw_then_terminate(line: _progress.ProgressLine, *args: int) -> None:
+    def draw_then_signal(line: _progress.ProgressLine, *args: int) -> None:
         draw(line, *args)
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signum)
 
-    monkeypatch.setattr(_progress.ProgressLine, "__call__", draw_then_terminate)
+    monkeypatch.setattr(_progress.ProgressLine, "__call__", draw_then_signal)
+    handler = signal.getsignal(signal.SIGTERM)
     argv = ["validate", str(path), "-s", str(suite), "--chunk-size", "100"]
-    assert main(argv, stdout=io.StringIO()) == 128 + signal.SIGTERM
+    assert main(argv, stdout=io.StringIO()) == 128 + signum
     shown = terminal.getvalue()
     assert "100 / 1,000 rows" in shown
-    assert shown.endswith("\r\x1b[Kdataguard: terminated\n")
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert shown.endswith(f"\r\x1b[Kdataguard: {word}\n")
+    assert signal.getsignal(signal.SIGTERM) is handler
 
 
 def test_a_json_array_data_file_exits_two_saying_what_is_expected(
