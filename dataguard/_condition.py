@@ -281,13 +281,13 @@ def _compare_columns(op: str, left: pa.Array, right: pa.Array) -> np.ndarray:
 
 
 def _compare_with_floats(op: str, integers: pa.Array, floats: pa.Array) -> np.ndarray:
-    """Integers compared with floats, exactly: as floats, then, where an integer beyond 2**53
-    rounds to the very float it is compared with, as integers (the float is whole there). An
-    integer's nearest float differs from another float exactly when the integer does, on the
-    same side, so the other rows need nothing more."""
+    """Integers compared with floats, exactly: as floats, then, where an integer of magnitude
+    2**53 or more rounds to the very float it is compared with, as integers (the float is whole
+    there). An integer's nearest float differs from another float exactly when the integer
+    does, on the same side, so the other rows need nothing more."""
     rounded = integers.cast(pa.float64(), safe=False)
     result = bools(COMPARISONS[op](rounded, floats))
-    tied = bools(pc.and_(pc.equal(rounded, floats), pc.greater(pc.abs(rounded), 2.0**53)))
+    tied = bools(pc.and_(pc.equal(rounded, floats), pc.greater_equal(pc.abs(rounded), 2.0**53)))
     for row in np.flatnonzero(tied).tolist():
         exact = int(integers[row].as_py()) - int(floats[row].as_py())
         result[row] = bool(COMPARISONS[op](pa.scalar(exact), pa.scalar(0)).as_py())

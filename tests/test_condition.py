@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataguard as dg
 from dataguard._condition import parse_condition
@@ -233,3 +235,33 @@ LARGE = pa.table(
 )
 def test_conditions_compare_large_integers_and_decimals_exactly(text: str, rows: list[int]) -> None:
     assert mask(text, LARGE) == rows
+
+
+_near_edges = st.one_of(
+    st.integers(-(2**63), 2**63 - 1),
+    st.integers(2**53 - 3, 2**53 + 3),
+    st.integers(2**63 - 1030, 2**63 - 1),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_near_edges, st.one_of(_near_edges.map(float), st.floats(allow_nan=False))),
+        min_size=1,
+        max_size=10,
+    ),
+    st.sampled_from(["==", "!=", "<", "<=", ">", ">="]),
+)
+def test_integer_and_float_columns_compare_exactly(pairs: list[tuple[int, float]], op: str) -> None:
+    table = pa.table({"i": [p[0] for p in pairs], "f": [p[1] for p in pairs]})
+    exact = {
+        "==": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+    }[op]
+    wanted = [k for k, (i, f) in enumerate(pairs) if exact(i, f)]  # Python compares exactly
+    assert mask(f"i {op} f", table) == wanted
