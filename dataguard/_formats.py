@@ -263,6 +263,9 @@ def drift_text(report: DriftReport) -> str:
             f"\nmultivariate (PCA reconstruction error over {len(m.columns)} columns): "
             f"z = {m.z:.3g} (alert above {m.threshold:g}): {'DRIFT' if m.drifted else 'ok'}"
         )
+    for c in report.columns.values():
+        if c.method in ("none", "type_change"):
+            lines.append(f"{c.column}: {c.reason}")  # no test ran on the values: say why
     for name, why in report.skipped.items():
         lines.append(f"skipped {name}: {why}")
     return "\n".join(lines) + "\n"

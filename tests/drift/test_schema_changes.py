@@ -156,3 +156,13 @@ def test_multivariate_with_a_type_changed_column_is_a_clear_error(
     # Columns asked for in another order than the reference's co-moments still line up.
     report = dg.drift(reference, reference=profile, columns=["stable", "amount"], multivariate=True)
     assert report.multivariate is not None
+
+
+def test_text_output_gives_the_reason_when_no_test_ran(reference: pd.DataFrame) -> None:
+    from dataguard._formats import drift_text
+
+    current = reference.assign(amount=["x"] * len(reference))
+    text = drift_text(dg.drift(current, reference=reference, tests={"stable": "welch_t"}))
+    assert "amount: type changed: numeric (double) in the reference" in text
+    one = dg.drift(current.head(1), reference=reference.head(1), tests={"stable": "welch_t"})
+    assert "stable: welch_t could not be computed" in drift_text(one)
