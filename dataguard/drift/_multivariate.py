@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dataguard.errors import InputError, ProfileError
+from dataguard.errors import ProfileError
 from dataguard.profile._model import CoMoments
 
 #: Share of the reference variance the kept components explain (NannyML's default).
@@ -60,7 +60,8 @@ def pca_drift(
     """Compare the current co-moments with the reference's through PCA reconstruction error.
 
     ProfileError when fewer than two reference columns vary over its complete rows (no
-    correlation to break), InputError when no current row has every column present."""
+    correlation to break). Current data without a complete row is no error: z is 0, and the
+    columns' missing-share tests report the gaps."""
     if reference.columns != current.columns:
         raise ValueError("co-moments cover different columns")
     mean_r, cov_r = reference.mean_and_covariance()
@@ -72,11 +73,6 @@ def pca_drift(
             "multivariate drift needs at least two numeric columns that vary over the reference's "
             f"rows with every one of {list(reference.columns)!r} present; "
             f"{int(usable.sum())} do ({reference.count} such rows)"
-        )
-    if current.count == 0:
-        raise InputError(
-            f"multivariate drift found no current row with every one of {list(current.columns)!r} "
-            "present"
         )
     columns = tuple(c for c, keep in zip(reference.columns, usable, strict=True) if keep)
     scale, mean_r, mean_c = scale[usable], mean_r[usable], mean_c[usable]

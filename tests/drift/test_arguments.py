@@ -69,6 +69,3 @@ def test_multivariate_that_cannot_be_computed_says_why() -> None:
         dg.drift(varied, reference=constant, multivariate=True)
     with pytest.raises(dg.ProfileError, match="vary"):
         dg.drift(varied, reference=varied.head(1), multivariate=True)
-    gaps = varied.assign(a=np.nan)
-    with pytest.raises(dg.InputError, match="no current row"):
-        dg.drift(gaps, reference=varied, multivariate=True)
