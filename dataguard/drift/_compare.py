@@ -403,8 +403,6 @@ def compare_categorical(
     missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
     if reference.count == 0 or current.count == 0:
         return _without_values(reference.name, reference.count, missing)
-    # Each NEW category is a cell of its own (reference count 0), so Cochran pooling treats rare
-    # new categories like rare old ones instead of stacking them all in one NEW cell.
     new = current.other if not reference.other else current.new
     listed = current.new_counts if new is not None else ()  # else NEW and OTHER are not told apart
     unseen = np.array([c for _, c in listed], dtype=np.int64)
@@ -422,8 +420,10 @@ def compare_categorical(
     if reference.other:
         ref, cur, own = _pooled_cells(reference, current)
     else:
-        ref, cur, own = shown_ref[:-2], shown_cur[:-2], len(reference.keys)
-        ref, cur = np.append(ref, 0), np.append(cur, shown_cur[-1])
+        # Every category kept, so OTHER is empty; each NEW category is a cell of its own
+        # (reference count 0), so Cochran pooling treats rare new categories like rare old ones
+        # instead of stacking them all in one NEW cell.
+        ref, cur = np.delete(shown_ref, -2), np.delete(shown_cur, -2)
     order = np.argsort(
         -(shown_ref / max(shown_ref.sum(), 1) + shown_cur / max(shown_cur.sum(), 1)), kind="stable"
     )[:HISTOGRAM_BINS]
