@@ -19,7 +19,7 @@ only ``distinct`` and which categories are kept could differ by the colliding pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,12 +81,18 @@ def _sum_tables(tables: tuple[tuple[np.ndarray, np.ndarray], ...]) -> tuple[np.n
     return prints[starts], _narrow(np.add.reduceat(counts, starts))
 
 
+def _no_prints() -> np.ndarray:
+    return np.zeros(0, dtype=np.uint64)
+
+
 @dataclass(frozen=True, slots=True)
 class PrintCounts:
-    """Fingerprint counts so far, and the text lengths (min, max, total) of string columns."""
+    """Fingerprint counts so far, the text lengths (min, max, total) of string columns, and the
+    fingerprints of values too long to keep as categories (sorted, distinct)."""
 
     tables: Tables = ((),) * _PARTS
     lengths: tuple[int, int, int] | None = None
+    long: np.ndarray = field(default_factory=_no_prints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +148,7 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         if len(values) == 0:
             return PrintCounts()
         prints = fingerprints(canonical(values))
+        long = np.unique(prints[~_keepable(values)])
         if counted is None:  # one print per row
             prints = np.sort(prints)  # a copy: the fingerprints may view read-only Arrow memory
             weights = None
@@ -159,14 +166,16 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
             ((distinct[lo:hi], counts[lo:hi]),) if hi > lo else ()
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
         )
-        return PrintCounts(tables, _lengths(values, None if counted is None else counted.counts))
+        lengths = _lengths(values, None if counted is None else counted.counts)
+        return PrintCounts(tables, lengths, long)
 
     def merge(self, left: PrintCounts, right: PrintCounts) -> PrintCounts:
         tables = tuple(
             (_sum_tables(a + b),) if len(a) + len(b) >= _COMPACT_AT + i else a + b
             for i, (a, b) in enumerate(zip(left.tables, right.tables, strict=True))
         )
-        return PrintCounts(tables, _merge_lengths(left.lengths, right.lengths))
+        long = np.union1d(left.long, right.long) if left.long.size else right.long
+        return PrintCounts(tables, _merge_lengths(left.lengths, right.lengths), long)
 
     def finalize(self, state: PrintCounts) -> CategorySummary:
         count = distinct = 0
@@ -178,6 +187,9 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
             counts = narrow.astype(np.int64)
             count += int(counts.sum())
             distinct += int(prints.size)
+            if state.long.size:  # too long to keep: counted in the rest, never a candidate
+                keepable = ~np.isin(prints, state.long, assume_unique=True)
+                prints, counts = prints[keepable], counts[keepable]
             # The part's own top ``keep`` by (count descending, fingerprint): the global top is
             # among the parts' tops.
             top = np.lexsort((prints, -counts))[: self.keep]
@@ -223,7 +235,8 @@ class CategoryKeys(Metric[CountsState, Counts]):
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
         kept = inputs[CategoryPrints(self.column, self.keep)].kept
         counted = tally(batch, self.column)
-        # Values too long to keep are left out before hashing: they can cost the most to hash.
+        # Values too long to keep are never among ``kept``: left out before hashing, which costs
+        # the most for them.
         if counted is None:
             values = present(batch, self.column)
             chosen = with_fingerprints(values.filter(pa.array(_keepable(values))), kept)

@@ -279,6 +279,9 @@ def test_a_profile_keeps_no_over_long_value() -> None:
         assert column.counts.tolist() == [1, 1, 1]
         assert column.other == 2
         assert column.distinct == 4
+    # Never a candidate: the cap goes to the most frequent values that can be kept.
+    capped = dg.profile(pd.DataFrame({"c": [long] * 3 + ["a"] * 2 + ["b"]}), categorical_cap=2)
+    assert (capped["c"].keys, capped["c"].other, capped["c"].distinct) == (("a", "b"), 3, 3)
     size = len(dg.profile(pd.DataFrame({"c": [long * 100] * 3})).to_bytes())
     assert size < 10 * MAX_CATEGORY_LENGTH
 
