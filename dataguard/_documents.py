@@ -74,10 +74,15 @@ def inflate(raw: bytes, limit: int | None = None) -> bytes:
 
 def load_json(raw: bytes, encoding: str = "utf-8") -> Any:
     """Parse JSON bytes; TooLarge (a ValueError) when nesting goes deeper than the parser can
-    follow or memory runs out, so callers report a bounded input, never a RecursionError."""
+    follow, a number has more digits than Python converts, or memory runs out, so callers report
+    a bounded input, never a RecursionError."""
     text = raw.decode(encoding)
     try:
         return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # an integer beyond Python's digit limit (4,300 by default)
+        raise TooLarge(f"it holds a number too long to read ({exc})") from None
     except RecursionError:
         raise TooLarge("it is nested too deeply") from None
     except MemoryError:

@@ -301,5 +301,8 @@ def test_hostile_profile_documents_are_profile_errors(
     big.write_bytes(b" " * 1_000_001)
     with pytest.raises(dg.ProfileError, match=r"big\.json: not read: the file is larger than"):
         dg.load_profile(big)
+    digits = b'{"format_version": 1, "rows": ' + b"9" * 5000 + b"}"
+    with pytest.raises(dg.ProfileError, match="holds a number too long to read"):
+        loads_profile(digits, "digits.json")
     fine = dg.profile(frame(200, seed=3))
     assert loads_profile(gzip.compress(fine.to_bytes()) + b"\0" * 8).to_bytes() == fine.to_bytes()
