@@ -395,8 +395,10 @@ def parse_condition(text: str) -> Condition:
     """Parse a row condition; SuiteError (path ``where``) when it is not in the language."""
     if not text.strip():
         raise SuiteError("the row condition is empty", path="where")
+    shown = repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
     try:
         return Condition(text)
     except SuiteError as exc:
-        shown = repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
         raise SuiteError(f"row condition {shown}: {exc.problem}", path="where") from None
+    except ValueError as exc:  # a number beyond Python's digit limit (4,300 by default)
+        raise SuiteError(f"row condition {shown}: {exc}", path="where") from None

@@ -187,6 +187,12 @@ def test_conditions_beyond_the_bounds_are_suite_errors(text: str) -> None:
     assert "deeper than" in str(info.value)
 
 
+def test_a_number_beyond_the_digit_limit_is_a_suite_error() -> None:
+    with pytest.raises(dg.SuiteError, match="Exceeds the limit") as info:
+        Between("x", min_value=0, where="n == " + "9" * 5000)
+    assert info.value.path == "where"
+
+
 def test_conditions_within_the_depth_bound_work() -> None:
     from dataguard._condition import MAX_DEPTH
 
