@@ -192,6 +192,8 @@ def parse_json(text: str, source: str | None = None) -> Document:
         ) from None
     except RecursionError:
         raise SuiteError("document is nested too deeply", source=source) from None
+    except SuiteError:
+        raise
     except ValueError as exc:  # an integer beyond Python's digit limit
         raise SuiteError(f"a number is too long to read ({exc})", source=source) from None
     return Document(data, source)
@@ -215,6 +217,8 @@ def parse_yaml(text: str, source: str | None = None) -> Document:
         raise SuiteError(f"invalid YAML: {exc}", source=source) from None
     except RecursionError:
         raise SuiteError("document is nested too deeply", source=source) from None
+    except SuiteError:
+        raise
     except (ValueError, OverflowError) as exc:  # a scalar YAML resolves but Python cannot hold
         raise SuiteError(f"invalid YAML value: {exc}", source=source) from None
     finally:

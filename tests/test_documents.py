@@ -20,3 +20,12 @@ def test_values_python_cannot_hold_are_suite_errors(parse: object, text: str, wo
     with pytest.raises(dg.SuiteError, match=words) as caught:
         parse(text, "suite.yaml")  # type: ignore[operator]
     assert caught.value.source == "suite.yaml"
+
+
+def test_the_readers_own_errors_keep_their_words_and_lines() -> None:
+    with pytest.raises(dg.SuiteError, match="NaN is not valid JSON") as caught:
+        parse_json('{"a": NaN}', "suite.json")
+    assert "too long" not in str(caught.value)
+    with pytest.raises(dg.SuiteError, match="duplicate key 'a'") as caught:
+        parse_yaml("a: 1\na: 2\n", "suite.yaml")
+    assert caught.value.line == 2
