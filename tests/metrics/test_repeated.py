@@ -173,7 +173,8 @@ def test_a_long_value_is_hashed_without_a_vector_step_per_word(
 
     monkeypatch.setattr(_repeated, "_stir", counted)
     long = bytes(range(256)) * 16_384 + b"tail"
-    for values in ([long], [long, long[:-1], b"short"], [b"x" * 100] * 3 + [long]):
+    many = [b"x" * (k % 40) for k in range(100)]
+    for values in ([long], [long, long[:-1], b"short"], [b"x" * 100] * 3 + [long], [*many, long]):
         steps = 0
         got = fingerprints(pa.array(values, pa.binary()))
         assert got.tolist() == [_reference_hash(v) for v in values]
