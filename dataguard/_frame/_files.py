@@ -13,7 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._deferred import pcsv, pjson, pq
-from dataguard._frame._batch import Batch, ColumnInfo, is_string_type, normalize_array
+from dataguard._frame._batch import (
+    Batch,
+    ColumnInfo,
+    computed_type,
+    is_string_type,
+    normalize_array,
+)
 from dataguard._frame._memory import arrow_info, check_names, slice_batches
 from dataguard._frame._text_types import (
     ReadPlan,
@@ -197,12 +203,11 @@ class FileSource:
             except pa.ArrowInvalid as exc:
                 raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text") from exc
         target = self._type(name)
-        if array.type != target:  # a pinned JSON column, read as text
+        if array.type != computed_type(target):  # a pinned JSON column, read as text
             try:
-                array = pc.cast(array, target)
+                array = normalize_array(pc.cast(array, target))
             except pa.ArrowInvalid as exc:
                 self._widen(name, "a value", pa.string(), exc)
-            array = normalize_array(array)
         return array
 
     def _widen(self, name: str, found: str, to: pa.DataType | None, cause: Exception) -> None:
