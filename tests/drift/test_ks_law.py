@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import dataguard as dg
@@ -125,3 +127,18 @@ def test_one_current_value_outside_the_range_is_not_p_zero() -> None:
 def test_whole_counts_only() -> None:
     with pytest.raises(ValueError, match="whole numbers"):
         t.ks_counts([1.5, 2.0], [1.0, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40))
+def test_law_decreases_with_the_gap_and_equal_sizes_agree_with_the_lattice(n: int, m: int) -> None:
+    step = math.gcd(n, m)
+    gaps = np.unique(np.linspace(0, n * m // step, 30).astype(int)) * step
+    values = [_ks_law.sf(n, m, int(gap)) for gap in gaps]
+    assert values[0] == 1.0
+    # Non-increasing up to the upward rounding margin (about 1e-14 here).
+    assert all(0 < later <= earlier + 1e-12 for earlier, later in itertools.pairwise(values))
+    for k in range(1, n + 1):  # the reflection formula and the path count agree
+        lattice = _ks_law._lattice(n, n, k * n)
+        assert lattice is not None
+        assert _ks_law._equal_sizes(n, k) == pytest.approx(lattice, rel=1e-9, abs=1e-12)
