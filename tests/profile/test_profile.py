@@ -217,7 +217,7 @@ def test_kind_mismatch_with_reference_is_recorded_on_the_column() -> None:
     )
     assert list(current.columns) == ["y"]
     assert current.unprofiled["x"] == (
-        "type changed: numeric (double) in the reference, categorical (large_string) in this data"
+        "type changed: numeric (double) in the reference, categorical (string) in this data"
     )
 
 
