@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-from dataguard._deferred import pcsv
 
+from dataguard._deferred import pcsv
 from dataguard._frame._batch import ColumnInfo
 from dataguard.errors import InputError
 

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from dataguard._deferred import stats
-
 from dataguard.drift import _ks_law
 
 #: ``(count, mean, variance)`` of one side, as a profile's moments give them.
