@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,7 +22,14 @@ from dataguard._frame._batch import (
     is_string_type,
     normalize_array,
 )
-from dataguard._frame._memory import arrow_info, check_names, slice_batches
+from dataguard._frame._memory import (
+    MAX_NESTING,
+    arrow_info,
+    check_names,
+    check_nesting,
+    slice_batches,
+    value_depth,
+)
 from dataguard._frame._text_types import (
     ReadPlan,
     csv_not_text,
@@ -121,6 +130,7 @@ class FileSource:
                     _check_json_lines(path)
                 schema = self._open(None).schema
         self._names = tuple(check_names(schema.names, str(path)))
+        check_nesting(schema, str(path))
         self._inferred = {n: schema.field(n).type for n in self._names}
 
     @property
@@ -340,15 +350,67 @@ class FileSource:
 
 
 def _check_json_lines(path: Path) -> None:
-    """Refuse a JSON document holding an array of records: it is not JSON Lines, which the
-    reader would report as a column changing type."""
+    """Refuse what the JSON reader cannot read safely: a JSON document holding an array of
+    records (not JSON Lines, which the reader would report as a column changing type), and a
+    value nested deeper than ``MAX_NESTING`` levels (Arrow's parser recurses per level and
+    crashes the process on a line nested about 100,000 deep)."""
     with pa.input_stream(str(path), compression="detect") as stream:
-        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"["):
-        raise InputError(
-            f"{path}: holds a JSON array; dataguard reads JSON Lines, one object per line "
-            "(convert it with: jq -c '.[]' FILE > FILE.jsonl)"
-        )
+        head = stream.read(4096)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            raise InputError(
+                f"{path}: holds a JSON array; dataguard reads JSON Lines, one object per line "
+                "(convert it with: jq -c '.[]' FILE > FILE.jsonl)"
+            )
+        line, carried = 1, head
+        while True:
+            block = stream.read(BLOCK_SIZE)
+            text = carried + block
+            # Whole lines only; the last, unfinished one is carried into the next block.
+            cut = len(text) if not block else text.rfind(b"\n") + 1
+            deep = _nested_line(text[:cut])
+            if deep is not None:
+                raise InputError(
+                    f"{path}: line {line + deep}: a value is nested more than {MAX_NESTING} "
+                    "levels deep, beyond what dataguard reads"
+                )
+            if not block:
+                return
+            line += text.count(b"\n", 0, cut)
+            carried = text[cut:]
+
+
+#: Nesting step of each byte: +1 opens an object or array, -1 closes one.
+_NESTING_STEP = np.zeros(256, dtype=np.int8)
+_NESTING_STEP[[ord("{"), ord("[")]] = 1
+_NESTING_STEP[[ord("}"), ord("]")]] = -1
+
+
+def _nested_line(lines: bytes) -> int | None:
+    """The index of the first line of ``lines`` (whole JSON lines) nested deeper than
+    ``MAX_NESTING``, None if there is none.
+
+    Counting brackets is vectorized but also counts those inside strings, so a line it finds
+    too deep is parsed to be sure (Python's parser raises RecursionError, never crashes)."""
+    codes = np.frombuffer(lines, dtype=np.uint8)
+    if codes.size == 0:
+        return None
+    levels = np.cumsum(_NESTING_STEP[codes], dtype=np.int32)
+    breaks = np.flatnonzero(codes == ord("\n"))
+    starts = np.concatenate([[0], breaks + 1])
+    starts = starts[starts < codes.size]
+    base = np.concatenate([[0], levels[breaks]])[: starts.size]
+    suspects = np.flatnonzero(np.maximum.reduceat(levels, starts) - base > MAX_NESTING)
+    ends = np.append(breaks, codes.size)
+    for index in suspects:
+        try:
+            value = json.loads(lines[starts[index] : ends[index]])
+        except RecursionError:
+            return int(index)
+        except ValueError:
+            continue  # not JSON: the reader says so with its own message
+        if value_depth(value) > MAX_NESTING:
+            return int(index)
+    return None
 
 
 def rerun_on_wider_type(

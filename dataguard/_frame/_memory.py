@@ -204,6 +204,40 @@ def check_names(names: Iterable[object], what: str) -> list[str]:
     return result
 
 
+#: Deepest nesting of a column's type that dataguard reads: Arrow names, compares and converts
+#: types recursively, so a type thousands of levels deep (a JSON-lines file of nested objects)
+#: overflows the C stack and crashes the process instead of raising an error.
+MAX_NESTING = 64
+
+
+def check_nesting(schema: pa.Schema, what: str) -> None:
+    """InputError naming the first column whose type nests deeper than ``MAX_NESTING`` levels,
+    found without recursion (and without ``str`` of the type, which recurses)."""
+    for field in schema:
+        pending = [(field.type, 1)]
+        while pending:
+            t, level = pending.pop()
+            if level > MAX_NESTING:
+                raise InputError(
+                    f"{what}: column {field.name!r} is nested more than {MAX_NESTING} levels "
+                    "deep, beyond what dataguard reads"
+                )
+            pending.extend((t.field(i).type, level + 1) for i in range(t.num_fields))
+
+
+def value_depth(value: object) -> int:
+    """How many levels of lists and dicts ``value`` nests, found without recursion."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level + 1)
+            pending.extend((inner, level + 1) for inner in item)
+    return deepest
+
+
 def arrow_info(name: str, t: pa.DataType) -> ColumnInfo:
     """Describe an Arrow column of type ``t``."""
     return ColumnInfo(name, computed_type(t), str(t), categorical=pa.types.is_dictionary(t))
@@ -212,6 +246,7 @@ def arrow_info(name: str, t: pa.DataType) -> ColumnInfo:
 def from_arrow(table: pa.Table | pa.RecordBatch, description: str = "pyarrow.Table") -> ArraySource:
     """Adapt a pyarrow Table or RecordBatch (zero-copy)."""
     names = check_names(table.schema.names, description)
+    check_nesting(table.schema, description)
     types = dict(zip(names, table.schema.types, strict=True))
 
     def convert(name: str) -> tuple[pa.Array | pa.ChunkedArray, ColumnInfo]:
@@ -426,6 +461,7 @@ class StreamSource:
 
     def __init__(self, first: pa.RecordBatch, rest: Iterator[Any], description: str) -> None:
         self._names = tuple(check_names(first.schema.names, description))
+        check_nesting(first.schema, description)
         self._schema = first.schema
         self._pending: Iterator[pa.RecordBatch] | None = _chain(first, rest)
         self._seen: list[pa.RecordBatch] | None = None

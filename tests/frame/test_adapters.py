@@ -545,3 +545,54 @@ def test_arrow_string_views_are_strings(one: Any) -> None:
     assert one(table, MatchesRegex("s", regex="^a$")).unexpected_index_list == (1,)
     assert one(table, InSet("s", value_set=["a"])).unexpected_index_list == (1,)
     assert one(table, ColumnType(column="s", logical_type="string")).passed
+
+
+def _nested(levels: int) -> pa.DataType:
+    t: pa.DataType = pa.int64()
+    for _ in range(levels):
+        t = pa.struct([("a", t)])
+    return t
+
+
+@pytest.mark.parametrize("levels", [65, 8_000, 200_000])
+def test_json_lines_nested_too_deep_are_input_errors_not_crashes(
+    tmp_path: Path, levels: int
+) -> None:
+    # Arrow names types recursively (8,000 levels crashed the process) and parses JSON
+    # recursively (200,000 levels crashed it before any column was known).
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"b": 1}\n' + '{"a":' * levels + "1" + "}" * levels + "\n")
+    with pytest.raises(dg.InputError, match="line 2: a value is nested more than 64 levels"):
+        dg.validate(path, [NotNull("b")])
+
+
+def test_json_lines_with_brackets_in_strings_are_not_deep(tmp_path: Path) -> None:
+    path = tmp_path / "text.jsonl"
+    path.write_text(json.dumps({"a": "[" * 500, "b": "{" * 70 + "]" * 70}) + "\n")
+    assert dg.validate(path, [NotNull("a")]).passed
+
+
+def test_tables_nested_too_deep_are_input_errors() -> None:
+    deep = pa.table({"a": pa.array([None], type=_nested(65))})
+    with pytest.raises(dg.InputError, match="nested more than 64 levels"):
+        dg.profile(deep)
+
+
+def test_columns_nested_64_levels_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"a":' * 64 + "1" + "}" * 64 + "\n")
+    assert dg.validate(path, [NotNull("a")]).passed
+
+
+def test_json_lines_nesting_is_checked_in_every_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataguard._frame import _files
+
+    monkeypatch.setattr(_files, "BLOCK_SIZE", 100)
+    path = tmp_path / "late.jsonl"
+    rows = [json.dumps({"a": [[i]]}) for i in range(300)]
+    rows[250] = '{"a":' + "[" * 70 + "]" * 70 + "}"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(dg.InputError, match="line 251: a value is nested"):
+        dg.validate(path, [NotNull("a")])
