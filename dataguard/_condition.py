@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, bools
+from dataguard._frame import (
+    COMPARISONS,
+    Batch,
+    Incomparable,
+    bools,
+    comparable,
+    compare,
+    set_comparable,
+    to_column_value,
+    value_set,
+)
 from dataguard._mixed import typed_in, typed_members
 from dataguard.errors import SuiteError
 
@@ -45,15 +55,6 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-#: Comparison operators by their spelling in row conditions.
-COMPARISONS: dict[str, Callable[[Any, Any], pa.Array]] = {
-    "==": pc.equal,
-    "!=": pc.not_equal,
-    "<": pc.less,
-    "<=": pc.less_equal,
-    ">": pc.greater,
-    ">=": pc.greater_equal,
-}
 _LITERAL_WORDS = {"true": True, "True": True, "false": False, "False": False}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
 
@@ -268,8 +269,6 @@ def _exact_kind(t: pa.DataType) -> bool:
 
 def _compare_columns(op: str, left: pa.Array, right: pa.Array) -> np.ndarray:
     """Two columns compared row by row, exactly for integers and decimals of any size."""
-    from dataguard.expectations._convert import comparable
-
     if not (_exact_kind(left.type) and _exact_kind(right.type)):  # Arrow compares those exactly
         left, right = comparable(left), comparable(right)
     if pa.types.is_floating(left.type) and pa.types.is_integer(right.type):
@@ -331,8 +330,6 @@ class Condition:
         return self._compare(node, batch)
 
     def _member(self, node: _Member, batch: Batch) -> np.ndarray:
-        from dataguard.expectations._convert import set_comparable, value_set
-
         array = batch.array(node.column.name)
         mixed = batch.mixed_values(node.column.name)
         if mixed is not None:  # compared by type: 1 is not "1"
@@ -344,8 +341,6 @@ class Condition:
         return ~inside if node.negated else inside
 
     def _compare(self, node: _Compare, batch: Batch) -> np.ndarray:
-        from dataguard.expectations._convert import Incomparable, compare, to_column_value
-
         op, left, right = node.op, node.left, node.right
         if not isinstance(left, _Column):  # literal on the left: flip the comparison
             flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)

@@ -24,6 +24,17 @@ from dataguard._frame._batch import (
     is_string_type,
     missing_mask,
 )
+from dataguard._frame._convert import (
+    COMPARISONS,
+    Incomparable,
+    beyond,
+    comparable,
+    compare,
+    per_distinct,
+    set_comparable,
+    to_column_value,
+    value_set,
+)
 from dataguard._frame._files import FileSource, WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
@@ -31,23 +42,32 @@ from dataguard._frame._text_types import ReadPlan
 from dataguard.errors import InputError
 
 __all__ = [
+    "COMPARISONS",
     "LOGICAL_TYPES",
     "Batch",
     "ColumnInfo",
+    "Incomparable",
     "ReadPlan",
     "Source",
     "WiderType",
     "as_numpy",
     "as_source",
+    "beyond",
     "bools",
+    "comparable",
+    "compare",
     "is_numeric_type",
     "is_orderable_type",
     "is_string_type",
     "keep_rows",
     "missing_mask",
+    "per_distinct",
     "rerun_on_wider_type",
     "select_rows",
+    "set_comparable",
+    "to_column_value",
     "types_need_reading",
+    "value_set",
     "with_text_column",
 ]
 

@@ -7,6 +7,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from dataguard._frame import Incomparable, to_column_value
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     NUMERIC,
@@ -18,7 +19,6 @@ from dataguard.expectations._base import (
     range_text,
     within,
 )
-from dataguard.expectations._convert import Incomparable, to_column_value
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import (

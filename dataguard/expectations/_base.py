@@ -20,10 +20,9 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._condition import parse_condition
-from dataguard._frame import Batch, ColumnInfo, Source, bools
+from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
 from dataguard._text import did_you_mean
 from dataguard.errors import SuiteError
-from dataguard.expectations._convert import Incomparable, to_column_value
 from dataguard.expectations._params import JsonObject, coerce, field_hints
 from dataguard.metrics import Metric, Values, Violations, ViolationSummary
 from dataguard.result import PARTIAL_LIMIT, ExpectationResult, Reason, ResultFormat, Severity

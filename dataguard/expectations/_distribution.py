@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._deferred import stats
-from dataguard._frame import Batch, as_numpy
+from dataguard._frame import Batch, Incomparable, as_numpy, to_column_value
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     NUMERIC,
@@ -412,8 +412,6 @@ class _Never:
 
 def _keys(values: tuple[Scalar, ...], t: Any) -> list[Any]:
     """The partition's values as values of the column's type (``_Never`` when they cannot be)."""
-    from dataguard.expectations._convert import Incomparable, to_column_value
-
     keys: list[Any] = []
     for value in values:
         try:

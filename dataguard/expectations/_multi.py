@@ -12,10 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, bools
+from dataguard._frame import Batch, bools, comparable, set_comparable, value_set
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check_mostly
-from dataguard.expectations._convert import comparable, set_comparable, value_set
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import KeyCounts, Metric, Values, canonical, row_keys

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, ColumnInfo
+from dataguard._frame import Batch, ColumnInfo, per_distinct
 from dataguard._mixed import of_types
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
@@ -27,7 +27,6 @@ from dataguard.expectations._base import (
     ColumnRowExpectation,
     check_mostly,
 )
-from dataguard.expectations._convert import per_distinct
 from dataguard.expectations._params import JsonObject
 from dataguard.expectations._regex import RegexEngine, compile_regex, regex_for, validate_pattern
 from dataguard.expectations._registry import register

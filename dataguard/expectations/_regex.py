@@ -23,8 +23,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataguard._frame import per_distinct
 from dataguard.errors import SuiteError
-from dataguard.expectations._convert import per_distinct
 
 MAX_PATTERN = 10_000
 MAX_FALLBACK_PATTERN = 1_000

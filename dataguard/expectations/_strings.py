@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, bools
+from dataguard._frame import Batch, bools, per_distinct
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     STRING,
@@ -21,7 +21,6 @@ from dataguard.expectations._base import (
     failing_per_value,
     range_text,
 )
-from dataguard.expectations._convert import per_distinct
 from dataguard.expectations._regex import RegexEngine, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values

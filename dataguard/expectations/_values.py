@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, bools
+from dataguard._frame import Batch, beyond, bools, set_comparable, value_set
 from dataguard._mixed import typed_in, typed_members
 from dataguard.expectations._base import (
     ORDERABLE,
@@ -23,7 +23,6 @@ from dataguard.expectations._base import (
     failing_per_value,
     range_text,
 )
-from dataguard.expectations._convert import beyond, set_comparable, value_set
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import (

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataguard as dg
+from dataguard._frame import compare, set_comparable, value_set
 from dataguard.expectations import (
     Between,
     Decreasing,
@@ -27,7 +28,6 @@ from dataguard.expectations import (
     Null,
     Unique,
 )
-from dataguard.expectations._convert import compare, set_comparable, value_set
 from dataguard.metrics import _repeated
 
 Reason = dg.Reason

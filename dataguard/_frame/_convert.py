@@ -11,9 +11,19 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from dataguard._condition import COMPARISONS
-from dataguard._frame import is_numeric_type, is_string_type
+from dataguard._frame._batch import is_numeric_type, is_string_type
+
+#: Comparison operators by their spelling (``==`` ... ``>=``), as Arrow kernels.
+COMPARISONS: dict[str, Callable[[Any, Any], pa.Array]] = {
+    "==": pc.equal,
+    "!=": pc.not_equal,
+    "<": pc.less,
+    "<=": pc.less_equal,
+    ">": pc.greater,
+    ">=": pc.greater_equal,
+}
 
 
 class Incomparable(ValueError):  # an internal signal, always turned into a result
