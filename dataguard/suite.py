@@ -14,6 +14,7 @@ from typing import Any
 from dataguard._atomic import write_atomic
 from dataguard._deferred import yaml
 from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
+from dataguard.compat import read_gx_suite
 from dataguard.compat.gx_vocabulary import (
     GX_COUNTERPART_MISSING,
     native_parameters,
@@ -253,11 +254,10 @@ class Suite:
         """Import a Great Expectations suite (0.x ``expectation_type`` or 1.x ``type`` layout).
 
         Suite parameters (``{"$PARAMETER": "now() - timedelta(days=1)"}``) are evaluated at
-        import, with named values from ``parameters``; see ``dataguard.compat.gx.suite_from_gx``.
+        import, with named values from ``parameters``; see ``dataguard.compat.read_gx_suite``.
         """
-        from dataguard.compat.gx import suite_from_gx
-
-        return suite_from_gx(suite, parameters=parameters)
+        read = read_gx_suite(suite, parameters=parameters)
+        return cls(read.expectations, read.name, description=read.description)
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""
