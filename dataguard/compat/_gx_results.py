@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dataguard._jsonable import jsonable as _jsonable
+from dataguard.compat._gx_export import expectation_to_gx
 from dataguard.errors import SuiteError
 from dataguard.result import ExpectationResult, Reason, ResultFormat
 
@@ -157,8 +158,6 @@ def _aggregate_result(result: ExpectationResult) -> dict[str, Any]:
 
 def _config(expectation: Expectation) -> dict[str, Any]:
     """The expectation as a GX item, or under its dataguard name when GX has no exact form."""
-    from dataguard.compat.gx import expectation_to_gx
-
     try:
         item = expectation_to_gx(expectation)
     except SuiteError:

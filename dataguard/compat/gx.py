@@ -1,32 +1,23 @@
 """Great Expectations suites in and out, through one declarative table of GX names.
 
-Reading a GX suite is ``_gx_import``'s job (``Suite.from_gx`` builds on it); here suites and
-expectations are written back in GX's 1.x layout, each item checked by reading it back, and
-``result_to_gx`` turns our results into GX-shaped result dicts. What we cannot honour exactly is
-refused with every problem listed at once, because validating differently from GX without saying
-so is worse than failing.
+The public face of the GX bridge. Reading a GX suite is ``_gx_import``'s job (``Suite.from_gx``
+builds on it), writing an expectation as a GX item ``_gx_export``'s (each item checked by reading
+it back), and ``result_to_gx`` turns our results into GX-shaped result dicts. What we cannot
+honour exactly is refused with every problem listed at once, because validating differently from
+GX without saying so is worse than failing.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, fields
 from typing import Any
 
-from dataguard.compat._gx_import import (
-    _EXPORTS,
-    _PARSER,
-    _SEVERITIES,
-    Problems,
-    _error,
-    _expectation,
-)
+from dataguard.compat._gx_export import _to_gx, expectation_to_gx
+from dataguard.compat._gx_import import Problems, _error
 from dataguard.compat._gx_results import result_to_gx
 from dataguard.compat._gx_rules import RULES
 from dataguard.errors import SuiteError
-from dataguard.expectations import EachColumn, Expectation
-from dataguard.expectations._params import JsonObject
 from dataguard.suite import Suite
 
 __all__ = [
@@ -36,8 +27,6 @@ __all__ = [
     "suite_to_gx",
     "supported_types",
 ]
-
-_GX_SEVERITIES = {ours: gx for gx, ours in _SEVERITIES.items()}
 
 
 def supported_types() -> dict[str, tuple[str, ...]]:
@@ -78,72 +67,3 @@ def suite_to_gx(suite: Suite) -> dict[str, Any]:
     if suite.description:
         out["notes"] = suite.description
     return out
-
-
-def expectation_to_gx(expectation: Expectation) -> dict[str, Any]:
-    """One expectation as a GX 1.x suite item; SuiteError when it has no exact GX form."""
-    problems: Problems = []
-    item = _to_gx(expectation, "expectation", problems)
-    if problems:
-        raise _error(problems, None, "the expectation cannot be written for Great Expectations")
-    return item
-
-
-def _plain(value: Any) -> Any:
-    """Tuples (our hashable lists) as lists, recursively, for a JSON-shaped GX document."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, JsonObject):
-        return value.to_plain()
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def _to_gx(expectation: Expectation, at: str, problems: Problems) -> dict[str, Any]:
-    """One expectation as a GX 1.x item; checked by importing it back."""
-    entry = _EXPORTS.get(expectation.name)
-    if isinstance(expectation, EachColumn):
-        problems.append((at, "columns_matching has no Great Expectations counterpart"))
-        return {}
-    if entry is None:
-        problems.append((at, f"{expectation.name} has no Great Expectations counterpart"))
-        return {}
-    gx_type, rule = entry
-    init = [f for f in fields(expectation) if f.init]
-    values = {f.name: getattr(expectation, f.name) for f in init}
-    defaults = {f.name: f.default for f in init if f.default is not MISSING}
-    kwargs: dict[str, Any] = {}
-    for key, spec in rule.accepted().items():
-        names = (spec,) if isinstance(spec, str) else spec.params
-        present = {p: values[p] for p in names if p in values}
-        changed = any(p not in defaults or present[p] != defaults[p] for p in present)
-        if not present or not (changed or key in rule.gx_defaults):
-            continue
-        try:
-            value = present[spec] if isinstance(spec, str) else spec.to_gx(present)
-        except SuiteError as exc:
-            problems.append((at, exc.problem))
-            return {}
-        kwargs[key] = _plain(value)
-    if expectation.where is not None:
-        kwargs["row_condition"] = expectation.where
-        kwargs["condition_parser"] = _PARSER
-    item: dict[str, Any] = {"type": gx_type, "kwargs": kwargs, "meta": {}}
-    if expectation.severity != "error":
-        item["severity"] = _GX_SEVERITIES[expectation.severity]
-    back = _expectation(item, at, [])
-    if back is None or back.name != expectation.name:
-        became = back.name if back is not None else "nothing"
-        problems.append(
-            (at, f"{expectation.name} has no exact GX form (it would import as {became})")
-        )
-    elif back != expectation:
-        ours, theirs = expectation.to_dict(), back.to_dict()  # parameters not at their default
-        lost = [
-            f"{key}={getattr(expectation, key)!r}"
-            for key in {**ours, **theirs}
-            if ours.get(key) != theirs.get(key)
-        ]
-        problems.append((at, f"{', '.join(lost)} cannot be expressed in Great Expectations"))
-    return item
