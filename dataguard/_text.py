@@ -4,11 +4,10 @@ data values and failure samples they show."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import math
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dataguard.result import PARTIAL_LIMIT, Reason
@@ -25,8 +24,6 @@ MAX_OBSERVED = 60
 #: Most sampled values and row ids listed per expectation (the ``summary`` format's sample size);
 #: the rest is summarized by a count.
 MAX_LISTED = PARTIAL_LIMIT
-#: Longest name "did you mean" compares (similarity is quadratic in the length).
-MAX_SUGGESTED = 200
 #: Narrowest a column is wrapped to, however narrow the terminal.
 MIN_COLUMN = 12
 #: Narrowest the last column (the message) is wrapped to before other columns give up room.
@@ -95,23 +92,6 @@ def data_value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:
         )
         return clip("{" + inner + "}", limit)
     return clip(str(item), limit)
-
-
-def did_you_mean(missing: Sequence[str], known: Iterable[str]) -> str:
-    """A hint naming the known names closest to the missing ones (``""`` when none is close):
-    up to three for one missing name, the closest for each of several.
-
-    Names longer than ``MAX_SUGGESTED`` characters are neither matched nor suggested: string
-    similarity takes time quadratic in their length, and a name that long is not mistyped.
-    """
-    candidates = [k for k in known if len(k) <= MAX_SUGGESTED]
-    wanted = [m for m in missing if len(m) <= MAX_SUGGESTED]
-    if len(missing) == 1 and wanted:
-        close = difflib.get_close_matches(wanted[0], candidates, n=3, cutoff=0.6)
-        return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    pairs = [(m, difflib.get_close_matches(m, candidates, n=1, cutoff=0.6)) for m in wanted]
-    hints = [f"{close[0]!r} for {name!r}" for name, close in pairs if close]
-    return f"; did you mean {', '.join(hints)}?" if hints else ""
 
 
 def _cell(text: str) -> str:

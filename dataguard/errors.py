@@ -18,7 +18,7 @@ works for callers who do not know dataguard.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +32,35 @@ __all__ = [
     "UnknownExpectationError",
     "ValidationFailedError",
 ]
+
+
+#: Longest name "did you mean" compares (similarity is quadratic in the length).
+MAX_SUGGESTED = 200
+
+
+def suggestion(names: Iterable[str]) -> str:
+    """``did you mean 'a' or 'b'?`` naming ``names``; ``""`` when there are none."""
+    listed = " or ".join(repr(n) for n in names)
+    return f"did you mean {listed}?" if listed else ""
+
+
+def did_you_mean(
+    missing: Sequence[str], known: Iterable[str], *, most: int = 3, cutoff: float = 0.6
+) -> str:
+    """A hint for an error message naming the known names closest to the missing ones (``""``
+    when none is close): up to ``most`` for one missing name, the closest for each of several.
+
+    Names longer than ``MAX_SUGGESTED`` characters are neither matched nor suggested: string
+    similarity takes time quadratic in their length, and a name that long is not mistyped.
+    """
+    candidates = [k for k in known if len(k) <= MAX_SUGGESTED]
+    wanted = [m for m in missing if len(m) <= MAX_SUGGESTED]
+    if len(missing) == 1 and wanted:
+        close = difflib.get_close_matches(wanted[0], candidates, n=most, cutoff=cutoff)
+        return f"; {suggestion(close)}" if close else ""
+    pairs = [(m, difflib.get_close_matches(m, candidates, n=1, cutoff=cutoff)) for m in wanted]
+    hints = [f"{close[0]!r} for {name!r}" for name, close in pairs if close]
+    return f"; did you mean {', '.join(hints)}?" if hints else ""
 
 
 class DataguardError(Exception):
@@ -102,9 +131,7 @@ class UnknownExpectationError(SuiteError, KeyError):
     @classmethod
     def for_name(cls, name: str, known: Iterable[str]) -> UnknownExpectationError:
         """Build the error with a 'did you mean' hint drawn from the registered names."""
-        close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        return cls(f"unknown expectation type {name!r}{hint}")
+        return cls(f"unknown expectation type {name!r}{did_you_mean([name], known)}")
 
     def __str__(self) -> str:
         # KeyError would wrap the message in quotes.

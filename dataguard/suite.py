@@ -20,7 +20,7 @@ from dataguard.compat.gx_vocabulary import (
     native_parameters,
     native_types,
 )
-from dataguard.errors import SuiteError
+from dataguard.errors import SuiteError, did_you_mean, suggestion
 from dataguard.expectations import (
     ColumnDtype,
     ColumnExists,
@@ -299,13 +299,10 @@ def _mapping(doc: Document, value: Any, path: list[PathPart], what: str) -> dict
 def _unknown_keys(
     doc: Document, data: dict[str, Any], allowed: Iterable[str], path: list[PathPart]
 ) -> None:
-    import difflib
-
     allowed = list(allowed)
     for key in data:
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            hint = did_you_mean([key], allowed, most=1) or f"; allowed: {', '.join(allowed)}"
             raise doc.error(f"unknown key {key!r}{hint}", [*path, key])
 
 
@@ -352,7 +349,7 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
         if ours:
             raise doc.error(
                 f"unknown parameter {key!r} for {cls.name}: a Great Expectations name; "
-                f"did you mean {_alternatives(ours)}?",
+                + suggestion(ours),
                 [*path, key],
             )
     try:
@@ -371,10 +368,6 @@ def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:
         ) from None
 
 
-def _alternatives(names: Iterable[str]) -> str:
-    return " or ".join(repr(n) for n in names)
-
-
 def _gx_type_problem(name: str) -> str | None:
     """For a GX type name in a native suite, the dataguard name(s) it stands for."""
     ours = native_types(name)
@@ -382,10 +375,7 @@ def _gx_type_problem(name: str) -> str | None:
         return None
     if not ours:
         return f"unknown expectation type {name!r}: {GX_COUNTERPART_MISSING}"
-    return (
-        f"unknown expectation type {name!r}: a Great Expectations name; "
-        f"did you mean {_alternatives(ours)}?"
-    )
+    return f"unknown expectation type {name!r}: a Great Expectations name; {suggestion(ours)}"
 
 
 def _build_schema(doc: Document, value: Any) -> Schema:

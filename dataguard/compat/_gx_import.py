@@ -17,7 +17,6 @@ This module knows nothing of ``Suite``: ``Suite.from_gx`` builds one from ``read
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields
@@ -26,7 +25,7 @@ from typing import Any
 from dataguard._documents import Document, read_document
 from dataguard.compat._gx_parameters import is_parameter, substitute
 from dataguard.compat._gx_rules import NOT_MAPPED, RULES, Rule
-from dataguard.errors import SuiteError
+from dataguard.errors import SuiteError, did_you_mean
 from dataguard.expectations import Expectation, lookup
 from dataguard.expectations._params import field_hints
 
@@ -158,9 +157,9 @@ def _unsupported(gx_type: str) -> str:
     if gx_type in _EXPORTS:
         return f"{gx_type!r} is a dataguard name; GX suites say {_EXPORTS[gx_type][0]!r}"
     # GX names share long prefixes, so only near-identical names are worth suggesting.
-    close = difflib.get_close_matches(gx_type, list(RULES), n=1, cutoff=0.9)
-    if close:
-        return f"unknown expectation type {gx_type!r}; did you mean {close[0]!r}?"
+    hint = did_you_mean([gx_type], RULES, most=1, cutoff=0.9)
+    if hint:
+        return f"unknown expectation type {gx_type!r}{hint}"
     return f"{gx_type} is not supported yet"
 
 
@@ -303,8 +302,7 @@ def _params(
             if not _is_one(value):
                 problems.append((path, f"mostly cannot be honoured: {gx_type} has no tolerance"))
         elif key not in accepted:
-            close = difflib.get_close_matches(key, list(accepted), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean([key], accepted, most=1)
             problems.append((path, f"unknown kwarg {key!r} for {gx_type}{hint}"))
         elif value is not None:  # GX writes null for an option left at its default
             apply(key, value, path)

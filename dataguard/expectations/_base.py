@@ -9,7 +9,6 @@ null handling and sampling live here once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
@@ -21,8 +20,7 @@ import pyarrow as pa
 
 from dataguard._condition import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
-from dataguard._text import did_you_mean
-from dataguard.errors import SuiteError
+from dataguard.errors import SuiteError, did_you_mean
 from dataguard.expectations._params import JsonObject, coerce, field_hints
 from dataguard.metrics import Metric, Values, Violations, ViolationSummary
 from dataguard.result import PARTIAL_LIMIT, ExpectationResult, Reason, ResultFormat, Severity
@@ -227,8 +225,7 @@ class Expectation(ABC):
         known = field_hints(cls)
         for key in params:
             if key not in known:
-                close = difflib.get_close_matches(key, list(known), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean([key], known, most=1)
                 raise SuiteError(f"unknown parameter {key!r} for {cls.name}{hint}", path=key)
         required = [
             f.name

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from dataguard._text import did_you_mean
-from dataguard.errors import SuiteError
+from dataguard.errors import SuiteError, did_you_mean
 from dataguard.expectations._base import (
     UNBOUNDED_HINT,
     Context,
