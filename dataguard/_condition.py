@@ -43,6 +43,7 @@ from dataguard._frame import (
     value_set,
 )
 from dataguard._mixed import typed_in, typed_members
+from dataguard._text import clip
 from dataguard.errors import SuiteError
 
 _TOKEN = re.compile(
@@ -390,7 +391,7 @@ def parse_condition(text: str) -> Condition:
     """Parse a row condition; SuiteError (path ``where``) when it is not in the language."""
     if not text.strip():
         raise SuiteError("the row condition is empty", path="where")
-    shown = repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
+    shown = clip(repr(text), 80)
     try:
         return Condition(text)
     except SuiteError as exc:

@@ -30,10 +30,17 @@ MIN_COLUMN = 12
 MIN_LAST = 40
 
 
-def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    """``text``, cut at ``limit`` characters with a note of how many were left out."""
+def clip(text: str, limit: int = MAX_VALUE_CHARS, *, tally: bool = True) -> str:
+    """``text`` cut at ``limit`` characters, ending in "…": the one way dataguard shortens text.
+
+    With ``tally`` a note of how many characters were left out follows the ellipsis; without it
+    (one-line reprs, chart labels, where width matters) the ellipsis takes the last of the
+    ``limit`` characters, so the result is never longer than ``limit``.
+    """
     if len(text) <= limit:
         return text
+    if not tally:
+        return text[: max(limit - 1, 0)] + "…"
     return f"{text[:limit]}… (+{len(text) - limit:,} characters)"
 
 

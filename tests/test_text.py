@@ -1,11 +1,19 @@
-"""Plain-text tables: wrapping to a width loses nothing and fits; no width keeps rows whole."""
+"""Plain-text tables: wrapping to a width loses nothing and fits; no width keeps rows whole.
+Shortened text is cut one way everywhere."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataguard._text import MIN_COLUMN, MIN_LAST, table
+import dataguard as dg
+from dataguard._condition import parse_condition
+from dataguard._text import MIN_COLUMN, MIN_LAST, clip, table
+from dataguard.compat._gx_parameters import MAX_EXPRESSION, evaluate
+from dataguard.report._schema import schema_errors
 
 WORDS = st.text(alphabet="abcdefghij_-.'0123456789", min_size=1, max_size=30)
 CELLS = st.lists(WORDS, min_size=0, max_size=8).map(" ".join)
@@ -47,3 +55,28 @@ def test_without_a_width_each_row_stays_on_one_line(
     assert len(text.split("\n")) == 2 + len(rows) + sum(len(n) for n in notes)
     for row in rows:
         assert all(" ".join(cell.split()) in text for cell in row)
+
+
+@given(st.text(max_size=300), st.integers(1, 200))
+def test_clipped_text_keeps_a_prefix_and_ends_in_an_ellipsis(text: str, limit: int) -> None:
+    for tally in (True, False):
+        cut = clip(text, limit, tally=tally)
+        if len(text) <= limit:
+            assert cut == text
+            continue
+        kept = cut.split("…", 1)[0]
+        assert text.startswith(kept)
+        if tally:
+            assert cut == f"{kept}… (+{len(text) - len(kept):,} characters)"
+        else:
+            assert len(cut) == limit
+
+
+def test_every_shortened_message_uses_the_same_ellipsis() -> None:
+    with pytest.raises(dg.SuiteError) as condition:
+        parse_condition("(" * 100 + "a")
+    with pytest.raises(dg.SuiteError) as parameter:
+        evaluate("1 + " * MAX_EXPRESSION, {}, dt.datetime(2020, 1, 1))
+    problems = list(schema_errors(["x" * 100], {"type": "string"}))
+    shortened = [str(condition.value), str(parameter.value), *problems]
+    assert all("…" in text and "..." not in text for text in shortened), shortened

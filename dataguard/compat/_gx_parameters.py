@@ -18,6 +18,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from dataguard._text import clip
 from dataguard.errors import SuiteError
 
 _OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
@@ -73,7 +74,8 @@ def evaluate(expression: Any, parameters: Mapping[str, Any], now: dt.datetime) -
         raise SuiteError(f"a $PARAMETER must be an expression string, got {expression!r}")
     if len(expression) > MAX_EXPRESSION:
         raise SuiteError(
-            f"suite parameter {expression[:40]!r}...: longer than {MAX_EXPRESSION} characters"
+            f"suite parameter {clip(repr(expression), 40, tally=False)}: longer than "
+            f"{MAX_EXPRESSION} characters"
         )
     try:
         tree = ast.parse(expression.strip(), mode="eval")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from dataguard._jsonable import jsonable
+from dataguard._text import clip
 from dataguard._version import __version__
 from dataguard.drift import _tests as t
 from dataguard.drift._compare import (
@@ -155,7 +156,7 @@ class DriftReport:
     def __repr__(self) -> str:
         """One line: verdict, drifted columns (the first five) and sizes."""
         flagged = self.drifted_columns
-        names = ", ".join(repr(c) if len(c) <= 40 else repr(c[:39] + "…") for c in flagged[:5])
+        names = ", ".join(repr(clip(c, 40, tally=False)) for c in flagged[:5])
         more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
         return (
             f"<DriftReport {'DRIFT' if self.drifted else 'NO DRIFT'}: {len(flagged)} of "

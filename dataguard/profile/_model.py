@@ -24,6 +24,7 @@ import numpy as np
 
 from dataguard._atomic import write_atomic
 from dataguard._documents import TooLarge, inflate, load_json, read_limited
+from dataguard._text import clip
 from dataguard._version import __version__
 from dataguard.errors import ProfileError
 from dataguard.metrics._exact import SQUARE_SHIFT, SUM_SHIFT
@@ -472,7 +473,7 @@ class Profile:
     def __repr__(self) -> str:
         """One line: rows and columns (the first five named)."""
         shown = list(self.columns)[:5]
-        names = ", ".join(repr(c) if len(c) <= 40 else repr(c[:39] + "…") for c in shown)
+        names = ", ".join(repr(clip(c, 40, tally=False)) for c in shown)
         more = f" and {len(self.columns) - 5} more" if len(self.columns) > 5 else ""
         return f"<Profile {self.rows:,} rows, {len(self.columns)} columns: {names}{more}>"
 

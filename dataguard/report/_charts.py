@@ -133,7 +133,7 @@ def bars(
                 y = top + index * (thickness + 1)
                 w = max(v * scale, 1.0)
                 paths[index].append(f"M{x0} {_n(y)}h{_n(w)}v{thickness}H{x0}Z")
-        short = name if len(name) <= MAX_LABEL_CHARS else name[: MAX_LABEL_CHARS - 1] + "…"
+        short = fmt.clip(name, MAX_LABEL_CHARS, tally=False)
         rows.append(
             {
                 "y": _n(2 + row * ROW_HEIGHT + ROW_HEIGHT / 2 + 4),

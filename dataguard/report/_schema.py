@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from dataguard._documents import format_path
+from dataguard._text import clip
 from dataguard.errors import InputError
 
 #: Keywords checked, and keywords that only annotate.
@@ -205,5 +206,4 @@ def _where(path: tuple[str | int, ...]) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clip(json.dumps(value, default=str), 40)
