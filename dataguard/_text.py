@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dataguard.result import PARTIAL_LIMIT, Reason
+from dataguard._outcome import PARTIAL_LIMIT, Reason
 
 if TYPE_CHECKING:
     from dataguard.result import ExpectationResult
@@ -21,9 +21,6 @@ MAX_CELL = 500
 MAX_VALUE_CHARS = 120
 #: Longest observed value in a table (a list of 200 column names); the message says the rest.
 MAX_OBSERVED = 60
-#: Most sampled values and row ids listed per expectation (the ``summary`` format's sample size);
-#: the rest is summarized by a count.
-MAX_LISTED = PARTIAL_LIMIT
 #: Narrowest a column is wrapped to, however narrow the terminal.
 MIN_COLUMN = 12
 #: Narrowest the last column (the message) is wrapped to before other columns give up room.
@@ -229,7 +226,7 @@ def _more(shown: int, total: int, noun: str) -> str:
 
 
 def sample_lines(result: ExpectationResult) -> list[str]:
-    """What a failed row-level result kept of its failures, bounded to ``MAX_LISTED`` entries
+    """What a failed row-level result kept of its failures, bounded to ``PARTIAL_LIMIT`` entries
     each: the sampled unexpected values with their counts in the sample, and the failing rows
     (ids when ``id_columns`` were given). What is kept depends on the ``result_format``."""
     lines: list[str] = []
@@ -239,7 +236,7 @@ def sample_lines(result: ExpectationResult) -> list[str]:
         sampled = len(result.partial_unexpected_list)
         shown = [
             data_value(value) + (f" ×{count}" if count > 1 else "")
-            for value, count in counted[:MAX_LISTED]
+            for value, count in counted[:PARTIAL_LIMIT]
         ]
         label = "unexpected values"
         if total is not None and total > sampled:
@@ -248,7 +245,7 @@ def sample_lines(result: ExpectationResult) -> list[str]:
             f"{label}: {', '.join(shown)}{_more(len(shown), len(counted), 'distinct values')}"
         )
     if result.unexpected_index_list:
-        ids, label = row_ids(result.unexpected_index_list[:MAX_LISTED])
+        ids, label = row_ids(result.unexpected_index_list[:PARTIAL_LIMIT])
         known = max(total or 0, len(result.unexpected_index_list))
         listed = ", ".join(data_value(i) for i in ids)
         lines.append(f"{label}: {listed}{_more(len(ids), known, 'rows')}")

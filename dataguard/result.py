@@ -7,10 +7,11 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard._jsonable import jsonable
+from dataguard._outcome import Reason, ResultFormat
+from dataguard._text import clip, failure_table
 from dataguard.errors import ValidationFailedError
 
 if TYPE_CHECKING:
@@ -29,48 +30,6 @@ __all__ = [
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-
-
-class Reason(str, Enum):
-    """Why an expectation has the outcome it has; a stable code for JSON, reports and the CLI."""
-
-    PASSED = "passed"
-    SKIPPED = "skipped"
-    UNEXPECTED_VALUES = "unexpected_values"
-    OUT_OF_RANGE = "out_of_range"
-    COLUMN_MISSING = "column_missing"
-    TYPE_MISMATCH = "type_mismatch"
-    SCHEMA_MISMATCH = "schema_mismatch"
-    NO_DATA = "no_data"
-    DRIFTED = "drifted"
-    ERROR = "error"
-
-
-class ResultFormat(str, Enum):
-    """How much failure detail results carry, after Great Expectations' levels.
-
-    ``boolean_only``: outcome and counts; ``basic``: plus up to 20 unexpected values;
-    ``summary``: plus up to 20 row ids and counts of the sampled values; ``complete``: every
-    unexpected value and row id.
-    """
-
-    BOOLEAN_ONLY = "boolean_only"
-    BASIC = "basic"
-    SUMMARY = "summary"
-    COMPLETE = "complete"
-
-    @property
-    def sample_limit(self) -> int | None:
-        """How many failing rows to keep (``None``: all)."""
-        if self is ResultFormat.BOOLEAN_ONLY:
-            return 0
-        if self is ResultFormat.COMPLETE:
-            return None
-        return PARTIAL_LIMIT
-
-
-#: Unexpected values kept by the ``basic`` and ``summary`` formats (Great Expectations' default).
-PARTIAL_LIMIT = 20
 
 
 def _percent(part: int | None, whole: int | None) -> float | None:
@@ -330,8 +289,6 @@ class ValidationResult:
 
     def failure_table(self, fail_on: Literal["error", "warning"] = "error") -> str:
         """A readable, aligned table of the failures that count at ``fail_on``."""
-        from dataguard._text import failure_table
-
         failing = FAILING_SEVERITIES[fail_on]
         return failure_table([r for r in self.failures if r.severity in failing])
 
@@ -361,8 +318,7 @@ REPR_TEXT = 80
 
 def _short(text: str) -> str:
     """Text for a one-line repr: whitespace flattened, long text cut with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= REPR_TEXT else flat[: REPR_TEXT - 1] + "…"
+    return clip(" ".join(text.split()), REPR_TEXT, tally=False)
 
 
 def finite_or_none(value: float | None) -> float | None:

@@ -3,13 +3,17 @@ Shortened text is cut one way everywhere."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import dataguard as dg
+import dataguard._text as text_module
 from dataguard._condition import parse_condition
 from dataguard._text import MIN_COLUMN, MIN_LAST, clip, table
 from dataguard.compat._gx_parameters import MAX_EXPRESSION, evaluate
@@ -80,3 +84,23 @@ def test_every_shortened_message_uses_the_same_ellipsis() -> None:
     problems = list(schema_errors(["x" * 100], {"type": "string"}))
     shortened = [str(condition.value), str(parameter.value), *problems]
     assert all("…" in text and "..." not in text for text in shortened), shortened
+
+
+def _imported(module: ModuleType, within: ast.AST | None = None) -> set[str]:
+    """The modules ``from ... import`` names, in ``within`` or at the top of ``module`` (not
+    under ``if TYPE_CHECKING``)."""
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    nodes = ast.walk(within) if within is not None else iter(tree.body)
+    return {str(n.module) for n in nodes if isinstance(n, ast.ImportFrom)}
+
+
+def test_results_import_the_text_rendering_at_the_top() -> None:
+    # The rendering reads results only through the objects it is given, so the results module
+    # imports it once, at the top, instead of inside the method that needs it.
+    tree = ast.parse(Path(str(dg.result.__file__)).read_text(encoding="utf-8"))
+    method = next(
+        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "failure_table"
+    )
+    assert "dataguard._text" in _imported(dg.result)
+    assert not _imported(dg.result, method)
+    assert "dataguard.result" not in _imported(text_module)

@@ -20,10 +20,11 @@ import pyarrow as pa
 
 from dataguard._condition import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
+from dataguard._outcome import PARTIAL_LIMIT
 from dataguard.errors import SuiteError, did_you_mean
 from dataguard.expectations._params import JsonObject, coerce, field_hints
 from dataguard.metrics import Metric, Values, Violations, ViolationSummary
-from dataguard.result import PARTIAL_LIMIT, ExpectationResult, Reason, ResultFormat, Severity
+from dataguard.result import ExpectationResult, Reason, ResultFormat, Severity
 
 #: Column kinds an expectation can require; see ``ColumnInfo.logical_types``.
 NUMERIC = frozenset({"numeric"})

@@ -10,11 +10,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from dataguard._text import MAX_LISTED, MAX_VALUE_CHARS, clip, data_value, duration, number
+from dataguard._outcome import PARTIAL_LIMIT
+from dataguard._text import MAX_VALUE_CHARS, clip, data_value, duration, number
 
 __all__ = [
-    "MAX_LISTED",
     "MAX_VALUE_CHARS",
+    "PARTIAL_LIMIT",
     "axis_number",
     "breakable_name",
     "clip",
@@ -101,8 +102,8 @@ def value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 def listing(items: Sequence[Any], total: int | None, noun: str) -> dict[str, Any]:
-    """The first ``MAX_LISTED`` items as text, and a sentence saying what was left out."""
-    shown = [value(i) for i in items[:MAX_LISTED]]
+    """The first ``PARTIAL_LIMIT`` items as text, and a sentence saying what was left out."""
+    shown = [value(i) for i in items[:PARTIAL_LIMIT]]
     total = len(items) if total is None else total
     more = ""
     if total > len(shown):

@@ -81,7 +81,7 @@ def _samples(result: Mapping[str, Any]) -> dict[str, Any]:
     unexpected = result.get("unexpected_count")
     values = [
         {"value": fmt.value(c.get("value")), "count": int(c.get("count") or 0)}
-        for c in counts[: fmt.MAX_LISTED]
+        for c in counts[: fmt.PARTIAL_LIMIT]
         if isinstance(c, Mapping)
     ]
     more_values = ""
