@@ -201,15 +201,6 @@ def readable(value: Any) -> str:
     return str(value)
 
 
-def _counted(values: Sequence[Any]) -> list[tuple[Any, int]]:
-    """Each distinct value of a sample with how often it occurs there, most frequent first."""
-    counts: dict[tuple[str, str], tuple[Any, int]] = {}
-    for value in values:
-        key = (type(value).__name__, repr(value))
-        counts[key] = (value, counts.get(key, (value, 0))[1] + 1)
-    return sorted(counts.values(), key=lambda item: -item[1])
-
-
 def row_ids(ids: Sequence[Any]) -> tuple[list[Any], str]:
     """Failing rows and what identifies them: row numbers, or the values of the id columns
     (unwrapped when there is one), with a label such as ``rows (order_id)``."""
@@ -231,7 +222,7 @@ def sample_lines(result: ExpectationResult) -> list[str]:
     (ids when ``id_columns`` were given). What is kept depends on the ``result_format``."""
     lines: list[str] = []
     total = result.unexpected_count
-    counted = _counted(result.partial_unexpected_list)
+    counted = result.sample_counts
     if counted:
         sampled = len(result.partial_unexpected_list)
         shown = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -89,15 +89,15 @@ class ExpectationResult:
         return _percent(self.unexpected_count, self.element_count)
 
     @property
+    def sample_counts(self) -> list[tuple[Any, int]]:
+        """Each distinct sampled unexpected value, as found in the data, with how often it occurs
+        in the sample, most frequent first (see ``same_sample``)."""
+        return counted(self.partial_unexpected_list)
+
+    @property
     def partial_unexpected_counts(self) -> list[dict[str, Any]]:
-        """How often each sampled unexpected value occurs in the sample, most frequent first."""
-        counts: dict[str, tuple[Any, int]] = {}
-        for value in self.partial_unexpected_list:
-            plain = jsonable(value)
-            key = json.dumps(plain, sort_keys=True)
-            counts[key] = (plain, counts.get(key, (plain, 0))[1] + 1)
-        ranked = sorted(counts.values(), key=lambda item: -item[1])
-        return [{"value": value, "count": count} for value, count in ranked]
+        """``sample_counts`` as JSON-ready dicts (``value``, ``count``)."""
+        return [{"value": jsonable(value), "count": count} for value, count in self.sample_counts]
 
     def __repr__(self) -> str:
         """One line: the expectation, its column(s), the outcome and the message."""
@@ -319,6 +319,23 @@ REPR_TEXT = 80
 def _short(text: str) -> str:
     """Text for a one-line repr: whitespace flattened, long text cut with an ellipsis."""
     return clip(" ".join(text.split()), REPR_TEXT, tally=False)
+
+
+def same_sample(value: Any) -> str:
+    """What two sampled values share when they count as one: their JSON form (infinities kept
+    apart), so that the text, JSON and HTML outputs always count a sample alike."""
+    return json.dumps(jsonable(value, infinities=True), sort_keys=True)
+
+
+def counted(values: Iterable[Any]) -> list[tuple[Any, int]]:
+    """Each distinct value (by ``same_sample``; the first one seen stands for the others) with
+    how often it occurs, most frequent first, ties in the order first seen."""
+    counts: dict[str, tuple[Any, int]] = {}
+    for value in values:
+        key = same_sample(value)
+        first, count = counts.get(key, (value, 0))
+        counts[key] = (first, count + 1)
+    return sorted(counts.values(), key=lambda item: -item[1])
 
 
 def finite_or_none(value: float | None) -> float | None:

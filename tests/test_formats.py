@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 import dataguard as dg
 from dataguard._formats import to_json, to_junit, to_markdown, to_text
-from dataguard._text import observed_text
+from dataguard._text import observed_text, sample_lines
 from dataguard.expectations import (
     Between,
     ColumnDtype,
@@ -211,3 +213,24 @@ def test_long_observed_values_are_cut_saying_how_much() -> None:
     assert observed.startswith("[column_0, column_1, ")
     assert len(observed) <= 60 + len("… (+1,000 characters)")
     assert observed.endswith(" characters)")
+
+
+def test_text_and_json_count_a_sample_alike() -> None:
+    # Decimal("1") and 1.0 are written alike in JSON, while 1, True, inf and -inf are not: the
+    # text once counted by type and repr and the JSON by JSON form (inf and -inf as one null).
+    sample = (Decimal("1"), 1.0, 1, True, math.inf, -math.inf, Decimal("1"))
+    result = dg.ExpectationResult(
+        InSet("a", value_set=[0]),
+        passed=False,
+        reason=dg.Reason.UNEXPECTED_VALUES,
+        message="7 unexpected",
+        element_count=7,
+        missing_count=0,
+        unexpected_count=7,
+        partial_unexpected_list=sample,
+    )
+    counts = [c["count"] for c in result.to_dict()["partial_unexpected_counts"]]
+    assert counts == [3, 1, 1, 1, 1]
+    assert [count for _, count in result.sample_counts] == counts
+    (line,) = sample_lines(result)
+    assert line == "unexpected values: 1 ×3, 1, true, inf, -inf"
