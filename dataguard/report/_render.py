@@ -141,11 +141,12 @@ def render_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "erro
 NOTEBOOK_ROWS = 20
 
 
-def notebook_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "error") -> str:
+def notebook_html(obj: Reportable) -> str:
     """A compact report for notebook display (``_repr_html_``): the verdict and the table that
     matters, at most ``NOTEBOOK_ROWS`` rows, styled inline so that nothing leaks into the
-    notebook's page and escaped like the full reports."""
-    view = view_model(obj, fail_on=fail_on)
+    notebook's page and escaped like the full reports. A validation fails on errors, as
+    ``ValidationResult.passed`` says."""
+    view = view_model(obj)
     template = environment().get_template("notebook.html.j2")
     return template.render(page=view, version=__version__, limit=NOTEBOOK_ROWS)
 

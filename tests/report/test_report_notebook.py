@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -77,3 +78,8 @@ def test_notebook_html_escapes_names_and_values(kind: str, hostile: dict[str, An
 def test_repr_names_table_level_failures_without_columns() -> None:
     result = dg.validate(pd.DataFrame({"a": [1]}), dg.Suite([RowCountBetween(min_value=2)]))
     assert repr(result).endswith("; failed: row_count_between>")
+
+
+def test_notebook_html_takes_no_failing_level() -> None:
+    # A notebook shows a result as ``passed`` says (errors fail it); no caller chose another.
+    assert "fail_on" not in inspect.signature(dg.report.notebook_html).parameters
