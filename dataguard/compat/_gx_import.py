@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from dataguard._documents import Document, read_document
@@ -54,10 +54,11 @@ _SEVERITIES = {"critical": "error", "warning": "warning", "info": "info"}
 
 @dataclass(frozen=True)
 class _Options:
-    """How an import evaluates suite parameters: the caller's named values, and ``now()``."""
+    """How an import evaluates suite parameters: the caller's named values (none by default),
+    and ``now()`` (the time the import started)."""
 
-    parameters: Mapping[str, Any]
-    now: dt.datetime
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    now: dt.datetime = field(default_factory=dt.datetime.now)
 
 
 def _export_index() -> dict[str, tuple[str, Rule]]:
@@ -95,7 +96,7 @@ def read_gx_suite(
     Raises SuiteError listing every expectation that cannot be imported exactly, with its
     position, such as ``expectations[4]: ... is not supported yet``.
     """
-    options = _Options(parameters if parameters is not None else {}, dt.datetime.now())
+    options = _Options() if parameters is None else _Options(parameters)
     doc = _document(suite)
     data = doc.data
     if not isinstance(data, Mapping):
@@ -196,7 +197,7 @@ def _expectation(
         )
     kwargs = _kwargs(item, at, problems)
     if options is None:
-        options = _Options({}, dt.datetime.now())
+        options = _Options()
     params, where = _params(rule, gx_type, kwargs, problems, options)
     if len(problems) > before:
         return None
