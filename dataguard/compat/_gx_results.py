@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dataguard._jsonable import jsonable as _jsonable
+from dataguard._jsonable import jsonable
 from dataguard.compat._gx_export import expectation_to_gx
 from dataguard.errors import SuiteError
 from dataguard.result import ExpectationResult, Reason, ResultFormat
@@ -28,9 +28,9 @@ _EVERY_ROW = frozenset({"not_null", "null"})
 _TYPES = frozenset({"column_type", "column_dtype"})
 
 
-def jsonable(value: Any) -> Any:
+def gx_jsonable(value: Any) -> Any:
     """``value`` as GX's JSON-ready form: infinities are kept as floats, NaN becomes None."""
-    return _jsonable(value, infinities=True)
+    return jsonable(value, infinities=True)
 
 
 def _format(value: str | ResultFormat) -> ResultFormat:
@@ -58,20 +58,20 @@ def _row_value(expectation: Expectation, value: Any) -> Any:
     """One failing row's values as GX lists them: a value, a pair as a list, several as a dict."""
     columns = expectation.columns
     if len(columns) <= 1:
-        return jsonable(value)
+        return gx_jsonable(value)
     if hasattr(expectation, "column_a"):
-        return jsonable(list(value))
-    return {column: jsonable(v) for column, v in zip(columns, value, strict=True)}
+        return gx_jsonable(list(value))
+    return {column: gx_jsonable(v) for column, v in zip(columns, value, strict=True)}
 
 
 def _index_entry(expectation: Expectation, value: Any, index: Any) -> Any:
     """One ``unexpected_index_list`` entry: the row number, or the row's values and id columns."""
     if not isinstance(index, dict):
-        return jsonable(index)
+        return gx_jsonable(index)
     columns = expectation.columns
     values = [value] if len(columns) == 1 else list(value)
-    entry = {column: jsonable(v) for column, v in zip(columns, values, strict=True)}
-    entry.update({key: jsonable(v) for key, v in index.items()})
+    entry = {column: gx_jsonable(v) for column, v in zip(columns, values, strict=True)}
+    entry.update({key: gx_jsonable(v) for key, v in index.items()})
     return entry
 
 
@@ -103,7 +103,7 @@ def _map_result(result: ExpectationResult, fmt: ResultFormat) -> dict[str, Any]:
         out["unexpected_percent_total"] = result.unexpected_percent_total
         out["unexpected_percent_nonmissing"] = result.unexpected_percent
     if result.observed_value is not None:
-        out["observed_value"] = jsonable(result.observed_value)
+        out["observed_value"] = gx_jsonable(result.observed_value)
     if fmt is ResultFormat.BASIC:
         return out
     counts = _counts(out["partial_unexpected_list"])
@@ -136,7 +136,7 @@ def _details(result: ExpectationResult) -> dict[str, Any]:
         # GX lists only the kinds of mismatch that occur.
         mismatched = details.get("mismatched", {})
         details["mismatched"] = {key: value for key, value in mismatched.items() if value}
-    return jsonable(details)  # type: ignore[no-any-return]
+    return gx_jsonable(details)  # type: ignore[no-any-return]
 
 
 def _aggregate_result(result: ExpectationResult) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def _aggregate_result(result: ExpectationResult) -> dict[str, Any]:
         observed = gx_type_name(observed)
     elif result.expectation.name == "most_common_value_in_set" and observed is not None:
         observed = observed if isinstance(observed, list) else [observed]  # GX lists the modes
-    out: dict[str, Any] = {"observed_value": jsonable(observed)}
+    out: dict[str, Any] = {"observed_value": gx_jsonable(observed)}
     if result.element_count is not None:
         out["element_count"] = result.element_count
     if result.missing_count is not None:
@@ -162,7 +162,7 @@ def _config(expectation: Expectation) -> dict[str, Any]:
         item = expectation_to_gx(expectation)
     except SuiteError:
         item = {"type": f"dataguard.{expectation.name}", "kwargs": expectation.to_dict()}
-    return jsonable(item)  # type: ignore[no-any-return]
+    return gx_jsonable(item)  # type: ignore[no-any-return]
 
 
 def result_to_gx(
