@@ -113,7 +113,7 @@ class Schema:
         return frozenset(c.name for c in self.columns if not c.required)
 
     @property
-    def types(self) -> dict[str, str]:
+    def column_types(self) -> dict[str, str]:
         """The declared logical type of each column that declares one."""
         return {c.name: c.type for c in self.columns if c.type is not None}
 
@@ -176,7 +176,7 @@ class Suite:
     @property
     def column_types(self) -> dict[str, str]:
         """The logical type the schema declares for each column that declares one."""
-        return self.schema.types if self.schema else {}
+        return self.schema.column_types if self.schema else {}
 
     def text_columns(self, names: Sequence[str]) -> frozenset[str]:
         """The columns that only text expectations (patterns, lengths, date formats) read, for

@@ -271,6 +271,13 @@ def test_schema_compiles_to_expectations() -> None:
     assert suite.compiled[-4:] == suite.expectations
 
 
+def test_schema_and_suite_name_the_declared_types_alike() -> None:
+    suite = loads_suite(SUITE_YAML)
+    assert suite.schema is not None
+    assert suite.schema.column_types == suite.column_types
+    assert suite.column_types
+
+
 def test_schema_validation_outcomes() -> None:
     schema = dg.Schema(
         (
