@@ -321,3 +321,14 @@ def test_columns_without_any_value_still_compare(one: Any) -> None:
     some = PairGreater(column_a="i", column_b="a", ignore_row_if="all_values_are_missing")
     assert one(frame, some).unexpected_index_list == (0, 1)
     assert one(frame, UniqueWithinRecord(column_list=["a", "b", "i"], ignore_row_if="never")).passed
+
+
+def test_a_pair_reads_a_mixed_column_as_text() -> None:
+    # The limit README.md and docs/conformance.md state: unlike value-set checks, column pairs
+    # compare a mixed object column as text.
+    data = pd.DataFrame({"n": [1, 2, 3], "s": ["1", "2", "abc"], "m": [1, 2, "abc"]})
+    numbers, text = dg.validate(
+        data, [PairEqual(column_a="n", column_b="m"), PairEqual(column_a="s", column_b="m")]
+    ).results
+    assert numbers.reason is dg.Reason.TYPE_MISMATCH
+    assert text.passed
