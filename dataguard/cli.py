@@ -329,17 +329,19 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _column_types(specs: list[str]) -> dict[str, str]:
-    from dataguard._frame import LOGICAL_TYPES
+    """The ``--column-type COLUMN=TYPE`` options as a mapping, each type checked."""
+    from dataguard._frame import check_column_types
 
     out: dict[str, str] = {}
     for spec in specs:
         column, sep, logical = spec.rpartition("=")
-        if not sep or not column or logical not in LOGICAL_TYPES:
-            raise UsageError(
-                f"--column-type {spec!r}: use COLUMN=TYPE, TYPE one of {', '.join(LOGICAL_TYPES)}"
-            )
+        if not sep or not column:
+            raise UsageError(f"--column-type {spec!r}: use COLUMN=TYPE, e.g. zip=string")
         out[column] = logical
-    return out
+    try:
+        return check_column_types(out)
+    except ValueError as exc:
+        raise UsageError(f"--column-type: {exc}") from None
 
 
 def _columns(text: str | None) -> list[str] | None:

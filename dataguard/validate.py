@@ -16,10 +16,10 @@ import numpy as np
 from dataguard._condition import parse_condition
 from dataguard._engine import Progress, describe, execute
 from dataguard._frame import (
-    LOGICAL_TYPES,
     ReadPlan,
     Source,
     as_source,
+    check_column_types,
     keep_rows,
     rerun_on_wider_type,
     select_rows,
@@ -162,13 +162,7 @@ def validate(
     fmt = as_result_format(result_format)
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
-    pins = dict(column_types or {})
-    for column, logical in pins.items():
-        if logical not in LOGICAL_TYPES:
-            raise ValueError(
-                f"column_types[{column!r}]: unknown type {logical!r}; "
-                f"use one of {', '.join(LOGICAL_TYPES)}"
-            )
+    pins = check_column_types(column_types)
     source = as_source(
         data, lambda names: ReadPlan(the_suite.column_types | pins, the_suite.text_columns(names))
     )

@@ -38,7 +38,7 @@ from dataguard._frame._convert import (
 from dataguard._frame._files import FileSource, WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
-from dataguard._frame._text_types import ReadPlan
+from dataguard._frame._text_types import ReadPlan, check_column_types
 from dataguard.errors import InputError
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "as_source",
     "beyond",
     "bools",
+    "check_column_types",
     "comparable",
     "compare",
     "is_numeric_type",

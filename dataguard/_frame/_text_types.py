@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from dataguard._deferred import pcsv
-from dataguard._frame._batch import ColumnInfo
-from dataguard.errors import InputError
+from dataguard._frame._batch import LOGICAL_TYPES, ColumnInfo
 
 #: The Arrow type a CSV column of each declared logical type is read as; ``numeric`` keeps the
 #: type inferred from the values (integers or floats).
@@ -44,6 +43,19 @@ _CSV_ERROR = re.compile(
 _UNITS = ("s", "ms", "us", "ns")
 _JSON_CHANGED = re.compile(r"Column\(/(.+)\) changed from (\w+) to (\w+)")
 _JSON_FAILED = re.compile(r"Failed to convert JSON to (.+), couldn't parse:(.*)")
+
+
+def check_column_types(column_types: Mapping[str, str] | None) -> dict[str, str]:
+    """``column_types`` (column name to logical type name, ``None`` for none) as a dict;
+    ValueError naming the first column given a type that does not exist."""
+    pins = dict(column_types or {})
+    for column, logical in pins.items():
+        if logical not in LOGICAL_TYPES:
+            raise ValueError(
+                f"column {column!r}: unknown type {logical!r}; "
+                f"use one of {', '.join(LOGICAL_TYPES)}"
+            )
+    return pins
 
 
 @dataclass(frozen=True)
@@ -74,9 +86,6 @@ def pinned_type(logical: str, inferred: pa.DataType, fmt: str) -> pa.DataType | 
     whose first block made it ``inferred``; ``None`` to keep ``inferred``: when it is of that
     type already, or when the declared type cannot hold it (integers declared, decimals in the
     file), so that the type check fails as it would on any other input."""
-    if logical not in _CSV_TYPES:
-        known = ", ".join(_CSV_TYPES)
-        raise InputError(f"unknown column type {logical!r}; use one of {known}")
     pinned = _CSV_TYPES[logical]
     if pinned is None or logical in ColumnInfo("", inferred, str(inferred)).logical_types():
         return None
