@@ -24,11 +24,17 @@ def _umask() -> int:
     return mask
 
 
+def is_system_path(location: str) -> bool:
+    """Whether ``location`` lies under ``/dev`` or ``/proc``: a device or a link to a process's
+    descriptor (``/dev/stdout``, ``/dev/fd/3``), never a file to replace or to protect."""
+    return os.path.abspath(location).startswith(("/dev/", "/proc/"))
+
+
 def _in_place(location: str) -> bool:
     """Whether ``location`` must be written where it is, never replaced: a device, a FIFO or a
-    socket (replacing ``/dev/null`` with a file breaks it for every process), or a path under
-    ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/3``: links to descriptors, not files)."""
-    if os.path.abspath(location).startswith(("/dev/", "/proc/")):
+    socket (replacing ``/dev/null`` with a file breaks it for every process), or a system path
+    (``/dev/stdout``: a link to a descriptor, not a file)."""
+    if is_system_path(location):
         return True
     try:
         return not stat.S_ISREG(os.stat(location).st_mode)

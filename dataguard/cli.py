@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn, TextIO
 
-from dataguard._atomic import write_atomic
+from dataguard._atomic import is_system_path, write_atomic
 from dataguard._formats import FORMATS, RENDERERS, to_text
 from dataguard._version import __version__
 from dataguard.errors import DataguardError
@@ -263,7 +263,7 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
 def _one_file(first: str, second: str) -> bool:
     """Whether two output paths would write one file (devices such as /dev/null aside)."""
     real = os.path.realpath(first)
-    return real == os.path.realpath(second) and not real.startswith(("/dev/", "/proc/"))
+    return real == os.path.realpath(second) and not is_system_path(real)
 
 
 def _emit(text: str, output: str | None, stdout: TextIO) -> None:
