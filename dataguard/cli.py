@@ -111,13 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         help="identify failing rows by this column's values (repeatable)",
     )
     check.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
-    check.add_argument(
-        "--column-type",
-        action="append",
-        default=[],
-        metavar="COLUMN=TYPE",
-        help="read this CSV/JSON-lines column as TYPE, e.g. zip=string (repeatable)",
-    )
+    _add_column_type(check)
     check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -135,41 +129,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     prof.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
     prof.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    _add_column_type(prof)
     prof.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
 
-    drift = commands.add_parser(
-        "drift",
-        help="compare data with a reference profile or reference data",
-        description="Test every column of DATA for drift against a reference.",
-    )
-    drift.add_argument("data", metavar="DATA", help="current data file")
-    drift.add_argument(
-        "--reference", "-r", required=True, help="reference profile (.json/.json.gz) or data file"
-    )
-    drift.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
-    drift.add_argument("--output", "-o", help="write the output to this file instead of stdout")
-    drift.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
-    drift.add_argument("--fail-on-drift", action="store_true", help="exit 1 when drift is found")
-    drift.add_argument("--alpha", type=float, default=0.05, help="significance after BH (0.05)")
-    drift.add_argument(
-        "--min-effect", type=float, default=0.03, help="smallest effect that counts (0.03)"
-    )
-    drift.add_argument("--columns", help="comma-separated columns to test (default: all)")
-    drift.add_argument(
-        "--test",
-        action="append",
-        default=[],
-        metavar="[COLUMN=]METHOD",
-        help="force a method for all columns or one (repeatable), e.g. psi or amount=wasserstein",
-    )
-    drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
-    drift.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
-    drift.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
-
+    _add_drift_parser(commands)
     _add_report_parser(commands)
 
     convert = commands.add_parser(
@@ -198,6 +163,40 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     return parser
+
+
+def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    drift = commands.add_parser(
+        "drift",
+        help="compare data with a reference profile or reference data",
+        description="Test every column of DATA for drift against a reference.",
+    )
+    drift.add_argument("data", metavar="DATA", help="current data file")
+    drift.add_argument(
+        "--reference", "-r", required=True, help="reference profile (.json/.json.gz) or data file"
+    )
+    drift.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format")
+    drift.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    drift.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
+    drift.add_argument("--fail-on-drift", action="store_true", help="exit 1 when drift is found")
+    drift.add_argument("--alpha", type=float, default=0.05, help="significance after BH (0.05)")
+    drift.add_argument(
+        "--min-effect", type=float, default=0.03, help="smallest effect that counts (0.03)"
+    )
+    drift.add_argument("--columns", help="comma-separated columns to test (default: all)")
+    drift.add_argument(
+        "--test",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]METHOD",
+        help="force a method for all columns or one (repeatable), e.g. psi or amount=wasserstein",
+    )
+    drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
+    drift.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    _add_column_type(drift)
+    drift.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
 
 def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -328,6 +327,16 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
 
 
+def _add_column_type(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--column-type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help="read this CSV/JSON-lines column as TYPE, e.g. zip=string (repeatable)",
+    )
+
+
 def _column_types(specs: list[str]) -> dict[str, str]:
     """The ``--column-type COLUMN=TYPE`` options as a mapping, each type checked."""
     from dataguard._frame import check_column_types
@@ -357,6 +366,7 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
         columns=_columns(args.columns),
         comoments=args.comoments,
         chunk_size=args.chunk_size,
+        column_types=_column_types(args.column_type),
     )
     written = result.save(args.output)
     size = written.stat().st_size
@@ -431,6 +441,7 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
         min_effect=args.min_effect,
         multivariate=args.multivariate,
         chunk_size=args.chunk_size,
+        column_types=_column_types(args.column_type),
     )
     _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:

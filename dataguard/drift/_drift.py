@@ -178,12 +178,17 @@ def _finite(value: float) -> float:
     return 0.0 if math.isnan(value) else min(value, 1e300)
 
 
-def _as_reference(reference: Any, columns: Sequence[str] | None, multivariate: bool) -> Profile:
+def _as_reference(
+    reference: Any,
+    columns: Sequence[str] | None,
+    multivariate: bool,
+    column_types: Mapping[str, str] | None,
+) -> Profile:
     if isinstance(reference, Profile):
         return reference
     if reference is None:
         raise InputError("drift needs a reference: a Profile or the reference data")
-    return profile(reference, columns=columns, comoments=multivariate)
+    return profile(reference, columns=columns, comoments=multivariate, column_types=column_types)
 
 
 def _number(value: Any, name: str) -> float:
@@ -252,6 +257,7 @@ def drift(
     min_effect: float | Mapping[str, float] = MIN_EFFECT,
     multivariate: bool = False,
     chunk_size: int | None = None,
+    column_types: Mapping[str, str] | None = None,
 ) -> DriftReport:
     """Compare ``current`` data with a reference Profile (or raw reference data).
 
@@ -261,7 +267,9 @@ def drift(
     when the adjusted p-value is below ``alpha`` and the effect reaches ``min_effect`` (a float, or
     per column). ``tests`` forces a method for all or some columns (``"psi"``,
     ``"wasserstein"``, ``"anderson_darling"``, ...). ``multivariate`` adds PCA reconstruction-error
-    drift from co-moments (the reference profile must hold them).
+    drift from co-moments (the reference profile must hold them). ``column_types``
+    (``{"zip": "string"}``) pins how columns of CSV or JSON-lines files are read, for the current
+    data and a raw-data reference alike (see ``profile``).
 
     Every outcome is reported on its column: a column whose values changed type drifts (method
     ``type_change``); a test that cannot be computed on a column has method ``none`` and the
@@ -273,7 +281,7 @@ def drift(
     started_at = dt.datetime.now(dt.timezone.utc)
     alpha = check_alpha(alpha)
     _check_tests(tests)
-    ref = _as_reference(reference, columns, multivariate)
+    ref = _as_reference(reference, columns, multivariate, column_types)
     _check_comparable(ref)
     min_effect = check_min_effect(min_effect, list(ref.columns))
     if multivariate and ref.comoments is None:
@@ -288,7 +296,12 @@ def drift(
         cur = current
     else:
         cur = profile(
-            current, columns=columns, reference=ref, comoments=multivariate, chunk_size=chunk_size
+            current,
+            columns=columns,
+            reference=ref,
+            comoments=multivariate,
+            chunk_size=chunk_size,
+            column_types=column_types,
         )
     skipped = {
         name: f"not profiled in the reference: {why}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -10,7 +10,15 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._engine import execute
-from dataguard._frame import ColumnInfo, Source, as_source, is_string_type, rerun_on_wider_type
+from dataguard._frame import (
+    ColumnInfo,
+    ReadPlan,
+    Source,
+    as_source,
+    check_column_types,
+    is_string_type,
+    rerun_on_wider_type,
+)
 from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
@@ -300,6 +308,7 @@ def profile(
     comoments: bool = False,
     chunk_size: int | None = None,
     workers: int | None = None,
+    column_types: Mapping[str, str] | None = None,
 ) -> Profile:
     """Summarize ``data`` column by column into a Profile.
 
@@ -307,8 +316,11 @@ def profile(
     exact category counts. With ``reference``, counts ``data`` on the reference's bins and
     categories instead (what ``drift`` compares), so profiles of partitions merge exactly.
     ``comoments`` adds exact co-moment sums of the numeric columns for multivariate drift.
+    ``column_types`` (``{"zip": "string"}``, logical type names) pins how columns of a CSV or
+    JSON-lines file are read, as ``validate`` does: a file profiles as its typed export would.
     """
-    source = as_source(data)
+    pins = check_column_types(column_types)
+    source = as_source(data, lambda names: ReadPlan(pins))
     settings = (
         reference.settings
         if reference is not None

@@ -243,3 +243,40 @@ def test_a_json_array_file_says_what_format_is_expected(tmp_path: Path, text: st
     path.write_text(text)
     with pytest.raises(dg.InputError, match="holds a JSON array; dataguard reads JSON Lines"):
         dg.validate(path, [NotNull("a")])
+
+
+def _zip_codes(tmp_path: Path) -> tuple[Path, Path]:
+    """One table of zip codes (text with leading zeros) and amounts, as CSV and as Parquet."""
+    zips = [f"{(i * 7919) % 100000:05d}" for i in range(ROWS)]
+    table = pa.table({"zip": zips, "amount": [i % 97 + 0.5 for i in range(ROWS)]})
+    csv, parquet = tmp_path / "data.csv", tmp_path / "data.parquet"
+    pcsv.write_csv(table, csv)
+    pq.write_table(table, parquet)
+    return csv, parquet
+
+
+def test_pinned_column_types_profile_a_csv_as_its_parquet_export(tmp_path: Path) -> None:
+    csv, parquet = _zip_codes(tmp_path)
+    assert dg.profile(csv).columns["zip"].kind == "numeric"  # read as numbers by default
+    pinned = dg.profile(csv, column_types={"zip": "string"})
+    assert pinned.to_bytes() == dg.profile(parquet).to_bytes()
+    saved = {name: tmp_path / f"{name}.json" for name in ("csv", "parquet")}
+    argv = ["profile", str(csv), "-o", str(saved["csv"]), "--column-type", "zip=string"]
+    assert main(argv, stdout=io.StringIO()) == 0
+    assert main(["profile", str(parquet), "-o", str(saved["parquet"])], stdout=io.StringIO()) == 0
+    assert saved["csv"].read_bytes() == saved["parquet"].read_bytes()
+
+
+def test_pinned_column_types_drift_a_csv_as_its_parquet_export(tmp_path: Path) -> None:
+    csv, parquet = _zip_codes(tmp_path)
+    assert dg.drift(csv, reference=parquet).columns["zip"].method == "type_change"
+    pins = {"zip": "string"}
+    expected = dg.drift(parquet, reference=parquet).to_dict()
+    for current, reference in ((csv, parquet), (parquet, csv), (csv, csv)):
+        report = dg.drift(current, reference=reference, column_types=pins).to_dict()
+        assert {k: report[k] for k in ("columns", "skipped")} == {
+            k: expected[k] for k in ("columns", "skipped")
+        }
+    argv = ["drift", str(csv), "-r", str(parquet), "--fail-on-drift", "-f", "json"]
+    assert main(argv, stdout=io.StringIO()) == 1
+    assert main([*argv, "--column-type", "zip=string"], stdout=io.StringIO()) == 0
