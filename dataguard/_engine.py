@@ -120,7 +120,7 @@ def _run_pass(
     # Batches are submitted ahead of merging, so workers move on to the next batch while the
     # slowest column of this one finishes; states are still merged in batch order.
     in_flight: deque[tuple[Batch, list[Future[GroupResult]]]] = deque()
-    depth = _BATCHES_IN_FLIGHT if getattr(source, "in_memory", False) else 1
+    depth = _BATCHES_IN_FLIGHT if source.in_memory else 1
 
     def merge_oldest() -> None:
         done, futures = in_flight.popleft()
@@ -281,19 +281,17 @@ def execute(
     planned = set(ordered)
     servers = {m: s for m in ordered if (s := m.served_by()) is not None and s in planned}
     passes = stages([m for m in ordered if m not in servers])
-    remember = getattr(source, "remember", None)
-    if len(passes) > 1 and not source.reiterable and remember is not None:
-        remember()
+    if len(passes) > 1 and not source.reiterable:
+        source.remember()
     threads = default_workers() if workers is None else workers
     values = Values()
     pool = _worker_pool(threads)
-    retain = getattr(source, "retain", None)
     for number, stage in enumerate(passes, start=1):
         metrics_of_pass = [m for m in stage if _wanted(m, values)]
         if not metrics_of_pass:  # settled by earlier passes: the data is not read again
             continue
-        if retain is not None:  # converted chunks that later passes read again are kept
-            retain(c for later in passes[number:] for m in later for c in m.columns)
+        # Converted chunks that later passes read again are kept (by sources that convert).
+        source.retain(c for later in passes[number:] for m in later for c in m.columns)
         report = None
         if progress is not None:
             report = functools.partial(progress, number, len(passes))

@@ -23,7 +23,6 @@ from dataguard._frame import (
     keep_rows,
     rerun_on_wider_type,
     select_rows,
-    types_need_reading,
     with_text_column,
 )
 from dataguard._version import __version__
@@ -182,16 +181,15 @@ def validate(
             decided[i] = early
         else:
             planned.setdefault(expectation.where, []).append(i)
-    remember = getattr(source, "remember", None)
-    if len(planned) > 1 and not source.reiterable and remember is not None:
-        remember()
+    if len(planned) > 1 and not source.reiterable:
+        source.remember()
     contexts: dict[str | None, Context] = {}
     for where, members in planned.items():
         part = _rows(source, where)
         plan = Context(part, fmt, ids)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
-        if where is None and types_need_reading(source):
+        if where is None and not source.types_final:
             # Type checks read no rows, but a text file's types are settled only by reading
             # (a later value may widen a column): read every column whose type is used.
             metrics.extend(MissingCount(c) for c in used)

@@ -16,7 +16,6 @@ from dataguard._frame._batch import (
     LOGICAL_TYPES,
     Batch,
     ColumnInfo,
-    Source,
     as_numpy,
     bools,
     is_numeric_type,
@@ -35,9 +34,10 @@ from dataguard._frame._convert import (
     to_column_value,
     value_set,
 )
-from dataguard._frame._files import FileSource, WiderType, from_path, rerun_on_wider_type
+from dataguard._frame._files import WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
+from dataguard._frame._source import BaseSource, Source
 from dataguard._frame._text_types import ReadPlan, check_column_types
 from dataguard.errors import InputError
 
@@ -67,7 +67,6 @@ __all__ = [
     "select_rows",
     "set_comparable",
     "to_column_value",
-    "types_need_reading",
     "value_set",
     "with_text_column",
 ]
@@ -86,14 +85,19 @@ def as_source(data: Any, read_plan: Callable[[Sequence[str]], ReadPlan] | None =
     """Adapt any supported data object to a Source, without converting any column yet.
 
     ``read_plan``, given a file's column names, says how to read the columns of a CSV or
-    JSON-lines file (other data carries its types). An open file (from
-    ``rerun_on_wider_type``) is returned as it is.
+    JSON-lines file (other data carries its types). A source already (such as the open file
+    ``rerun_on_wider_type`` passes on) is returned as it is.
     """
-    if isinstance(data, (str, os.PathLike, FileSource)):
-        source = data if isinstance(data, FileSource) else from_path(data)
-        if read_plan is not None:
-            source.read_as(read_plan(source.names))
-        return source
+    if isinstance(data, (str, os.PathLike)):
+        data = from_path(data)
+    source = data if isinstance(data, BaseSource) else _adapted(data)
+    if read_plan is not None:
+        source.read_as(read_plan(source.names))
+    return source
+
+
+def _adapted(data: Any) -> Source:
+    """A Source over in-memory data (a data frame, Arrow data, a stream of batches)."""
     if isinstance(data, (pa.Table, pa.RecordBatch)):
         return from_arrow(data)
     module = _module_of(data)
@@ -116,12 +120,6 @@ def as_source(data: Any, read_plan: Callable[[Sequence[str]], ReadPlan] | None =
     if isinstance(data, Iterable) and not isinstance(data, (bytes, bytearray)):
         return _from_stream(iter(data), "iterable of record batches")
     raise InputError(f"cannot validate a {type(data).__name__}; dataguard reads {SUPPORTED}")
-
-
-def types_need_reading(source: Source) -> bool:
-    """Whether a column's type is known only once it was read in full (a text file longer than
-    the block its types were inferred from: a later value may widen a column)."""
-    return isinstance(source, FileSource) and not source.types_final
 
 
 def _from_stream(items: Any, description: str) -> StreamSource:

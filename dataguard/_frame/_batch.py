@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -292,40 +291,3 @@ def as_numpy(array: pa.Array) -> np.ndarray:
             fill = pa.scalar(0, type=pa.int64()).cast(array.type)
         array = array.fill_null(fill)
     return np.asarray(array.to_numpy(zero_copy_only=False))
-
-
-class Source(Protocol):
-    """Anything dataguard can read rows from, adapted to Arrow batches."""
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every column name, in order."""
-        ...
-
-    @property
-    def dtypes(self) -> tuple[str, ...]:
-        """The source's own dtype name of every column, in order (cheap: nothing is converted)."""
-        ...
-
-    def info(self, name: str) -> ColumnInfo:
-        """Full description of one column; may convert that column to learn its Arrow type."""
-        ...
-
-    @property
-    def num_rows(self) -> int | None:
-        """The row count when known without reading the rows."""
-        ...
-
-    @property
-    def description(self) -> str:
-        """A short human name for the data, such as the file path or ``pandas.DataFrame``."""
-        ...
-
-    @property
-    def reiterable(self) -> bool:
-        """Whether ``batches`` may be called more than once."""
-        ...
-
-    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
-        """Yield consecutive batches holding only ``names``, each at most ``chunk_size`` rows."""
-        ...

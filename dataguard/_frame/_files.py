@@ -30,6 +30,7 @@ from dataguard._frame._memory import (
     slice_batches,
     value_depth,
 )
+from dataguard._frame._source import BaseSource
 from dataguard._frame._text_types import (
     ReadPlan,
     csv_not_text,
@@ -101,7 +102,7 @@ class WiderType(InputError):
         self.source = source
 
 
-class FileSource:
+class FileSource(BaseSource):
     """A data file read in batches; reopened for each pass, so it can be read many times.
 
     A CSV or JSON-lines column has the type inferred from the first block, unless ``read_as``
@@ -154,8 +155,11 @@ class FileSource:
         return True
 
     @property
+    def on_disk(self) -> bool:
+        return True
+
+    @property
     def columnar(self) -> bool:
-        """Whether reading some columns costs only those columns (Parquet), not whole rows."""
         return self._format == "parquet"
 
     @property

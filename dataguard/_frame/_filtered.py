@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pyarrow as pa
 
-from dataguard._frame._batch import Batch, ColumnInfo, Source
+from dataguard._frame._batch import Batch, ColumnInfo
+from dataguard._frame._source import BaseSource, Source
 
 
-class FilteredSource:
+class FilteredSource(BaseSource):
     """The rows of ``source`` where ``keep`` is true, as if the data held only those rows.
 
     ``keep`` judges a batch holding (at least) ``reads``. Batches keep the global row numbers of
@@ -48,17 +49,17 @@ class FilteredSource:
     def reiterable(self) -> bool:
         return self._source.reiterable
 
+    @property
+    def types_final(self) -> bool:
+        return self._source.types_final
+
     def remember(self) -> None:
         """Let a one-shot source replay its batches (see ``StreamSource.remember``)."""
-        remember = getattr(self._source, "remember", None)
-        if remember is not None:
-            remember()
+        self._source.remember()
 
     def retain(self, names: Iterable[str]) -> None:
         """Let an in-memory source keep converted chunks for later passes (see ``ArraySource``)."""
-        retain = getattr(self._source, "retain", None)
-        if retain is not None:
-            retain([*names, *self._reads])
+        self._source.retain([*names, *self._reads])
 
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         wanted = list(dict.fromkeys([*names, *self._reads]))

@@ -20,6 +20,7 @@ from dataguard._frame._batch import (
     normalize_array,
 )
 from dataguard._frame._objects import TextColumn
+from dataguard._frame._source import BaseSource
 from dataguard.errors import InputError
 
 Converter = Callable[[str], tuple[pa.Array | pa.ChunkedArray, ColumnInfo]]
@@ -46,7 +47,7 @@ Piecewise = Callable[[str], tuple[ColumnInfo, ChunkedColumn] | None]
 DEFAULT_MEMORY_CHUNK = 1 << 17
 
 
-class ArraySource:
+class ArraySource(BaseSource):
     """Rows held in memory, handed out in batches and converted to Arrow only when first read.
 
     A column is converted at most once, whole (``convert``), unless ``piecewise`` offers it chunk
@@ -103,7 +104,6 @@ class ArraySource:
 
     @property
     def in_memory(self) -> bool:
-        """The rows are held already: batches in flight cost only their converted columns."""
         return True
 
     def info(self, name: str) -> ColumnInfo:
@@ -452,7 +452,7 @@ def _polars_to_arrow(series: Any, name: str, dtype: str) -> Any:
         ) from None
 
 
-class StreamSource:
+class StreamSource(BaseSource):
     """A one-shot stream of Arrow record batches (an iterable or a RecordBatchReader).
 
     Batches are kept as they are read only after ``remember()``, which the executor calls when the

@@ -19,7 +19,6 @@ from dataguard._frame import (
     is_string_type,
     rerun_on_wider_type,
 )
-from dataguard._frame._files import FileSource
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
 from dataguard.profile._categories import (
@@ -330,7 +329,7 @@ def profile(
     infos = {n: source.info(n) for n in names}
     kinds = {n: column_kind(infos[n]) for n in names}
     # A file is streamed: a reference's numeric columns are refined in passes, not held in memory.
-    streamed = reference is None and isinstance(source, FileSource)
+    streamed = reference is None and source.on_disk
     metrics, plan, changed, unprofiled = _plan(names, infos, reference, settings, streamed=streamed)
     # By name: the co-moments' bytes must not depend on the order of the columns.
     numeric = tuple(sorted(n for n in names if kinds[n] == "numeric" and n in plan))
@@ -445,7 +444,7 @@ def _read_groups(
     """The metrics in the groups that read the data together: one group, except that a streamed
     columnar file is read for its categorical columns apart from the others, so that a pass holds
     half the columns' pages next to the category counts."""
-    if streamed is None or not getattr(streamed, "columnar", False):
+    if streamed is None or not streamed.columnar:
         return [metrics]
     text = [m for m in metrics if m.columns and kinds.get(m.columns[0]) == "categorical"]
     rest = [m for m in metrics if m not in text]

@@ -1,0 +1,114 @@
+"""What dataguard reads rows from: the Source protocol, and the defaults of its capabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from dataguard._frame._batch import Batch, ColumnInfo
+from dataguard._frame._text_types import ReadPlan
+
+
+class Source(Protocol):
+    """Anything dataguard can read rows from, adapted to Arrow batches."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column name, in order."""
+        ...
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        """The source's own dtype name of every column, in order (cheap: nothing is converted)."""
+        ...
+
+    def info(self, name: str) -> ColumnInfo:
+        """Full description of one column; may convert that column to learn its Arrow type."""
+        ...
+
+    @property
+    def num_rows(self) -> int | None:
+        """The row count when known without reading the rows."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """A short human name for the data, such as the file path or ``pandas.DataFrame``."""
+        ...
+
+    @property
+    def reiterable(self) -> bool:
+        """Whether ``batches`` may be called more than once."""
+        ...
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        """Yield consecutive batches holding only ``names``, each at most ``chunk_size`` rows."""
+        ...
+
+    # Capabilities some sources have; ``BaseSource`` gives their defaults.
+
+    @property
+    def types_final(self) -> bool:
+        """Whether every column's type is known without reading the rows in full (not so for a
+        text file longer than the block its types were inferred from: a later value may widen a
+        column)."""
+        ...
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the rows are held already (a data frame): batches in flight cost only their
+        converted columns, so several may be read ahead."""
+        ...
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether every pass reads the rows from storage again, rather than from memory: work
+        that would hold a whole column is better done in passes over it."""
+        ...
+
+    @property
+    def columnar(self) -> bool:
+        """Whether reading some columns costs only those columns (Parquet), not whole rows."""
+        ...
+
+    def read_as(self, plan: ReadPlan) -> None:
+        """Read columns as ``plan`` says, where the data carries no types (a text file)."""
+        ...
+
+    def remember(self) -> None:
+        """Keep the batches of the first pass so that a one-shot source can replay them."""
+        ...
+
+    def retain(self, names: Iterable[str]) -> None:
+        """Keep the converted chunks of ``names`` read from now on, for a later pass."""
+        ...
+
+
+class BaseSource(Source):
+    """The defaults of a Source's capabilities: types known, rows neither held nor on disk
+    (a stream), read as they are, nothing to remember or retain."""
+
+    @property
+    def types_final(self) -> bool:
+        return True
+
+    @property
+    def in_memory(self) -> bool:
+        return False
+
+    @property
+    def on_disk(self) -> bool:
+        return False
+
+    @property
+    def columnar(self) -> bool:
+        return False
+
+    def read_as(self, plan: ReadPlan) -> None:
+        return None
+
+    def remember(self) -> None:
+        return None
+
+    def retain(self, names: Iterable[str]) -> None:
+        return None
