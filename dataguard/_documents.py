@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dataguard._deferred import yaml
-from dataguard.errors import SuiteError
+from dataguard.errors import DataguardError, SuiteError
 
 #: Largest suite file read; real suites are kilobytes.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -36,10 +36,48 @@ class TooLarge(ValueError):
     """A document is larger than dataguard reads (said before it is read or inflated whole)."""
 
 
-def read_limited(location: Path, limit: int | None = None) -> bytes:
-    """The bytes of a file, reading no more than ``limit`` (default MAX_JSON_BYTES; TooLarge
-    if it holds more)."""
-    limit = MAX_JSON_BYTES if limit is None else limit
+def read_json_file(
+    path: str | os.PathLike[str], error: Callable[[str], DataguardError], what: str
+) -> Any:
+    """The JSON document in a file, plain or gzip, read and inflated to at most MAX_JSON_BYTES.
+
+    Anything that keeps it from being read is ``error`` with a message naming the file and
+    calling the document ``what`` (``"profile"``), so every reader of saved documents refuses a
+    file with the same words.
+    """
+    location = Path(path)
+    try:
+        raw = _read_limited(location)
+    except FileNotFoundError:
+        raise error(f"{location}: no such file") from None
+    except TooLarge as exc:
+        raise error(f"{location}: not read: {exc}") from None
+    except OSError as exc:
+        raise error(f"{location}: cannot read: {exc.strerror or exc}") from None
+    return json_from_bytes(raw, str(location), error, what)
+
+
+def json_from_bytes(
+    raw: bytes, source: str, error: Callable[[str], DataguardError], what: str
+) -> Any:
+    """The JSON document in ``raw`` (plain or gzip) from ``source``, as ``read_json_file``."""
+    try:
+        return load_json(_inflate(raw))
+    except TooLarge as exc:
+        raise error(f"{source}: not read: {exc}") from None
+    except (OSError, EOFError) as exc:
+        raise error(f"{source}: corrupt or truncated compressed {what} ({exc})") from None
+    except UnicodeDecodeError:
+        raise error(f"{source}: not a {what} (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{source}: corrupt or truncated {what} (invalid JSON at line {exc.lineno}: {exc.msg})"
+        ) from None
+
+
+def _read_limited(location: Path) -> bytes:
+    """The bytes of a file, reading no more than MAX_JSON_BYTES (TooLarge if it holds more)."""
+    limit = MAX_JSON_BYTES
     with location.open("rb") as handle:
         raw = handle.read(limit + 1)
     if len(raw) > limit:
@@ -47,11 +85,11 @@ def read_limited(location: Path, limit: int | None = None) -> bytes:
     return raw
 
 
-def inflate(raw: bytes, limit: int | None = None) -> bytes:
-    """``raw``, gunzipped when it is gzip data, never holding more than ``limit`` (default
-    MAX_JSON_BYTES) bytes of output: TooLarge beyond that (a 300 KB file that would inflate to
-    300 MB stops at the limit); EOFError when the compressed data is corrupt or truncated."""
-    limit = MAX_JSON_BYTES if limit is None else limit
+def _inflate(raw: bytes) -> bytes:
+    """``raw``, gunzipped when it is gzip data, never holding more than MAX_JSON_BYTES bytes of
+    output: TooLarge beyond that (a 300 KB file that would inflate to 300 MB stops at the
+    limit); EOFError when the compressed data is corrupt or truncated."""
+    limit = MAX_JSON_BYTES
     if raw[:2] != GZIP_MAGIC:
         if len(raw) > limit:
             raise TooLarge(f"it is larger than {limit:,} bytes")
@@ -72,14 +110,15 @@ def inflate(raw: bytes, limit: int | None = None) -> bytes:
     return bytes(out)
 
 
-def load_json(raw: bytes, encoding: str = "utf-8") -> Any:
-    """Parse JSON bytes; TooLarge (a ValueError) when nesting goes deeper than the parser can
-    follow, a number has more digits than Python converts, or memory runs out, so callers report
-    a bounded input, never a RecursionError."""
-    text = raw.decode(encoding)
+def load_json(raw: bytes | str, **options: Any) -> Any:
+    """Parse JSON (bytes are UTF-8, a byte order mark allowed) with ``json.loads`` options;
+    TooLarge (a ValueError) when nesting goes deeper than the parser can follow, a number has
+    more digits than Python converts, or memory runs out, so callers report a bounded input,
+    never a RecursionError. Syntax errors (JSONDecodeError) and the options' own errors pass."""
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        return json.loads(text, **options)
+    except (json.JSONDecodeError, DataguardError):
         raise
     except ValueError as exc:  # an integer beyond Python's digit limit (4,300 by default)
         raise TooLarge(f"it holds a number too long to read ({exc})") from None
@@ -185,17 +224,13 @@ def parse_json(text: str, source: str | None = None) -> Document:
         raise SuiteError(f"{name} is not valid JSON", source=source)
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        data = load_json(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise SuiteError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno
         ) from None
-    except RecursionError:
-        raise SuiteError("document is nested too deeply", source=source) from None
-    except SuiteError:
-        raise
-    except ValueError as exc:  # an integer beyond Python's digit limit
-        raise SuiteError(f"a number is too long to read ({exc})", source=source) from None
+    except TooLarge as exc:
+        raise SuiteError(f"not read: {exc}", source=source) from None
     return Document(data, source)
 
 

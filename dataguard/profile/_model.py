@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from dataguard._atomic import write_atomic
-from dataguard._documents import TooLarge, inflate, load_json, read_limited
+from dataguard._documents import json_from_bytes, read_json_file
 from dataguard._text import clip
 from dataguard._version import __version__
 from dataguard.errors import ProfileError
@@ -574,33 +574,12 @@ def _from_doc(doc: Any) -> Profile:
 
 def load_profile(path: str | os.PathLike[str]) -> Profile:
     """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one."""
-    location = Path(path)
-    try:
-        raw = read_limited(location)
-    except FileNotFoundError:
-        raise ProfileError(f"{location}: no such file") from None
-    except TooLarge as exc:
-        raise ProfileError(f"{location}: not read: {exc}") from None
-    except OSError as exc:
-        raise ProfileError(f"{location}: cannot read: {exc.strerror or exc}") from None
-    return loads_profile(raw, str(location))
+    return Profile.from_doc(read_json_file(path, ProfileError, "profile"), str(path))
 
 
 def loads_profile(raw: bytes, source: str = "profile") -> Profile:
     """Parse profile bytes (plain or gzip JSON)."""
-    try:
-        doc = load_json(inflate(raw))
-    except TooLarge as exc:
-        raise ProfileError(f"{source}: not read: {exc}") from None
-    except (OSError, EOFError) as exc:
-        raise ProfileError(f"{source}: corrupt or truncated compressed profile ({exc})") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{source}: not a profile (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise ProfileError(
-            f"{source}: corrupt or truncated profile (invalid JSON at line {exc.lineno})"
-        ) from None
-    return Profile.from_doc(doc, source)
+    return Profile.from_doc(json_from_bytes(raw, source, ProfileError, "profile"), source)
 
 
 def sorted_keys(keys: Sequence[Any]) -> list[Any]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard._atomic import write_atomic
-from dataguard._documents import TooLarge, inflate, load_json, read_limited
+from dataguard._documents import read_json_file
 from dataguard._version import __version__
 from dataguard.drift import DriftReport
 from dataguard.errors import DataguardError, InputError
@@ -165,24 +164,7 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a saved JSON result, drift report or profile (gzip allowed); InputError if it is
     not one."""
     location = Path(path)
-    try:
-        raw = read_limited(location)
-    except FileNotFoundError:
-        raise InputError(f"{location}: no such file") from None
-    except TooLarge as exc:
-        raise InputError(f"{location}: not read: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{location}: cannot read: {exc.strerror or exc}") from None
-    try:
-        doc = load_json(inflate(raw), "utf-8-sig")
-    except TooLarge as exc:
-        raise InputError(f"{location}: not read: {exc}") from None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{location}: corrupt compressed file ({exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{location}: not a JSON document (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{location}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    doc = read_json_file(location, InputError, "JSON document")
     try:
         kind = document_kind(doc)
         if kind != "profile":
