@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -285,29 +286,95 @@ def _schema_check(schema: JsonObject) -> Callable[[Any], bool]:
     return linear(document).is_valid  # type: ignore[no-any-return]
 
 
+#: Keywords whose value is a schema or a list of schemas, in any draft jsonschema implements
+#: (draft 3's ``type`` and ``disallow`` may list schemas among type names).
+_SCHEMA_KEYWORDS = frozenset(
+    {
+        "additionalItems",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "contains",
+        "contentSchema",
+        "disallow",
+        "else",
+        "extends",
+        "if",
+        "items",
+        "not",
+        "oneOf",
+        "prefixItems",
+        "propertyNames",
+        "then",
+        "type",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
+#: Keywords whose value maps names (of properties, definitions) to schemas.
+_NAMED_SCHEMA_KEYWORDS = frozenset(
+    {"$defs", "definitions", "dependencies", "dependentSchemas", "patternProperties", "properties"}
+)
+
+
 def _check_schema_patterns(document: Any) -> None:
     """SuiteError for a regular expression of a JSON Schema that cannot run on RE2: every
     ``pattern`` must be one RE2 can express, and ``patternProperties`` (matched by jsonschema
-    itself, with Python's backtracking ``re``, against keys from the data) is refused."""
+    itself, with Python's backtracking ``re``, against keys from the data) is refused.
+
+    Both are keywords only in a schema: the document itself, what a schema keyword holds, and
+    what a local ``$ref`` points at. Elsewhere they are names (a property called ``pattern``)
+    or data (``const``, ``enum``, ``default``, ``examples``, unknown keywords), which jsonschema
+    never applies.
+    """
     pending: list[tuple[Any, str]] = [(document, "json_schema")]
+    seen: set[int] = set()
     while pending:
         node, path = pending.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                where = f"{path}.{key}"
-                if key == "pattern" and isinstance(value, str):
-                    validate_pattern(value, where)
-                elif key == "patternProperties" and isinstance(value, dict):
-                    raise SuiteError(
-                        "patternProperties is not supported: jsonschema matches it with "
-                        "Python's backtracking re against keys from the data; list the "
-                        "properties, or check key names with propertyNames and a pattern",
-                        path=where,
-                    )
-                else:
-                    pending.append((value, where))
-        elif isinstance(node, list):
-            pending.extend((item, f"{path}[{i}]") for i, item in enumerate(node))
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node.get("pattern"), str):
+            validate_pattern(node["pattern"], f"{path}.pattern")
+        if isinstance(node.get("patternProperties"), dict):
+            raise SuiteError(
+                "patternProperties is not supported: jsonschema matches it with Python's "
+                "backtracking re against keys from the data; list the properties, or check key "
+                "names with propertyNames and a pattern",
+                path=f"{path}.patternProperties",
+            )
+        for key, value in node.items():
+            if key in _SCHEMA_KEYWORDS:
+                pending.extend(_schemas_in(value, f"{path}.{key}"))
+            elif key in _NAMED_SCHEMA_KEYWORDS and isinstance(value, dict):
+                pending.extend((sub, f"{path}.{key}.{name}") for name, sub in value.items())
+        target = _pointed_at(document, node.get("$ref"))
+        if target is not None:
+            pending.append(target)
+
+
+def _schemas_in(value: Any, path: str) -> list[tuple[Any, str]]:
+    """The schemas a schema keyword holds: its value, or the items of a list."""
+    if isinstance(value, list):
+        return [(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    return [(value, path)]
+
+
+def _pointed_at(document: Any, ref: Any) -> tuple[Any, str] | None:
+    """What a local ``$ref`` JSON pointer (``#/a/b~1c/0``) designates in ``document``, with its
+    path; None for another kind of reference or one that leads nowhere."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    node, path = document, "json_schema"
+    for token in ref[2:].split("/"):
+        step = urllib.parse.unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and step in node:
+            node, path = node[step], f"{path}.{step}"
+        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node, path = node[int(step)], f"{path}[{step}]"
+        else:
+            return None
+    return node, path
 
 
 @register

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -26,6 +27,7 @@ from dataguard.expectations import (
 )
 
 Reason = dg.Reason
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
 WORDS = {"w": ["man", "plan", "canal", "bit", "b_t", "50%", None]}
 
 
@@ -214,6 +216,69 @@ def test_json_schema_patterns_re2_cannot_run_are_refused(schema: Any, words: str
         MatchesJsonSchema("j", json_schema=schema)
     assert caught.value.path is not None
     assert caught.value.path.startswith("json_schema")
+
+
+@pytest.mark.parametrize(
+    ("schema", "valid", "invalid"),
+    [
+        # Keys under properties and $defs are names, not keywords.
+        (
+            {"properties": {"patternProperties": {"type": "string"}}},
+            {"patternProperties": "x"},
+            {"patternProperties": 1},
+        ),
+        ({"properties": {"pattern": {"type": "string"}}}, {"pattern": "x"}, {"pattern": 1}),
+        ({"$defs": {"pattern": {"type": "string"}}, "$ref": "#/$defs/pattern"}, "x", 1),
+        ({"dependentSchemas": {"pattern": {"required": ["b"]}}}, {"b": 1}, {"pattern": 1}),
+        # const, enum, default and examples hold data, however it looks.
+        ({"const": {"pattern": r"(a)\1"}}, {"pattern": r"(a)\1"}, {"pattern": "a"}),
+        ({"enum": [{"patternProperties": {"(?=x)": {}}}]}, {"patternProperties": {"(?=x)": {}}}, 1),
+        ({"type": "object", "default": {"pattern": r"\b"}}, {}, 1),
+        ({"type": "object", "examples": [{"pattern": r"\b"}]}, {}, 1),
+        # An unknown keyword is an annotation: jsonschema applies nothing under it.
+        ({"type": "object", "x-note": {"patternProperties": {"(?=x)": {}}}}, {}, 1),
+    ],
+)
+def test_json_schema_pattern_words_that_are_not_keywords_are_accepted(
+    one: Any, schema: Any, valid: Any, invalid: Any
+) -> None:
+    values = [json.dumps(valid), json.dumps(invalid)]
+    result = one({"j": values}, MatchesJsonSchema("j", json_schema=schema))
+    assert result.unexpected_index_list == (1,)
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        (
+            {"properties": {"pattern": {"pattern": "(?=a)"}}},
+            "json_schema.properties.pattern.pattern",
+        ),
+        (
+            {"$defs": {"p": {"patternProperties": {"^a": {}}}}},
+            "json_schema.$defs.p.patternProperties",
+        ),
+        ({"$schema": DRAFT7, "items": [{}, {"pattern": r"\b"}]}, "json_schema.items[1].pattern"),
+        ({"anyOf": [{"not": {"pattern": r"(a)\1"}}]}, "json_schema.anyOf[0].not.pattern"),
+        (
+            {"$schema": DRAFT7, "dependencies": {"a": {"pattern": r"(a)\1"}, "b": ["a"]}},
+            "json_schema.dependencies.a.pattern",
+        ),
+        # A reference makes whatever it points at a schema, even under an unknown keyword.
+        (
+            {"x-lib": {"p": {"pattern": "(?=a)"}}, "$ref": "#/x-lib/p"},
+            "json_schema.x-lib.p.pattern",
+        ),
+        (
+            {"x": {"patternProperties": {"^a": {}}}, "$ref": "#/x"},
+            "json_schema.x.patternProperties",
+        ),
+    ],
+)
+def test_json_schema_keywords_anywhere_a_schema_is_are_refused(schema: Any, path: str) -> None:
+    with pytest.raises(dg.SuiteError) as caught:
+        MatchesJsonSchema("j", json_schema=schema)
+    assert caught.value.path == path
 
 
 def test_json_schema_on_documents_nested_too_deeply_fails_them(one: Any) -> None:
