@@ -148,23 +148,36 @@ def regex_for(
     return compile_regex(pattern)
 
 
-@functools.lru_cache(maxsize=256)
 def compile_regex(pattern: str) -> CompiledRegex:
-    """Translate ``pattern`` for RE2, checking that RE2 accepts the translation."""
+    """``pattern`` translated for RE2 (``re2`` is None when RE2 cannot run it)."""
     return CompiledRegex(pattern, to_re2(pattern))
+
+
+def to_re2(pattern: str) -> str | None:
+    """The RE2 spelling of a Python pattern with the same meaning, or None if there is none."""
+    return _analysis(pattern)[0]
 
 
 def re2_obstacle(pattern: str) -> str | None:
     """What in ``pattern`` RE2 cannot express (named for the user), or None if RE2 can run it."""
+    return _analysis(pattern)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _analysis(pattern: str) -> tuple[str | None, str | None]:
+    """``pattern``'s RE2 spelling and None, or None and the obstacle to one. Translating and
+    probing Arrow with the translation is done once per pattern: compiling, validating and
+    explaining a refusal all read this."""
     try:
         translated = _translate(pattern)
     except _NotRE2 as exc:
-        return str(exc)
+        return None, str(exc)
     try:
         pc.match_substring_regex(pa.array([""]), translated)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        return f"a construct RE2 rejects ({str(exc).removeprefix('Invalid regular expression: ')})"
-    return None
+        rejected = str(exc).removeprefix("Invalid regular expression: ")
+        return None, f"a construct RE2 rejects ({rejected})"
+    return translated, None
 
 
 # Inline flag groups: global "(?im)" or scoped "(?m:...)" / "(?-m:...)".
@@ -180,12 +193,6 @@ def _multiline(pattern: str) -> bool | None:
                 return None
             multiline = True
     return multiline
-
-
-@functools.lru_cache(maxsize=256)
-def to_re2(pattern: str) -> str | None:
-    """The RE2 spelling of a Python pattern with the same meaning, or None if there is none."""
-    return None if re2_obstacle(pattern) is not None else _translate(pattern)
 
 
 def _translate(pattern: str) -> str:

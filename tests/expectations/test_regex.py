@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 
@@ -9,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from dataguard.errors import SuiteError
+from dataguard.expectations import _regex
 from dataguard.expectations._regex import (
     MAX_FALLBACK_PATTERN,
     compile_regex,
@@ -249,3 +251,25 @@ def test_catastrophic_pattern_runs_in_linear_time_on_re2() -> None:
     compiled = compile_regex(r"^(a+)+$")
     assert compiled.re2 is not None
     assert compiled.search(pa.array(["a" * 5000 + "b", "a" * 10])).to_pylist() == [False, True]
+
+
+@pytest.mark.parametrize("pattern", [r"^\d+ unique to the analysis test$", r"(x)\1 unique too"])
+def test_each_pattern_is_analysed_for_re2_once(
+    pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling, validating and explaining a refusal share one analysis: translating a pattern
+    # and probing Arrow with it is done once, however often a suite uses the pattern.
+    translated: list[str] = []
+    translate = _regex._translate
+
+    def spy(text: str) -> str:
+        translated.append(text)
+        return translate(text)
+
+    monkeypatch.setattr(_regex, "_translate", spy)
+    for _ in range(2):
+        with contextlib.suppress(SuiteError):  # the refusal message reads the analysis too
+            validate_pattern(pattern, "regex")
+        if to_re2(pattern) is not None:
+            compile_regex(pattern)
+    assert translated == [pattern]
