@@ -57,22 +57,30 @@ class _NotRE2(Exception):  # an internal signal: the construct RE2 cannot expres
 
 
 @dataclass(frozen=True)
-class CompiledRegex:
-    """A pattern ready to search: its RE2 translation, or Python's ``re`` on values of at most
-    ``max_value_length`` characters (``re2`` is None then)."""
+class Re2Regex:
+    """A pattern and its RE2 spelling with the same meaning: searches in linear time."""
 
     pattern: str
-    re2: str | None
-    max_value_length: int | None = None
+    re2: str
+
+    def search(self, array: pa.Array, too_long: bool = False) -> pa.Array:
+        """Boolean array: whether each string contains a match (null for null). RE2 searches
+        values of any length, so ``too_long`` is never given."""
+        return pc.match_substring_regex(array, self.re2)
+
+
+@dataclass(frozen=True)
+class PythonRegex:
+    """A pattern run by Python's backtracking ``re`` (an expectation's explicit opt-in), once
+    per distinct value, only on values of at most ``max_value_length`` characters."""
+
+    pattern: str
+    max_value_length: int
 
     def search(self, array: pa.Array, too_long: bool = False) -> pa.Array:
         """Boolean array: whether each string contains a match (null for null). A value longer
         than ``max_value_length`` is not searched and gets ``too_long``: the caller picks the
         verdict that makes it fail."""
-        if self.re2 is not None:
-            return pc.match_substring_regex(array, self.re2)
-        if self.max_value_length is None:
-            raise SuiteError(f"pattern {_brief(self.pattern)}: {_refusal(self.pattern)}")
         compiled = re.compile(self.pattern)
         longest = self.max_value_length
 
@@ -82,14 +90,18 @@ class CompiledRegex:
         return per_distinct(array, verdict)
 
 
+#: A pattern ready to search: only patterns one of the engines can run are compiled.
+CompiledRegex = Re2Regex | PythonRegex
+
+
 def _brief(pattern: str) -> str:
     """The pattern for a message: whole when short, else its start."""
     return repr(pattern) if len(pattern) <= 60 else f"{pattern[:57]!r}..."
 
 
-def _refusal(pattern: str) -> str:
+def _refusal(obstacle: str | None) -> str:
     return (
-        f"it uses {re2_obstacle(pattern)}, which RE2 cannot run (RE2 guarantees linear time); "
+        f"it uses {obstacle}, which RE2 cannot run (RE2 guarantees linear time); "
         "rewrite it, or opt in to Python's backtracking engine with regex_engine: python and "
         "a max_value_length"
     )
@@ -115,8 +127,7 @@ def validate_pattern(
                 "max_value_length bounds the Python engine: give regex_engine: python too",
                 path="max_value_length",
             )
-        if compile_regex(pattern).re2 is None:
-            raise SuiteError(f"pattern {_brief(pattern)}: {_refusal(pattern)}", path=path)
+        compile_regex(pattern, path)
         return
     if engine != "python":
         raise SuiteError(
@@ -142,25 +153,24 @@ def validate_pattern(
 def regex_for(
     pattern: str, engine: RegexEngine = "re2", max_value_length: int | None = None
 ) -> CompiledRegex:
-    """The compiled form of a pattern for the engine an expectation declares."""
-    if engine == "python":
-        return CompiledRegex(pattern, None, max_value_length)
+    """The compiled form of a pattern for the engine an expectation declares. Python's engine
+    runs only with a bound on the values it searches; without one, RE2 must run the pattern."""
+    if engine == "python" and max_value_length is not None:
+        return PythonRegex(pattern, max_value_length)
     return compile_regex(pattern)
 
 
-def compile_regex(pattern: str) -> CompiledRegex:
-    """``pattern`` translated for RE2 (``re2`` is None when RE2 cannot run it)."""
-    return CompiledRegex(pattern, to_re2(pattern))
+def compile_regex(pattern: str, path: str | None = None) -> Re2Regex:
+    """``pattern`` translated for RE2; SuiteError (at ``path``) naming what RE2 cannot run."""
+    re2, obstacle = _analysis(pattern)
+    if re2 is None:
+        raise SuiteError(f"pattern {_brief(pattern)}: {_refusal(obstacle)}", path=path)
+    return Re2Regex(pattern, re2)
 
 
 def to_re2(pattern: str) -> str | None:
     """The RE2 spelling of a Python pattern with the same meaning, or None if there is none."""
     return _analysis(pattern)[0]
-
-
-def re2_obstacle(pattern: str) -> str | None:
-    """What in ``pattern`` RE2 cannot express (named for the user), or None if RE2 can run it."""
-    return _analysis(pattern)[1]
 
 
 @functools.lru_cache(maxsize=256)
