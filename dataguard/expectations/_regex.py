@@ -26,8 +26,10 @@ import pyarrow.compute as pc
 from dataguard._frame import per_distinct
 from dataguard.errors import SuiteError
 
+#: Longest pattern a suite may give: bounds what translating and compiling one costs.
 MAX_PATTERN = 10_000
-MAX_FALLBACK_PATTERN = 1_000
+#: Longest pattern for Python's backtracking engine (the opt-in for what RE2 cannot run).
+MAX_PYTHON_PATTERN = 1_000
 
 #: Which engine runs a pattern: RE2 (linear time, the default) or Python's ``re`` (opt-in).
 RegexEngine = Literal["re2", "python"]
@@ -143,9 +145,9 @@ def validate_pattern(
             "longer values are not searched (and count as unexpected)",
             path="max_value_length",
         )
-    if len(pattern) > MAX_FALLBACK_PATTERN:
+    if len(pattern) > MAX_PYTHON_PATTERN:
         raise SuiteError(
-            f"a pattern for the Python engine is limited to {MAX_FALLBACK_PATTERN} characters",
+            f"a pattern for the Python engine is limited to {MAX_PYTHON_PATTERN} characters",
             path=path,
         )
 

@@ -12,7 +12,7 @@ import pytest
 from dataguard.errors import SuiteError
 from dataguard.expectations import _regex
 from dataguard.expectations._regex import (
-    MAX_FALLBACK_PATTERN,
+    MAX_PYTHON_PATTERN,
     compile_regex,
     regex_for,
     to_re2,
@@ -244,7 +244,7 @@ def test_python_engine_keeps_nulls_and_is_per_distinct_value() -> None:
 def test_pattern_limits() -> None:
     validate_pattern("a" * 5000, "regex")  # RE2 runs it in linear time
     with pytest.raises(SuiteError, match="limited to"):
-        validate_pattern(r"\b" + "a" * MAX_FALLBACK_PATTERN, "regex", "python", 10)
+        validate_pattern(r"\b" + "a" * MAX_PYTHON_PATTERN, "regex", "python", 10)
     with pytest.raises(SuiteError, match="invalid regular expression"):
         validate_pattern("a)", "regex")
     with pytest.raises(SuiteError) as caught:
