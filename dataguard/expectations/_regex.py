@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import per_distinct
+from dataguard._text import clip
 from dataguard.errors import SuiteError
 
 #: Longest pattern a suite may give: bounds what translating and compiling one costs.
@@ -96,9 +97,9 @@ class PythonRegex:
 CompiledRegex = Re2Regex | PythonRegex
 
 
-def _brief(pattern: str) -> str:
-    """The pattern for a message: whole when short, else its start."""
-    return repr(pattern) if len(pattern) <= 60 else f"{pattern[:57]!r}..."
+def _shown(pattern: str) -> str:
+    """The pattern for a message: a suite may give 10,000 characters, a message shows 60."""
+    return clip(repr(pattern), 60)
 
 
 def _refusal(obstacle: str | None) -> str:
@@ -122,7 +123,7 @@ def validate_pattern(
     try:
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
-        raise SuiteError(f"invalid regular expression {pattern!r}: {exc}", path=path) from exc
+        raise SuiteError(f"invalid regular expression {_shown(pattern)}: {exc}", path=path) from exc
     if engine == "re2":
         if max_value_length is not None:
             raise SuiteError(
@@ -166,7 +167,7 @@ def compile_regex(pattern: str, path: str | None = None) -> Re2Regex:
     """``pattern`` translated for RE2; SuiteError (at ``path``) naming what RE2 cannot run."""
     re2, obstacle = _analysis(pattern)
     if re2 is None:
-        raise SuiteError(f"pattern {_brief(pattern)}: {_refusal(obstacle)}", path=path)
+        raise SuiteError(f"pattern {_shown(pattern)}: {_refusal(obstacle)}", path=path)
     return Re2Regex(pattern, re2)
 
 

@@ -279,3 +279,16 @@ def test_each_pattern_is_analysed_for_re2_once(
         if to_re2(pattern) is not None:
             compile_regex(pattern)
     assert translated == [pattern]
+
+
+def test_a_long_refused_pattern_is_shown_cut_with_what_was_left_out() -> None:
+    pattern = "(?=x)" + "a" * 995
+    with pytest.raises(SuiteError, match="lookahead") as caught:
+        validate_pattern(pattern, "regex")
+    message = str(caught.value)
+    assert "'(?=x)aaa" in message
+    assert pattern not in message
+    assert "characters)" in message
+    with pytest.raises(SuiteError, match="characters\\)") as invalid:
+        validate_pattern("(" + pattern, "regex")
+    assert pattern not in str(invalid.value)
