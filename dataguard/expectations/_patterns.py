@@ -9,7 +9,6 @@ vectorized kernel: they run once per distinct value of a batch, which real colum
 from __future__ import annotations
 
 import functools
-import json
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from dataguard.expectations._base import (
 from dataguard.expectations._params import JsonObject
 from dataguard.expectations._regex import RegexEngine, compile_regex, regex_for, validate_pattern
 from dataguard.expectations._registry import register
+from dataguard.expectations._strings import is_json_document
 from dataguard.metrics import Values
 
 MatchOn = Literal["any", "all"]
@@ -393,15 +393,7 @@ class MatchesJsonSchema(ColumnRowExpectation):
         _schema_check(self.json_schema)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        valid = _schema_check(self.json_schema)
-
-        def conforms(text: str) -> bool:
-            # Too deep for the parser or the validator is a verdict on the value, not an error.
-            try:
-                return bool(valid(json.loads(text)))
-            except (ValueError, RecursionError):
-                return False
-
+        conforms = functools.partial(is_json_document, accepts=_schema_check(self.json_schema))
         return pc.invert(per_distinct(batch.array(self.column), conforms))
 
     def sentence(self) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -212,14 +214,15 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
         return f"Values of {self.column!r} are dates in the format {self.strftime_format!r}."
 
 
-def _is_json(text: str) -> bool:
-    """Whether Python's ``json`` reads ``text``: a document nested deeper than it can follow
-    counts as not parseable, a verdict on that value rather than an error for the column."""
+def is_json_document(text: str, accepts: Callable[[Any], object] | None = None) -> bool:
+    """Whether ``text`` is a JSON document (that ``accepts`` takes, when given). One nested
+    deeper than Python's parser or ``accepts`` can follow is not: a verdict on that value, not an
+    error for the column."""
     try:
-        json.loads(text)
+        document = json.loads(text)
+        return accepts is None or bool(accepts(document))
     except (ValueError, RecursionError):
         return False
-    return True
 
 
 @register
@@ -232,7 +235,7 @@ class JsonParseable(ColumnRowExpectation):
     accepts = STRING
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.invert(per_distinct(batch.array(self.column), _is_json))
+        return pc.invert(per_distinct(batch.array(self.column), is_json_document))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are valid JSON."

@@ -13,6 +13,7 @@ import pytest
 import dataguard as dg
 from dataguard.expectations import (
     JsonParseable,
+    MatchesJsonSchema,
     MatchesRegex,
     MatchesRegexList,
     MatchesStrftimeFormat,
@@ -93,6 +94,15 @@ def test_empty_strings_are_values_not_missing(one: Any) -> None:
     assert one(data, JsonParseable("x")).unexpected_index_list == (0,)
     assert one(data, MatchesRegex("x", regex="^$")).unexpected_index_list == (1,)
     assert one(data, MatchesStrftimeFormat("x", strftime_format="%Y")).unexpected_count == 2
+
+
+def test_json_parseable_and_an_empty_json_schema_agree_on_every_value(one: Any) -> None:
+    # Both read a value with the same parser and the same verdict on documents too deep to read.
+    values = ['{"a": 1}', "{a: 1}", "[" * 5000 + "]" * 5000, "[[]]", "1e999", "NaN", "", None]
+    data = pa.table({"x": pa.array(values)})
+    parseable = one(data, JsonParseable("x")).unexpected_index_list
+    assert parseable == (1, 2, 6)
+    assert one(data, MatchesJsonSchema("x", json_schema={})).unexpected_index_list == parseable
 
 
 PASSING: list[Any] = [
