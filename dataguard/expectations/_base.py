@@ -212,8 +212,11 @@ class Expectation(ABC):
     def to_dict(self) -> dict[str, Any]:
         """The declaration as a plain dict: ``type`` plus every parameter not at its default."""
         out: dict[str, Any] = {"type": self.name}
-        # Shared options (severity, mostly) come last, after what the expectation is about.
-        ordered = sorted(fields(self), key=lambda f: f.name in _SHARED_OPTIONS)
+        # What the expectation is about comes first, then how it runs (fields marked OPTION),
+        # then the options every expectation shares (severity, mostly).
+        ordered = sorted(
+            fields(self), key=lambda f: (f.name in _SHARED_OPTIONS, f.metadata.get(OPTION, False))
+        )
         for f in ordered:
             value = getattr(self, f.name)
             if f.init and not (f.default is value or f.default == value):
@@ -242,6 +245,9 @@ class Expectation(ABC):
 
 
 _SHARED_OPTIONS = ("mostly", "severity", "where")
+#: Field metadata key marking an option of how an expectation runs (``regex_engine``), which
+#: a base class declares before its subclasses' own fields but a declaration lists after them.
+OPTION = "option"
 
 
 def _all_missing(info: ColumnInfo) -> bool:

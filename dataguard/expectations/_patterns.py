@@ -28,9 +28,9 @@ from dataguard.expectations._base import (
     check_mostly,
 )
 from dataguard.expectations._params import JsonObject
-from dataguard.expectations._regex import RegexEngine, compile_regex, regex_for, validate_pattern
+from dataguard.expectations._regex import compile_regex, validate_pattern
 from dataguard.expectations._registry import register
-from dataguard.expectations._strings import is_json_document
+from dataguard.expectations._strings import RegexSearch, is_json_document
 from dataguard.metrics import Values
 
 MatchOn = Literal["any", "all"]
@@ -44,56 +44,41 @@ def _combine(verdicts: list[pa.Array], match_on: MatchOn) -> pa.Array:
     return out
 
 
-def _check_patterns(
-    patterns: tuple[str, ...], path: str, engine: RegexEngine, max_value_length: int | None
-) -> None:
-    if not patterns:
-        raise SuiteError("give at least one pattern", path=path)
-    for i, pattern in enumerate(patterns):
-        validate_pattern(pattern, f"{path}[{i}]", engine, max_value_length)
-
-
-def _regex_hits(
-    array: pa.Array,
-    patterns: tuple[str, ...],
-    engine: RegexEngine,
-    max_value_length: int | None,
-    too_long: bool,
-) -> list[pa.Array]:
-    """Each pattern's search verdicts; values too long for the Python engine get ``too_long``."""
-    return [regex_for(p, engine, max_value_length).search(array, too_long) for p in patterns]
-
-
 def _show(patterns: tuple[str, ...]) -> str:
     return ", ".join(repr(p) for p in patterns)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegexListSearch(RegexSearch):
+    """Base of the expectations that search values for each pattern of ``regex_list``."""
+
+    regex_list: tuple[str, ...]
+
+    def patterns(self) -> dict[str, str]:
+        return {f"regex_list[{i}]": pattern for i, pattern in enumerate(self.regex_list)}
+
+    def check(self) -> None:
+        if not self.regex_list:
+            raise SuiteError("give at least one pattern", path="regex_list")
+        RegexSearch.check(self)
+
+    def hits(self, batch: Batch, too_long: bool) -> list[pa.Array]:
+        """Each pattern's search verdicts on the column (see ``RegexSearch.search``)."""
+        values = batch.array(self.column)
+        return [self.search(values, pattern, too_long) for pattern in self.regex_list]
+
+
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MatchesRegexList(ColumnRowExpectation):
+class MatchesRegexList(RegexListSearch):
     """Values contain a match of any (``match_on: all``: every) pattern of ``regex_list``."""
 
     name = "matches_regex_list"
-    accepts = STRING
 
-    regex_list: tuple[str, ...]
     match_on: MatchOn = "any"
-    regex_engine: RegexEngine = "re2"
-    max_value_length: int | None = None
-
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_patterns(self.regex_list, "regex_list", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        hits = _regex_hits(
-            batch.array(self.column),
-            self.regex_list,
-            self.regex_engine,
-            self.max_value_length,
-            too_long=False,
-        )
-        return pc.invert(_combine(hits, self.match_on))
+        return pc.invert(_combine(self.hits(batch, too_long=False), self.match_on))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match {self.match_on} of {_show(self.regex_list)}."
@@ -101,29 +86,13 @@ class MatchesRegexList(ColumnRowExpectation):
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NotMatchesRegexList(ColumnRowExpectation):
+class NotMatchesRegexList(RegexListSearch):
     """Values contain no match of any pattern of ``regex_list``."""
 
     name = "not_matches_regex_list"
-    accepts = STRING
-
-    regex_list: tuple[str, ...]
-    regex_engine: RegexEngine = "re2"
-    max_value_length: int | None = None
-
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_patterns(self.regex_list, "regex_list", self.regex_engine, self.max_value_length)
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        hits = _regex_hits(
-            batch.array(self.column),
-            self.regex_list,
-            self.regex_engine,
-            self.max_value_length,
-            too_long=True,
-        )
-        return _combine(hits, "any")
+        return _combine(self.hits(batch, too_long=True), "any")
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match none of {_show(self.regex_list)}."

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 from dataguard._frame import Batch, bools, per_distinct
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
+    OPTION,
     STRING,
     ColumnRowExpectation,
     check_bounds,
@@ -28,30 +30,51 @@ from dataguard.expectations._registry import register
 from dataguard.metrics import Values
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegexSearch(ColumnRowExpectation):
+    """Base of the expectations that search values for Python patterns: the engine that runs
+    them, RE2 unless ``regex_engine: python`` opts in to Python's ``re`` on values of at most
+    ``max_value_length`` characters (see ``_regex``)."""
+
+    accepts = STRING
+
+    regex_engine: RegexEngine = field(default="re2", metadata={OPTION: True})
+    max_value_length: int | None = field(default=None, metadata={OPTION: True})
+
+    @abstractmethod
+    def patterns(self) -> dict[str, str]:
+        """Each pattern searched for, by its path in the declaration."""
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        for path, pattern in self.patterns().items():
+            validate_pattern(pattern, path, self.regex_engine, self.max_value_length)
+
+    def search(self, values: pa.Array, pattern: str, too_long: bool) -> pa.Array:
+        """Whether each value contains a match of ``pattern`` (null for null). A value too long
+        for the Python engine is not searched and gets ``too_long``: the verdict that fails."""
+        return regex_for(pattern, self.regex_engine, self.max_value_length).search(values, too_long)
+
+
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MatchesRegex(ColumnRowExpectation):
+class MatchesRegex(RegexSearch):
     """Values contain a match of ``regex`` (Python syntax and ``re.search`` semantics: anchor
     with ^ and $)."""
 
     name = "matches_regex"
-    accepts = STRING
 
     regex: str
-    regex_engine: RegexEngine = "re2"
-    max_value_length: int | None = None
 
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        validate_pattern(self.regex, "regex", self.regex_engine, self.max_value_length)
+    def patterns(self) -> dict[str, str]:
+        return {"regex": self.regex}
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
         key = ("no match", self.regex, self.regex_engine, self.max_value_length)
         return failing_per_value(batch, self.column, self._fails, key)
 
     def _fails(self, values: pa.Array) -> pa.Array:
-        regex = regex_for(self.regex, self.regex_engine, self.max_value_length)
-        return pc.invert(regex.search(values, too_long=False))
+        return pc.invert(self.search(values, self.regex, too_long=False))
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} match the pattern {self.regex!r}."
@@ -59,27 +82,22 @@ class MatchesRegex(ColumnRowExpectation):
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NotMatchesRegex(ColumnRowExpectation):
+class NotMatchesRegex(RegexSearch):
     """Values contain no match of ``regex`` (Python syntax, ``re.search`` semantics)."""
 
     name = "not_matches_regex"
-    accepts = STRING
 
     regex: str
-    regex_engine: RegexEngine = "re2"
-    max_value_length: int | None = None
 
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        validate_pattern(self.regex, "regex", self.regex_engine, self.max_value_length)
+    def patterns(self) -> dict[str, str]:
+        return {"regex": self.regex}
 
     def failing(self, batch: Batch, inputs: Values) -> np.ndarray | pa.Array:
         key = ("match", self.regex, self.regex_engine, self.max_value_length)
         return failing_per_value(batch, self.column, self._fails, key)
 
     def _fails(self, values: pa.Array) -> pa.Array:
-        regex = regex_for(self.regex, self.regex_engine, self.max_value_length)
-        return regex.search(values, too_long=True)
+        return self.search(values, self.regex, too_long=True)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} do not match the pattern {self.regex!r}."

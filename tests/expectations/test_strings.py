@@ -361,3 +361,23 @@ def test_json_nested_too_deeply_is_unexpected_not_an_error(one: Any) -> None:
     result = one({"x": ["[]", deep, "{}"]}, JsonParseable("x"))
     assert result.reason == Reason.UNEXPECTED_VALUES
     assert result.unexpected_index_list == (1,)
+
+
+def test_regex_expectations_declare_their_engine_options_after_their_patterns() -> None:
+    python = {"regex_engine": "python", "max_value_length": 9, "mostly": 0.5}
+    declared = [
+        MatchesRegex("x", regex=r"(a)\1", **python),
+        NotMatchesRegex("x", regex=r"(a)\1", **python),
+        MatchesRegexList("x", regex_list=("a", r"(a)\1"), match_on="all", **python),
+        NotMatchesRegexList("x", regex_list=(r"(a)\1",), **python),
+    ]
+    keys = [list(expectation.to_dict()) for expectation in declared]
+    assert keys == [
+        ["type", "column", "regex", "regex_engine", "max_value_length", "mostly"],
+        ["type", "column", "regex", "regex_engine", "max_value_length", "mostly"],
+        ["type", "column", "regex_list", "match_on", "regex_engine", "max_value_length", "mostly"],
+        ["type", "column", "regex_list", "regex_engine", "max_value_length", "mostly"],
+    ]
+    for expectation in declared:
+        params = {k: v for k, v in expectation.to_dict().items() if k != "type"}
+        assert type(expectation).from_dict(params) == expectation
