@@ -137,18 +137,17 @@ def _histogram(reference: NumericProfile, current: NumericProfile) -> dict[str, 
 
 
 def _out_of_range(reference: NumericProfile, current: NumericProfile) -> float:
-    """Share of current values below the reference's smallest value or above its largest, ±inf
-    counted as values: the grid's end bins hold what lies beyond the finite range, and a
-    reference holding -inf (+inf) has nothing below (above) it."""
+    """Share of current values outside the reference's finite range (below its smallest finite
+    value or above its largest): the finite values in the grid's end bins, which are the binned
+    distances' below and above cells. The end bins also hold ±inf; their shares are reported
+    apart (``_infinite_shares``). A reference with no finite value has an empty range, so every
+    finite current value lies outside it."""
     if current.counts is None or not current.count:
         return 0.0
-    if reference.finite_count:
-        below, above = int(current.counts[0]), int(current.counts[-1])
-    else:  # only infinities: everything but the reference's own infinity lies beyond it
-        below = current.count - current.positive_infinities
-        above = current.count - current.negative_infinities
-    below = 0 if reference.negative_infinities else below
-    above = 0 if reference.positive_infinities else above
+    if not reference.finite_count:
+        return float(current.finite_count / current.count)
+    below = int(current.counts[0]) - current.negative_infinities
+    above = int(current.counts[-1]) - current.positive_infinities
     return float((below + above) / current.count)
 
 
@@ -173,6 +172,9 @@ def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[
         "out_of_range_share": _out_of_range(reference, current),
         "histogram": _histogram(reference, current),
     }
+    shares = _infinite_shares(reference, current)
+    if shares is not None:
+        extras["infinite_share"] = shares
     if reference.counts is not None and current.counts is not None:
         extras["psi"] = t.psi(*distance_cells(reference.counts, current.counts)).statistic
     if reference.exact is not None and current.exact is not None:
@@ -205,26 +207,33 @@ def _finite_counts(profile: NumericProfile) -> np.ndarray:
     return counts
 
 
+def _infinities(profile: NumericProfile) -> np.ndarray:
+    """Counts of -inf, finite and +inf values."""
+    return np.array(
+        [profile.negative_infinities, profile.finite_count, profile.positive_infinities]
+    )
+
+
+def _infinite_shares(reference: NumericProfile, current: NumericProfile) -> dict[str, Any] | None:
+    """The shares of -inf and +inf among each side's present values, when any side holds an
+    infinity (None otherwise)."""
+    ref, cur = _infinities(reference), _infinities(current)
+    if not (ref[0] or ref[2] or cur[0] or cur[2]) or not (ref.sum() and cur.sum()):
+        return None
+    return {
+        side: {"-inf": float(counts[0] / counts.sum()), "+inf": float(counts[2] / counts.sum())}
+        for side, counts in (("reference", ref), ("current", cur))
+    }
+
+
 def _infinite_test(reference: NumericProfile, current: NumericProfile) -> t.TestResult | None:
     """Chi-square homogeneity on the counts of -inf, finite and +inf values, when any side holds
     an infinity (None otherwise: a p-value of 1 would only dilute the other tests)."""
-    ref, cur = (
-        np.array([p.negative_infinities, p.finite_count, p.positive_infinities])
-        for p in (reference, current)
-    )
-    if not (ref[0] or ref[2] or cur[0] or cur[2]) or not (ref.sum() and cur.sum()):
+    shares = _infinite_shares(reference, current)
+    if shares is None:
         return None
-    outcome = t.chi_square(ref, cur)
-    return t.TestResult(
-        "infinite_share",
-        outcome.statistic,
-        outcome.pvalue,
-        outcome.effect,
-        {
-            "reference": {"-inf": ref[0] / ref.sum(), "+inf": ref[2] / ref.sum()},
-            "current": {"-inf": cur[0] / cur.sum(), "+inf": cur[2] / cur.sum()},
-        },
-    )
+    outcome = t.chi_square(_infinities(reference), _infinities(current))
+    return t.TestResult("infinite_share", outcome.statistic, outcome.pvalue, outcome.effect, shares)
 
 
 def _computed(method: str, run: Callable[[], tuple[t.TestResult, str]]) -> tuple[t.TestResult, str]:

@@ -178,9 +178,28 @@ def test_an_all_infinite_reference_sees_finite_values(
     assert same.details["out_of_range_share"] == 0.0
 
 
-def test_out_of_range_counts_infinities_as_values() -> None:
+def test_out_of_range_is_outside_the_finite_range_whatever_the_infinities() -> None:
+    # A reference holding -inf still has a finite minimum: current values below it are out of
+    # range, as the binned distances' "below" cell counts them (review A1).
+    rng = np.random.default_rng(41)
+    body = rng.uniform(1, 100, 5000)
+    reference = pa.table({"a": np.concatenate([np.full(50, -np.inf), body])})
+    moved = body.copy()
+    moved[:1000] = rng.uniform(0, 0.9, 1000)
+    current = pa.table({"a": np.concatenate([np.full(50, -np.inf), moved])})
+    column = dg.drift(current, reference=reference).columns["a"]
+    assert column.details["psi"] > 0.1
+    assert column.details["out_of_range_share"] == pytest.approx(1000 / 5050)
+
+
+def test_out_of_range_leaves_infinities_to_their_own_shares() -> None:
     reference = pa.table({"a": [-np.inf, 0.0, 1.0, 2.0, 3.0]})
-    current = pa.table({"a": [-np.inf, -5.0, 0.5, 9.0, np.inf]})
+    current = pa.table({"a": [-np.inf, -5.0, 0.5, 9.0, np.inf, np.inf]})
     column = dg.drift(current, reference=reference, tests="psi").columns["a"]
-    # -inf and -5 lie within [-inf, 3]; 9 and +inf lie above it.
-    assert column.details["out_of_range_share"] == pytest.approx(2 / 5)
+    # -5 lies below the finite range [0, 3] and 9 above it; the infinities are not in range
+    # questions but shares of their own, reported whatever the method.
+    assert column.details["out_of_range_share"] == pytest.approx(2 / 6)
+    assert column.details["infinite_share"] == {
+        "reference": {"-inf": 1 / 5, "+inf": 0.0},
+        "current": {"-inf": 1 / 6, "+inf": 2 / 6},
+    }
