@@ -18,7 +18,7 @@ from dataguard._text import (
     sample_lines,
     table,
 )
-from dataguard.drift import DriftReport
+from dataguard.drift import TYPE_CHANGE, DriftReport
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
 
 FailOn = Literal["error", "warning"]
@@ -264,7 +264,7 @@ def drift_text(report: DriftReport) -> str:
             f"z = {m.z:.3g} (alert above {m.threshold:g}): {'DRIFT' if m.drifted else 'ok'}"
         )
     for c in report.columns.values():
-        if c.method in ("none", "type_change"):
+        if c.method in ("none", TYPE_CHANGE):
             lines.append(f"{c.column}: {c.reason}")  # no test ran on the values: say why
     for name, why in report.skipped.items():
         lines.append(f"skipped {name}: {why}")

@@ -45,7 +45,8 @@ SAMPLE_TESTS = ("anderson_darling", "cramer_von_mises")
 #: Methods that measure finite numbers (means, distances in standard deviations): they run on the
 #: finite values, and the shares of -inf and +inf are tested beside them, like the missing share.
 FINITE_TESTS = ("welch_t", "wasserstein")
-#: The "test" of a column whose values changed type (numbers then, text now): always a drift.
+#: The method and kind of a column whose values changed type (numbers then, text now): no test
+#: runs, and the column always drifts.
 TYPE_CHANGE = "type_change"
 METHODS = ("ks", "chi_square", "welch_t", *SAMPLE_TESTS, *DISTANCE_THRESHOLDS)
 
@@ -489,7 +490,7 @@ def compare_categorical(
 def compare_type_change(reference: ColumnProfile, why: str) -> Comparison:
     """A column whose present values all changed type: every one of them moved (effect 1)."""
     changed = t.TestResult(TYPE_CHANGE, 1.0, None, 1.0)
-    return Comparison(reference.name, "type_changed", why, changed, None)
+    return Comparison(reference.name, TYPE_CHANGE, why, changed, None)
 
 
 def _without_values(name: str, reference_count: int, missing: t.TestResult | None) -> Comparison:

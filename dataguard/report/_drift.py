@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dataguard.drift import TYPE_CHANGE
 from dataguard.report import _charts as charts
 from dataguard.report import _format as fmt
 
@@ -91,7 +92,7 @@ def _why(column: Mapping[str, Any], alpha: float, value_flag: bool) -> str:
     threshold = float(column.get("threshold") or 0.0)
     effect = column.get("effect")
     effect_text = fmt.number(effect if effect is not None else math.inf, 3)
-    if column.get("method") in ("none", "type_change"):  # no test ran: the reason says why
+    if column.get("method") in ("none", TYPE_CHANGE):  # no test ran: the reason says why
         return str(column.get("reason") or "the values were not tested")
     if column.get("pvalue") is None:
         relation = "reaches" if value_flag else "is below"

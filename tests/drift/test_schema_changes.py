@@ -14,6 +14,7 @@ import pytest
 
 import dataguard as dg
 from dataguard.cli import main
+from dataguard.drift import TYPE_CHANGE
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,7 @@ def test_a_numeric_column_that_is_text_now_drifts_with_a_reason(
     ):
         column = report.columns[name]
         assert column.drifted
-        assert column.method == "type_change"
-        assert column.kind == "type_changed"
+        assert column.method == column.kind == TYPE_CHANGE == "type_change"
         assert column.pvalue is None
         assert f"{was} (" in column.reason
         assert f"{now} (" in column.reason
