@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from dataguard.drift import _tests as t
+from dataguard.errors import ProfileError
 from dataguard.profile._model import CategoricalProfile, ColumnProfile, NumericProfile
 
 #: Numeric columns with at most this many distinct reference values are compared as categories
@@ -49,6 +50,8 @@ FINITE_TESTS = ("welch_t", "wasserstein")
 #: runs, and the column always drifts.
 TYPE_CHANGE = "type_change"
 METHODS = ("ks", "chi_square", "welch_t", *SAMPLE_TESTS, *DISTANCE_THRESHOLDS)
+#: The detail naming the method that could not be computed on a column (its method is "none").
+NOT_COMPUTED = "not_computed"
 
 
 @dataclass(frozen=True)
@@ -237,31 +240,61 @@ def _infinite_test(reference: NumericProfile, current: NumericProfile) -> t.Test
     return t.TestResult("infinite_share", outcome.statistic, outcome.pvalue, outcome.effect, shares)
 
 
-def _computed(method: str, run: Callable[[], tuple[t.TestResult, str]]) -> tuple[t.TestResult, str]:
-    """The test's outcome and reason, or a result without p-value saying why the test could not
-    be computed on this column's values (a column must never break the report's other columns;
-    a bad option, DriftConfigError, is still the caller's mistake).
+def _untested(
+    column: str,
+    kind: str,
+    method: str,
+    beside: tuple[t.TestResult | None, t.TestResult | None],
+    extras: Mapping[str, Any],
+) -> Comparison:
+    """The comparison of a column whose test ``method`` cannot be computed: no p-value, so out of
+    the correction, with the tests ``beside`` it (missing share, infinite shares) and whatever
+    ``extras`` were measured (the reason is filled in by ``_guarded``)."""
+    nothing = t.TestResult("none", math.nan, None, 0.0, {NOT_COMPUTED: method})
+    missing, infinite = beside
+    return Comparison(column, kind, "", nothing, missing, extras, infinite)
+
+
+def _guarded(untested: Comparison, run: Callable[[], Comparison]) -> Comparison:
+    """``run()``, or ``untested`` with the reason why its test could not be computed on the
+    column's values. A column must never break the report's other columns, whether its test or
+    a statistic reported beside it fails; a bad option (DriftConfigError) is still the caller's
+    mistake.
 
     scipy signals samples too small for a test in several ways: ValueError, IndexError (k-sample
     Anderson-Darling on one value per side), or a warning and a NaN p-value (Cramer-von Mises).
     Its warnings are kept for the reason, not printed: the report carries the outcome."""
+    method = untested.primary.details[NOT_COMPUTED]
+
+    def because(why: str) -> Comparison:
+        reason = f"{method} could not be computed: {why}; the values were not tested"
+        return replace(untested, reason=reason)
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            primary, reason = run()
+            comparison = run()
         except DriftConfigError:
             raise
         except (ValueError, ArithmeticError, IndexError) as exc:
-            return _not_computed(method, str(exc) or type(exc).__name__)
-    if primary.pvalue is not None and not 0 <= primary.pvalue <= 1:
-        why = f"its p-value is undefined ({primary.pvalue}) on these values"
-        return _not_computed(method, str(caught[-1].message) if caught else why)
-    return primary, reason
+            return because(str(exc) or type(exc).__name__)
+    pvalue = comparison.primary.pvalue
+    if pvalue is not None and not 0 <= pvalue <= 1:
+        undefined = f"its p-value is undefined ({pvalue}) on these values"
+        return because(str(caught[-1].message) if caught else undefined)
+    return comparison
 
 
-def _not_computed(method: str, why: str) -> tuple[t.TestResult, str]:
-    nothing = t.TestResult("none", math.nan, None, 0.0, {"not_computed": method})
-    return nothing, f"{method} could not be computed: {why}; the values were not tested"
+def compare(reference: ColumnProfile, current: ColumnProfile, method: str | None) -> Comparison:
+    """The tests of one column, counted on the reference column's grid (``method`` overrides
+    the default choice)."""
+    if isinstance(reference, NumericProfile) and isinstance(current, NumericProfile):
+        return compare_numeric(reference, current, method)
+    if isinstance(reference, CategoricalProfile) and isinstance(current, CategoricalProfile):
+        return compare_categorical(reference, current, method)
+    raise ProfileError(
+        f"column {reference.name!r}: the current profile was not counted on the reference's grid"
+    )
 
 
 def compare_numeric(
@@ -272,14 +305,18 @@ def compare_numeric(
     if reference.count == 0 or current.count == 0:
         return _without_values(reference.name, reference.count, missing)
     kind = _numeric_kind(reference)
-    extras = _numeric_extras(reference, current)
     chosen = method or ("chi_square" if kind in ("binary", "discrete") else "ks")
-    primary, reason = _computed(
-        chosen,
-        lambda: _numeric_test(chosen, kind, reference, current, extras, forced=method is not None),
-    )
     infinite = _infinite_test(reference, current) if chosen in FINITE_TESTS else None
-    return Comparison(reference.name, kind, reason, primary, missing, extras, infinite)
+    extras: dict[str, Any] = {}  # kept when only the test fails
+
+    def run() -> Comparison:
+        extras.update(_numeric_extras(reference, current))
+        primary, reason = _numeric_test(
+            chosen, kind, reference, current, extras, forced=method is not None
+        )
+        return Comparison(reference.name, kind, reason, primary, missing, extras, infinite)
+
+    return _guarded(_untested(reference.name, kind, chosen, (missing, infinite), extras), run)
 
 
 def _numeric_test(
@@ -413,6 +450,28 @@ def compare_categorical(
     missing = _missing_test(reference.missing, reference.rows, current.missing, current.rows)
     if reference.count == 0 or current.count == 0:
         return _without_values(reference.name, reference.count, missing)
+    binary = len(reference.keys) == 2 and not reference.other and not current.other
+    kind = "binary" if binary and method in (None, "chi_square") else "categorical"
+    chosen = method or ("two_proportions" if kind == "binary" else "chi_square")
+    extras: dict[str, Any] = {}  # kept when only the test fails
+    return _guarded(
+        _untested(reference.name, kind, chosen, (missing, None), extras),
+        lambda: _categorical_comparison(
+            reference, current, method, kind=kind, missing=missing, extras=extras
+        ),
+    )
+
+
+def _categorical_comparison(
+    reference: CategoricalProfile,
+    current: CategoricalProfile,
+    method: str | None,
+    *,
+    kind: str,
+    missing: t.TestResult | None,
+    extras: dict[str, Any],
+) -> Comparison:
+    """The comparison of a categorical column with values on both sides (filling ``extras``)."""
     new = current.other if not reference.other else current.new
     listed = current.new_counts if new is not None else ()  # else NEW and OTHER are not told apart
     unseen = np.array([c for _, c in listed], dtype=np.int64)
@@ -437,23 +496,24 @@ def compare_categorical(
     order = np.argsort(
         -(shown_ref / max(shown_ref.sum(), 1) + shown_cur / max(shown_cur.sum(), 1)), kind="stable"
     )[:HISTOGRAM_BINS]
-    extras: dict[str, Any] = {
-        "new_share": None if new is None else float(new / current.count),
-        "new_examples": list(current.new_examples),
-        "l_infinity": t.l_infinity(ref, cur).statistic,
-        "jensen_shannon": t.jensen_shannon(ref, cur).statistic,
-        "psi": t.psi(ref, cur).statistic,
-        "histogram": {
-            "labels": [labels[i] for i in order],
-            "reference": (shown_ref[order] / max(shown_ref.sum(), 1)).tolist(),
-            "current": (shown_cur[order] / max(shown_cur.sum(), 1)).tolist(),
-        },
-        "reference": {"count": reference.count, "missing": reference.missing},
-        "current": {"count": current.count, "missing": current.missing},
-    }
-    binary = len(reference.keys) == 2 and not reference.other and not current.other
+    extras.update(
+        {
+            "new_share": None if new is None else float(new / current.count),
+            "new_examples": list(current.new_examples),
+            "l_infinity": t.l_infinity(ref, cur).statistic,
+            "jensen_shannon": t.jensen_shannon(ref, cur).statistic,
+            "psi": t.psi(ref, cur).statistic,
+            "histogram": {
+                "labels": [labels[i] for i in order],
+                "reference": (shown_ref[order] / max(shown_ref.sum(), 1)).tolist(),
+                "current": (shown_cur[order] / max(shown_cur.sum(), 1)).tolist(),
+            },
+            "reference": {"count": reference.count, "missing": reference.missing},
+            "current": {"count": current.count, "missing": current.missing},
+        }
+    )
     if method in (None, "chi_square"):
-        if binary and method is None:
+        if kind == "binary" and method is None:
             primary = t.two_proportions(int(ref[0]), int(ref.sum()), int(cur[0]), int(cur.sum()))
             reason = f"binary column: two-proportion {primary.method}"
         elif reference.other:
@@ -469,7 +529,6 @@ def compare_categorical(
                 f"categorical column ({len(reference.keys)} reference categories): chi-square "
                 "homogeneity, sparse categories pooled, unseen ones in a NEW cell"
             )
-        kind = "binary" if binary else "categorical"
     elif method in DISTANCE_THRESHOLDS and method != "wasserstein":
         functions = {
             "psi": t.psi,
@@ -481,7 +540,6 @@ def compare_categorical(
         result = functions[method](ref, cur)
         primary = t.TestResult(result.method, result.statistic, None, result.statistic)
         reason = f"{method.replace('_', ' ')} distance (chosen by the caller)"
-        kind = "categorical"
     else:
         raise DriftConfigError(f"{method} does not apply to a categorical column")
     return Comparison(reference.name, kind, reason, primary, missing, extras)

@@ -18,17 +18,17 @@ from dataguard._version import __version__
 from dataguard.drift import _tests as t
 from dataguard.drift._compare import (
     DISTANCE_THRESHOLDS,
+    NOT_COMPUTED,
     TYPE_CHANGE,
     Comparison,
     DriftConfigError,
-    compare_categorical,
-    compare_numeric,
+    compare,
     compare_type_change,
 )
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.errors import InputError, ProfileError
 from dataguard.profile import Profile, profile
-from dataguard.profile._model import CategoricalProfile, NumericProfile
+from dataguard.profile._model import NumericProfile
 
 #: Defaults of the two gates (drift.md §6): significance after BH, and the smallest effect
 #: worth an alert (KS D or total variation of 0.03 is about a 0.075-sigma shift of a normal).
@@ -65,6 +65,12 @@ class ColumnDrift:
     drifted: bool
     missing: MissingDrift | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def computed(self) -> bool:
+        """False when the chosen test could not be computed on the column's values: its method is
+        ``none`` and the reason says why."""
+        return NOT_COMPUTED not in self.details
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -323,18 +329,9 @@ def drift(
             )
         method = tests if isinstance(tests, str) else (tests or {}).get(name)
         try:
-            if isinstance(ref_col, NumericProfile) and isinstance(cur_col, NumericProfile):
-                comparisons.append(compare_numeric(ref_col, cur_col, method))
-            elif isinstance(ref_col, CategoricalProfile) and isinstance(
-                cur_col, CategoricalProfile
-            ):
-                comparisons.append(compare_categorical(ref_col, cur_col, method))
-        except DriftConfigError as exc:
-            if method is not None:
-                raise ValueError(f"column {name!r}: {exc}") from None
-            skipped[name] = str(exc)
-        except (ValueError, ArithmeticError) as exc:  # one column never breaks the others
-            skipped[name] = f"could not be compared: {exc}"
+            comparisons.append(compare(ref_col, cur_col, method))
+        except DriftConfigError as exc:  # only a forced method can be wrong for a column
+            raise ValueError(f"column {name!r}: {exc}") from None
     if not comparisons:
         raise InputError(f"no column could be compared with the reference ({_listed(skipped)})")
     columns_out = decide(comparisons, alpha, min_effect)

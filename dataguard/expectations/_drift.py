@@ -105,9 +105,8 @@ class NoDrift(Expectation):
         return (grid_metric(reference),)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        from dataguard.drift._compare import compare_categorical, compare_numeric
+        from dataguard.drift._compare import compare
         from dataguard.drift._drift import decide
-        from dataguard.profile import NumericProfile
         from dataguard.profile._build import grid_metric, of_another_kind, on_grid
 
         reference = self._reference_column()
@@ -123,17 +122,23 @@ class NoDrift(Expectation):
                 )
         else:
             current = on_grid(info, ctx.values[grid_metric(reference)], reference)
-        if isinstance(reference, NumericProfile):
-            comparison = compare_numeric(reference, current, self.method)  # type: ignore[arg-type]
-        else:
-            comparison = compare_categorical(reference, current, self.method)  # type: ignore[arg-type]
-        verdict = decide([comparison], self.alpha, self.min_effect)[self.column]
+        verdict = decide([compare(reference, current, self.method)], self.alpha, self.min_effect)[
+            self.column
+        ]
         observed = {
             "method": verdict.method,
             "statistic": verdict.statistic,
             "pvalue": verdict.pvalue,
             "effect": verdict.effect,
         }
+        if not verdict.drifted and not verdict.computed:  # untested is no evidence of no drift
+            return self.result(
+                False,
+                Reason.ERROR,
+                f"{self.column!r}: {verdict.reason}",
+                observed_value=observed,
+                details={"reason": verdict.reason},
+            )
         if verdict.drifted:
             message = (
                 f"{self.column!r} drifted: {verdict.method} effect {verdict.effect:.4g} "

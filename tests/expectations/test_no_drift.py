@@ -54,3 +54,26 @@ def test_an_all_missing_column_is_tested_by_its_missing_share(reference: Path) -
 def test_a_gate_that_would_silence_drift_is_refused(reference: Path, value: float) -> None:
     with pytest.raises(dg.SuiteError, match="min_effect"):
         suite(reference, min_effect=value)
+
+
+def test_a_test_that_cannot_be_computed_is_an_error_not_a_pass(reference: Path) -> None:
+    # Welch t needs two finite values: drift reports the column with method none and the
+    # reason; a suite must not count that as "no drift".
+    current = pd.DataFrame({"a": [1.0]})
+    check = dg.Suite.from_dict(
+        {
+            "expectations": [
+                {
+                    "type": "no_drift",
+                    "column": "a",
+                    "reference": str(reference),
+                    "method": "welch_t",
+                }
+            ]
+        }
+    )
+    (result,) = dg.validate(current, check).results
+    assert not result.passed
+    assert result.reason == dg.Reason.ERROR
+    assert "welch_t could not be computed" in result.message
+    assert result.observed_value["method"] == "none"
