@@ -18,6 +18,7 @@ from dataguard._version import __version__
 from dataguard.drift import _tests as t
 from dataguard.drift._compare import (
     DISTANCE_THRESHOLDS,
+    METHODS,
     NOT_COMPUTED,
     TYPE_CHANGE,
     Comparison,
@@ -232,6 +233,13 @@ def check_min_effect(min_effect: Any, columns: Sequence[str]) -> float | dict[st
     return {str(c): gate(v, f"min_effect for column {c!r}") for c, v in min_effect.items()}
 
 
+def check_method(method: str | None) -> str | None:
+    """``method`` when it is None (the default choice) or a known method, else ValueError."""
+    if method is not None and method not in METHODS:
+        raise ValueError(f"unknown drift method {method!r}; use one of {', '.join(METHODS)}")
+    return method
+
+
 def _per_column(option: float | Mapping[str, float], column: str, default: float) -> float:
     if isinstance(option, Mapping):
         return float(option.get(column, default))
@@ -239,13 +247,17 @@ def _per_column(option: float | Mapping[str, float], column: str, default: float
 
 
 def _check_tests(tests: object) -> None:
-    """TypeError unless ``tests`` is None, a method name, or a mapping of column to method name:
-    a list would be ambiguous (one method for all columns, or several per column?)."""
+    """TypeError unless ``tests`` is None, a method name, or a mapping of column to method name
+    (a list would be ambiguous: one method for all columns, or several per column?); ValueError
+    for an unknown method."""
     if tests is None or isinstance(tests, str):
+        check_method(tests)
         return
     if isinstance(tests, Mapping) and all(
         isinstance(k, str) and isinstance(v, str) for k, v in tests.items()
     ):
+        for method in tests.values():
+            check_method(method)
         return
     raise TypeError(
         "tests must be a method name (tests='ks') or a mapping of column to method name "

@@ -8,36 +8,60 @@ ProfileError, so the CLI exits 2 rather than reporting a data failure.
 from __future__ import annotations
 
 import functools
-import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dataguard.drift import (
+    TYPE_CHANGE,
+    Comparison,
+    check_alpha,
+    check_method,
+    check_min_effect,
+    compare,
+    compare_type_change,
+    decide,
+)
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import Context, Expectation
 from dataguard.expectations._registry import register
 from dataguard.metrics import Metric, MissingCount
+from dataguard.profile import (
+    ColumnProfile,
+    Profile,
+    TypeChanged,
+    column_kind,
+    grid_metric,
+    load_profile,
+    of_another_kind,
+    on_grid,
+)
 from dataguard.result import ExpectationResult, Reason
 
 
 @functools.lru_cache(maxsize=16)
-def _load(path: str, modified: int, size: int) -> Any:
-    from dataguard.profile import load_profile
-
+def _load(path: str, modified: int, size: int) -> Profile:
     return load_profile(path)
 
 
-def reference_profile(path: str) -> Any:
+def reference_profile(path: str) -> Profile:
     """The profile at ``path``, read once per file version."""
     location = Path(path)
     try:
         stat = location.stat()
     except OSError:
-        from dataguard.profile import load_profile
-
         return load_profile(location)  # raises the ProfileError that names the problem
     return _load(str(location.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def _as_suite_error(check: Callable[[Any], object], value: Any, parameter: str) -> None:
+    """Run one of drift's argument checks; its ValueError becomes a SuiteError at ``parameter``."""
+    try:
+        check(value)
+    except ValueError as exc:
+        raise SuiteError(str(exc), path=parameter) from None
 
 
 @register
@@ -62,25 +86,13 @@ class NoDrift(Expectation):
         return (self.column,)
 
     def check(self) -> None:
-        from dataguard.drift._compare import METHODS
-
-        if not 0 < self.alpha < 1:
-            raise SuiteError(f"alpha must be between 0 and 1, got {self.alpha}", path="alpha")
-        if not (math.isfinite(self.min_effect) and self.min_effect >= 0):
-            # A NaN gate compares false with every effect and would silence drift.
-            raise SuiteError(
-                f"min_effect must be a finite number of at least 0, got {self.min_effect}",
-                path="min_effect",
-            )
-        if self.method is not None and self.method not in METHODS:
-            raise SuiteError(
-                f"unknown drift method {self.method!r}; use one of {', '.join(METHODS)}",
-                path="method",
-            )
+        _as_suite_error(check_alpha, self.alpha, "alpha")
+        _as_suite_error(lambda value: check_min_effect(value, ()), self.min_effect, "min_effect")
+        _as_suite_error(check_method, self.method, "method")
         if not self.reference:
             raise SuiteError("give the path of a reference profile", path="reference")
 
-    def _reference_column(self) -> Any:
+    def _reference_column(self) -> ColumnProfile:
         profile = reference_profile(os.fspath(self.reference))
         column = profile.columns.get(self.column)
         if column is None:
@@ -90,56 +102,46 @@ class NoDrift(Expectation):
             )
         return column
 
-    def _kind_changed(self, ctx: Context, reference: Any) -> bool:
-        from dataguard.profile._build import column_kind
-
-        kind: str = reference.kind
-        return column_kind(ctx.info(self.column)) != kind
+    def _kind_changed(self, ctx: Context, reference: ColumnProfile) -> bool:
+        return column_kind(ctx.info(self.column)) != reference.kind
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        from dataguard.profile._build import grid_metric
-
         reference = self._reference_column()
         if self._kind_changed(ctx, reference):  # all missing, or a type change: count the gaps
             return (MissingCount(self.column),)
         return (grid_metric(reference),)
 
-    def evaluate(self, ctx: Context) -> ExpectationResult:
-        from dataguard.drift._compare import compare
-        from dataguard.drift._drift import decide
-        from dataguard.profile._build import grid_metric, of_another_kind, on_grid
-
-        reference = self._reference_column()
+    def _comparison(self, ctx: Context, reference: ColumnProfile) -> Comparison:
+        """The column's tests, as ``drift`` runs them: on the reference's grid, by the missing
+        share when every value is missing, or a type change."""
         info = ctx.info(self.column)
-        if self._kind_changed(ctx, reference):
-            current = of_another_kind(info, ctx.values[MissingCount(self.column)], reference)
-            if isinstance(current, str):
-                return self.result(
-                    False,
-                    Reason.DRIFTED,
-                    f"{self.column!r} drifted: {current}",
-                    details={"reason": current},
-                )
-        else:
+        if not self._kind_changed(ctx, reference):
             current = on_grid(info, ctx.values[grid_metric(reference)], reference)
-        verdict = decide([compare(reference, current, self.method)], self.alpha, self.min_effect)[
-            self.column
-        ]
+            return compare(reference, current, self.method)
+        try:
+            empty = of_another_kind(info, ctx.values[MissingCount(self.column)], reference)
+        except TypeChanged as change:
+            return compare_type_change(reference, str(change))
+        return compare(reference, empty, self.method)
+
+    def evaluate(self, ctx: Context) -> ExpectationResult:
+        comparison = self._comparison(ctx, self._reference_column())
+        verdict = decide([comparison], self.alpha, self.min_effect)[self.column]
         observed = {
             "method": verdict.method,
             "statistic": verdict.statistic,
             "pvalue": verdict.pvalue,
             "effect": verdict.effect,
         }
+        details = {"reason": verdict.reason}
         if not verdict.drifted and not verdict.computed:  # untested is no evidence of no drift
+            message = f"{self.column!r}: {verdict.reason}"
             return self.result(
-                False,
-                Reason.ERROR,
-                f"{self.column!r}: {verdict.reason}",
-                observed_value=observed,
-                details={"reason": verdict.reason},
+                False, Reason.ERROR, message, observed_value=observed, details=details
             )
-        if verdict.drifted:
+        if verdict.method == TYPE_CHANGE:
+            message = f"{self.column!r} drifted: {verdict.reason}"
+        elif verdict.drifted:
             message = (
                 f"{self.column!r} drifted: {verdict.method} effect {verdict.effect:.4g} "
                 f"(gate {verdict.threshold:g}), adjusted p {_p(verdict.pvalue_adjusted)}"
@@ -151,7 +153,7 @@ class NoDrift(Expectation):
             Reason.DRIFTED if verdict.drifted else Reason.PASSED,
             message,
             observed_value=observed,
-            details={"reason": verdict.reason},
+            details=details,
         )
 
     def sentence(self) -> str:

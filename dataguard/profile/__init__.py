@@ -1,8 +1,22 @@
-"""Reference profiles: compact, deterministic, exactly mergeable summaries of a dataset."""
+"""Reference profiles: compact, deterministic, exactly mergeable summaries of a dataset.
 
-from dataguard.profile._build import merge_profiles, profile
+Besides building and merging profiles, the package counts one column on a reference column's
+grid (``grid_metric``, ``on_grid``, ``of_another_kind``), which the ``no_drift`` expectation
+runs inside a validation.
+"""
+
+from dataguard.profile._build import (
+    TypeChanged,
+    column_kind,
+    grid_metric,
+    merge_profiles,
+    of_another_kind,
+    on_grid,
+    profile,
+)
 from dataguard.profile._model import (
     CategoricalProfile,
+    ColumnProfile,
     CoMoments,
     NumericProfile,
     Profile,
@@ -14,11 +28,17 @@ from dataguard.profile._model import (
 __all__ = [
     "CategoricalProfile",
     "CoMoments",
+    "ColumnProfile",
     "NumericProfile",
     "Profile",
     "Settings",
+    "TypeChanged",
+    "column_kind",
+    "grid_metric",
     "load_profile",
     "loads_profile",
     "merge_profiles",
+    "of_another_kind",
+    "on_grid",
     "profile",
 ]

@@ -55,6 +55,11 @@ CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
 INFINITY_EDGES = np.array([-np.finfo(np.float64).max, np.finfo(np.float64).max])
 
 
+class TypeChanged(Exception):
+    """A column's present values are of another kind than the reference column's (numbers then,
+    text now): the message names both types. Drift reports it on the column, as a drift."""
+
+
 def column_kind(info: ColumnInfo) -> str | None:
     """``numeric`` or ``categorical`` for a profilable column, None for nested or mixed ones."""
     kinds = info.logical_types()
@@ -370,11 +375,12 @@ def profile(
             )
     if reference is not None:
         for name, missing_count in changed.items():
-            outcome = of_another_kind(infos[name], values[missing_count], reference.columns[name])
-            if isinstance(outcome, str):
-                unprofiled[name] = outcome
-            else:
-                profiles[name] = outcome
+            try:
+                profiles[name] = of_another_kind(
+                    infos[name], values[missing_count], reference.columns[name]
+                )
+            except TypeChanged as change:
+                unprofiled[name] = str(change)
     moments = None
     if comoments and len(numeric) >= 2:
         state = values[CoMomentSums(numeric)]
@@ -425,14 +431,15 @@ def _plan(
 
 def of_another_kind(
     info: ColumnInfo, counted: tuple[int, int], reference: ColumnProfile
-) -> ColumnProfile | str:
-    """A column whose kind is not the reference column's: all missing, it is compared by its
-    missing share (an empty profile on the reference's grid); else its type changed (the reason)."""
+) -> ColumnProfile:
+    """A column whose kind is not the reference column's, from its (rows, missing) counts: all
+    missing, it is compared by its missing share (an empty profile on the reference's grid);
+    else TypeChanged naming both types."""
     rows, absent = counted
     dtype = portable_dtype(info)
     if rows == absent:
         return all_missing(reference.name, dtype, rows, reference)
-    return (
+    raise TypeChanged(
         f"type changed: {_described(reference.kind, reference.dtype)} in the reference, "
         f"{_described(column_kind(info), dtype)} in this data"
     )

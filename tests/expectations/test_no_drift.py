@@ -77,3 +77,25 @@ def test_a_test_that_cannot_be_computed_is_an_error_not_a_pass(reference: Path) 
     assert result.reason == dg.Reason.ERROR
     assert "welch_t could not be computed" in result.message
     assert result.observed_value["method"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("options", "parameter"),
+    [
+        ({"alpha": 1.0}, "alpha"),
+        ({"alpha": math.nan}, "alpha"),
+        ({"min_effect": -0.5}, "min_effect"),
+        ({"method": "kolmogorov"}, "method"),
+    ],
+)
+def test_gates_are_checked_as_drift_checks_them(
+    reference: Path, options: dict[str, object], parameter: str
+) -> None:
+    with pytest.raises(dg.SuiteError) as refused:
+        suite(reference, **options)
+    assert refused.value.path == f"expectations[0].{parameter}"
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    drift_option = {"tests" if parameter == "method" else parameter: options[parameter]}
+    with pytest.raises(ValueError) as drift_refusal:
+        dg.drift(frame, reference=frame, **drift_option)  # type: ignore[arg-type]
+    assert refused.value.problem == str(drift_refusal.value)
