@@ -90,10 +90,11 @@ def _coarse(counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def distance_cells(reference: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Reference and current counts on the cells the binned distances (PSI, Jensen-Shannon,
     Hellinger, total variation, L-infinity) compare: groups of fine bins holding about a tenth of
-    the reference each, and the values below the reference's minimum and above its maximum (the
-    grid's two end bins) as cells of their own whenever either side has any there. Merged into the
-    next group, mass leaving the range went unseen when that group held the mass it came from (a
-    constant reference shifted down scored 0); empty, they would only add smoothing noise."""
+    the reference each, and the values below the reference's smallest finite value and above its
+    largest (the grid's two end bins, which also hold ±inf) as cells of their own whenever either
+    side has any there. Apart, they show mass leaving the range even when the neighbouring group
+    holds the mass it left (a constant reference shifted down); empty on both sides, they would
+    only add smoothing noise."""
     if reference.size < 3:
         return reference, current
     starts = np.concatenate([[0], _group_bins(reference[1:-1], PSI_BINS) + 1, [reference.size - 1]])
