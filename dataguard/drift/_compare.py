@@ -528,7 +528,8 @@ def _categorical_comparison(
             primary = t.chi_square(ref, cur)
             reason = (
                 f"categorical column ({len(reference.keys)} reference categories): chi-square "
-                "homogeneity, sparse categories pooled, unseen ones in a NEW cell"
+                "homogeneity, each category the reference never saw a cell of its own, sparse "
+                "categories pooled"
             )
     elif method in DISTANCE_THRESHOLDS and method != "wasserstein":
         functions = {
