@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import urllib.parse
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -98,34 +99,42 @@ class NotMatchesRegexList(RegexListSearch):
         return f"Values of {self.column!r} match none of {_show(self.regex_list)}."
 
 
-def _check_like(patterns: tuple[str, ...], path: str) -> None:
-    if not patterns:
-        raise SuiteError("give at least one pattern", path=path)
-    for i, pattern in enumerate(patterns):
-        if pattern.endswith("\\") and not pattern.endswith("\\\\"):
-            raise SuiteError(f"LIKE pattern {pattern!r} ends in a lone escape", path=f"{path}[{i}]")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LikeSearch(ColumnRowExpectation):
+    """Base of the expectations that match whole values against SQL LIKE patterns."""
 
+    accepts = STRING
 
-def _like_hits(array: pa.Array, patterns: tuple[str, ...]) -> list[pa.Array]:
-    return [pc.match_like(array, pattern) for pattern in patterns]
+    @abstractmethod
+    def patterns(self) -> dict[str, str]:
+        """Each LIKE pattern, by its path in the declaration."""
+
+    def check(self) -> None:
+        check_mostly(self.mostly)
+        for path, pattern in self.patterns().items():
+            if pattern.endswith("\\") and not pattern.endswith("\\\\"):
+                raise SuiteError(f"LIKE pattern {pattern!r} ends in a lone escape", path=path)
+
+    def hits(self, batch: Batch) -> list[pa.Array]:
+        """Each pattern's verdicts on the column: whether each whole value matches it."""
+        values = batch.array(self.column)
+        return [pc.match_like(values, pattern) for pattern in self.patterns().values()]
 
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MatchesLikePattern(ColumnRowExpectation):
+class MatchesLikePattern(LikeSearch):
     """Whole values match the SQL LIKE ``like_pattern`` (``%``: any run, ``_``: one character)."""
 
     name = "matches_like_pattern"
-    accepts = STRING
 
     like_pattern: str
 
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_like((self.like_pattern,), "like_pattern")
+    def patterns(self) -> dict[str, str]:
+        return {"like_pattern": self.like_pattern}
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.invert(pc.match_like(batch.array(self.column), self.like_pattern))
+        return pc.invert(self.hits(batch)[0])
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are LIKE {self.like_pattern!r}."
@@ -133,43 +142,50 @@ class MatchesLikePattern(ColumnRowExpectation):
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NotMatchesLikePattern(ColumnRowExpectation):
+class NotMatchesLikePattern(LikeSearch):
     """No whole value matches the SQL LIKE ``like_pattern``."""
 
     name = "not_matches_like_pattern"
-    accepts = STRING
 
     like_pattern: str
 
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_like((self.like_pattern,), "like_pattern")
+    def patterns(self) -> dict[str, str]:
+        return {"like_pattern": self.like_pattern}
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return pc.match_like(batch.array(self.column), self.like_pattern)
+        return self.hits(batch)[0]
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are NOT LIKE {self.like_pattern!r}."
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LikeListSearch(LikeSearch):
+    """Base of the expectations that match whole values against each pattern of a list."""
+
+    like_pattern_list: tuple[str, ...]
+
+    def patterns(self) -> dict[str, str]:
+        listed = enumerate(self.like_pattern_list)
+        return {f"like_pattern_list[{i}]": pattern for i, pattern in listed}
+
+    def check(self) -> None:
+        if not self.like_pattern_list:
+            raise SuiteError("give at least one pattern", path="like_pattern_list")
+        LikeSearch.check(self)
+
+
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MatchesLikePatternList(ColumnRowExpectation):
+class MatchesLikePatternList(LikeListSearch):
     """Whole values match any (``match_on: all``: every) SQL LIKE pattern of the list."""
 
     name = "matches_like_pattern_list"
-    accepts = STRING
 
-    like_pattern_list: tuple[str, ...]
     match_on: MatchOn = "any"
 
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_like(self.like_pattern_list, "like_pattern_list")
-
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        hits = _like_hits(batch.array(self.column), self.like_pattern_list)
-        return pc.invert(_combine(hits, self.match_on))
+        return pc.invert(_combine(self.hits(batch), self.match_on))
 
     def sentence(self) -> str:
         patterns = _show(self.like_pattern_list)
@@ -178,20 +194,13 @@ class MatchesLikePatternList(ColumnRowExpectation):
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NotMatchesLikePatternList(ColumnRowExpectation):
+class NotMatchesLikePatternList(LikeListSearch):
     """No whole value matches any SQL LIKE pattern of the list."""
 
     name = "not_matches_like_pattern_list"
-    accepts = STRING
-
-    like_pattern_list: tuple[str, ...]
-
-    def check(self) -> None:
-        check_mostly(self.mostly)
-        _check_like(self.like_pattern_list, "like_pattern_list")
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
-        return _combine(_like_hits(batch.array(self.column), self.like_pattern_list), "any")
+        return _combine(self.hits(batch), "any")
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are LIKE none of {_show(self.like_pattern_list)}."

@@ -70,6 +70,11 @@ def test_pattern_parameters_are_checked() -> None:
         MatchesRegexList.from_dict({"column": "w", "regex_list": ["a", "("]})
     with pytest.raises(dg.SuiteError, match="lone escape"):
         MatchesLikePattern("w", like_pattern="ab\\")
+    with pytest.raises(dg.SuiteError, match="give at least one pattern"):
+        NotMatchesLikePatternList("w", like_pattern_list=[])
+    with pytest.raises(dg.SuiteError, match="lone escape") as caught:
+        MatchesLikePatternList("w", like_pattern_list=["a\\\\", "b\\"])
+    assert caught.value.path == "like_pattern_list[1]"
     with pytest.raises(dg.SuiteError, match=re.escape("expected 'any' | 'all'")):
         MatchesRegexList.from_dict({"column": "w", "regex_list": ["a"], "match_on": "most"})
 
