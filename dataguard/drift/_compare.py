@@ -19,7 +19,7 @@ import numpy as np
 
 from dataguard.drift import _tests as t
 from dataguard.errors import ProfileError
-from dataguard.profile._model import CategoricalProfile, ColumnProfile, NumericProfile
+from dataguard.profile import CategoricalProfile, ColumnProfile, NumericProfile
 
 #: Numeric columns with at most this many distinct reference values are compared as categories
 #: (KS p-values are conservative on heavy ties; chi-square on the values is calibrated, §1.3c).

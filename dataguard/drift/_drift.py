@@ -28,8 +28,7 @@ from dataguard.drift._compare import (
 )
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.errors import InputError, ProfileError
-from dataguard.profile import Profile, profile
-from dataguard.profile._model import NumericProfile
+from dataguard.profile import NumericProfile, Profile, profile
 
 #: Defaults of the two gates (drift.md §6): significance after BH, and the smallest effect
 #: worth an alert (KS D or total variation of 0.03 is about a 0.075-sigma shift of a normal).

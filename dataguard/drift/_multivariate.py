@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dataguard.errors import ProfileError
-from dataguard.profile._model import CoMoments
+from dataguard.profile import CoMoments
 
 #: Share of the reference variance the kept components explain (NannyML's default).
 EXPLAINED_VARIANCE = 0.65
