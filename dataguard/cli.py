@@ -181,7 +181,10 @@ def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     drift.add_argument("--fail-on-drift", action="store_true", help="exit 1 when drift is found")
     drift.add_argument("--alpha", type=float, default=0.05, help="significance after BH (0.05)")
     drift.add_argument(
-        "--min-effect", type=float, default=0.03, help="smallest effect that counts (0.03)"
+        "--min-effect",
+        type=float,
+        default=0.03,
+        help="smallest effect that counts, from 0 to 1 (0.03)",
     )
     drift.add_argument("--columns", help="comma-separated columns to test (default: all)")
     drift.add_argument(

@@ -143,7 +143,7 @@ def test_missing_files_exit_two(files: dict[str, Path], tmp_path: Path) -> None:
     assert run(["profile", str(tmp_path / "nope.parquet"), "-o", str(tmp_path / "p.json")])[0] == 2
 
 
-@pytest.mark.parametrize("value", ["nan", "-0.1", "inf"])
+@pytest.mark.parametrize("value", ["nan", "-0.1", "inf", "1.5"])
 def test_bad_min_effect_exits_two(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str], value: str
 ) -> None:

@@ -213,15 +213,19 @@ def check_alpha(alpha: Any) -> float:
 
 
 def check_min_effect(min_effect: Any, columns: Sequence[str]) -> float | dict[str, float]:
-    """``min_effect`` (a number, or numbers per column among ``columns``), each finite and >= 0.
+    """``min_effect`` (a number, or numbers per column among ``columns``), each from 0 to 1.
 
-    A NaN gate compares false with every effect and a negative one flags every wobble, so both
-    would silently change the verdict."""
+    A NaN gate compares false with every effect, a negative one flags every wobble, and one
+    above 1 exceeds every effect it gates (KS D, total variation, differences of shares), so
+    each would silently change the verdict."""
 
     def gate(value: Any, name: str) -> float:
         number = _number(value, name)
-        if not (math.isfinite(number) and number >= 0):
-            raise ValueError(f"{name} must be a finite number of at least 0, got {value}")
+        if not 0 <= number <= 1:
+            raise ValueError(
+                f"{name} must be a number from 0 to 1 (the effects it gates, KS D, total "
+                f"variation and differences of shares, are at most 1), got {value}"
+            )
         return number
 
     if not isinstance(min_effect, Mapping):

@@ -30,9 +30,11 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
         ({"min_effect": math.nan}, "min_effect"),
         ({"min_effect": -0.1}, "min_effect"),
         ({"min_effect": math.inf}, "min_effect"),
+        ({"min_effect": 1.5}, "from 0 to 1"),
         ({"min_effect": "0.1"}, "min_effect"),
         ({"min_effect": {"a": math.nan}}, "min_effect for column 'a'"),
         ({"min_effect": {"a": -1.0}}, "min_effect for column 'a'"),
+        ({"min_effect": {"a": 2}}, "min_effect for column 'a'"),
         ({"min_effect": {"zzz": 0.1}}, "'zzz'"),
     ],
 )
