@@ -390,14 +390,14 @@ class RowExpectation(Expectation):
         # GX's rule, computed the same way: (present - unexpected) / present >= mostly.
         passed = present == 0 or (present - unexpected) / present >= self.mostly
         if unexpected == 0:
-            message = f"all {present} values pass" if present else "no values to check"
+            message = f"all {present:,} values pass" if present else "no values to check"
         else:
             share = 100.0 * unexpected / present
             allowed = 100 * (1 - self.mostly)
             tolerance = (
                 f" (mostly {self.mostly:g} allows {allowed:.4g}%)" if self.mostly < 1 else ""
             )
-            message = f"{unexpected} of {present} values ({share:.4g}%) unexpected{tolerance}"
+            message = f"{unexpected:,} of {present:,} values ({share:.4g}%) unexpected{tolerance}"
         fmt = ctx.result_format
         partial = tuple(summary.values[:PARTIAL_LIMIT])
         index: tuple[Any, ...] = ()

@@ -684,3 +684,11 @@ def test_comparisons_with_declared_numbers_are_exact(
     members = value_set((value,), column_type)
     found = pc.is_in(set_comparable(array, members), value_set=members).to_pylist()
     assert found == [Fraction(v) == wanted for v in values]
+
+
+def test_messages_group_the_digits_of_large_counts() -> None:
+    frame = pd.DataFrame({"a": range(123_456)})
+    failed = dg.validate(frame, [Between("a", max_value=123_452)]).results[0]
+    assert failed.message == "3 of 123,456 values (0.00243%) unexpected"
+    passed = dg.validate(frame, [Between("a", min_value=0)]).results[0]
+    assert passed.message == "all 123,456 values pass"

@@ -41,7 +41,7 @@ def test_reprs_are_one_short_line(many_failures: dg.ValidationResult) -> None:
     )
     assert texts["expectation result"] == (
         "<ExpectationResult between on 'c0': failed (unexpected_values): "
-        "10 of 5000 values (0.2%) unexpected>"
+        "10 of 5,000 values (0.2%) unexpected>"
     )
     assert texts["drift"] == (
         "<DriftReport DRIFT: 1 of 2 columns drifted ('x'); reference 1,000 rows, "
