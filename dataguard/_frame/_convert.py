@@ -202,19 +202,25 @@ def _nearest_float(value: int | float) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
-    """The members of a declared set that can equal a value of type ``t``, as an Arrow array.
-
-    Members of another kind can never match (the string ``"1"`` is not the number 1) and are left
-    out rather than raising, as in Python's ``in``.
-    """
+def comparable_members(values: Iterable[Any], t: pa.DataType) -> list[Any]:
+    """The declared values that can equal a value of type ``t``, each as that type's value;
+    members of another kind (the string ``"1"`` for a number column) are left out."""
     members = []
     for value in values:
         try:
             members.append(to_column_value(value, t))
         except Incomparable:
             continue
-    members = [m for m in members if m is not None]
+    return members
+
+
+def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
+    """The members of a declared set that can equal a value of type ``t``, as an Arrow array.
+
+    Members of another kind can never match (the string ``"1"`` is not the number 1) and are left
+    out rather than raising, as in Python's ``in``.
+    """
+    members = [m for m in comparable_members(values, t) if m is not None]
     if pa.types.is_integer(t) or pa.types.is_decimal(t):
         # Only whole numbers of the type's unit within its range can equal a value of the
         # column; keeping the column's type means the column is never cast (which could wrap or

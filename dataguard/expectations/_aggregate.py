@@ -7,7 +7,7 @@ from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-from dataguard._frame import Incomparable, to_column_value
+from dataguard._frame import comparable_members, to_column_value
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     NUMERIC,
@@ -289,17 +289,6 @@ class ProportionNonNullBetween(AggregateBetween):
         return (rows - missing) / rows if rows else None
 
 
-def _comparable_members(values: tuple[Any, ...], ctx: Context, column: str) -> list[Any]:
-    t = ctx.info(column).arrow_type
-    members = []
-    for value in values:
-        try:
-            members.append(to_column_value(value, t))
-        except Incomparable:
-            continue
-    return members
-
-
 def _listed(values: list[Any]) -> list[Any]:
     return values[:MAX_LISTED]
 
@@ -333,7 +322,7 @@ class _DistinctValues(Expectation):
     def evaluate(self, ctx: Context) -> ExpectationResult:
         counts = ctx.values[ValueCounts(self.column)]
         observed = counts.values.to_pylist()
-        members = _comparable_members(self.value_set or (), ctx, self.column)
+        members = comparable_members(self.value_set or (), ctx.info(self.column).arrow_type)
         extra, absent = self.compare(observed, members)
         passed = self.outcome(extra, absent)
         details = {
@@ -445,7 +434,7 @@ class MostCommonValueInSet(Expectation):
             return self.result(
                 False, Reason.NO_DATA, f"column {self.column!r} has no present values"
             )
-        members = set(_comparable_members(self.value_set, ctx, self.column))
+        members = set(comparable_members(self.value_set, ctx.info(self.column).arrow_type))
         hits = [m for m in modes if m in members]
         passed = bool(hits) if self.ties_okay else len(modes) == 1 and bool(hits)
         if passed:
