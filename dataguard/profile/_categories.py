@@ -148,7 +148,8 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         if len(values) == 0:
             return PrintCounts()
         prints = fingerprints(canonical(values))
-        long = np.unique(prints[~_keepable(values)])
+        too_long = _too_long(values)
+        long = np.zeros(0, dtype=prints.dtype) if too_long is None else np.unique(prints[too_long])
         if counted is None:  # one print per row
             prints = np.sort(prints)  # a copy: the fingerprints may view read-only Arrow memory
             weights = None
@@ -201,18 +202,36 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         kept = np.sort(prints[np.lexsort((prints, -counts))[: self.keep]])
         pool = None
         if distinct > kept.size:
-            # One part at a time (summed again where it holds several tables), so that no second
-            # copy of every fingerprint is held.
-            pooled = (_without(_sum_tables(part)[0], kept) for part in state.tables if part)
+            # One table at a time, so that no second copy of every fingerprint is held; a value
+            # in several tables sets the same bits again, so the tables need no summing.
+            pooled = (_without(prints, kept) for part in state.tables for prints, _ in part)
             pool = PoolFilter.of(pooled, distinct - kept.size)
         return CategorySummary(count, distinct, kept, state.lengths, pool)
 
 
-def _keepable(values: pa.Array) -> np.ndarray:
-    """Which values a profile may keep as categories: all but text over MAX_CATEGORY_LENGTH."""
-    if not is_string_type(values.type):
-        return np.ones(len(values), dtype=bool)
-    return bools(pc.less_equal(pc.utf8_length(values), MAX_CATEGORY_LENGTH), null=True)
+def _too_long(values: pa.Array) -> np.ndarray | None:
+    """Which values are text over MAX_CATEGORY_LENGTH, which a profile never keeps as categories;
+    None when there is none (a value's characters are at most its bytes, so text whose longest
+    value fits in the bound in bytes needs no per-value check)."""
+    if not is_string_type(values.type) or _longest_bytes(values) <= MAX_CATEGORY_LENGTH:
+        return None
+    return bools(pc.greater(pc.utf8_length(values), MAX_CATEGORY_LENGTH))
+
+
+def _longest_bytes(values: pa.Array) -> int:
+    """The byte length of the longest value of a string array, read from its offsets."""
+    if len(values) == 0:
+        return 0
+    if not pa.types.is_string(values.type):  # large strings, string views
+        values = values.cast(pa.large_string())
+    width = np.int32 if pa.types.is_string(values.type) else np.int64
+    offsets = np.frombuffer(values.buffers()[1], dtype=width)
+    return int(np.diff(offsets[values.offset : values.offset + len(values) + 1]).max())
+
+
+def _keeping(values: pa.Array, too_long: np.ndarray | None) -> pa.Array:
+    """``values`` without the ones too long to keep."""
+    return values if too_long is None else values.filter(pa.array(~too_long))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,11 +258,12 @@ class CategoryKeys(Metric[CountsState, Counts]):
         # the most for them.
         if counted is None:
             values = present(batch, self.column)
-            chosen = with_fingerprints(values.filter(pa.array(_keepable(values))), kept)
+            chosen = with_fingerprints(_keeping(values, _too_long(values)), kept)
             return (count_values(chosen),) if len(chosen) else ()
-        keepable = _keepable(counted.values)
+        too_long = _too_long(counted.values)
         found = np.zeros(len(counted.values), dtype=bool)
-        found[keepable] = fingerprint_in(counted.values.filter(pa.array(keepable)), kept)
+        keepable = slice(None) if too_long is None else ~too_long
+        found[keepable] = fingerprint_in(_keeping(counted.values, too_long), kept)
         if not found.any():
             return ()
         weights = counted.counts[found].astype(np.float64)

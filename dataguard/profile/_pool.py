@@ -40,23 +40,31 @@ _MAX_PROBES = 16
 
 def _mixed(prints: np.ndarray) -> np.ndarray:
     """splitmix64's finalizer (Steele et al. 2014): numbers' fingerprints are their bits, not
-    hashes, and the probes need well-spread bits."""
-    x = np.asarray(prints, dtype=np.uint64)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: np.ndarray = x ^ (x >> np.uint64(31))
-    return mixed
+    hashes, and the probes need well-spread bits. Computed in place on one copy."""
+    x = np.array(prints, dtype=np.uint64)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def _probes(prints: np.ndarray, probes: int, size: int) -> Iterable[np.ndarray]:
     """Bit positions ``h1 + i * h2`` (double hashing, Kirsch & Mitzenmacher 2006), one array per
-    probe ``i``."""
+    probe ``i``; ``h1`` and ``h2`` are the low and high halves of the mixed fingerprint (the
+    filter has at most 2**21 bits, so ``h1`` is masked to its size at once)."""
     mixed = _mixed(prints)
-    first = mixed & np.uint64(0xFFFFFFFF)
-    step = (mixed >> np.uint64(32)) | np.uint64(1)
     mask = np.uint64(size - 1)
+    position = mixed & mask
+    if probes > 1:
+        step = mixed >> np.uint64(32)
+        step |= np.uint64(1)
     for i in range(probes):
-        yield ((first + np.uint64(i) * step) & mask).astype(np.intp)
+        if i:
+            position += step
+            position &= mask
+        yield position.view(np.intp)
 
 
 @dataclass(frozen=True)
