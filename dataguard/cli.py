@@ -110,11 +110,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="identify failing rows by this column's values (repeatable)",
     )
-    check.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
-    _add_column_type(check)
-    check.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_reading_options(check)
+    _add_debug(check)
 
     prof = commands.add_parser(
         "profile",
@@ -128,11 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         "--comoments", action="store_true", help="also keep co-moments for multivariate drift"
     )
     prof.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
-    prof.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
-    _add_column_type(prof)
-    prof.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_reading_options(prof)
+    _add_debug(prof)
 
     _add_drift_parser(commands)
     _add_report_parser(commands)
@@ -149,9 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--output", "-o", required=True, help="suite file to write (.yaml or .json)"
     )
-    convert.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_debug(convert)
 
     demo = commands.add_parser(
         "demo",
@@ -159,9 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate an example orders table with planted problems and validate it.",
     )
     demo.add_argument("--output", "-o", metavar="DIR", help="also write the data and results here")
-    demo.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_debug(demo)
     return parser
 
 
@@ -195,11 +185,8 @@ def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="force a method for all columns or one (repeatable), e.g. psi or amount=wasserstein",
     )
     drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
-    drift.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
-    _add_column_type(drift)
-    drift.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_reading_options(drift)
+    _add_debug(drift)
 
 
 def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -219,9 +206,7 @@ def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         default="error",
         help="for a validation result: lowest failed severity that makes it FAILED",
     )
-    report.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    _add_debug(report)
 
 
 #: The options of each command naming files it reads, and those naming files it writes.
@@ -328,6 +313,19 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
         write_report(result, args.report, fail_on=args.fail_on)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
+
+
+def _add_debug(command: argparse.ArgumentParser) -> None:
+    """Accept --debug after the command too (hidden: the main parser documents it)."""
+    command.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+
+def _add_reading_options(command: argparse.ArgumentParser) -> None:
+    """The options of commands that read a data file: batch size and pinned column types."""
+    command.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
+    _add_column_type(command)
 
 
 def _add_column_type(command: argparse.ArgumentParser) -> None:

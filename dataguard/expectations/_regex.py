@@ -55,8 +55,8 @@ _OBSTACLES = {
 }
 
 
-class _NotRE2(Exception):  # an internal signal: the construct RE2 cannot express
-    pass
+class _NotRE2(Exception):
+    """An internal signal: the pattern holds a construct RE2 cannot express."""
 
 
 @dataclass(frozen=True)
