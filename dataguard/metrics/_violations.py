@@ -182,8 +182,7 @@ class Violations(Metric[ViolationState, ViolationSummary]):
         return self.rule.requires()
 
     def wanted(self, inputs: Values) -> bool:
-        settled = getattr(self.rule, "settled", None)  # rules written before it existed lack it
-        return settled is None or not settled(inputs)
+        return not self.rule.settled(inputs)
 
     def empty(self) -> ViolationState:
         return ViolationState()

@@ -13,9 +13,10 @@ from dataguard.metrics import Values, Violations
 
 
 @dataclass(frozen=True)
-class _OldRule:
-    """A row rule written before ``RowRule.settled`` existed: every row fails."""
+class _EveryRowFails:
+    """A row rule failing every row, whose violations earlier passes may have settled."""
 
+    is_settled: bool
     columns: tuple[str, ...] = ("x",)
     sequential: bool = False
 
@@ -31,8 +32,12 @@ class _OldRule:
     def breaks(self, previous: object, current: object) -> bool:
         return False
 
+    def settled(self, inputs: Values) -> bool:
+        return self.is_settled
 
-def test_violations_of_a_rule_without_settled_are_wanted_and_counted() -> None:
-    metric = Violations(_OldRule(), 2)  # type: ignore[arg-type]
-    assert metric.wanted(Values())
-    assert execute([metric], as_source(pa.table({"x": [1, 2, 3]})))[metric].unexpected == 3
+
+def test_violations_are_counted_unless_the_rule_says_they_are_settled() -> None:
+    counted = Violations(_EveryRowFails(is_settled=False), 2)
+    assert counted.wanted(Values())
+    assert execute([counted], as_source(pa.table({"x": [1, 2, 3]})))[counted].unexpected == 3
+    assert not Violations(_EveryRowFails(is_settled=True), 2).wanted(Values())
