@@ -14,6 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from dataguard._frame import Batch, Source
@@ -88,6 +89,108 @@ _BATCHES_IN_FLIGHT = 2
 _SMALL_BATCH = 1 << 14
 
 
+@dataclass(slots=True)
+class PassStates:
+    """What one run of rows (a partition, or all of them) leaves of a pass: each metric's merged
+    state, or why it failed, and how many rows were read."""
+
+    states: dict[AnyMetric, Any]
+    failures: dict[AnyMetric, MetricFailure]
+    rows: int = 0
+
+    @classmethod
+    def empty(cls, metrics: Sequence[AnyMetric]) -> PassStates:
+        """The states of zero rows."""
+        return cls({m: m.empty() for m in metrics}, {})
+
+    def absorb(self, results: Iterable[GroupResult]) -> None:
+        """Merge the states computed for the next run of rows into these (failures are kept:
+        a metric that failed once stays failed)."""
+        for group_result in results:
+            for metric, state, error in group_result:
+                self._merge(metric, state, error)
+
+    def then(self, later: PassStates) -> None:
+        """Merge the states of the run of rows that follows this one."""
+        for metric, state in later.states.items():
+            self._merge(metric, state, None)
+        for metric, failure in later.failures.items():
+            self.failures.setdefault(metric, failure)
+        self.rows += later.rows
+
+    def _merge(self, metric: AnyMetric, state: Any, error: str | None) -> None:
+        if metric in self.failures:
+            return
+        if error is not None:
+            self.failures[metric] = MetricFailure(metric, error)
+            return
+        try:
+            self.states[metric] = metric.merge(self.states[metric], state)
+        except Exception as exc:
+            self.failures[metric] = MetricFailure(metric, _described(exc))
+
+
+def accumulate(
+    metrics: Sequence[AnyMetric],
+    batches: Iterable[Batch],
+    inputs: Values,
+    *,
+    pool: Executor | None = None,
+    read_ahead: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> PassStates:
+    """The accumulating half of a pass: every metric's state over ``batches``, merged in batch
+    order. Column groups of a batch run on ``pool`` (when given), with up to ``read_ahead``
+    batches in flight; a cluster runs this per partition with no pool."""
+    groups = _groups(metrics)
+    result = PassStates.empty(metrics)
+
+    def merge(batch: Batch, computed: Iterable[GroupResult]) -> None:
+        result.absorb(computed)
+        result.rows += batch.num_rows
+        if progress is not None:
+            progress(batch.offset + batch.num_rows)
+
+    # Batches are submitted ahead of merging, so workers move on to the next batch while the
+    # slowest column of this one finishes; states are still merged in batch order.
+    in_flight: deque[tuple[Batch, list[Future[GroupResult]]]] = deque()
+
+    def merge_oldest() -> None:
+        done, futures = in_flight.popleft()
+        merge(done, [f.result() for f in futures])
+
+    try:
+        for batch in batches:
+            skip = frozenset(result.failures)
+            if pool is None or (len(groups) == 1 and batch.num_rows < _SMALL_BATCH):
+                while in_flight:  # states merge in batch order
+                    merge_oldest()
+                merge(batch, [_compute_group(g, batch, inputs, skip) for g in groups])
+                continue
+            submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
+            in_flight.append((batch, submitted))
+            if len(in_flight) >= read_ahead:
+                merge_oldest()
+        while in_flight:
+            merge_oldest()
+    finally:  # reading failed or was interrupted: the shared workers drop what was queued
+        for _, futures in in_flight:
+            for future in futures:
+                future.cancel()
+    return result
+
+
+def finalize(
+    metrics: Sequence[AnyMetric], merged: PassStates, inputs: Values, pool: Executor | None
+) -> Values:
+    """The finalizing half of a pass: the merged states turned into values, added to
+    ``inputs``."""
+    values, failures = _finalize_all(
+        [m for m in metrics if m not in merged.failures], merged.states, pool
+    )
+    return inputs.with_values(values, {**merged.failures, **failures})
+
+
 def _run_pass(
     metrics: Sequence[AnyMetric],
     source: Source,
@@ -97,57 +200,17 @@ def _run_pass(
     pool: Executor | None,
     progress: Callable[[int], None] | None,
 ) -> Values:
+    """One pass over the source's batches on this machine."""
     columns = list(dict.fromkeys(c for m in metrics for c in m.columns))
-    groups = _groups(metrics)
-    states: dict[AnyMetric, Any] = {m: m.empty() for m in metrics}
-    failures: dict[AnyMetric, MetricFailure] = {}
-
-    def merge(batch: Batch, computed: Iterable[GroupResult]) -> None:
-        for group_result in computed:
-            for metric, state, error in group_result:
-                if metric in failures:
-                    continue
-                if error is not None:
-                    failures[metric] = MetricFailure(metric, error)
-                    continue
-                try:
-                    states[metric] = metric.merge(states[metric], state)
-                except Exception as exc:
-                    failures[metric] = MetricFailure(metric, _described(exc))
-        if progress is not None:
-            progress(batch.offset + batch.num_rows)
-
-    # Batches are submitted ahead of merging, so workers move on to the next batch while the
-    # slowest column of this one finishes; states are still merged in batch order.
-    in_flight: deque[tuple[Batch, list[Future[GroupResult]]]] = deque()
-    depth = _BATCHES_IN_FLIGHT if source.in_memory else 1
-
-    def merge_oldest() -> None:
-        done, futures = in_flight.popleft()
-        merge(done, [f.result() for f in futures])
-
-    try:
-        for batch in source.batches(columns, chunk_size):
-            skip = frozenset(failures)
-            if pool is None or (len(groups) == 1 and batch.num_rows < _SMALL_BATCH):
-                while in_flight:  # states merge in batch order
-                    merge_oldest()
-                merge(batch, [_compute_group(g, batch, inputs, skip) for g in groups])
-                continue
-            submitted = [pool.submit(_compute_group, g, batch, inputs, skip) for g in groups]
-            in_flight.append((batch, submitted))
-            if len(in_flight) >= depth:
-                merge_oldest()
-        while in_flight:
-            merge_oldest()
-    finally:  # reading failed or was interrupted: the shared workers drop what was queued
-        for _, futures in in_flight:
-            for future in futures:
-                future.cancel()
-    values, finalize_failures = _finalize_all(
-        [m for m in metrics if m not in failures], states, pool
+    merged = accumulate(
+        metrics,
+        source.batches(columns, chunk_size),
+        inputs,
+        pool=pool,
+        read_ahead=_BATCHES_IN_FLIGHT if source.in_memory else 1,
+        progress=progress,
     )
-    return inputs.with_values(values, {**failures, **finalize_failures})
+    return finalize(metrics, merged, inputs, pool)
 
 
 def _finalize_all(
@@ -295,7 +358,13 @@ def execute(
         report = None
         if progress is not None:
             report = functools.partial(progress, number, len(passes))
-        values = _run_pass(
-            metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
-        ).aliased(servers)
+        if source.runner is not None:  # the rows live elsewhere: the pass runs where they are
+            values = source.runner.run_pass(
+                metrics_of_pass, values, chunk_size=chunk_size, progress=report
+            )
+        else:
+            values = _run_pass(
+                metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report
+            )
+        values = values.aliased(servers)
     return values

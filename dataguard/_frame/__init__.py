@@ -38,7 +38,7 @@ from dataguard._frame._convert import (
 from dataguard._frame._files import WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
-from dataguard._frame._source import BaseSource, Source
+from dataguard._frame._source import BaseSource, PassRunner, Source
 from dataguard._frame._text_types import ReadPlan, check_column_types
 from dataguard.errors import InputError
 
@@ -48,6 +48,7 @@ __all__ = [
     "Batch",
     "ColumnInfo",
     "Incomparable",
+    "PassRunner",
     "ReadPlan",
     "Source",
     "WiderType",

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._frame._batch import Batch, ColumnInfo
-from dataguard._frame._source import BaseSource, Source
+from dataguard._frame._source import BaseSource, PassRunner, Source
 
 
 class FilteredSource(BaseSource):
@@ -52,6 +52,14 @@ class FilteredSource(BaseSource):
     @property
     def types_final(self) -> bool:
         return self._source.types_final
+
+    @property
+    def runner(self) -> PassRunner | None:
+        """The source's runner, its partitions read through this same condition."""
+        inner = self._source.runner
+        if inner is None:
+            return None
+        return inner.viewed(functools.partial(FilteredSource, keep=self._keep, reads=self._reads))
 
     def remember(self) -> None:
         """Let a one-shot source replay its batches (see ``StreamSource.remember``)."""

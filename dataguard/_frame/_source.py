@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
 from dataguard._frame._batch import Batch, ColumnInfo
 from dataguard._frame._text_types import ReadPlan
+
+
+class PassRunner(Protocol):
+    """Runs the engine's passes where a source's rows live (the partitions of a Spark or Dask
+    data frame): each partition accumulates metric states with the engine's own loop, and the
+    states are merged in partition order and finalized.
+
+    Metrics and their values are opaque here (this package knows data, not metrics): ``metrics``
+    are the engine's metrics, ``inputs`` and the result its ``Values``.
+    """
+
+    def run_pass(
+        self,
+        metrics: Sequence[Any],
+        inputs: Any,
+        *,
+        chunk_size: int | None,
+        progress: Callable[[int], None] | None,
+    ) -> Any:
+        """The values of ``metrics`` over every row, added to ``inputs``."""
+        ...
+
+    def viewed(self, view: Callable[[Source], Source]) -> PassRunner:
+        """A runner whose partitions are read through ``view`` (a row condition, say)."""
+        ...
 
 
 class Source(Protocol):
@@ -71,6 +96,11 @@ class Source(Protocol):
         """Whether reading some columns costs only those columns (Parquet), not whole rows."""
         ...
 
+    @property
+    def runner(self) -> PassRunner | None:
+        """What runs passes over the rows where they live, when not on this machine."""
+        ...
+
     def read_as(self, plan: ReadPlan) -> None:
         """Read columns as ``plan`` says, where the data carries no types (a text file)."""
         ...
@@ -86,7 +116,7 @@ class Source(Protocol):
 
 class BaseSource(Source):
     """The defaults of a Source's capabilities: types known, rows neither held nor on disk
-    (a stream), read as they are, nothing to remember or retain."""
+    (a stream) and read on this machine, read as they are, nothing to remember or retain."""
 
     @property
     def types_final(self) -> bool:
@@ -103,6 +133,10 @@ class BaseSource(Source):
     @property
     def columnar(self) -> bool:
         return False
+
+    @property
+    def runner(self) -> PassRunner | None:
+        return None
 
     def read_as(self, plan: ReadPlan) -> None:
         return None
