@@ -61,9 +61,15 @@ class Metric(ABC, Generic[S, V]):
         that is not is skipped and has no value (what it would judge is settled already)."""
         return True
 
+    #: How many parts ``split`` cuts a state into, each finalized alone. A metric with more than
+    #: one keeps part ``k`` of every partition's state together by position, so a cluster can
+    #: gather each part where it is finalized (by a shuffle) instead of on the driver.
+    shards: int = 1
+
     def split(self, state: S) -> list[S]:
-        """Parts of the merged state that finalize independently (on different workers), their
-        values then combined by ``join``; by default the state is one part."""
+        """The ``shards`` parts of the merged state, in order, that finalize independently (on
+        different workers), their values then combined by ``join``; by default the state is one
+        part."""
         return [state]
 
     def join(self, values: list[V]) -> V:

@@ -239,6 +239,7 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
     """The fingerprints occurring more than once among a column's present values (sorted)."""
 
     column: str
+    shards = _PARTS
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -260,13 +261,10 @@ class Fingerprints(Metric[PrintState, np.ndarray]):
         return np.concatenate(repeated)
 
     def split(self, state: PrintState) -> list[PrintState]:
-        """One state per part holding prints: parts finalize independently."""
-        alone = [
-            tuple(part if i == k else () for i in range(_PARTS))
-            for k, part in enumerate(state)
-            if part
+        """One state per part, empty ones included: parts finalize independently."""
+        return [
+            tuple(part if i == k else () for i, part in enumerate(state)) for k in range(_PARTS)
         ]
-        return alone or [state]
 
     def join(self, values: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(values)  # parts in order of their top bits: still sorted
