@@ -192,9 +192,11 @@ class _SlicedRunner:
 
     def __init__(self, table: pa.Table, rows: int, view: Any = None) -> None:
         self.table, self.rows, self.view, self.passes = table, rows, view, 0
+        self.reads: tuple[str, ...] = ()
 
-    def viewed(self, view: Any) -> _SlicedRunner:
+    def viewed(self, view: Any, reads: Any) -> _SlicedRunner:
         runner = _SlicedRunner(self.table, self.rows, view)
+        runner.reads = tuple(reads)
         runner.passes = self.passes
         return runner
 
@@ -203,7 +205,12 @@ class _SlicedRunner:
         columns = list(dict.fromkeys(c for m in metrics for c in m.columns))
         merged = _engine.PassStates.empty(metrics)
         for start in range(0, self.table.num_rows, self.rows):
-            part = as_source(self.table.slice(start, self.rows))
+            # Only the columns the pass and the view read reach the partition.
+            part = as_source(
+                self.table.slice(start, self.rows).select(
+                    list(dict.fromkeys([*columns, *self.reads]))
+                )
+            )
             part = part if self.view is None else self.view(part)
             merged.then(_engine.accumulate(metrics, part.batches(columns, chunk_size), inputs))
         return _engine.finalize(metrics, merged, inputs, None)

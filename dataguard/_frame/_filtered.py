@@ -59,7 +59,8 @@ class FilteredSource(BaseSource):
         inner = self._source.runner
         if inner is None:
             return None
-        return inner.viewed(functools.partial(FilteredSource, keep=self._keep, reads=self._reads))
+        view = functools.partial(FilteredSource, keep=self._keep, reads=self._reads)
+        return inner.viewed(view, self._reads)
 
     def remember(self) -> None:
         """Let a one-shot source replay its batches (see ``StreamSource.remember``)."""

@@ -29,8 +29,9 @@ class PassRunner(Protocol):
         """The values of ``metrics`` over every row, added to ``inputs``."""
         ...
 
-    def viewed(self, view: Callable[[Source], Source]) -> PassRunner:
-        """A runner whose partitions are read through ``view`` (a row condition, say)."""
+    def viewed(self, view: Callable[[Source], Source], reads: Sequence[str]) -> PassRunner:
+        """A runner whose partitions are read through ``view`` (a row condition, say), which
+        reads the columns ``reads`` besides those the metrics read."""
         ...
 
 
