@@ -1,6 +1,14 @@
 """Mergeable metrics: the quantities expectations are judged on, computed in one pass."""
 
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
+from dataguard.metrics._codec import (
+    StateCodecError,
+    compact_parts,
+    decode_state,
+    encode_state,
+    register_state_type,
+    state_type,
+)
 from dataguard.metrics._exact import round_exact
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
@@ -12,6 +20,7 @@ from dataguard.metrics._values import (
     SortedValues,
     ValueCounts,
     canonical,
+    compact_counts,
     present,
     row_keys,
 )
@@ -44,13 +53,20 @@ __all__ = [
     "RowPredicate",
     "RowRule",
     "SortedValues",
+    "StateCodecError",
     "ValueCounts",
     "Values",
     "ViolationSummary",
     "Violations",
     "canonical",
+    "compact_counts",
+    "compact_parts",
+    "decode_state",
+    "encode_state",
     "present",
     "quantiles",
+    "register_state_type",
     "round_exact",
     "row_keys",
+    "state_type",
 ]

@@ -6,6 +6,10 @@ for equal metrics and the plan computes it once. Its state follows three steps:
 consecutive runs of rows (``left`` first), and ``finalize(state)`` turns the merged state into the
 value expectations read. ``merge`` is associative with ``empty()`` as its identity, which is what
 makes results independent of batch size, threads and partitions.
+
+States also travel: a partition computed on another machine ships ``encode(state)`` (its
+``compact`` form, as pickle-free bytes, see ``_codec``); the driver decodes it, ``shift``s its
+row positions by the rows before the partition, and merges the states in partition order.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from dataguard._frame import Batch
+from dataguard.metrics._codec import decode_state, encode_state
 
 S = TypeVar("S")
 V = TypeVar("V")
@@ -55,6 +60,30 @@ class Metric(ABC, Generic[S, V]):
     @abstractmethod
     def finalize(self, state: S) -> V:
         """Turn the merged state into the value expectations read."""
+
+    def compact(self, state: S) -> S:
+        """The state in its smallest equivalent form, applied before it is shipped: per-batch
+        parts joined, tables summed, samples beyond the limit dropped. Merging and finalizing
+        the compact form gives what the state itself gives. By default the state is compact
+        already (the codec itself stores integer counters narrow, and sparse when mostly zero).
+        """
+        return state
+
+    def shift(self, state: S, rows: int) -> S:
+        """The state of a partition that starts ``rows`` rows into the data, from its state
+        computed as if it started at row 0: row positions it holds (sampled failing rows, the
+        row of a run's first value) move by ``rows``. By default the state holds none."""
+        return state
+
+    def encode(self, state: S) -> bytes:
+        """The state's compact form as bytes another process can ``decode``, whatever its
+        platform; decoding never runs code."""
+        return encode_state(self.compact(state))
+
+    def decode(self, data: bytes) -> S:
+        """The state ``encode`` wrote; ``StateCodecError`` on bytes that are not one."""
+        state: S = decode_state(data)
+        return state
 
     def wanted(self, inputs: Values) -> bool:
         """Whether the metric is still needed, given the values of the metrics it requires; one

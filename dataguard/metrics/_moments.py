@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch, as_numpy
 from dataguard.metrics._base import Metric, Values
+from dataguard.metrics._codec import state_type
 from dataguard.metrics._exact import (
     SQUARE_SHIFT,
     SUM_SHIFT,
@@ -69,6 +70,7 @@ class MissingCount(Metric[tuple[int, int], tuple[int, int]]):
         return state
 
 
+@state_type("moments")
 @dataclass(frozen=True, slots=True)
 class MomentsState:
     """Exact running sums of the present values: count, sum and sum of squares, plus infinities.
@@ -84,6 +86,7 @@ class MomentsState:
     negative_infinities: int = 0
 
 
+@state_type("moments_value")
 @dataclass(frozen=True, slots=True)
 class MomentsValue:
     """Count, sum, mean, sample variance and standard deviation (ddof=1, as pandas and Great

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch, as_numpy, bools
 from dataguard.metrics._base import Metric, Values
+from dataguard.metrics._codec import state_type
 from dataguard.metrics._values import CountsState, canonical, combine_counts, count_values, present
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -352,6 +353,7 @@ def with_fingerprints(values: pa.Array, chosen: np.ndarray) -> pa.Array:
     return canonical(values).filter(pa.array(fingerprint_in(values, chosen)))
 
 
+@state_type("repeated")
 @dataclass(frozen=True, slots=True)
 class Repeated:
     """The present values of a column that occur more than once (``values``); ``by_print`` when

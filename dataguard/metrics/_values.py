@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch, as_numpy, missing_mask
 from dataguard.metrics._base import Metric, Values
+from dataguard.metrics._codec import register_state_type
 
 
 def present(batch: Batch, column: str) -> pa.Array:
@@ -121,8 +122,24 @@ class Counts:
         return self._values.filter(pa.array(self._counts > 1))
 
 
+register_state_type(
+    "counts",
+    Counts,
+    ("values", "counts"),
+    lambda counts: (counts._values, counts._counts),  # as counted: sorting is the reader's
+    Counts,
+)
+
 #: Per-batch ``(distinct values, counts)`` pairs; combined once, in ``finalize``.
 CountsState = tuple[tuple[pa.Array, np.ndarray], ...]
+
+
+def compact_counts(state: CountsState) -> CountsState:
+    """Per-batch value counts summed into one pair (a partition ships each value once)."""
+    if len(state) < 2:
+        return state
+    combined = combine_counts(state)
+    return ((combined._values, combined._counts),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +161,9 @@ class ValueCounts(Metric[CountsState, Counts]):
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
+
+    def compact(self, state: CountsState) -> CountsState:
+        return compact_counts(state)
 
     def finalize(self, state: CountsState) -> Counts:
         return combine_counts(state)
@@ -255,6 +275,9 @@ class KeyCounts(Metric[CountsState, Counts]):
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
+
+    def compact(self, state: CountsState) -> CountsState:
+        return compact_counts(state)
 
     def finalize(self, state: CountsState) -> Counts:
         return combine_counts(state)

@@ -9,14 +9,16 @@ in ``merge``, where the last value of one run of rows meets the first of the nex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools
 from dataguard.metrics._base import Metric, Values
+from dataguard.metrics._codec import compact_parts, state_type
 
 ROW = "row"
 
@@ -114,6 +116,16 @@ def _concat(tables: list[pa.Table | None], limit: int | None) -> pa.Table | None
     return joined
 
 
+def _shifted(table: pa.Table | None, rows: int) -> pa.Table | None:
+    """A sample table whose row numbers are ``rows`` further on."""
+    if table is None or not rows:
+        return table
+    index = table.schema.get_field_index(ROW)
+    moved = pc.add(table.column(index), pa.scalar(rows, pa.int64()))
+    return table.set_column(index, ROW, moved)
+
+
+@state_type("violations")
 @dataclass(frozen=True, slots=True)
 class ViolationState:
     """Counts of a run of rows, its first failing rows, and its present edges (sequential rules)."""
@@ -128,6 +140,7 @@ class ViolationState:
     has_edges: bool = False
 
 
+@state_type("violation_summary")
 @dataclass(frozen=True, slots=True)
 class ViolationSummary:
     """Final counts of a rule, with the sampled failing rows in row order."""
@@ -231,6 +244,12 @@ class Violations(Metric[ViolationState, ViolationSummary]):
             left.has_edges or right.has_edges,
         )
 
+    def shift(self, state: ViolationState, rows: int) -> ViolationState:
+        """Sampled row numbers (of failing rows, and of the first present row) move on."""
+        return replace(
+            state, samples=_shifted(state.samples, rows), head=_shifted(state.head, rows)
+        )
+
     def finalize(self, state: ViolationState) -> ViolationSummary:
         if state.samples is None:
             return ViolationSummary(
@@ -265,6 +284,7 @@ class Violations(Metric[ViolationState, ViolationSummary]):
         )
 
 
+@state_type("failing_rows")
 @dataclass(frozen=True, slots=True)
 class MaskState:
     """Failing-row masks of consecutive batches, plus rows that failed at a batch boundary."""
@@ -329,6 +349,18 @@ class FailingRows(Metric[MaskState, np.ndarray]):
             left.has_edges or right.has_edges,
         )
 
+    def compact(self, state: MaskState) -> MaskState:
+        """The per-batch masks as one."""
+        return replace(state, masks=compact_parts(state.masks))
+
+    def shift(self, state: MaskState, rows: int) -> MaskState:
+        """The first present row and the rows failing at batch boundaries move on."""
+        return replace(
+            state,
+            boundary_rows=tuple(row + rows for row in state.boundary_rows),
+            head_row=state.head_row + rows if state.has_edges else state.head_row,
+        )
+
     def finalize(self, state: MaskState) -> np.ndarray:
         mask = np.concatenate(state.masks) if state.masks else np.zeros(0, dtype=bool)
         if state.boundary_rows:
@@ -370,6 +402,9 @@ class RowMask(Metric[tuple[np.ndarray, ...], np.ndarray]):
         self, left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, ...]:
         return left + right
+
+    def compact(self, state: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        return compact_parts(state)
 
     def finalize(self, state: tuple[np.ndarray, ...]) -> np.ndarray:
         return np.concatenate(state) if state else np.zeros(0, dtype=bool)

@@ -19,7 +19,7 @@ only ``distinct`` and which categories are kept could differ by the colliding pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools, is_string_type
-from dataguard.metrics import Counts, Metric, Values, canonical, present
+from dataguard.metrics import (
+    Counts,
+    Metric,
+    Values,
+    canonical,
+    compact_counts,
+    present,
+    state_type,
+)
 from dataguard.metrics._repeated import fingerprint_in, fingerprints, with_fingerprints
 from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
 from dataguard.profile._pool import PoolFilter
@@ -85,6 +93,7 @@ def _no_prints() -> np.ndarray:
     return np.zeros(0, dtype=np.uint64)
 
 
+@state_type("category_prints")
 @dataclass(frozen=True, slots=True)
 class PrintCounts:
     """Fingerprint counts so far, the text lengths (min, max, total) of string columns, and the
@@ -95,6 +104,7 @@ class PrintCounts:
     long: np.ndarray = field(default_factory=_no_prints)
 
 
+@state_type("category_summary")
 @dataclass(frozen=True, slots=True)
 class CategorySummary:
     """How many values and distinct values there are, the fingerprints to keep (sorted), and a
@@ -177,6 +187,11 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         )
         long = np.union1d(left.long, right.long) if left.long.size else right.long
         return PrintCounts(tables, _merge_lengths(left.lengths, right.lengths), long)
+
+    def compact(self, state: PrintCounts) -> PrintCounts:
+        """Each part's tables summed into one: a fingerprint ships once per partition."""
+        tables = tuple((_sum_tables(part),) if len(part) > 1 else part for part in state.tables)
+        return replace(state, tables=tables)
 
     def finalize(self, state: PrintCounts) -> CategorySummary:
         count = distinct = 0
@@ -271,6 +286,9 @@ class CategoryKeys(Metric[CountsState, Counts]):
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right
+
+    def compact(self, state: CountsState) -> CountsState:
+        return compact_counts(state)
 
     def finalize(self, state: CountsState) -> Counts:
         return combine_counts(state)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, as_numpy
-from dataguard.metrics import Metric, Values
+from dataguard.metrics import Metric, Values, compact_counts, compact_parts, state_type
 from dataguard.metrics._exact import (
     SQUARE_SHIFT,
     SUM_SHIFT,
@@ -153,6 +153,7 @@ def _exact_sums(array: pa.Array, missing: np.ndarray, kept: np.ndarray) -> tuple
 _FLOAT_EXACT = 1 << 53
 
 
+@state_type("numeric_profile")
 @dataclass(frozen=True, slots=True)
 class NumericState:
     """Counts, exact sums, finite extremes, and optionally values and grid counts, of a run of rows.
@@ -244,6 +245,9 @@ class NumericProfiler(Metric[NumericState, NumericState]):
             counts=counts,
         )
 
+    def compact(self, state: NumericState) -> NumericState:
+        return replace(state, values=compact_parts(state.values))
+
     def finalize(self, state: NumericState) -> NumericState:
         values = np.sort(np.concatenate(state.values)) if state.values else np.zeros(0)
         counts = state.counts
@@ -264,6 +268,7 @@ class NumericProfiler(Metric[NumericState, NumericState]):
         )
 
 
+@state_type("key_counts")
 @dataclass(frozen=True, slots=True)
 class KeyState:
     """Counts of a run of rows over known category keys, plus what fell outside them."""
@@ -342,6 +347,9 @@ class KeyCounter(Metric[KeyState, KeyState]):
             left.unseen + right.unseen,
         )
 
+    def compact(self, state: KeyState) -> KeyState:
+        return replace(state, unseen=compact_counts(state.unseen))
+
     def finalize(self, state: KeyState) -> KeyState:
         counts = state.counts
         if counts is None:
@@ -366,6 +374,7 @@ def examples(new_counts: tuple[tuple[Any, int], ...]) -> tuple[Any, ...]:
     return tuple(new_counts[i][0] for i in ranked[:NEW_EXAMPLES])
 
 
+@state_type("co_moments")
 @dataclass(frozen=True, slots=True)
 class CoMomentState:
     """Exact sums over complete rows: count, sum of each column, sum of each pairwise product."""

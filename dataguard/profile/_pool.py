@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from dataguard.errors import ProfileError
+from dataguard.metrics import state_type
 from dataguard.profile._encoding import decode_bytes, encode_bytes
 
 #: Bits per pooled value before rounding up to a power of two: 10 to 20, a false-positive rate of
@@ -67,6 +68,7 @@ def _probes(prints: np.ndarray, probes: int, size: int) -> Iterable[np.ndarray]:
         yield position.view(np.intp)
 
 
+@state_type("pool_filter")
 @dataclass(frozen=True)
 class PoolFilter:
     """A Bloom filter of the fingerprints of the values a reference pooled into OTHER.

@@ -24,14 +24,14 @@ counters per column, whatever the row count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch
-from dataguard.metrics import Metric, Values
+from dataguard.metrics import Metric, Values, compact_parts, state_type
 from dataguard.profile._metrics import numeric_view
 
 #: Bits of the first histogram (65,536 counters, 512 KB per column).
@@ -91,6 +91,7 @@ def finite_values(batch: Batch, column: str) -> np.ndarray:
 # --- pass 1 ---------------------------------------------------------------------------------
 
 
+@state_type("key_spread")
 @dataclass(frozen=True, slots=True)
 class Spread:
     """Top-bits histogram of the order keys, plus the values or distinct values while few."""
@@ -176,6 +177,10 @@ class KeySpread(Metric[Spread, Spread]):
             _merge_distinct(left.distinct, right.distinct, self.discrete_cap),
         )
 
+    def compact(self, state: Spread) -> Spread:
+        values = None if state.values is None else compact_parts(state.values)
+        return replace(state, values=values)
+
     def finalize(self, state: Spread) -> Spread:
         histogram = state.histogram
         if histogram is None:
@@ -203,6 +208,7 @@ class KeyRange:
     split: int = 0
 
 
+@state_type("range_scan")
 @dataclass(frozen=True, slots=True)
 class Scan:
     """Collected keys and split-histogram counts of one pass of ``RangeScan``."""
@@ -250,6 +256,9 @@ class RangeScan(Metric[Scan, Scan]):
         return Scan(
             left.collected + right.collected, _add_histograms(left.histogram, right.histogram)
         )
+
+    def compact(self, state: Scan) -> Scan:
+        return replace(state, collected=compact_parts(state.collected))
 
     def finalize(self, state: Scan) -> Scan:
         keys = (

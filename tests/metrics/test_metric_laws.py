@@ -1,11 +1,21 @@
-"""The laws every metric obeys: ``merge`` is associative with ``empty()`` as its identity, and
-computing on a split batch then merging gives what computing on the whole batch gives."""
+"""The laws every metric obeys: ``merge`` is associative with ``empty()`` as its identity,
+computing on a split batch then merging gives what computing on the whole batch gives, and a
+partition's state shipped as bytes, shifted to its rows and merged gives the same again.
+
+Every concrete metric of the package has a case here (a test walks the package to make sure).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
+import itertools
 import math
+import pkgutil
+import sys
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -14,6 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dataguard
+from dataguard._condition import parse_condition
 from dataguard._frame import Batch
 from dataguard.expectations import (
     Between,
@@ -27,6 +39,7 @@ from dataguard.expectations import (
 from dataguard.metrics import (
     FailingRows,
     Fingerprints,
+    Histogram,
     KeyCounts,
     Metric,
     MinMax,
@@ -34,11 +47,19 @@ from dataguard.metrics import (
     Moments,
     RepeatedValues,
     RowCount,
+    RowMask,
     SortedValues,
     ValueCounts,
     Values,
     Violations,
+    decode_state,
+    encode_state,
 )
+from dataguard.metrics._repeated import fingerprints
+from dataguard.profile._categories import CategoryKeys, CategoryPrints
+from dataguard.profile._metrics import CoMomentSums, KeyCounter, NumericProfiler
+from dataguard.profile._pool import PoolFilter
+from dataguard.profile._refine import KeyRange, KeySpread, RangeScan
 
 floats = st.one_of(
     st.none(),
@@ -49,6 +70,10 @@ ints = st.one_of(
     st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.integers(-3, 3)
 )
 texts = st.one_of(st.none(), st.text(alphabet="ab|:~é", max_size=3))
+nanoseconds = st.one_of(st.none(), st.integers(-(2**62), 2**62), st.integers(0, 3))
+decimals = st.one_of(
+    st.none(), st.decimals(min_value=-1000, max_value=1000, places=2), st.sampled_from([0, 1])
+)
 
 
 @st.composite
@@ -59,16 +84,30 @@ def tables(draw: st.DrawFn) -> pa.Table:
             "f": pa.array(draw(st.lists(floats, min_size=n, max_size=n)), type=pa.float64()),
             "i": pa.array(draw(st.lists(ints, min_size=n, max_size=n)), type=pa.int64()),
             "s": pa.array(draw(st.lists(texts, min_size=n, max_size=n)), type=pa.string()),
+            # Arrow gives pandas Timestamps for nanoseconds, Decimals for decimals: states and
+            # values (extremes, sequential rules' edges) hold them.
+            "t": pa.array(
+                draw(st.lists(nanoseconds, min_size=n, max_size=n)),
+                type=pa.timestamp("ns", tz="Europe/Paris"),
+            ),
+            "d": pa.array(
+                [
+                    None if v is None else Decimal(v)
+                    for v in draw(st.lists(decimals, min_size=n, max_size=n))
+                ],
+                type=pa.decimal128(8, 2),
+            ),
         }
     )
 
 
-def _batch(table: pa.Table, start: int, stop: int) -> Batch:
+def _batch(table: pa.Table, start: int, stop: int, offset: int | None = None) -> Batch:
+    """Rows ``start:stop`` as a batch whose first row is row ``offset`` (default ``start``)."""
     arrays = {
         name: table.column(name).combine_chunks().slice(start, stop - start)
         for name in table.column_names
     }
-    return Batch(arrays, start, stop - start)
+    return Batch(arrays, start if offset is None else offset, stop - start)
 
 
 def _inputs(metric: Metric[Any, Any], table: pa.Table) -> Values:
@@ -107,6 +146,28 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: Violations(CompoundColumnsUnique(column_list=["s", "i"]), None),
     lambda: FailingRows(Increasing("s")),
     lambda: FailingRows(Unique("f")),
+    lambda: Histogram("f", (-1.0, 0.0, 1.0)),
+    lambda: MinMax("t"),
+    lambda: MinMax("d"),
+    lambda: ValueCounts("d"),
+    lambda: Violations(Increasing("t", strictly=True), 3, ("d", "s")),
+    lambda: Violations(Decreasing("d"), 1),
+    lambda: FailingRows(Decreasing("t")),
+    lambda: RowMask(parse_condition("f > 0 or s == 'a'")),
+    lambda: NumericProfiler("f"),
+    lambda: NumericProfiler("i", (-1.0, 0.0, 5.0), keep_values=False),
+    lambda: NumericProfiler("t", (0.0,)),
+    lambda: KeyCounter("s", ("a", "b", "ab")),
+    lambda: KeyCounter("s", ("a",), PoolFilter.of([fingerprints(pa.array(["b", "é"]))], 2)),
+    lambda: KeyCounter("i", (0, 1), None, pool_unknown=True),
+    lambda: CoMomentSums(("f", "i", "t")),
+    lambda: KeySpread("f", 10, 3),
+    lambda: KeySpread("i", 1000, 1000),
+    lambda: RangeScan("f", (KeyRange(0, 63, 0, 0, 3), KeyRange(1 << 63, 63, 0, 0))),
+    lambda: RangeScan("t", (KeyRange(1 << 63, 62, 0, 0),)),
+    lambda: CategoryPrints("s", 2),
+    lambda: CategoryPrints("d", 100),
+    lambda: CategoryKeys("s", 2),
 ]
 IDS = [
     "row_count",
@@ -134,6 +195,28 @@ IDS = [
     "violations-compound",
     "failing_rows-increasing",
     "failing_rows-unique",
+    "histogram",
+    "minmax-timestamp",
+    "minmax-decimal",
+    "value_counts-decimal",
+    "violations-increasing-timestamps",
+    "violations-decreasing-decimals",
+    "failing_rows-decreasing-timestamps",
+    "row_mask",
+    "numeric_profiler-values",
+    "numeric_profiler-grid",
+    "numeric_profiler-timestamps",
+    "key_counter",
+    "key_counter-pool",
+    "key_counter-pool_unknown",
+    "co_moments",
+    "key_spread-capped",
+    "key_spread",
+    "range_scan",
+    "range_scan-collect",
+    "category_prints",
+    "category_prints-decimal",
+    "category_keys",
 ]
 
 
@@ -195,7 +278,15 @@ def test_split_merge_finalize_equals_whole(make: Any, table: pa.Table, cuts: lis
 @pytest.mark.parametrize("make", METRICS, ids=IDS)
 def test_empty_batch_is_the_identity(make: Any) -> None:
     metric = make()
-    table = pa.table({"f": pa.array([1.5, None]), "i": pa.array([1, 2]), "s": pa.array(["a", "a"])})
+    table = pa.table(
+        {
+            "f": pa.array([1.5, None]),
+            "i": pa.array([1, 2]),
+            "s": pa.array(["a", "a"]),
+            "t": pa.array([5, None], pa.timestamp("ns", tz="Europe/Paris")),
+            "d": pa.array([Decimal("1.25"), None], pa.decimal128(8, 2)),
+        }
+    )
     inputs = _inputs(metric, table)
     state = metric.compute(_batch(table, 0, 2), inputs)
     nothing = metric.compute(_batch(table, 2, 2), inputs)
@@ -215,3 +306,91 @@ def test_metrics_are_hashable_declarations() -> None:
     assert FailingRows(one) != FailingRows(true)
     assert Violations(one) == Violations(InSet("x", value_set=[1]))
     assert hash(Violations(one)) == hash(Violations(InSet("x", value_set=[1])))
+
+
+@pytest.mark.parametrize("make", METRICS, ids=IDS)
+@settings(max_examples=15, deadline=None)
+@given(table=tables(), cuts=st.lists(st.floats(0, 1), min_size=2, max_size=2))
+def test_partitions_shipped_as_bytes_give_the_whole(
+    make: Any, table: pa.Table, cuts: list[float]
+) -> None:
+    """What a distributed run does: each partition computed on its own rows as if they started
+    at row 0, compacted and encoded; the driver decodes, shifts each by the rows before it,
+    and merges in partition order."""
+    metric = make()
+    inputs = _inputs(metric, table)
+    n = table.num_rows
+    bounds = [0, *sorted(int(c * n) for c in cuts), n]
+    merged = metric.empty()
+    for start, stop in itertools.pairwise(bounds):
+        local = metric.compute(_batch(table, start, stop, offset=0), inputs)
+        shipped = metric.decode(metric.encode(local))
+        merged = metric.merge(merged, metric.shift(shipped, start))
+    whole = metric.finalize(metric.compute(_batch(table, 0, n), inputs))
+    assert same(metric.finalize(merged), whole)
+
+
+def _runs(metric: Metric[Any, Any], table: pa.Table, cut: float) -> tuple[Any, Any, Any, int]:
+    """States of the rows before and from ``cut``: A, B, and B computed as if it started at row
+    0, with the number of rows of A."""
+    inputs = _inputs(metric, table)
+    n = table.num_rows
+    k = int(cut * n)
+    a = metric.compute(_batch(table, 0, k), inputs)
+    b = metric.compute(_batch(table, k, n), inputs)
+    b_local = metric.compute(_batch(table, k, n, offset=0), inputs)
+    return a, b, b_local, k
+
+
+@pytest.mark.parametrize("make", METRICS, ids=IDS)
+@settings(max_examples=15, deadline=None)
+@given(table=tables(), cut=st.floats(0, 1))
+def test_shift_moves_a_later_run_of_rows_into_place(make: Any, table: pa.Table, cut: float) -> None:
+    """merge(state(A), shift(state(B at offset 0), len(A))) is the state of A then B."""
+    metric = make()
+    a, b, b_local, k = _runs(metric, table, cut)
+    assert same(
+        metric.finalize(metric.merge(a, metric.shift(b_local, k))),
+        metric.finalize(metric.merge(a, b)),
+    )
+    assert same(metric.shift(a, 0), a)
+
+
+@pytest.mark.parametrize("make", METRICS, ids=IDS)
+@settings(max_examples=15, deadline=None)
+@given(table=tables(), cut=st.floats(0, 1))
+def test_states_and_values_round_trip_through_bytes(make: Any, table: pa.Table, cut: float) -> None:
+    metric = make()
+    a, b, _, _ = _runs(metric, table, cut)
+    for state in (metric.empty(), a, metric.merge(a, b)):
+        decoded = metric.decode(metric.encode(state))
+        assert same(decoded, metric.compact(state)), "decode(encode(s)) is not compact(s)"
+        assert same(metric.finalize(decoded), metric.finalize(state))
+        # The compact form merges and finalizes as the state itself.
+        compacted = metric.merge(metric.compact(state), metric.compact(b))
+        assert same(metric.finalize(compacted), metric.finalize(metric.merge(state, b)))
+        # Values travel too (a finalize on the cluster).
+        value = metric.finalize(state)
+        assert same(decode_state(encode_state(value)), value)
+
+
+def _concrete_metrics() -> set[type[Metric[Any, Any]]]:
+    for module in pkgutil.walk_packages(dataguard.__path__, "dataguard."):
+        if module.name != "dataguard.__main__":  # running it is the command line
+            importlib.import_module(module.name)
+    found: set[type[Metric[Any, Any]]] = set()
+    pending: list[type[Metric[Any, Any]]] = [Metric]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        # ``dataclass(slots=True)`` makes a new class: the one it replaced is no module's.
+        public = getattr(sys.modules[cls.__module__], cls.__qualname__, None) is cls
+        if public and not inspect.isabstract(cls):
+            found.add(cls)
+    return found
+
+
+def test_every_metric_has_a_case() -> None:
+    covered = {type(make()) for make in METRICS}
+    missing = sorted(cls.__qualname__ for cls in _concrete_metrics() - covered)
+    assert not missing, f"metrics without a case in METRICS: {missing}"
