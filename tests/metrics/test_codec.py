@@ -216,6 +216,13 @@ def test_unknown_version_tag_and_state_type_are_named() -> None:
         decode_state(foreign)
 
 
+def test_nesting_is_bounded() -> None:
+    deep = HEADER + b"\x07\x01" * 100 + b"\x00"  # a tuple holding a tuple ... holding None
+    with pytest.raises(StateCodecError, match="nested deeper than 64 levels at byte offset 135"):
+        decode_state(deep)
+    assert decode_state(HEADER + b"\x07\x01" * 10 + b"\x00") == ((((((((((None,),),),),),),),),),)
+
+
 def test_a_state_with_other_fields_is_refused() -> None:
     renamed = encode_state(MomentsState()).replace(b"squares", b"squarez")
     with pytest.raises(StateCodecError, match="has fields"):
