@@ -76,7 +76,7 @@ def _compute_group(
         try:
             out.append((metric, metric.compute(batch, inputs), None))
         except Exception as exc:
-            out.append((metric, None, _described(exc)))
+            out.append((metric, None, described(exc)))
     return out
 
 
@@ -127,7 +127,7 @@ class PassStates:
         try:
             self.states[metric] = metric.merge(self.states[metric], state)
         except Exception as exc:
-            self.failures[metric] = MetricFailure(metric, _described(exc))
+            self.failures[metric] = MetricFailure(metric, described(exc))
 
 
 def accumulate(
@@ -255,10 +255,10 @@ def _try(function: Callable[[Any], Any], argument: Any) -> tuple[Any, str | None
     try:
         return function(argument), None
     except Exception as exc:
-        return None, _described(exc)
+        return None, described(exc)
 
 
-def _described(exc: Exception) -> str:
+def described(exc: Exception) -> str:
     """What a metric failure reports: the exception's type and message."""
     return f"{type(exc).__name__}: {exc}".strip()
 

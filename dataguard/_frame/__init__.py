@@ -60,6 +60,7 @@ __all__ = [
     "comparable",
     "comparable_members",
     "compare",
+    "from_batches",
     "is_numeric_type",
     "is_orderable_type",
     "is_string_type",
@@ -123,6 +124,24 @@ def _adapted(data: Any) -> Source:
     if isinstance(data, Iterable) and not isinstance(data, (bytes, bytearray)):
         return _from_stream(iter(data), "iterable of record batches")
     raise InputError(f"cannot validate a {type(data).__name__}; dataguard reads {SUPPORTED}")
+
+
+def from_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, description: str) -> Source:
+    """A one-shot source over record batches of a known schema, possibly none (a partition of a
+    cluster's data frame): each batch is read as ``schema`` says, so that every partition has
+    the types the driver planned with."""
+    empty = pa.RecordBatch.from_pylist([], schema=schema)
+    return StreamSource(empty, (_conformed(b, schema) for b in batches), description)
+
+
+def _conformed(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    if batch.schema == schema:
+        return batch
+    try:
+        columns = [batch.column(f.name).cast(f.type) for f in schema]
+    except (KeyError, pa.ArrowException) as exc:
+        raise InputError(f"a partition does not have the planned schema {schema}: {exc}") from exc
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def _from_stream(items: Any, description: str) -> StreamSource:

@@ -1,0 +1,1 @@
+"""Running dataguard where the data lives: the partitions of a Spark or Dask data frame."""
