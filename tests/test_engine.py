@@ -16,7 +16,7 @@ import pytest
 
 import dataguard as dg
 from dataguard import _engine
-from dataguard._frame import BaseSource, Batch, as_source
+from dataguard._frame import Batch, as_source
 from dataguard.expectations import Between, Unique
 from dataguard.metrics import Metric, Moments, MomentsValue, RowCount, Values
 from dataguard.metrics._base import MetricUnavailable
@@ -184,71 +184,3 @@ def test_a_metric_not_wanted_is_skipped_and_its_pass_not_read(
     with pytest.raises(MetricUnavailable):
         failed[Moments("s")]
     assert failed[broken] == 3
-
-
-class _SlicedRunner:
-    """A pass runner over a table's slices, run one after another as a cluster would run
-    partitions: each accumulates alone, and the parts merge in order on the caller."""
-
-    def __init__(self, table: pa.Table, rows: int, view: Any = None) -> None:
-        self.table, self.rows, self.view, self.passes = table, rows, view, 0
-        self.reads: tuple[str, ...] = ()
-
-    def viewed(self, view: Any, reads: Any) -> _SlicedRunner:
-        runner = _SlicedRunner(self.table, self.rows, view)
-        runner.reads = tuple(reads)
-        runner.passes = self.passes
-        return runner
-
-    def run_pass(self, metrics: Any, inputs: Values, *, chunk_size: Any, progress: Any) -> Values:
-        self.passes += 1
-        columns = list(dict.fromkeys(c for m in metrics for c in m.columns))
-        merged = _engine.PassStates.empty(metrics)
-        for start in range(0, self.table.num_rows, self.rows):
-            # Only the columns the pass and the view read reach the partition.
-            part = as_source(
-                self.table.slice(start, self.rows).select(
-                    list(dict.fromkeys([*columns, *self.reads]))
-                )
-            )
-            part = part if self.view is None else self.view(part)
-            merged.then(_engine.accumulate(metrics, part.batches(columns, chunk_size), inputs))
-        return _engine.finalize(metrics, merged, inputs, None)
-
-
-class _SlicedSource(BaseSource):
-    """A table whose passes run by ``_SlicedRunner``; it cannot be read here."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self.table = table
-        self._runner = _SlicedRunner(table, 3)
-
-    names = property(lambda self: tuple(self.table.column_names))
-    dtypes = property(lambda self: tuple(str(t) for t in self.table.schema.types))
-    num_rows = property(lambda self: None)
-    description = property(lambda self: "sliced table")
-    reiterable = property(lambda self: True)
-    runner = property(lambda self: self._runner)
-
-    def info(self, name: str) -> Any:
-        return as_source(self.table).info(name)
-
-    def batches(self, names: Any, chunk_size: Any) -> Iterator[Batch]:
-        raise AssertionError("the rows are read by the runner, never here")
-
-
-def test_a_source_with_its_own_runner_runs_every_pass_there() -> None:
-    table = pa.table({"x": [3.0, 1.0, 2.0, 5.0, 4.0, None, 7.0], "k": [1, 2, 2, 3, 4, 5, 1]})
-    suite = dg.Suite((Unique("k"), Between("x", min_value=0, max_value=4, where="k > 1")))
-    here = dg.validate(table, suite, result_format="complete")
-    source = _SlicedSource(table)
-    there = dg.validate(source, suite, result_format="complete")
-    assert source.runner.passes >= 2
-    # Row numbers are each slice's own until states learn to shift them: compared apart.
-    assert [_without_rows(r.to_dict()) for r in there.results] == [
-        _without_rows(r.to_dict()) for r in here.results
-    ]
-
-
-def _without_rows(result: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in result.items() if "index" not in k}
