@@ -287,7 +287,11 @@ class Violations(Metric[ViolationState, ViolationSummary]):
 @state_type("failing_rows")
 @dataclass(frozen=True, slots=True)
 class MaskState:
-    """Failing-row masks of consecutive batches, plus rows that failed at a batch boundary."""
+    """Failing-row masks of consecutive batches, plus rows that failed at a batch boundary.
+
+    Row positions count from the state's own first row, so a state needs no shifting to sit
+    after others: merging moves the right side's positions by the left side's rows.
+    """
 
     masks: tuple[np.ndarray, ...] = ()
     boundary_rows: tuple[int, ...] = ()
@@ -329,9 +333,7 @@ class FailingRows(Metric[MaskState, np.ndarray]):
             return MaskState((mask,))
         column = batch.array(self.rule.columns[0])
         first, last = int(present[0]), int(present[-1])
-        return MaskState(
-            (mask,), (), batch.offset + first, column[first].as_py(), column[last].as_py(), True
-        )
+        return MaskState((mask,), (), first, column[first].as_py(), column[last].as_py(), True)
 
     def merge(self, left: MaskState, right: MaskState) -> MaskState:
         boundary = (
@@ -339,11 +341,12 @@ class FailingRows(Metric[MaskState, np.ndarray]):
             and right.has_edges
             and self.rule.breaks(left.tail_value, right.head_value)
         )
-        extra = (right.head_row,) if boundary else ()
+        before = sum(len(m) for m in left.masks)
+        extra = (before + right.head_row,) if boundary else ()
         return MaskState(
             left.masks + right.masks,
-            left.boundary_rows + extra + right.boundary_rows,
-            left.head_row if left.has_edges else right.head_row,
+            left.boundary_rows + extra + tuple(before + row for row in right.boundary_rows),
+            left.head_row if left.has_edges else before + right.head_row,
             left.head_value if left.has_edges else right.head_value,
             right.tail_value if right.has_edges else left.tail_value,
             left.has_edges or right.has_edges,
@@ -352,14 +355,6 @@ class FailingRows(Metric[MaskState, np.ndarray]):
     def compact(self, state: MaskState) -> MaskState:
         """The per-batch masks as one."""
         return replace(state, masks=compact_parts(state.masks))
-
-    def shift(self, state: MaskState, rows: int) -> MaskState:
-        """The first present row and the rows failing at batch boundaries move on."""
-        return replace(
-            state,
-            boundary_rows=tuple(row + rows for row in state.boundary_rows),
-            head_row=state.head_row + rows if state.has_edges else state.head_row,
-        )
 
     def finalize(self, state: MaskState) -> np.ndarray:
         mask = np.concatenate(state.masks) if state.masks else np.zeros(0, dtype=bool)
