@@ -369,14 +369,12 @@ class RowExpectation(Expectation):
         """For sequential expectations: does ``current`` break the rule after ``previous``?"""
         return False
 
-    def settled(self, inputs: Values) -> bool:
-        """Whether an earlier pass settled the violations already (see ``Unique``)."""
-        return False
-
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (self._violations(ctx),)
 
-    def _violations(self, ctx: Context) -> Violations:
+    def _violations(self, ctx: Context) -> Metric[Any, ViolationSummary]:
+        """The metric counting the rows that break the expectation: its rule's violations,
+        unless a metric of its own counts them better (the uniqueness checks')."""
         return Violations(self, ctx.sample_limit, ctx.id_columns)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:

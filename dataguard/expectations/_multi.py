@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,18 +17,16 @@ from dataguard.errors import SuiteError
 from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check_mostly
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import KeyCounts, Metric, Values, canonical, row_keys
+from dataguard.metrics import (
+    IgnoreRowIf,
+    KeyCounts,
+    Metric,
+    Values,
+    canonical,
+    ignored_rows,
+    row_keys,
+)
 from dataguard.result import ExpectationResult, Reason
-
-IgnoreRowIf = Literal["any_value_is_missing", "all_values_are_missing", "never"]
-
-
-def _ignored(batch: Batch, columns: tuple[str, ...], rule: IgnoreRowIf) -> np.ndarray:
-    if rule == "never":
-        return np.zeros(batch.num_rows, dtype=bool)
-    masks = [batch.missing(c) for c in columns]
-    combine = np.logical_or if rule == "any_value_is_missing" else np.logical_and
-    return combine.reduce(masks) if len(masks) > 1 else masks[0]
 
 
 def _undefined_fails(result: pa.Array, batch: Batch, columns: tuple[str, ...]) -> np.ndarray:
@@ -105,7 +103,7 @@ class _Pair(RowExpectation):
         _check_columns(self.columns, 2, "column_b")
 
     def ignored(self, batch: Batch) -> np.ndarray:
-        return _ignored(batch, self.columns, self.ignore_row_if)
+        return ignored_rows(batch, self.columns, self.ignore_row_if)
 
     def arrays(self, batch: Batch) -> tuple[pa.Array, pa.Array]:
         """Both columns, in types Arrow can compare."""
@@ -169,7 +167,7 @@ class _Multi(RowExpectation):
         _check_columns(self.column_list, 2, "column_list")
 
     def ignored(self, batch: Batch) -> np.ndarray:
-        return _ignored(batch, self.column_list, self.ignore_row_if)
+        return ignored_rows(batch, self.column_list, self.ignore_row_if)
 
 
 @register

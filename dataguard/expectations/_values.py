@@ -26,16 +26,15 @@ from dataguard.expectations._base import (
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import (
-    Fingerprints,
+    Duplicated,
+    DuplicateRows,
+    Key,
     Metric,
-    RepeatedValues,
     Values,
-    Violations,
+    ViolationSummary,
     canonical,
     present,
 )
-from dataguard.metrics._repeated import rows_by_print, rows_holding
-from dataguard.result import ExpectationResult
 
 
 @register
@@ -182,61 +181,16 @@ class Unique(ColumnRowExpectation):
     name = "unique"
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
-        return (RepeatedValues(self.column),)
+        return Duplicated(Key(self.column)).requires()
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array | np.ndarray:
-        repeated = inputs[RepeatedValues(self.column)].values
-        if len(repeated) == 0:
-            return np.zeros(batch.num_rows, dtype=bool)
-        return rows_holding(batch, self.column, repeated)
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        return Duplicated(Key(self.column)).failing(batch, inputs)
 
-    def settled(self, inputs: Values) -> bool:
-        return inputs[RepeatedValues(self.column)].by_print
-
-    def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        # The rows are counted by fingerprint beside the repeated values, and again, exactly, a
-        # pass later only if two values share a fingerprint (``settled`` says whether).
-        return (self._by_print(ctx), self._violations(ctx))
-
-    def evaluate(self, ctx: Context) -> ExpectationResult:
-        exact = self._violations(ctx)
-        settled = exact not in ctx.values  # skipped: the rows counted by fingerprint are exact
-        return self.judge(ctx.values[self._by_print(ctx) if settled else exact], ctx)
-
-    def _by_print(self, ctx: Context) -> Violations:
-        return Violations(_RepeatedPrint(self), ctx.sample_limit, ctx.id_columns)
+    def _violations(self, ctx: Context) -> Metric[Any, ViolationSummary]:
+        return DuplicateRows(Key(self.column), ctx.sample_limit, ctx.id_columns)
 
     def sentence(self) -> str:
         return f"Values of {self.column!r} are unique."
-
-
-@dataclass(frozen=True, slots=True)
-class _RepeatedPrint:
-    """``Unique``'s rows judged by fingerprint alone: those whose fingerprint occurs twice or
-    more. The same rows as ``Unique``'s unless two values share a fingerprint, found a pass
-    earlier."""
-
-    unique: Unique
-    sequential: ClassVar[bool] = False
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.unique.columns
-
-    def requires(self) -> tuple[Metric[Any, Any], ...]:
-        return (Fingerprints(self.unique.column),)
-
-    def ignored(self, batch: Batch) -> np.ndarray:
-        return self.unique.ignored(batch)
-
-    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
-        return rows_by_print(batch, self.unique.column, inputs[Fingerprints(self.unique.column)])
-
-    def breaks(self, previous: Any, current: Any) -> bool:
-        return False
-
-    def settled(self, inputs: Values) -> bool:
-        return False
 
 
 def _ordered_failures(batch: Batch, column: str, compare: Any, decreasing: bool) -> np.ndarray:

@@ -9,11 +9,18 @@ from dataguard.metrics._codec import (
     register_state_type,
     state_type,
 )
+from dataguard.metrics._duplicates import Duplicated, DuplicateRows
 from dataguard.metrics._exact import round_exact
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._quantiles import QuantileMethod, quantiles
-from dataguard.metrics._repeated import Fingerprints, RepeatedValues
+from dataguard.metrics._repeated import (
+    Fingerprints,
+    IgnoreRowIf,
+    Key,
+    RepeatedValues,
+    ignored_rows,
+)
 from dataguard.metrics._values import (
     Counts,
     KeyCounts,
@@ -35,9 +42,13 @@ from dataguard.metrics._violations import (
 
 __all__ = [
     "Counts",
+    "DuplicateRows",
+    "Duplicated",
     "FailingRows",
     "Fingerprints",
     "Histogram",
+    "IgnoreRowIf",
+    "Key",
     "KeyCounts",
     "Metric",
     "MetricFailure",
@@ -63,6 +74,7 @@ __all__ = [
     "compact_parts",
     "decode_state",
     "encode_state",
+    "ignored_rows",
     "present",
     "quantiles",
     "register_state_type",

@@ -87,8 +87,13 @@ class Metric(ABC, Generic[S, V]):
 
     def wanted(self, inputs: Values) -> bool:
         """Whether the metric is still needed, given the values of the metrics it requires; one
-        that is not is skipped and has no value (what it would judge is settled already)."""
+        that is not is skipped, and its value is ``settled(inputs)``."""
         return True
+
+    def settled(self, inputs: Values) -> V:
+        """The value of a metric ``wanted`` declined: what the metrics it requires show already
+        (a skipped metric's pass, when nothing else needs it, is not read)."""
+        raise KeyError(self)
 
     #: How many parts ``split`` cuts a state into, each finalized alone. A metric with more than
     #: one keeps part ``k`` of every partition's state together by position, so a cluster can
@@ -139,6 +144,8 @@ class Values:
         failure = self._failures.get(metric)
         if failure is not None:
             raise MetricUnavailable(failure)
+        if metric not in self._values:  # skipped as not wanted (or never computed)
+            return metric.settled(self)
         return self._values[metric]  # type: ignore[return-value]
 
     def __contains__(self, metric: object) -> bool:

@@ -1,28 +1,24 @@
-"""The values of a column that occur more than once, in 8 bytes per row and no Python objects.
+"""The keys of rows that occur more than once, in 8 bytes per row and no Python objects.
 
-Uniqueness needs every value seen so far. Holding the values themselves (a hash table of a
-million strings) costs tens of bytes per row and grows with their length, so the check works on
-64-bit fingerprints instead, in two passes:
+Uniqueness needs every key seen so far. Holding the keys themselves (a hash table of a million
+strings) costs tens of bytes per row and grows with their length, so the check works on 64-bit
+fingerprints instead, in two passes:
 
-1. ``Fingerprints``: each present value's fingerprint (its own bits for numbers and times, a hash
-   of the bytes for text); finalized by a radix sort into the fingerprints that occur twice or
-   more.
-2. ``RepeatedValues``: the values whose fingerprint is among those, counted exactly; the ones
-   counted twice or more are the repeated values. Two different values that share a fingerprint
+1. ``Fingerprints``: each row's fingerprint (a value's own bits for numbers and times, a hash of
+   the bytes for text, a hash of the columns' fingerprints for a key of several columns);
+   finalized by a radix sort into the fingerprints that occur twice or more.
+2. ``RepeatedValues``: the keys whose fingerprint is among those, counted exactly; the ones
+   counted twice or more are the repeated keys. Two different keys that share a fingerprint
    only cost a few extra candidates, never a wrong answer.
 
-Rows holding a repeated value are then found by fingerprint and confirmed on the values
-(``rows_holding``), a pass after ``RepeatedValues``. Unless two values share a fingerprint, every
-candidate is a repeated value, and the rows whose fingerprint is repeated (``rows_by_print``, a
-pass earlier, beside ``RepeatedValues``) are those very rows: ``Repeated.by_print`` says so, and
-the uniqueness check then skips the confirming pass.
+``DuplicateRows`` (in ``_duplicates``) turns these into the rows holding a repeated key.
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +27,13 @@ import pyarrow.compute as pc
 from dataguard._frame import Batch, as_numpy, bools
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import state_type
-from dataguard.metrics._values import CountsState, canonical, combine_counts, count_values, present
+from dataguard.metrics._values import (
+    CountsState,
+    canonical,
+    combine_counts,
+    count_values,
+    row_keys,
+)
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _FINISH = np.uint64(0xBF58476D1CE4E5B9)
@@ -235,22 +237,92 @@ def in_parts(prints: np.ndarray) -> PrintState:
     )
 
 
+IgnoreRowIf = Literal["any_value_is_missing", "all_values_are_missing", "never"]
+
+
+def ignored_rows(batch: Batch, columns: tuple[str, ...], rule: IgnoreRowIf) -> np.ndarray:
+    """The rows a rule over several columns leaves out: those missing any, or all, of the
+    columns' values (``never``: none)."""
+    if rule == "never":
+        return np.zeros(batch.num_rows, dtype=bool)
+    masks = [batch.missing(c) for c in columns]
+    combine = np.logical_or if rule == "any_value_is_missing" else np.logical_and
+    return combine.reduce(masks) if len(masks) > 1 else masks[0]
+
+
+#: What a missing value adds to the fingerprint of a key of several columns, where missing
+#: values are equal to each other (as in ``pandas.DataFrame.duplicated``); any constant serves.
+_MISSING_PRINT = np.uint64(0x5851F42D4C957F2D)
+
+
+K = TypeVar("K", bound="Key")
+
+
 @dataclass(frozen=True, slots=True)
-class Fingerprints(Metric[PrintState, np.ndarray]):
-    """The fingerprints occurring more than once among a column's present values (sorted)."""
+class Key:
+    """What makes rows duplicates: equal values in ``column`` and ``also``, among the rows
+    ``ignore_row_if`` keeps. One column's key is its present value; the key of several is their
+    values together, missing ones equal to each other.
+
+    The metrics of a key (``Fingerprints``, ``RepeatedValues``) are keys themselves: their
+    parameters are the key's.
+    """
 
     column: str
-    shards = _PARTS
+    also: tuple[str, ...] = ()
+    ignore_row_if: IgnoreRowIf = "any_value_is_missing"
+
+    @classmethod
+    def of(cls: type[K], key: Key) -> K:
+        """This kind of key (a metric of a key) with ``key``'s parameters."""
+        return cls(key.column, key.also, key.ignore_row_if)
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (self.column,)
+        """The columns whose values make the key."""
+        return (self.column, *self.also)
+
+    def _one_value(self) -> bool:
+        return not self.also and self.ignore_row_if != "never"
+
+    def ignored(self, batch: Batch) -> np.ndarray:
+        """The rows left out: they hold no key and are never duplicates."""
+        return ignored_rows(batch, self.columns, self.ignore_row_if)
+
+    def prints(self, batch: Batch) -> np.ndarray:
+        """The fingerprint of every row's key (an ignored row's is meaningless)."""
+        if self._one_value():
+            return _row_fingerprints(batch, self.column)
+        prints = np.full(batch.num_rows, _MULTIPLIER, dtype=np.uint64)
+        for column in self.columns:  # chained as the words of a text are
+            missing = batch.missing(column)
+            own = _row_fingerprints(batch, column)
+            prints ^= np.where(missing, _MISSING_PRINT, own) if missing.any() else own
+            _stir(prints)
+        return _finish(prints)
+
+    def exact(self, batch: Batch, rows: np.ndarray) -> pa.Array:
+        """The keys of the chosen rows (a mask), as values equal exactly when the keys are."""
+        if self._one_value():
+            return canonical(batch.array(self.column).filter(pa.array(rows)))
+        positions = np.flatnonzero(rows)
+        chosen = Batch(batch.take(positions, self.columns), 0, positions.size)
+        return row_keys(chosen, self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints(Key, Metric[PrintState, np.ndarray]):
+    """The fingerprints occurring more than once among the rows' keys (sorted)."""
+
+    shards = _PARTS
 
     def empty(self) -> PrintState:
         return ((),) * _PARTS
 
     def compute(self, batch: Batch, inputs: Values) -> PrintState:
-        return in_parts(present_fingerprints(batch, self.column))
+        prints = self.prints(batch)
+        ignored = self.ignored(batch)
+        return in_parts(prints[~ignored] if ignored.any() else prints)
 
     def merge(self, left: PrintState, right: PrintState) -> PrintState:
         return tuple(a + b for a, b in zip(left, right, strict=True))
@@ -289,29 +361,24 @@ def _row_fingerprints(batch: Batch, column: str) -> np.ndarray:
     return prints
 
 
-def present_fingerprints(batch: Batch, column: str) -> np.ndarray:
-    """Fingerprints of the column's present values in this batch."""
-    prints = _row_fingerprints(batch, column)
-    missing = batch.missing(column)
-    return prints[~missing] if missing.any() else prints
-
-
-def rows_by_print(batch: Batch, column: str, repeated: np.ndarray) -> np.ndarray:
-    """Which rows of the batch have one of the ``repeated`` fingerprints (``Fingerprints``'
-    value); a missing row's answer is meaningless."""
+def rows_by_print(batch: Batch, key: Key, repeated: np.ndarray) -> np.ndarray:
+    """Which rows of the batch, among those ``key`` keeps, have one of the ``repeated``
+    fingerprints (``Fingerprints``' value)."""
     if repeated.size == 0:  # a unique column: no fingerprint to look up
         return np.zeros(batch.num_rows, dtype=bool)
-    return _among(_row_fingerprints(batch, column), repeated)
+    found: np.ndarray = _among(key.prints(batch), repeated) & ~key.ignored(batch)
+    return found
 
 
-def rows_holding(batch: Batch, column: str, repeated: pa.Array) -> np.ndarray:
-    """Which rows of the batch hold one of the ``repeated`` values (as ``RepeatedValues`` gives
-    them): found by fingerprint, then confirmed on the values."""
-    chosen = np.unique(_mix(fingerprints(repeated)))
-    found: np.ndarray = _among(_row_fingerprints(batch, column), chosen) & ~batch.missing(column)
+def rows_holding(batch: Batch, key: Key, prints: np.ndarray, repeated: pa.Array) -> np.ndarray:
+    """Which rows of the batch hold one of the ``repeated`` keys (``RepeatedValues``' values):
+    found by their fingerprint among ``prints`` (``Fingerprints``' value), then confirmed on
+    their keys."""
+    if len(repeated) == 0:
+        return np.zeros(batch.num_rows, dtype=bool)
+    found = rows_by_print(batch, key, prints)
     rows = np.flatnonzero(found)
-    values = canonical(batch.array(column).take(pa.array(rows, type=pa.int64())))
-    found[rows] = bools(pc.is_in(values, value_set=repeated))
+    found[rows] = bools(pc.is_in(key.exact(batch, found), value_set=repeated))
     return found
 
 
@@ -356,38 +423,29 @@ def with_fingerprints(values: pa.Array, chosen: np.ndarray) -> pa.Array:
 @state_type("repeated")
 @dataclass(frozen=True, slots=True)
 class Repeated:
-    """The present values of a column that occur more than once (``values``); ``by_print`` when
-    every value whose fingerprint is repeated is itself repeated, so that a row holds a repeated
-    value exactly when its fingerprint is repeated."""
+    """The keys that occur more than once (``values``); ``by_print`` when every key whose
+    fingerprint is repeated is itself repeated, so that a row holds a repeated key exactly when
+    its fingerprint is repeated."""
 
     values: pa.Array
     by_print: bool
 
 
 @dataclass(frozen=True, slots=True)
-class RepeatedValues(Metric[CountsState, Repeated]):
-    """The present values of a column that occur more than once, exactly."""
-
-    column: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
+class RepeatedValues(Key, Metric[CountsState, Repeated]):
+    """The rows' keys that occur more than once, exactly."""
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
-        return (Fingerprints(self.column),)
+        return (Fingerprints.of(self),)
 
     def empty(self) -> CountsState:
         return ()
 
     def compute(self, batch: Batch, inputs: Values) -> CountsState:
-        repeated = inputs[Fingerprints(self.column)]
-        if repeated.size == 0:
-            return ()
-        found = _among(present_fingerprints(batch, self.column), repeated)
+        found = rows_by_print(batch, self, inputs[Fingerprints.of(self)])
         if not found.any():
             return ()
-        return (count_values(canonical(present(batch, self.column)).filter(pa.array(found))),)
+        return (count_values(self.exact(batch, found)),)
 
     def merge(self, left: CountsState, right: CountsState) -> CountsState:
         return left + right

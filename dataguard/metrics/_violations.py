@@ -52,11 +52,6 @@ class RowRule(Protocol):
         """For sequential rules: whether ``current`` breaks the rule after ``previous``."""
         ...
 
-    def settled(self, inputs: Values) -> bool:
-        """Whether the metrics the rule requires show its violations are known already (counted
-        by a cheaper rule a pass earlier), so that counting them again is skipped."""
-        ...
-
 
 def _typed(value: Any) -> Any:
     if isinstance(value, tuple):
@@ -193,9 +188,6 @@ class Violations(Metric[ViolationState, ViolationSummary]):
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
         return self.rule.requires()
-
-    def wanted(self, inputs: Values) -> bool:
-        return not self.rule.settled(inputs)
 
     def empty(self) -> ViolationState:
         return ViolationState()

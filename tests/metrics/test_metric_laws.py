@@ -37,9 +37,11 @@ from dataguard.expectations import (
     Unique,
 )
 from dataguard.metrics import (
+    DuplicateRows,
     FailingRows,
     Fingerprints,
     Histogram,
+    Key,
     KeyCounts,
     Metric,
     MinMax,
@@ -168,6 +170,8 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: CategoryPrints("s", 2),
     lambda: CategoryPrints("d", 100),
     lambda: CategoryKeys("s", 2),
+    lambda: DuplicateRows(Key("s"), 2, ("i",)),
+    lambda: DuplicateRows(Key("s", ("i",), "never"), None),
 ]
 IDS = [
     "row_count",
@@ -217,6 +221,8 @@ IDS = [
     "category_prints",
     "category_prints-decimal",
     "category_keys",
+    "duplicate_rows-ids",
+    "duplicate_rows-compound",
 ]
 
 

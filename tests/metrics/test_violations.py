@@ -14,9 +14,8 @@ from dataguard.metrics import Values, Violations
 
 @dataclass(frozen=True)
 class _EveryRowFails:
-    """A row rule failing every row, whose violations earlier passes may have settled."""
+    """A row rule failing every row."""
 
-    is_settled: bool
     columns: tuple[str, ...] = ("x",)
     sequential: bool = False
 
@@ -32,12 +31,8 @@ class _EveryRowFails:
     def breaks(self, previous: object, current: object) -> bool:
         return False
 
-    def settled(self, inputs: Values) -> bool:
-        return self.is_settled
 
-
-def test_violations_are_counted_unless_the_rule_says_they_are_settled() -> None:
-    counted = Violations(_EveryRowFails(is_settled=False), 2)
-    assert counted.wanted(Values())
-    assert execute([counted], as_source(pa.table({"x": [1, 2, 3]})))[counted].unexpected == 3
-    assert not Violations(_EveryRowFails(is_settled=True), 2).wanted(Values())
+def test_violations_are_counted_and_sampled_up_to_the_limit() -> None:
+    counted = Violations(_EveryRowFails(), 2)
+    summary = execute([counted], as_source(pa.table({"x": [1, 2, 3]})))[counted]
+    assert (summary.unexpected, summary.rows, summary.values) == (3, [0, 1], [1, 2])
