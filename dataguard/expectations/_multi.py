@@ -18,13 +18,15 @@ from dataguard.expectations._base import NUMERIC, Context, RowExpectation, check
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import (
+    Duplicated,
+    DuplicateRows,
     IgnoreRowIf,
-    KeyCounts,
+    Key,
     Metric,
     Values,
+    ViolationSummary,
     canonical,
     ignored_rows,
-    row_keys,
 )
 from dataguard.result import ExpectationResult, Reason
 
@@ -179,13 +181,18 @@ class CompoundColumnsUnique(_Multi):
     name = "compound_columns_unique"
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
-        return (KeyCounts(self.column_list),)
+        return Duplicated(self._key()).requires()
 
-    def failing(self, batch: Batch, inputs: Values) -> pa.Array | np.ndarray:
-        repeated = inputs[KeyCounts(self.column_list)].repeated()
-        if len(repeated) == 0:
-            return np.zeros(batch.num_rows, dtype=bool)
-        return pc.is_in(row_keys(batch, self.column_list), value_set=repeated)
+    def failing(self, batch: Batch, inputs: Values) -> np.ndarray:
+        return Duplicated(self._key()).failing(batch, inputs)
+
+    def _violations(self, ctx: Context) -> Metric[Any, ViolationSummary]:
+        return DuplicateRows(self._key(), ctx.sample_limit, ctx.id_columns)
+
+    def _key(self) -> Key:
+        # Rows left out hold no key: whether a row is left out depends on its key alone (which
+        # values are missing), so leaving them out of the count changes no other row's verdict.
+        return Key(self.column_list[0], self.column_list[1:], self.ignore_row_if)
 
     def sentence(self) -> str:
         return f"Combinations of {list(self.column_list)!r} are unique."

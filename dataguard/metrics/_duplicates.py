@@ -78,7 +78,9 @@ class _ByPrint(_KeyRule):
 @dataclass(frozen=True, slots=True)
 class DuplicateRows(Metric[ViolationState, ViolationSummary]):
     """Rows holding a key that occurs more than once, counted, with at most ``limit`` of them
-    sampled (``None``: all) and their ``id_columns``: what the uniqueness checks report."""
+    sampled (``None``: all) and their ``id_columns``: what the uniqueness checks report.
+
+    Its state is that of the confirming pass's ``Violations``, and so is all work on it."""
 
     key: Key
     limit: int | None = 20

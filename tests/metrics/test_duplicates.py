@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -11,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataguard as dg
-from dataguard.expectations import Expectation, Unique
+from dataguard._engine import with_requirements
+from dataguard._frame import as_source
+from dataguard.expectations import CompoundColumnsUnique, Context, Expectation, Unique
+from dataguard.metrics import Fingerprints
 from dataguard.metrics._repeated import fingerprints
 
 _MASK = (1 << 64) - 1
@@ -108,6 +112,32 @@ def test_a_collision_under_a_row_condition_and_in_few_rows_per_batch() -> None:
     assert result.element_count == len(kept)
 
 
+def test_compound_keys_that_collide_are_confirmed() -> None:
+    # (A, 1) and (B, 1) have the same fingerprint; missing values are equal to each other.
+    a = [A, "x", B, None, "x", None, None, None]
+    b = [1, 2, 1, 3, 2, 3, None, None]
+    read, result = _passes({"a": a, "b": b}, CompoundColumnsUnique(column_list=["a", "b"]))
+    assert read == {1, 2, 3}
+    # Rows 6 and 7 are left out (every value missing): never duplicates.
+    assert result.unexpected_index_list == (1, 3, 4, 5)
+    assert result.unexpected_list == (["x", 2], [None, 3], ["x", 2], [None, 3])
+    assert result.missing_count == 2
+    read, never = _passes(
+        {"a": a, "b": b}, CompoundColumnsUnique(column_list=["a", "b"], ignore_row_if="never")
+    )
+    assert never.unexpected_index_list == (1, 3, 4, 5, 6, 7)
+
+
+def test_compound_keys_are_reduced_by_fingerprint_part() -> None:
+    # On a cluster each part of the fingerprints is finalized where it is gathered, so only the
+    # repeated fingerprints of a compound key travel on, not 8 bytes per row.
+    table = pa.table({"a": ["x", "y"], "b": [1, 2]})
+    expectation = CompoundColumnsUnique(column_list=["a", "b"])
+    planned = with_requirements(expectation.metrics(Context(as_source(table))))
+    assert [m.shards for m in planned if m.shards > 1] == [16]
+    assert Fingerprints("a", ("b",), "all_values_are_missing") in planned
+
+
 def test_split_sets_apart_exactly_the_duplicated_rows_when_values_collide() -> None:
     table = pa.table({"s": [A, "x", B, "x"], "n": [0, 1, 2, 3]})
     good, bad = dg.split(table, [Unique("s")])
@@ -130,3 +160,47 @@ def test_duplicate_rows_are_those_counted_twice_whatever_collides(
     assert result.unexpected_count == len(expected)
     assert result.unexpected_index_list == tuple(expected)
     assert result.unexpected_list == tuple(values[i] for i in expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([A, B, "x", None]),
+            st.sampled_from([0.0, -0.0, 1.5, float("nan"), None]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["any_value_is_missing", "all_values_are_missing", "never"]),
+    st.integers(1, 7),
+)
+def test_compound_duplicates_are_the_combinations_counted_twice(
+    rows: list[tuple[str | None, float | None]], ignore_row_if: Any, chunk: int
+) -> None:
+    def missing(value: Any) -> bool:
+        return value is None or (isinstance(value, float) and math.isnan(value))
+
+    # Every row's combination is counted (missing values equal, -0.0 equal to 0.0); a row left
+    # out by ignore_row_if is never unexpected.
+    keys = [
+        tuple(None if missing(v) else v + 0.0 if isinstance(v, float) else v for v in r)
+        for r in rows
+    ]
+    counts = Counter(keys)
+    gaps = [sum(missing(v) for v in r) for r in rows]
+    left_out = {
+        "any_value_is_missing": [g > 0 for g in gaps],
+        "all_values_are_missing": [g == 2 for g in gaps],
+        "never": [False] * len(rows),
+    }[ignore_row_if]
+    expected = [i for i, k in enumerate(keys) if counts[k] > 1 and not left_out[i]]
+    data = pa.table(
+        {
+            "a": pa.array([r[0] for r in rows], pa.string()),
+            "b": pa.array([r[1] for r in rows], pa.float64()),
+        }
+    )
+    expectation = CompoundColumnsUnique(column_list=["a", "b"], ignore_row_if=ignore_row_if)
+    result = dg.validate(data, [expectation], chunk_size=chunk, result_format="complete")
+    assert result.results[0].unexpected_index_list == tuple(expected)
+    assert result.results[0].missing_count == sum(left_out)
