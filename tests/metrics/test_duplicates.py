@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +19,7 @@ from dataguard._frame import as_source
 from dataguard.expectations import CompoundColumnsUnique, Context, Expectation, Unique
 from dataguard.metrics import Fingerprints
 from dataguard.metrics._repeated import fingerprints
+from tests.cluster.test_partitions import _Partitioned
 
 _MASK = (1 << 64) - 1
 _MULTIPLIER = 0x9E3779B97F4A7C15
@@ -204,3 +207,44 @@ def test_compound_duplicates_are_the_combinations_counted_twice(
     result = dg.validate(data, [expectation], chunk_size=chunk, result_format="complete")
     assert result.results[0].unexpected_index_list == tuple(expected)
     assert result.results[0].missing_count == sum(left_out)
+
+
+@pytest.mark.parametrize("ids", [(), ("id",)])
+@pytest.mark.parametrize("bounds", [((0, 3), (3, 3), (3, 8), (8, 9)), ((0, 9),)])
+def test_partitions_confirm_a_collision_as_one_table(
+    bounds: tuple[tuple[int, int], ...], ids: tuple[str, ...]
+) -> None:
+    # The copies of "x" and the colliding values sit in different partitions; the confirming
+    # pass's sampled rows are moved into place by the rows before each partition.
+    table = pa.table(
+        {
+            "s": [A, "x", B, None, "y", "x", "z", "y", "x"],
+            "n": [1, 2, 1, 3, 4, 2, 5, 4, 2],
+            "id": range(100, 109),
+        }
+    )
+    suite = [Unique("s"), CompoundColumnsUnique(column_list=["s", "n"])]
+    source = _Partitioned(table, bounds)
+    there = dg.validate(source, suite, result_format="complete", id_columns=ids)
+    here = dg.validate(table, suite, result_format="complete", id_columns=ids)
+    assert [r.to_dict() for r in there.results] == [r.to_dict() for r in here.results]
+    assert len(source.runner.to_driver) == 3  # the confirming pass ran there too
+    rows = (1, 4, 5, 7, 8)
+    assert there.results[0].unexpected_index_list == (
+        tuple({"id": 100 + i} for i in rows) if ids else rows
+    )
+
+
+def test_what_compound_uniqueness_ships_to_the_driver_does_not_grow_with_the_rows() -> None:
+    shipped = {}
+    for rows in (20_000, 200_000):
+        ids = pa.array(range(rows * 4), pa.int64())
+        table = pa.table(
+            {"a": pc.if_else(pc.equal(ids, 7), 8, ids), "b": pc.cast(ids, pa.string())}
+        )
+        table = table.set_column(1, "b", pc.if_else(pc.equal(ids, 7), "8", table["b"]))
+        source = _Partitioned(table, tuple((k * rows, (k + 1) * rows) for k in range(4)))
+        result = dg.validate(source, [CompoundColumnsUnique(column_list=["a", "b"])])
+        assert result.results[0].unexpected_index_list == (7, 8)
+        shipped[rows] = max(source.runner.to_driver) / 4
+    assert shipped[200_000] < 1.2 * shipped[20_000], shipped
