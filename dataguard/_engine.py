@@ -250,6 +250,23 @@ def _wanted(metric: AnyMetric, values: Values) -> bool:
         return True
 
 
+def _settle(skipped: Iterable[AnyMetric], values: Values) -> Values:
+    """``values`` with the values of the metrics that were not wanted, as their ``settled``
+    gives them; one that has none (``KeyError``) stays without a value."""
+    found: dict[AnyMetric, Any] = {}
+    failures: dict[AnyMetric, MetricFailure] = {}
+    for metric in skipped:
+        try:
+            found[metric] = metric.settled(values)
+        except KeyError:
+            continue
+        except MetricUnavailable as exc:
+            failures[metric] = exc.failure
+        except Exception as exc:
+            failures[metric] = MetricFailure(metric, described(exc))
+    return values.with_values(found, failures)
+
+
 def _try(function: Callable[[Any], Any], argument: Any) -> tuple[Any, str | None]:
     """``function(argument)``, or the error it raised, described."""
     try:
@@ -351,6 +368,7 @@ def execute(
     pool = _worker_pool(threads)
     for number, stage in enumerate(passes, start=1):
         metrics_of_pass = [m for m in stage if _wanted(m, values)]
+        values = _settle([m for m in stage if m not in metrics_of_pass], values)
         if not metrics_of_pass:  # settled by earlier passes: the data is not read again
             continue
         # Converted chunks that later passes read again are kept (by sources that convert).

@@ -92,7 +92,8 @@ class Metric(ABC, Generic[S, V]):
 
     def settled(self, inputs: Values) -> V:
         """The value of a metric ``wanted`` declined: what the metrics it requires show already
-        (a skipped metric's pass, when nothing else needs it, is not read)."""
+        (a skipped metric's pass, when nothing else needs it, is not read). ``KeyError`` when
+        it has none: the metric then has no value."""
         raise KeyError(self)
 
     #: How many parts ``split`` cuts a state into, each finalized alone. A metric with more than
@@ -144,8 +145,6 @@ class Values:
         failure = self._failures.get(metric)
         if failure is not None:
             raise MetricUnavailable(failure)
-        if metric not in self._values:  # skipped as not wanted (or never computed)
-            return metric.settled(self)
         return self._values[metric]  # type: ignore[return-value]
 
     def __contains__(self, metric: object) -> bool:
