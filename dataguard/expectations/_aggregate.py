@@ -26,10 +26,9 @@ from dataguard.metrics import (
     MinMax,
     MissingCount,
     Moments,
+    OrderStatistics,
     QuantileMethod,
-    SortedValues,
     ValueCounts,
-    quantiles,
     round_exact,
 )
 from dataguard.result import ExpectationResult, Reason
@@ -159,12 +158,17 @@ class MedianBetween(AggregateBetween):
     min_value: int | float | None = None
     max_value: int | float | None = None
 
+    @property
+    def order_statistics(self) -> OrderStatistics:
+        """The values the median is taken from."""
+        return OrderStatistics(self.column, (0.5,))
+
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        return (SortedValues(self.column),)
+        return (self.order_statistics.metric,)
 
     def observe(self, ctx: Context) -> Any:
-        values = ctx.values[SortedValues(self.column)]
-        return quantiles(values, (0.5,))[0] if values.size else None
+        ordered = self.order_statistics.read(ctx.values)
+        return ordered.quantiles((0.5,))[0] if ordered.count else None
 
 
 @register
@@ -203,16 +207,21 @@ class QuantilesBetween(Expectation):
             if low is not None and high is not None and low > high:
                 raise SuiteError(f"range [{low}, {high}] is inverted", path=f"value_ranges[{i}]")
 
+    @property
+    def order_statistics(self) -> OrderStatistics:
+        """The values the quantiles are taken from."""
+        return OrderStatistics(self.column, self.quantiles)
+
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        return (SortedValues(self.column),)
+        return (self.order_statistics.metric,)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        values = ctx.values[SortedValues(self.column)]
-        if values.size == 0:
+        ordered = self.order_statistics.read(ctx.values)
+        if ordered.count == 0:
             return self.result(
                 False, Reason.NO_DATA, f"column {self.column!r} has no present values"
             )
-        observed = quantiles(values, self.quantiles, self.method)
+        observed = ordered.quantiles(self.quantiles, self.method)
         outside = [
             (q, v, r)
             for q, v, r in zip(self.quantiles, observed, self.value_ranges, strict=True)

@@ -33,10 +33,9 @@ from dataguard.metrics import (
     Histogram,
     Metric,
     Moments,
-    SortedValues,
+    OrderStatistics,
     ValueCounts,
     Values,
-    quantiles,
 )
 from dataguard.result import ExpectationResult, Reason
 
@@ -129,21 +128,26 @@ class NoOutliers(ColumnRowExpectation):
         """``factor``, or the method's default."""
         return _FACTORS[self.method] if self.factor is None else self.factor
 
+    @property
+    def quartiles(self) -> OrderStatistics:
+        """The values the quartiles of ``method: iqr`` are taken from."""
+        return OrderStatistics(self.column, (0.25, 0.75))
+
     def requires(self) -> tuple[Metric[Any, Any], ...]:
         if self.method == "iqr":
-            return (SortedValues(self.column),)
+            return (self.quartiles.metric,)
         return (Moments(self.column),)
 
     def fences(self, inputs: Values) -> tuple[float, float] | None:
         """The lowest and highest values that are not outliers (None: no fences)."""
         k = self.effective_factor
         if self.method == "iqr":
-            values = inputs[SortedValues(self.column)].astype(np.float64)
-            if values.size == 0:
+            ordered = self.quartiles.read(inputs)
+            if ordered.count == 0:
                 return None
-            # Exact quartiles: numpy's are NaN beside an infinity (0 * inf), letting every
-            # value through.
-            q1, q3 = (float(q) for q in quantiles(values, (0.25, 0.75)))
+            # Exact quartiles of the values as floats: numpy's are NaN beside an infinity
+            # (0 * inf), letting every value through.
+            q1, q3 = (float(q) for q in ordered.as_floats().quantiles((0.25, 0.75)))
             spread = 0.0 if k == 0 or q1 == q3 else k * (q3 - q1)  # never 0 * inf
             return q1 - spread, q3 + spread
         moments = inputs[Moments(self.column)]

@@ -14,6 +14,21 @@ from dataguard.metrics._exact import round_exact
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._quantiles import QuantileMethod, quantiles
+from dataguard.metrics._ranks import (
+    Budget,
+    KeyRange,
+    Ordered,
+    OrderStatistics,
+    Ranks,
+    RankScan,
+    RankSpread,
+    Scan,
+    key_values,
+    order_keys,
+    scan_ranges,
+    split_bins,
+    top_histogram,
+)
 from dataguard.metrics._repeated import (
     Fingerprints,
     IgnoreRowIf,
@@ -24,7 +39,6 @@ from dataguard.metrics._repeated import (
 from dataguard.metrics._values import (
     Counts,
     KeyCounts,
-    SortedValues,
     ValueCounts,
     canonical,
     compact_counts,
@@ -41,6 +55,7 @@ from dataguard.metrics._violations import (
 )
 
 __all__ = [
+    "Budget",
     "Counts",
     "DuplicateRows",
     "Duplicated",
@@ -50,6 +65,7 @@ __all__ = [
     "IgnoreRowIf",
     "Key",
     "KeyCounts",
+    "KeyRange",
     "Metric",
     "MetricFailure",
     "MetricUnavailable",
@@ -57,13 +73,18 @@ __all__ = [
     "MissingCount",
     "Moments",
     "MomentsValue",
+    "OrderStatistics",
+    "Ordered",
     "QuantileMethod",
+    "RankScan",
+    "RankSpread",
+    "Ranks",
     "RepeatedValues",
     "RowCount",
     "RowMask",
     "RowPredicate",
     "RowRule",
-    "SortedValues",
+    "Scan",
     "StateCodecError",
     "ValueCounts",
     "Values",
@@ -75,10 +96,15 @@ __all__ = [
     "decode_state",
     "encode_state",
     "ignored_rows",
+    "key_values",
+    "order_keys",
     "present",
     "quantiles",
     "register_state_type",
     "round_exact",
     "row_keys",
+    "scan_ranges",
+    "split_bins",
     "state_type",
+    "top_histogram",
 ]

@@ -12,7 +12,7 @@ interpolated with any other value is that infinity; ``-inf`` and ``inf`` give Na
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -32,14 +32,41 @@ def quantiles(
     For integer values, a result that is a whole number a float cannot hold (the median of two
     equal int64 values near 2**63) is returned as that exact integer instead.
     """
-    if values.size == 0:
+    at = {k: values[k].item() for k in quantile_ranks(values.size, qs)}
+    return quantiles_at(values.size, at, qs, method, integers=values.dtype.kind in "iu")
+
+
+def _neighbours(count: int, q: float) -> tuple[float, int, int]:
+    """numpy's virtual index of quantile ``q`` among ``count`` values (in float64), and the
+    ranks just below and above it."""
+    last = count - 1
+    position = float(q) * last
+    return position, math.floor(position), min(math.ceil(position), last)
+
+
+def quantile_ranks(count: int, qs: Sequence[float]) -> list[int]:
+    """The ranks (0-based, sorted, distinct) whose values the ``qs`` quantiles of ``count``
+    values read, by any method."""
+    if count == 0:
         return []
-    last = values.size - 1
+    return sorted({k for q in qs for k in _neighbours(count, q)[1:]})
+
+
+def quantiles_at(
+    count: int,
+    at: Mapping[int, float | int],
+    qs: Sequence[float],
+    method: QuantileMethod,
+    *,
+    integers: bool,
+) -> list[float | int]:
+    """``quantiles`` of ``count`` sorted values of which ``at`` holds those at
+    ``quantile_ranks(count, qs)``; ``integers`` says whether the values are integers."""
+    if count == 0:
+        return []
     result: list[float | int] = []
     for q in qs:
-        position = float(q) * last  # numpy's virtual index, in float64
-        lower = math.floor(position)
-        upper = min(math.ceil(position), last)
+        position, lower, upper = _neighbours(count, q)
         if method == "lower" or lower == upper:
             chosen = [lower]
         elif method == "higher":
@@ -48,10 +75,10 @@ def quantiles(
             chosen = [round(position)]  # half to even, as numpy.around
         else:
             chosen = [lower, upper]
-        low, high = (values[k].item() for k in (chosen[0], chosen[-1]))
+        low, high = at[chosen[0]], at[chosen[-1]]
         weight = Fraction(0.5) if method == "midpoint" else Fraction(position - lower)
         exact = _between(low, high, weight if len(chosen) == 2 else Fraction(0))
-        result.append(round_exact(exact, integers=values.dtype.kind in "iu"))
+        result.append(round_exact(exact, integers=integers))
     return result
 
 

@@ -1,4 +1,4 @@
-"""Metrics that keep values: exact value counts and the sorted present values of a column."""
+"""Metrics that keep values: exact value counts of a column and of combinations of columns."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, as_numpy, missing_mask
+from dataguard._frame import Batch, missing_mask
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import register_state_type
 
@@ -195,45 +195,6 @@ def combine_counts(state: CountsState) -> Counts:
     values = pa.concat_arrays([v for v, _ in state])
     weights = np.concatenate([c for _, c in state]).astype(np.float64)
     return Counts(*count_values(values, weights))
-
-
-@dataclass(frozen=True, slots=True)
-class SortedValues(Metric[tuple[np.ndarray, ...], np.ndarray]):
-    """Every present value of a numeric or temporal column, sorted (for medians and quantiles).
-
-    Holds 8 bytes per row: exact quantiles need the values. Temporal columns are kept as their
-    integer representation; the expectation converts back.
-    """
-
-    column: str
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def empty(self) -> tuple[np.ndarray, ...]:
-        return ()
-
-    def compute(self, batch: Batch, inputs: Values) -> tuple[np.ndarray, ...]:
-        array = batch.array(self.column)
-        values = as_numpy(array)[~batch.missing(self.column)]
-        if values.dtype.kind in "mM":
-            values = values.view(np.int64)
-        elif values.dtype.kind == "b":
-            values = values.astype(np.int64)
-        elif values.dtype.kind == "f":
-            values = values + 0.0  # -0.0 and 0.0 sort as equals: keep one, or order would matter
-        return (values,) if values.size else ()
-
-    def merge(
-        self, left: tuple[np.ndarray, ...], right: tuple[np.ndarray, ...]
-    ) -> tuple[np.ndarray, ...]:
-        return left + right
-
-    def finalize(self, state: tuple[np.ndarray, ...]) -> np.ndarray:
-        if not state:
-            return np.zeros(0)
-        return np.sort(np.concatenate(state))
 
 
 def row_keys(batch: Batch, columns: tuple[str, ...]) -> pa.Array:

@@ -20,7 +20,7 @@ from dataguard._frame import (
     rerun_on_wider_type,
 )
 from dataguard.errors import InputError, ProfileError
-from dataguard.metrics import Counts, Metric, MissingCount, RowCount, Values
+from dataguard.metrics import Counts, Metric, MissingCount, Ranks, RowCount, Values
 from dataguard.profile._categories import (
     CategoryKeys,
     CategoryPrints,
@@ -45,7 +45,7 @@ from dataguard.profile._model import (
     sorted_keys,
 )
 from dataguard.profile._pool import PoolFilter
-from dataguard.profile._refine import KeySpread, Ranks, Spread, grid_edges
+from dataguard.profile._refine import KeySpread, RangeScan, Spread, grid, grid_edges, grid_ranks
 
 NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
 CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
@@ -189,7 +189,7 @@ def _numeric_reference_from(
     else:
         if ranks is None:
             raise AssertionError(f"column {name!r} was not refined")
-        edges, finite_at_or_below = ranks.grid(settings.bins)
+        edges, finite_at_or_below = grid(ranks, settings.bins)
         at_or_below = state.negative_infinities + finite_at_or_below
         discrete = None
     counts = np.diff(np.concatenate([[0], at_or_below, [state.count]]))
@@ -493,15 +493,15 @@ def _refine(
     """Exact order statistics of the streamed numeric columns that hold many distinct values:
     refinement passes over those columns until every grid rank is resolved."""
     ranks = {
-        name: Ranks.start(finite[name], bins, spread)
+        name: grid_ranks(finite[name], bins, spread)
         for name, spread in spreads.items()
         if spread.values is None and spread.distinct is None
     }
     while pending := {n: r for n, r in ranks.items() if not r.done}:
-        scans = {n: r.scan(n) for n, r in pending.items()}
+        scans = {n: RangeScan(n, r.open) for n, r in pending.items()}
         found = execute(scans.values(), source, chunk_size=chunk_size, workers=workers)
         for name, scan in scans.items():
-            pending[name].advance(scan, found[scan])
+            ranks[name] = pending[name].advance(found[scan])
     return ranks
 
 

@@ -18,8 +18,9 @@ of the mass (an atom of the grid) needs no rank of its own: its run of equal val
 long as the gap between quantile positions, so it covers one of them or is an end.
 
 Every state is integer counts or exact values, so the result is the same for any batching, and it
-equals the in-memory sort's. Memory is bounded by ``COLLECT_BUDGET`` values and ``SPLIT_BINS``
-counters per column, whatever the row count.
+equals the in-memory sort's. Memory is bounded by ``BUDGET``'s values and counters per column,
+whatever the row count. The refinement itself (order keys, ``Ranks``, ``scan_ranges``) is
+``dataguard.metrics``'s, shared with the median and quantile expectations.
 """
 
 from __future__ import annotations
@@ -31,38 +32,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch
-from dataguard.metrics import Metric, Values, compact_parts, state_type
+from dataguard.metrics import (
+    Budget,
+    KeyRange,
+    Metric,
+    Ranks,
+    Scan,
+    Values,
+    compact_parts,
+    key_values,
+    order_keys,
+    scan_ranges,
+    split_bins,
+    state_type,
+    top_histogram,
+)
 from dataguard.profile._metrics import numeric_view
 
-#: Bits of the first histogram (65,536 counters, 512 KB per column).
-TOP_BITS = 16
-#: Most values a refinement pass collects per column (8 bytes each).
-COLLECT_BUDGET = 1 << 21
-#: Most counters a refinement pass's histograms hold per column (8 bytes each).
-SPLIT_BINS = 1 << 18
-
-_SIGN = np.uint64(1 << 63)
-
-
-def order_keys(values: np.ndarray) -> np.ndarray:
-    """Unsigned keys of finite float64 values in the same order, adjacent floats on adjacent keys.
-
-    Negative floats count down from 2**63 (their bits inverted, plus one, so -0.0 and 0.0 share
-    the key 2**63), positive ones count up from it.
-    """
-    bits = values.view(np.uint64)
-    negative = (bits & _SIGN) != 0
-    keys: np.ndarray = np.where(negative, ~bits + np.uint64(1), bits | _SIGN)
-    return keys
-
-
-def key_values(keys: np.ndarray) -> np.ndarray:
-    """The float64 values of order keys (the inverse of ``order_keys``)."""
-    keys = np.asarray(keys, dtype=np.uint64)
-    positive = (keys & _SIGN) != 0
-    bits: np.ndarray = np.where(positive, keys & ~_SIGN, ~(keys - np.uint64(1)))
-    values: np.ndarray = bits.view(np.float64)
-    return values
+#: What a refinement pass holds per column (tests make it tiny to reach every path).
+BUDGET = Budget()
 
 
 def just_below(values: np.ndarray) -> np.ndarray:
@@ -156,9 +144,7 @@ class KeySpread(Metric[Spread, Spread]):
 
     def compute(self, batch: Batch, inputs: Values) -> Spread:
         values = numeric_view(batch.array(self.column))[~batch.missing(self.column)]
-        finite = values[np.isfinite(values)]
-        top = (order_keys(finite) >> np.uint64(64 - TOP_BITS)).astype(np.intp)
-        histogram = np.bincount(top, minlength=1 << TOP_BITS)
+        histogram = top_histogram(order_keys(values[np.isfinite(values)]))
         return Spread(
             histogram,
             (values,) if values.size <= self.exact_cap else None,
@@ -184,7 +170,7 @@ class KeySpread(Metric[Spread, Spread]):
     def finalize(self, state: Spread) -> Spread:
         histogram = state.histogram
         if histogram is None:
-            histogram = np.zeros(1 << TOP_BITS, dtype=np.int64)
+            histogram = top_histogram(order_keys(np.zeros(0)))
         values = state.values
         if values is not None:
             values = (np.sort(np.concatenate(values)) if values else np.zeros(0),)
@@ -195,31 +181,8 @@ class KeySpread(Metric[Spread, Spread]):
 
 
 @dataclass(frozen=True, slots=True)
-class KeyRange:
-    """Keys ``[low, low + 2**width)`` holding ``count`` values, with ``below`` values under it.
-
-    ``split`` is 0 for a range to collect whole, else the number of next bits to split it by.
-    """
-
-    low: int
-    width: int
-    count: int
-    below: int
-    split: int = 0
-
-
-@state_type("range_scan")
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """Collected keys and split-histogram counts of one pass of ``RangeScan``."""
-
-    collected: tuple[np.ndarray, ...] = ()
-    histogram: np.ndarray | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
 class RangeScan(Metric[Scan, Scan]):
-    """One refinement pass over disjoint key ranges (sorted by ``low``)."""
+    """One refinement pass of a column's finite values over disjoint key ranges."""
 
     column: str
     ranges: tuple[KeyRange, ...]
@@ -231,191 +194,41 @@ class RangeScan(Metric[Scan, Scan]):
     def empty(self) -> Scan:
         return Scan()
 
-    def _layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        lows = np.array([r.low for r in self.ranges], dtype=np.uint64)
-        widths = np.array([r.width for r in self.ranges], dtype=np.uint64)
-        splits = np.array([r.split for r in self.ranges], dtype=np.uint64)
-        offsets = np.cumsum([0] + [(1 << r.split) if r.split else 0 for r in self.ranges])
-        return lows, widths, splits, offsets.astype(np.int64)
-
     def compute(self, batch: Batch, inputs: Values) -> Scan:
-        lows, widths, splits, offsets = self._layout()
-        keys = order_keys(finite_values(batch, self.column))
-        slot = np.searchsorted(lows, keys, side="right") - 1
-        keys, slot = keys[slot >= 0], slot[slot >= 0]
-        inside = (keys - lows[slot]) >> widths[slot] == 0
-        keys, slot = keys[inside], slot[inside]
-        collect = splits[slot] == 0
-        split_keys, split_slot = keys[~collect], slot[~collect]
-        sub = (split_keys - lows[split_slot]) >> (widths[split_slot] - splits[split_slot])
-        bins = offsets[split_slot] + sub.astype(np.int64)
-        histogram = np.bincount(bins, minlength=int(offsets[-1]))
-        return Scan((keys[collect],), histogram)
+        return scan_ranges(finite_values(batch, self.column), self.ranges)
 
     def merge(self, left: Scan, right: Scan) -> Scan:
-        return Scan(
-            left.collected + right.collected, _add_histograms(left.histogram, right.histogram)
-        )
+        return left.merge(right)
 
     def compact(self, state: Scan) -> Scan:
-        return replace(state, collected=compact_parts(state.collected))
+        return state.compacted()
 
     def finalize(self, state: Scan) -> Scan:
-        keys = (
-            np.sort(np.concatenate(state.collected)) if state.collected else np.zeros(0, np.uint64)
-        )
-        histogram = state.histogram
-        if histogram is None:
-            histogram = np.zeros(int(self._layout()[3][-1]), dtype=np.int64)
-        return Scan((keys.astype(np.uint64),), histogram.astype(np.int64))
+        return state.finished(split_bins(self.ranges))
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A range whose keys are all known: ``keys`` sorted, or None for a single-key range."""
-
-    range: KeyRange
-    keys: np.ndarray | None
-
-    def at_or_below(self, key: int) -> int:
-        """Values of the column at or below ``key`` (which lies in this range)."""
-        if self.keys is None:
-            return self.range.below + self.range.count
-        return self.range.below + int(np.searchsorted(self.keys, np.uint64(key), side="right"))
-
-    def key_at(self, rank: int) -> int:
-        return self.range.low if self.keys is None else int(self.keys[rank - self.range.below])
+def grid_ranks(count: int, bins: int, spread: Spread) -> Ranks:
+    """The refinement toward the ranks a grid of ``bins`` over ``count`` finite values needs (its
+    quantiles and both ends), placed in pass 1's top-bits histogram."""
+    quantiles = (np.arange(1, bins) * count) // bins
+    ranks = np.unique(np.concatenate([[0, count - 1], quantiles])).astype(np.int64)
+    if spread.histogram is None:
+        raise AssertionError("pass 1 did not run")
+    return Ranks.start(ranks, spread.histogram, BUDGET)
 
 
-@dataclass
-class Ranks:
-    """Refinement of one column: the key range of each wanted rank, until every one is resolved.
+def grid(ranks: Ranks, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reference grid's edges (as ``reference_edges`` draws them from sorted values) and how
+    many finite values lie at or below each edge."""
+    count = int(ranks.ranks[-1]) + 1
 
-    ``ranks`` are 0-based positions among the column's sorted finite values.
-    """
+    def values_at(wanted: np.ndarray) -> np.ndarray:
+        return key_values(ranks.keys_at(wanted))
 
-    ranks: np.ndarray
-    open: list[KeyRange]
-    resolved: list[Resolved] = field(default_factory=list)
-
-    @classmethod
-    def start(cls, count: int, bins: int, spread: Spread) -> Ranks:
-        """The ranks a grid of ``bins`` over ``count`` finite values needs (its quantiles and
-        both ends), placed in pass 1's top-bits histogram."""
-        quantiles = (np.arange(1, bins) * count) // bins
-        ranks = np.unique(np.concatenate([[0, count - 1], quantiles])).astype(np.int64)
-        if spread.histogram is None:
-            raise AssertionError("pass 1 did not run")
-        return cls(ranks, _ranges_of(ranks, spread.histogram, 0, 64 - TOP_BITS, 0))._settle()
-
-    def grid(self, bins: int) -> tuple[np.ndarray, np.ndarray]:
-        """The reference grid's edges (as ``reference_edges`` draws them from sorted values) and
-        how many finite values lie at or below each edge."""
-        count = int(self.ranks[-1]) + 1
-        quantiles = self.values_at((np.arange(1, bins) * count) // bins)
-        low, high = self.values_at(np.array([0, count - 1]))
-        # A value holding 1/bins of the mass spans a quantile's rank or is an end (module doc).
-        candidates = np.unique(np.concatenate([quantiles, [low, high]]))
-        held = self.at_or_below(candidates) - self.at_or_below(just_below(candidates))
-        edges = grid_edges(quantiles, candidates[held * bins >= count], low, high)
-        return edges, self.at_or_below(edges)
-
-    @property
-    def done(self) -> bool:
-        return not self.open
-
-    def scan(self, column: str) -> RangeScan:
-        """The next pass over the column."""
-        return RangeScan(column, tuple(sorted(self.open, key=lambda r: r.low)))
-
-    def advance(self, scan: RangeScan, result: Scan) -> Ranks:
-        """Take one pass's outcome: collected ranges resolve, split ones become finer ranges."""
-        keys = result.collected[0]
-        assert result.histogram is not None
-        finer: list[KeyRange] = []
-        offset = 0
-        for r in scan.ranges:
-            if r.split == 0:
-                first = np.searchsorted(keys, np.uint64(r.low), side="left")
-                self.resolved.append(Resolved(r, keys[first : first + r.count]))
-                continue
-            histogram = result.histogram[offset : offset + (1 << r.split)]
-            offset += 1 << r.split
-            mine = self.ranks[(self.ranks >= r.below) & (self.ranks < r.below + r.count)]
-            finer += _ranges_of(mine - r.below, histogram, r.low, r.width - r.split, r.below)
-        self.open = finer
-        return self._settle()
-
-    def _settle(self) -> Ranks:
-        """Resolve single-key ranges, and choose how the next pass scans the others."""
-        self.resolved += [Resolved(r, None) for r in self.open if r.width == 0]
-        self.open = _plan([r for r in self.open if r.width > 0])
-        return self
-
-    def _in_order(self) -> list[Resolved]:
-        return sorted(self.resolved, key=lambda held: held.range.low)
-
-    def values_at(self, ranks: np.ndarray) -> np.ndarray:
-        """The values at resolved ranks."""
-        held = self._in_order()
-        belows = np.array([h.range.below for h in held], dtype=np.int64)
-        slots = np.searchsorted(belows, ranks, side="right") - 1
-        keys = [held[s].key_at(int(r)) for s, r in zip(slots.tolist(), ranks.tolist(), strict=True)]
-        return key_values(np.array(keys, dtype=np.uint64))
-
-    def at_or_below(self, values: np.ndarray) -> np.ndarray:
-        """How many finite values are <= each of ``values``.
-
-        Each value must lie in a resolved range or just below one (as ``nextafter(v, -inf)`` of
-        a resolved ``v`` does); both hold for every edge of a reference grid.
-        """
-        held = self._in_order()
-        lows = np.array([h.range.low for h in held], dtype=np.uint64)
-        keys = order_keys(np.asarray(values, dtype=np.float64) + 0.0)
-        inside = np.searchsorted(lows, keys, side="right") - 1
-        above = np.searchsorted(lows, keys + np.uint64(1), side="left")
-        out = []
-        for key, slot, next_slot in zip(
-            keys.tolist(), inside.tolist(), above.tolist(), strict=True
-        ):
-            if slot < 0:  # below the range holding rank 0, so below every value
-                out.append(0)
-            elif key - held[slot].range.low < 1 << held[slot].range.width:
-                out.append(held[slot].at_or_below(key))
-            elif next_slot < len(held) and held[next_slot].range.low == key + 1:
-                out.append(held[next_slot].range.below)
-            else:
-                raise AssertionError(f"key {key:#x} lies in no resolved range nor just below one")
-        return np.array(out, dtype=np.int64)
-
-
-def _ranges_of(
-    ranks: np.ndarray, histogram: np.ndarray, low: int, width: int, below: int
-) -> list[KeyRange]:
-    """The bins of ``histogram`` (each ``2**width`` keys wide, from key ``low``, with ``below``
-    values under the first) that hold one of ``ranks`` (counted from the first bin)."""
-    cumulative = np.cumsum(histogram)
-    starts = cumulative - histogram
-    bins = np.unique(np.searchsorted(cumulative, ranks, side="right"))
-    return [
-        KeyRange(low + (b << width), width, int(histogram[b]), below + int(starts[b]))
-        for b in bins.tolist()
-    ]
-
-
-def _plan(ranges: list[KeyRange]) -> list[KeyRange]:
-    """Collect the smallest ranges within ``COLLECT_BUDGET``; split the rest by as many bits as
-    ``SPLIT_BINS`` counters allow (at least 1, at most their width)."""
-    collected: list[KeyRange] = []
-    rest: list[KeyRange] = []
-    budget = COLLECT_BUDGET
-    for r in sorted(ranges, key=lambda r: (r.count, r.low)):
-        if r.count <= budget:
-            collected.append(r)
-            budget -= r.count
-        else:
-            rest.append(r)
-    bits = max(1, (SPLIT_BINS // max(1, len(rest))).bit_length() - 1)
-    return collected + [
-        KeyRange(r.low, r.width, r.count, r.below, min(bits, r.width)) for r in rest
-    ]
+    quantiles = values_at((np.arange(1, bins) * count) // bins)
+    low, high = values_at(np.array([0, count - 1]))
+    # A value holding 1/bins of the mass spans a quantile's rank or is an end (module doc).
+    candidates = np.unique(np.concatenate([quantiles, [low, high]]))
+    held = ranks.at_or_below(candidates) - ranks.at_or_below(just_below(candidates))
+    edges = grid_edges(quantiles, candidates[held * bins >= count], low, high)
+    return edges, ranks.at_or_below(edges)

@@ -13,25 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dataguard as dg
+from dataguard.metrics import Budget
 from dataguard.profile import _refine
-from dataguard.profile._refine import key_values, order_keys
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
-
-
-@given(hnp.arrays(np.float64, st.integers(1, 200), elements=finite_floats))
-def test_order_keys_sort_like_the_values_and_invert(values: np.ndarray) -> None:
-    values = values + 0.0
-    keys = order_keys(values)
-    assert np.array_equal(np.sort(values), key_values(np.sort(keys)))
-    assert np.array_equal(key_values(keys), values)
-
-
-def test_adjacent_floats_have_adjacent_keys_across_zero() -> None:
-    values = np.array([-1.0, -5e-324, 0.0, 5e-324, 1.0])
-    below = np.nextafter(values, -np.inf)
-    assert np.array_equal(order_keys(values) - order_keys(below), np.ones(5, dtype=np.uint64))
-    assert order_keys(np.array([-0.0]))[0] == order_keys(np.array([0.0]))[0]
 
 
 def columns(n: int, seed: int) -> pa.Table:
@@ -61,8 +46,7 @@ def test_streamed_reference_equals_the_in_memory_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collect: int, split: int
 ) -> None:
     # Tiny budgets force every path: collected ranges, split ranges, single-key ranges.
-    monkeypatch.setattr(_refine, "COLLECT_BUDGET", collect)
-    monkeypatch.setattr(_refine, "SPLIT_BINS", split)
+    monkeypatch.setattr(_refine, "BUDGET", Budget(collect, split))
     table = columns(20_000, seed=3)
     path = written(table, tmp_path / "data.parquet", 3_001)
     in_memory = dg.profile(table, bins=64, exact_cap=100, discrete_cap=16)
@@ -100,14 +84,14 @@ def test_streamed_reference_equals_the_in_memory_one_for_any_values(
     tmp_path: Path, values: np.ndarray, caps: dict[str, int], layout: tuple[int, int]
 ) -> None:
     row_group, collect = layout
-    budgets = (_refine.COLLECT_BUDGET, _refine.SPLIT_BINS)
-    _refine.COLLECT_BUDGET, _refine.SPLIT_BINS = collect, 4
+    budget = _refine.BUDGET
+    _refine.BUDGET = Budget(collect, 4)
     try:
         table = pa.table({"x": values})
         path = written(table, tmp_path / "any.parquet", row_group)
         assert dg.profile(path, **caps).to_bytes() == dg.profile(table, **caps).to_bytes()
     finally:
-        _refine.COLLECT_BUDGET, _refine.SPLIT_BINS = budgets
+        _refine.BUDGET = budget
 
 
 def test_distinct_count_is_exact_only_while_the_values_or_distinct_values_are_few() -> None:
