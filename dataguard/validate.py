@@ -18,14 +18,13 @@ from dataguard._engine import Progress, describe, execute
 from dataguard._frame import (
     ReadPlan,
     Source,
-    as_source,
     check_column_types,
-    keep_rows,
     rerun_on_wider_type,
     select_rows,
     with_text_column,
 )
 from dataguard._version import __version__
+from dataguard.cluster import as_source, reasons, rows_judged, split_where_rows_live
 from dataguard.errors import InputError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import (
@@ -104,14 +103,6 @@ def _skipped(
     return expectation.result(True, Reason.SKIPPED, f"optional column {absent[0]!r} is absent")
 
 
-def _rows(source: Source, where: str | None) -> Source:
-    """The rows an expectation with row condition ``where`` applies to."""
-    if where is None:
-        return source
-    condition = parse_condition(where)
-    return keep_rows(source, condition.mask, condition.columns)
-
-
 def _check_id_columns(source: Source, id_columns: Sequence[str] | None) -> tuple[str, ...]:
     # A lone name is one id column (not one per character); None means no ids.
     ids = (id_columns,) if isinstance(id_columns, str) else tuple(id_columns or ())
@@ -175,7 +166,7 @@ def validate(
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
-        ctx = Context(_rows(source, expectation.where), fmt, ids)
+        ctx = Context(rows_judged(source, expectation.where), fmt, ids)
         early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
         if early is not None:
             decided[i] = early
@@ -185,7 +176,7 @@ def validate(
         source.remember()
     contexts: dict[str | None, Context] = {}
     for where, members in planned.items():
-        part = _rows(source, where)
+        part = rows_judged(source, where)
         plan = Context(part, fmt, ids)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
@@ -221,7 +212,8 @@ def split(
     chunk_size: int | None = None,
     reason_column: str | None = None,
 ) -> tuple[Any, Any]:
-    """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks.
+    """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks
+    (a Dask frame into two lazy Dask frames, split where its partitions live).
 
     Only row-level expectations of a severity that fails at ``fail_on`` take part; ``mostly`` is
     ignored (a row either passes or not). Both parts are the same kind of object as ``data``.
@@ -240,8 +232,10 @@ def split(
         if isinstance(e, RowExpectation)
         and e.severity in failing
         and _skipped(e, the_suite, names) is None
-        and e.precheck(Context(_rows(source, e.where))) is None
+        and e.precheck(Context(rows_judged(source, e.where))) is None
     ]
+    if source.runner is not None:  # the rows live on a cluster: split there, never here
+        return split_where_rows_live(source, rules, chunk_size, reason_column)
     try:
         rows, masks = _failing_rows(rules, source, chunk_size)
     except MetricUnavailable as exc:
@@ -252,7 +246,7 @@ def split(
     good_rows, bad_rows = select_rows(data, ~bad), select_rows(data, bad)
     if reason_column is None:
         return good_rows, bad_rows
-    return good_rows, with_text_column(bad_rows, reason_column, _reasons(rules, masks, bad))
+    return good_rows, with_text_column(bad_rows, reason_column, reasons(rules, masks, bad))
 
 
 def _failing_rows(
@@ -269,30 +263,12 @@ def _failing_rows(
         condition = parse_condition(where)
         keep = execute([RowMask(condition)], source, chunk_size=chunk_size)[RowMask(condition)]
         kept = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where == where}
-        judged = execute(list(kept.values()), _rows(source, where), chunk_size=chunk_size)
+        judged = execute(list(kept.values()), rows_judged(source, where), chunk_size=chunk_size)
         for i, metric in kept.items():
             mask = np.zeros(rows, dtype=bool)
             mask[keep] = judged[metric]
             masks[i] = mask
     return rows, dict(sorted(masks.items()))
-
-
-def _label(rule: Expectation) -> str:
-    """A short name for a rule in a row's failure list: ``between(amount) where x > 1``."""
-    where = f" where {rule.where}" if rule.where is not None else ""
-    return f"{rule.name}({', '.join(rule.columns)}){where}"
-
-
-def _reasons(
-    rules: Sequence[RowExpectation], masks: Mapping[int, np.ndarray], bad: np.ndarray
-) -> list[str]:
-    """For each failing row, in order, the labels of the rules it fails."""
-    failed: list[list[str]] = [[] for _ in range(int(bad.sum()))]
-    for i, mask in masks.items():
-        label = _label(rules[i])
-        for row in np.flatnonzero(mask[bad]):
-            failed[row].append(label)
-    return ["; ".join(labels) for labels in failed]
 
 
 def validated(

@@ -45,6 +45,7 @@ from dataguard.errors import InputError
 __all__ = [
     "COMPARISONS",
     "LOGICAL_TYPES",
+    "BaseSource",
     "Batch",
     "ColumnInfo",
     "Incomparable",

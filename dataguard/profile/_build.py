@@ -14,11 +14,11 @@ from dataguard._frame import (
     ColumnInfo,
     ReadPlan,
     Source,
-    as_source,
     check_column_types,
     is_string_type,
     rerun_on_wider_type,
 )
+from dataguard.cluster import as_source
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Counts, Metric, MissingCount, Ranks, RowCount, Values
 from dataguard.profile._categories import (

@@ -1,0 +1,372 @@
+"""The Dask backend: a ``dask.dataframe.DataFrame`` validated, profiled and split where its
+partitions live.
+
+Every pass is one batch of delayed tasks, one per partition in partition order, each running the
+engine's own accumulating half on its partition (``PartitionPass.run``); states of metrics
+finalized in parts are gathered part by part on the workers, so only small values reach the
+driver, which merges and finalizes (``PartitionPass.combine``). The Arrow schema is fixed once on
+the driver, and every partition is converted to it: a partition cannot infer a type of its own
+(an object column that is all None there, or pandas' nullable dtypes).
+
+dask is an optional extra: it is imported inside functions only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from dataguard._frame import (
+    BaseSource,
+    Batch,
+    ColumnInfo,
+    PassRunner,
+    Source,
+    as_source,
+    with_text_column,
+)
+from dataguard.cluster._partitions import STATES, PartitionPass
+from dataguard.cluster._rows import Edges, RowJudge, previous_values, reasons
+from dataguard.errors import InputError
+
+DESCRIPTION = "dask.dataframe.DataFrame"
+INSTALL = "pip install 'dataguard[dask]'"
+
+
+def require_dask() -> None:
+    """InputError naming the extra to install when dask (or distributed) is missing."""
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise InputError(f"the Dask engine needs dask and distributed: {INSTALL} ({exc})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How every partition is converted to Arrow: the schema fixed on the driver, and the object
+    columns whose values share no one type (read as their text, like a pandas frame's)."""
+
+    schema: pa.Schema
+    mixed: frozenset[str]
+
+    def select(self, names: Sequence[str]) -> Layout:
+        """The layout of ``names`` only."""
+        fields = [self.schema.field(n) for n in names]
+        return Layout(pa.schema(fields), self.mixed & frozenset(names))
+
+    def to_arrow(self, part: Any, where: str) -> list[pa.RecordBatch]:
+        """A pandas partition holding (at least) this layout's columns as Arrow batches of its
+        schema; an InputError naming the column when a value does not fit its type."""
+        names = self.schema.names
+        if not names:  # no column is read: the batches carry the row count only
+            counted: list[pa.RecordBatch] = (
+                pa.table({"rows": pa.nulls(len(part))}).drop_columns(["rows"]).to_batches()
+            )
+            return counted
+        frame = part[names]
+        if self.mixed:
+            frame = frame.assign(**{n: _as_text(frame[n]) for n in self.mixed})
+        try:
+            table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            raise InputError(
+                f"{DESCRIPTION} {where} does not fit the columns' types {self.schema}: {exc}"
+            ) from None
+        batches = table.to_batches()
+        return batches or [pa.RecordBatch.from_pylist([], schema=self.schema)]
+
+
+def _as_text(series: Any) -> list[str | None]:
+    """The values of a mixed object column as text, missing values kept."""
+    missing = series.isna().to_numpy()
+    return [None if m else str(v) for v, m in zip(series.tolist(), missing, strict=True)]
+
+
+def layout_of(frame: Any) -> Layout:
+    """The Arrow schema of a Dask frame, fixed once: pandas dtypes mapped as Arrow maps them
+    (``frame._meta`` is the frame's empty pandas prototype), and object columns typed from the
+    types their partitions' values have (one small job, run only when there are such columns),
+    as one conversion of the whole frame would type them."""
+    meta = frame._meta
+    names = [_checked_name(n) for n in meta.columns]
+    if len(set(names)) != len(names):
+        raise InputError(f"{DESCRIPTION} has duplicate column names")
+    objects = [n for n in names if meta[n].dtype == object]
+    typed = pa.Schema.from_pandas(meta.drop(columns=objects), preserve_index=False)
+    types = {f.name: f.type for f in typed}
+    mixed: set[str] = set()
+    if objects:
+        found = _compute(*[_delayed(_object_types)(p) for p in frame[objects].to_delayed()])
+        for name in objects:
+            seen = [pa.schema([(name, t)]) for part in found for t in part[name]]
+            if not seen:  # no value anywhere: Arrow types the column null
+                types[name] = pa.null()
+                continue
+            try:
+                types[name] = pa.unify_schemas(seen, promote_options="permissive").field(0).type
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                types[name] = pa.large_string()
+                mixed.add(name)
+    return Layout(pa.schema([(n, types[n]) for n in names]), frozenset(mixed))
+
+
+def _object_types(part: Any) -> dict[str, list[pa.DataType]]:
+    """The Arrow type of each object column of a partition (none when all its values are
+    missing), or both of two clashing types when its values share none."""
+    found: dict[str, list[pa.DataType]] = {}
+    for name in part.columns:
+        try:
+            array = pa.array(part[name], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            found[name] = [pa.int64(), pa.large_string()]  # types that never unify: mixed
+            continue
+        found[name] = [] if array.type == pa.null() else [array.type]
+    return found
+
+
+def _checked_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise InputError(
+            f"{DESCRIPTION} has a column named {name!r} of type {type(name).__name__}; "
+            "dataguard needs string column names"
+        )
+    return name
+
+
+def _delayed(function: Callable[..., Any]) -> Any:
+    import dask
+
+    return dask.delayed(function, pure=False)
+
+
+def _compute(*tasks: Any) -> Any:
+    import dask
+
+    return dask.compute(*tasks)
+
+
+class DaskSource(BaseSource):
+    """A Dask DataFrame as a Source: columns described from the schema fixed on the driver (as
+    a pyarrow table of the same rows describes them), rows read only where they live."""
+
+    def __init__(self, frame: Any, schema: pa.Schema | None = None) -> None:
+        self._frame = frame
+        self._layout = layout_of(frame) if schema is None else Layout(schema, frozenset())
+        if self._layout.schema.names != list(frame.columns):
+            raise InputError(
+                f"{DESCRIPTION} has columns {list(frame.columns)}; "
+                f"expected {self._layout.schema.names}"
+            )
+        self._described = as_source(self._layout.schema.empty_table())
+
+    @property
+    def frame(self) -> Any:
+        """The Dask DataFrame."""
+        return self._frame
+
+    @property
+    def layout(self) -> Layout:
+        """How every partition is converted to Arrow."""
+        return self._layout
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._described.names
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return self._described.dtypes
+
+    def info(self, name: str) -> ColumnInfo:
+        info = self._described.info(name)
+        if name in self._layout.mixed:
+            return ColumnInfo(name, info.arrow_type, info.dtype, mixed=True)
+        return info
+
+    @property
+    def num_rows(self) -> None:
+        return None
+
+    @property
+    def description(self) -> str:
+        return DESCRIPTION
+
+    @property
+    def reiterable(self) -> bool:
+        return True
+
+    @property
+    def on_disk(self) -> bool:
+        """Every pass reads the partitions again: work that would hold a whole column is done
+        in passes over it."""
+        return True
+
+    @property
+    def runner(self) -> PassRunner:
+        return DaskRunner(self._frame, self._layout)
+
+    def split_rows(self, judge: RowJudge, reason_column: str | None) -> tuple[Any, Any]:
+        """The frame's passing and failing rows, as two lazy Dask frames: each partition flags
+        its own rows (``judge.failing``), after one small job collecting the edge values that
+        sequential rules carry from one partition to the next. No row reaches this machine."""
+        layout = self._layout.select(judge.columns)
+        before: list[dict[int, Any]] | None = None
+        if judge.sequential:
+            parts = partitions(self._frame, judge.columns)
+            edges = _compute(
+                *[_delayed(_edges)(judge, layout, p, pid) for pid, p in enumerate(parts)]
+            )
+            before = previous_values(edges)
+        flags = PartitionFlags(judge, layout, before)
+        meta = self._frame._meta
+        good = self._frame.map_partitions(_good_rows, flags, meta=meta)
+        bad_meta = _bad_rows(meta, flags, reason_column)
+        bad = self._frame.map_partitions(_bad_rows, flags, reason_column, meta=bad_meta)
+        return good, bad
+
+    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
+        raise InputError(
+            f"the rows of a {DESCRIPTION} are read where its partitions live, not on this machine"
+        )
+
+
+def from_dask(frame: Any) -> DaskSource:
+    """Adapt a Dask DataFrame (the extra must be installed)."""
+    require_dask()
+    return DaskSource(frame)
+
+
+@dataclass(frozen=True, slots=True)
+class DaskRunner:
+    """Runs each pass as one batch of delayed tasks over the frame's partitions, read through
+    ``view`` (a row condition), which reads the columns ``reads`` besides the metrics' own."""
+
+    frame: Any
+    layout: Layout
+    view: Callable[[Source], Source] | None = None
+    reads: tuple[str, ...] = ()
+
+    def viewed(self, view: Callable[[Source], Source], reads: Sequence[str]) -> PassRunner:
+        composed = view if self.view is None else _Composed(self.view, view)
+        return DaskRunner(self.frame, self.layout, composed, (*self.reads, *reads))
+
+    def run_pass(
+        self,
+        metrics: Sequence[Any],
+        inputs: Any,
+        *,
+        chunk_size: int | None,
+        progress: Callable[[int], None] | None,
+    ) -> Any:
+        """One batch of delayed tasks: every partition's states, each sharded metric's parts
+        finalized on the workers (gathered part by part), combined here in partition order."""
+        work = PartitionPass(tuple(metrics), inputs, self.view, self.reads, chunk_size)
+        layout = self.layout.select(work.columns)
+        shared = _delayed_value(work)  # shipped once to each worker, not once per task
+        outputs = [
+            _delayed(_run_partition)(shared, part, layout, pid)
+            for pid, part in enumerate(partitions(self.frame, work.columns))
+        ]
+        plain = [_delayed(_keyed)(out, pid, STATES) for pid, out in enumerate(outputs)]
+        # Part k of every partition's state goes to one task, which finalizes it there.
+        finished = {
+            key: _delayed(_finalize_shard)(
+                shared, key, [_delayed(_keyed)(out, pid, key) for pid, out in enumerate(outputs)]
+            )
+            for key in work.blob_keys()
+            if key != STATES
+        }
+        parts, shards = _compute(plain, finished)
+        if progress is not None:
+            progress(sum(rows for rows, _ in parts))
+        return work.combine([part for _, part in parts], shards)
+
+
+@dataclass(frozen=True, slots=True)
+class _Composed:
+    """Two views, ``first`` applied first (a picklable composition)."""
+
+    first: Callable[[Source], Source]
+    then: Callable[[Source], Source]
+
+    def __call__(self, source: Source) -> Source:
+        return self.then(self.first(source))
+
+
+def _edges(judge: RowJudge, layout: Layout, part: Any, pid: int) -> Edges:
+    """On a worker: the edge values of the sequential rules in one partition."""
+    return judge.edges(pa.Table.from_batches(layout.to_arrow(part, f"partition {pid}")))
+
+
+@dataclass(frozen=True)
+class PartitionFlags:
+    """Flags the failing rows of a partition (travels in the tasks of ``map_partitions``).
+    ``before``: for each partition, the values its sequential rules follow (None: no rule is
+    sequential)."""
+
+    judge: RowJudge
+    layout: Layout
+    before: list[dict[int, Any]] | None
+
+    def masks(self, part: Any, number: int | None) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Which rows of partition ``number`` fail any rule, and which fail each."""
+        where = f"partition {number}" if number is not None else "meta"
+        table = pa.Table.from_batches(self.layout.to_arrow(part, where))
+        before = {} if self.before is None or number is None else self.before[number]
+        masks = self.judge.failing(table, before)
+        bad = np.zeros(len(part), dtype=bool)
+        for mask in masks.values():
+            bad |= mask
+        return bad, masks
+
+
+def _good_rows(part: Any, flags: PartitionFlags, partition_info: Any = None) -> Any:
+    bad, _ = flags.masks(part, None if partition_info is None else partition_info["number"])
+    return part[~bad]
+
+
+def _bad_rows(
+    part: Any, flags: PartitionFlags, reason_column: str | None, partition_info: Any = None
+) -> Any:
+    bad, masks = flags.masks(part, None if partition_info is None else partition_info["number"])
+    rows = part[bad]
+    if reason_column is None:
+        return rows
+    return with_text_column(rows, reason_column, reasons(flags.judge.rules, masks, bad))
+
+
+def _run_partition(
+    work: PartitionPass, part: Any, layout: Layout, pid: int
+) -> tuple[int, dict[int, bytes]]:
+    """On a worker: one partition's row count and its states' blobs by key."""
+    return len(part), dict(work.run(layout.to_arrow(part, f"partition {pid}"), layout.schema))
+
+
+def _keyed(output: tuple[int, dict[int, bytes]], pid: int, key: int) -> Any:
+    """On a worker: the blob of one key of a partition's output, with its partition id (the
+    partition's own states also with its row count, for progress)."""
+    rows, blobs = output
+    if key == STATES:
+        return rows, (pid, blobs[key])
+    return pid, blobs[key]
+
+
+def _finalize_shard(work: PartitionPass, key: int, blobs: list[tuple[int, bytes]]) -> bytes:
+    return work.finalize_shard(key, blobs)
+
+
+def _delayed_value(value: Any) -> Any:
+    import dask
+
+    return dask.delayed(value, pure=False)
+
+
+def partitions(frame: Any, names: Iterable[str]) -> list[Any]:
+    """The frame's partitions holding ``names`` (at least), as delayed pandas frames in
+    partition order; only those columns are read from storage."""
+    return list(frame[list(names)].to_delayed())

@@ -1,0 +1,243 @@
+"""The Dask backend gives what the single-machine engine gives on the same rows as a pyarrow
+table: for every registered expectation, for every way of cutting the rows into partitions.
+
+The registry cases share few cluster runs: one validation of the whole registry suite per
+partitioning, format and id setting, each expectation's result then compared on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import dataguard as dg
+from dataguard.expectations import Expectation, Increasing, Unique, registered
+from tests.test_contract import NAMES, example
+
+#: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.
+ROWS = 60
+LAYOUTS: dict[str, list[int]] = {
+    # Many small partitions, some empty (the first, between others, the last).
+    "many": [0, 0, 5, 12, 20, 20, 24, 38, 45, 45, 60, 60],
+    "one": [0, 60],
+    # One big partition among tiny ones.
+    "skewed": [0, 1, 2, 20, 58, 60],
+}
+FORMATS = ("summary", "complete")
+IDS: dict[str, tuple[str, ...]] = {"numbered": (), "ids": ("id",)}
+
+
+def rows() -> pd.DataFrame:
+    """The registry examples' columns (see tests/test_contract.py), longer, with an
+    ``increasing`` violation on each side of a partition boundary and a duplicate id whose
+    copies sit in different partitions."""
+    k = np.arange(ROWS)
+    x = np.where(k % 5 == 0, np.nan, k / 2)
+    x[19] = 100.0  # the next present value (row 21, after the boundary at 20 and a null) breaks
+    x[24] = 1.0  # a break on the first row of a partition
+    ids = k.copy()
+    ids[45] = 5  # a copy of row 5's id, in another partition
+    return pd.DataFrame(
+        {
+            "x": x,
+            "y": k % 3 + 1,
+            "s": pd.Series(
+                [None if i % 7 == 3 else "abcab"[i % 5] for i in range(ROWS)], dtype=object
+            ),
+            "t": pd.Series(
+                [dt.datetime(2020, 1, 1 + i % 12) for i in range(ROWS)], dtype="datetime64[us]"
+            ),
+            "id": ids,
+        }
+    )
+
+
+def partitioned(frame: pd.DataFrame, bounds: Sequence[int]) -> Any:
+    """A Dask frame whose partitions are exactly ``frame``'s rows between consecutive bounds."""
+    import dask
+    import dask.dataframe as dd
+
+    parts = [dask.delayed(frame.iloc[a:b]) for a, b in itertools.pairwise(bounds)]
+    # Persisted: every pass reads the partitions held by the workers, not the graph again.
+    return dd.from_delayed(parts, meta=frame.iloc[:0], verify_meta=False).persist()
+
+
+def as_table(dask_frame: Any) -> pa.Table:
+    """The same rows, as a pyarrow table on this machine."""
+    return pa.Table.from_pandas(dask_frame.compute(), preserve_index=False)
+
+
+def registry_suite() -> list[Expectation]:
+    """A valid instance of every registered expectation, in name order."""
+    return [example(name) for name in NAMES]
+
+
+def comparable(result: dg.ValidationResult) -> dict[str, Any]:
+    """Everything in a result except its run metadata (timings, the data's description)."""
+    doc = result.to_dict()
+    data = doc.pop("run")["data"]
+    doc["rows"], doc["schema_hash"] = data["rows"], data["schema_hash"]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def registry_results(dask_client: Any) -> dict[tuple[str, str, str], Any]:
+    """For each partitioning, format and id setting: the Dask and the local result of the whole
+    registry suite on the same rows."""
+    frame, suite = rows(), registry_suite()
+    results = {}
+    with dask_client.as_current():
+        for layout, bounds in LAYOUTS.items():
+            data = partitioned(frame, bounds)
+            table = as_table(data)
+            for fmt in FORMATS:
+                for ids_name, ids in IDS.items():
+                    on_dask = dg.validate(data, suite, result_format=fmt, id_columns=ids)
+                    here = dg.validate(table, suite, result_format=fmt, id_columns=ids)
+                    results[layout, fmt, ids_name] = (comparable(on_dask), comparable(here))
+    return results
+
+
+@pytest.mark.parametrize("ids", IDS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_expectation_as_on_one_machine(
+    registry_results: dict[tuple[str, str, str], Any], name: str, layout: str, fmt: str, ids: str
+) -> None:
+    on_dask, here = registry_results[layout, fmt, ids]
+    position = NAMES.index(name)
+    assert on_dask["results"][position] == here["results"][position]
+
+
+@pytest.mark.parametrize("ids", IDS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_whole_result_as_on_one_machine(
+    registry_results: dict[tuple[str, str, str], Any], layout: str, fmt: str, ids: str
+) -> None:
+    on_dask, here = registry_results[layout, fmt, ids]
+    assert on_dask == here
+
+
+def test_the_boundary_cases_fail(registry_results: dict[tuple[str, str, str], Any]) -> None:
+    """The cases straddling partitions are in the data: both rules fail on the rows named."""
+    on_dask, _ = registry_results["many", "complete", "numbered"]
+    increasing = on_dask["results"][NAMES.index(Increasing.name)]
+    assert {21, 24} <= set(increasing["unexpected_index_list"])
+    unique = on_dask["results"][NAMES.index(Unique.name)]
+    assert {5, 45} <= set(unique["unexpected_index_list"])
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_profile_saves_the_same_bytes(dask_client: Any, layout: str) -> None:
+    with dask_client.as_current():
+        data = partitioned(rows(), LAYOUTS[layout])
+        table = as_table(data)
+        assert dg.profile(data).to_bytes() == dg.profile(table).to_bytes()
+        assert dg.profile(data, comoments=True).to_bytes() == (
+            dg.profile(table, comoments=True).to_bytes()
+        )
+
+
+def drift_doc(report: dg.DriftReport) -> dict[str, Any]:
+    doc = report.to_dict()
+    doc.pop("run")
+    return doc
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_drift_is_identical(dask_client: Any, layout: str) -> None:
+    current = rows()
+    current["x"] = current["x"] * 1.5 + 3  # a shifted distribution: drift to detect
+    reference = dg.profile(pa.Table.from_pandas(rows(), preserve_index=False), comoments=True)
+    with dask_client.as_current():
+        data = partitioned(current, LAYOUTS[layout])
+        table = as_table(data)
+        on_dask = dg.drift(data, reference=reference, multivariate=True)
+        here = dg.drift(table, reference=reference, multivariate=True)
+        # A raw-data reference on Dask is profiled there too.
+        raw = dg.drift(data, reference=partitioned(rows(), LAYOUTS[layout]))
+    assert on_dask.drifted
+    assert drift_doc(on_dask) == drift_doc(here)
+    assert drift_doc(raw) == drift_doc(
+        dg.drift(table, reference=as_table(partitioned(rows(), [0, ROWS])))
+    )
+
+
+def typed_rows() -> pd.DataFrame:
+    """Columns whose type one partition alone cannot tell: an object column all None in the
+    first partitions, pandas nullable integers and booleans all missing there, object dates."""
+    k = np.arange(ROWS)
+    return pd.DataFrame(
+        {
+            "o": pd.Series([None if i < 20 else f"v{i % 4}" for i in k], dtype=object),
+            "n": pd.array([None if i < 20 else int(i % 7) for i in k], dtype="Int64"),
+            "b": pd.array([None if i < 20 else bool(i % 2) for i in k], dtype="boolean"),
+            "d": pd.Series([None if i < 20 else dt.date(2021, 1, 1 + i % 28) for i in k]),
+            "f": pd.array([None if i % 9 == 0 else i / 4 for i in k], dtype="Float64"),
+        }
+    )
+
+
+def typed_suite() -> list[Expectation]:
+    return [
+        example_on("in_set", column="o", value_set=["v1", "v2"]),
+        example_on("between", column="n", min_value=1, max_value=5),
+        example_on("unique", column="o"),
+        example_on("increasing", column="f"),
+        example_on("column_type", column="d", logical_type="date"),
+        example_on("column_type", column="b", logical_type="boolean"),
+        example_on("not_null", column="b"),
+        example_on("max_between", column="d", max_value=dt.date(2021, 1, 20)),
+    ]
+
+
+def example_on(name: str, **parameters: Any) -> Expectation:
+    return registered()[name].from_dict(parameters)
+
+
+@pytest.mark.parametrize("convert_string", [True, False])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_types_are_fixed_on_the_driver(dask_client: Any, layout: str, convert_string: bool) -> None:
+    """Partitions whose values alone would type a column otherwise (all None, all missing) read
+    as the whole frame does; with dask's string conversion off, object columns too."""
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": convert_string}), dask_client.as_current():
+        data = partitioned(typed_rows(), LAYOUTS[layout])
+        table = as_table(data)
+        for fmt in FORMATS:
+            on_dask = dg.validate(data, typed_suite(), result_format=fmt)
+            here = dg.validate(table, typed_suite(), result_format=fmt)
+            assert comparable(on_dask) == comparable(here)
+        assert dg.profile(data).to_bytes() == dg.profile(table).to_bytes()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_split_as_on_one_machine(dask_client: Any, layout: str) -> None:
+    """Every row-level rule of the registry splits the rows as one machine does, the failing
+    part listing why; the parts stay lazy Dask frames."""
+    import dask.dataframe as dd
+
+    with dask_client.as_current():
+        data = partitioned(rows(), LAYOUTS[layout])
+        good, bad = dg.split(data, registry_suite(), fail_on="warning", reason_column="why")
+        assert isinstance(good, dd.DataFrame)
+        assert isinstance(bad, dd.DataFrame)
+        here_good, here_bad = dg.split(
+            data.compute(), registry_suite(), fail_on="warning", reason_column="why"
+        )
+        pd.testing.assert_frame_equal(good.compute(), here_good)
+        pd.testing.assert_frame_equal(bad.compute(), here_bad)
+    # The rows failing across a partition boundary: increasing (21, 24), unique (5, 45).
+    reasons = here_bad["why"]
+    assert all("increasing(x)" in reasons[row] for row in (21, 24))
+    assert all("unique(id)" in reasons[row] for row in (5, 45))
