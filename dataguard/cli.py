@@ -9,6 +9,7 @@ unless ``--debug`` is given, which keeps the exit code.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import signal
@@ -16,17 +17,21 @@ import stat
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from dataguard._atomic import is_system_path, write_atomic
 from dataguard._formats import FORMATS, RENDERERS, to_text
 from dataguard._version import __version__
 from dataguard.errors import DataguardError
 from dataguard.result import ResultFormat
+
+if TYPE_CHECKING:  # deferred at run time: the command line starts without them
+    from dataguard._frame import ReadPlan
+    from dataguard.suite import Suite
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -283,18 +288,20 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     _check_chunk(args.chunk_size)
     column_types = _column_types(args.column_type)
     progress = None
-    if ProgressLine.wanted():
+    if ProgressLine.wanted() and args.engine is None:
         progress = ProgressLine(as_source(args.data).num_rows)
     try:
-        result = validate(
-            args.data,
-            suite,
-            result_format=args.result_format,
-            id_columns=args.id_column,
-            chunk_size=args.chunk_size,
-            progress=progress,
-            column_types=column_types,
-        )
+        plan = functools.partial(_suite_plan, suite, column_types)
+        with _data(args, plan) as data:
+            result = validate(
+                data,
+                suite,
+                result_format=args.result_format,
+                id_columns=args.id_column,
+                chunk_size=args.chunk_size,
+                progress=progress,
+                column_types=column_types,
+            )
     finally:
         if progress is not None:
             progress.close()
@@ -326,6 +333,47 @@ def _add_reading_options(command: argparse.ArgumentParser) -> None:
     """The options of commands that read a data file: batch size and pinned column types."""
     command.add_argument("--chunk-size", type=int, help="rows per batch when streaming the file")
     _add_column_type(command)
+    command.add_argument(
+        "--engine",
+        choices=sorted(_ENGINES),
+        help="read the data on a cluster instead of this machine",
+    )
+    command.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="--engine dask: the scheduler to run on (default: a local cluster for the run)",
+    )
+
+
+#: How a command reads a CSV file's columns, given their names.
+_ReadPlanOf = Callable[[Sequence[str]], "ReadPlan"]
+
+
+@contextmanager
+def _on_dask(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
+    from dataguard.cluster import dask_client, open_dask_file
+
+    with dask_client(args.dask_scheduler):
+        yield open_dask_file(args.data, read_plan)
+
+
+#: The engines ``--engine`` names: each gives the data file as its cluster reads it, while a
+#: session with that cluster is open.
+_ENGINES: dict[str, Callable[[argparse.Namespace, _ReadPlanOf], AbstractContextManager[object]]] = {
+    "dask": _on_dask,
+}
+
+
+@contextmanager
+def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
+    """The data to read: the file itself, or the file on the ``--engine`` cluster."""
+    if args.dask_scheduler is not None and args.engine != "dask":
+        raise UsageError("--dask-scheduler applies to --engine dask")
+    if args.engine is None:
+        yield args.data
+        return
+    with _ENGINES[args.engine](args, read_plan) as data:
+        yield data
 
 
 def _add_column_type(command: argparse.ArgumentParser) -> None:
@@ -354,6 +402,20 @@ def _column_types(specs: list[str]) -> dict[str, str]:
         raise UsageError(f"--column-type: {exc}") from None
 
 
+def _suite_plan(suite: Suite, pins: Mapping[str, str], names: Sequence[str]) -> ReadPlan:
+    """How ``validate`` reads a CSV file's columns: as the suite and ``--column-type`` say."""
+    from dataguard._frame import ReadPlan
+
+    return ReadPlan({**suite.column_types, **pins}, suite.text_columns(names))
+
+
+def _pinned_plan(pins: Mapping[str, str], names: Sequence[str]) -> ReadPlan:
+    """How ``profile`` and ``drift`` read a CSV file's columns: as ``--column-type`` says."""
+    from dataguard._frame import ReadPlan
+
+    return ReadPlan(pins)
+
+
 def _columns(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()] if text else None
 
@@ -362,13 +424,15 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.profile import profile
 
     _check_chunk(args.chunk_size)
-    result = profile(
-        args.data,
-        columns=_columns(args.columns),
-        comoments=args.comoments,
-        chunk_size=args.chunk_size,
-        column_types=_column_types(args.column_type),
-    )
+    column_types = _column_types(args.column_type)
+    with _data(args, functools.partial(_pinned_plan, column_types)) as data:
+        result = profile(
+            data,
+            columns=_columns(args.columns),
+            comoments=args.comoments,
+            chunk_size=args.chunk_size,
+            column_types=column_types,
+        )
     written = result.save(args.output)
     size = written.stat().st_size
     stdout.write(
@@ -433,17 +497,19 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.drift import drift
 
     _check_chunk(args.chunk_size)
-    report = drift(
-        args.data,
-        reference=_reference(args.reference),
-        columns=_columns(args.columns),
-        tests=_tests(args.test),
-        alpha=args.alpha,
-        min_effect=args.min_effect,
-        multivariate=args.multivariate,
-        chunk_size=args.chunk_size,
-        column_types=_column_types(args.column_type),
-    )
+    column_types = _column_types(args.column_type)
+    with _data(args, functools.partial(_pinned_plan, column_types)) as data:
+        report = drift(
+            data,
+            reference=_reference(args.reference),
+            columns=_columns(args.columns),
+            tests=_tests(args.test),
+            alpha=args.alpha,
+            min_effect=args.min_effect,
+            multivariate=args.multivariate,
+            chunk_size=args.chunk_size,
+            column_types=column_types,
+        )
     _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:
         from dataguard.report import write_report

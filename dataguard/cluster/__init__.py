@@ -11,13 +11,16 @@ from typing import Any
 
 from dataguard._frame import ReadPlan, Source
 from dataguard._frame import as_source as as_local_source
-from dataguard.cluster._dask import from_dask
+from dataguard.cluster._dask import dask_client, from_dask
+from dataguard.cluster._dask import open_file as open_dask_file
 from dataguard.cluster._rows import label, reasons, rows_judged, split_where_rows_live
 
 __all__ = [
     "as_source",
+    "dask_client",
     "engine_of",
     "label",
+    "open_dask_file",
     "reasons",
     "rows_judged",
     "split_where_rows_live",

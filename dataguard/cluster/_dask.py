@@ -13,20 +13,26 @@ dask is an optional extra: it is imported inside functions only.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from dataguard._deferred import pq
 from dataguard._frame import (
     BaseSource,
     Batch,
     ColumnInfo,
     PassRunner,
+    ReadPlan,
     Source,
     as_source,
+    is_string_type,
     with_text_column,
 )
 from dataguard.cluster._partitions import STATES, PartitionPass
@@ -370,3 +376,75 @@ def partitions(frame: Any, names: Iterable[str]) -> list[Any]:
     """The frame's partitions holding ``names`` (at least), as delayed pandas frames in
     partition order; only those columns are read from storage."""
     return list(frame[list(names)].to_delayed())
+
+
+@contextmanager
+def dask_client(scheduler: str | None) -> Iterator[None]:
+    """A Dask client for one run, the default scheduler meanwhile: connected to the scheduler at
+    address ``scheduler``, or to a local cluster (one worker process per core, on the loopback
+    address, no dashboard) started for the run and closed after."""
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield
+        return
+    with (
+        LocalCluster(
+            host="127.0.0.1",
+            dashboard_address=None,
+            # No dashboard; the scheduler's plain HTTP server on a free loopback port (by
+            # default it takes port 8787, and warns when another cluster holds it).
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster),
+    ):
+        yield
+
+
+def open_file(path: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> DaskSource:
+    """A Dask DataFrame over a Parquet or CSV file, as a source whose columns have the types
+    this machine reads the file as (``read_plan`` says how for a CSV file), so the results are
+    those of the same command without a cluster: Parquet's own types, not the pandas dtypes
+    dask reads them as (its strings are ``large_string``)."""
+    require_dask()
+    import dask.dataframe as dd
+
+    here = as_source(path, read_plan)
+    schema = pa.schema([(n, here.info(n).arrow_type) for n in here.names])
+    if Path(path).suffix.lower() in (".csv", ".tsv"):
+        dtypes = {f.name: _csv_dtype(f.type) for f in schema}
+        times = [n for n, t in dtypes.items() if t == "datetime"]
+        frame = dd.read_csv(
+            path,
+            sep="\t" if Path(path).suffix.lower() == ".tsv" else ",",
+            dtype={n: t for n, t in dtypes.items() if t != "datetime"},
+            parse_dates=times,
+        )
+    elif here.columnar:
+        frame = dd.read_parquet(path)
+        schema = pq.read_schema(path)
+    else:
+        raise InputError(f"{path}: the Dask engine reads Parquet and CSV files")
+    return DaskSource(frame, schema.remove_metadata())
+
+
+def _csv_dtype(t: pa.DataType) -> str:
+    """The pandas dtype dask reads a CSV column as, to convert it to Arrow type ``t``."""
+    if pa.types.is_integer(t):
+        return "Int64"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "float64"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_temporal(t):
+        return "datetime"
+    if pa.types.is_dictionary(t):
+        return "category"
+    return "string" if is_string_type(t) else "object"

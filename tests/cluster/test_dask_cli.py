@@ -1,0 +1,111 @@
+"""``--engine dask`` on the command line: the same outcome as on this machine, and one line
+naming the fix when the extra is missing."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+
+from dataguard.cli import main
+from tests.cluster.test_dask import rows
+
+SUITE = """\
+name: on dask
+schema:
+  columns:
+    x: {type: float}
+    y: {type: integer}
+    s: {type: string}
+    t: {type: datetime}
+    id: {type: integer, unique: true}
+expectations:
+  - {type: not_null, column: x, mostly: 0.9}
+  - {type: increasing, column: x}
+  - {type: between, column: y, min_value: 1, max_value: 2}
+  - {type: in_set, column: s, value_set: [a, b], severity: warning}
+  - {type: max_between, column: t, max_value: "2020-01-10"}
+  - {type: median_between, column: x, min_value: 1}
+  - {type: no_outliers, column: x, method: std, factor: 1.5, where: "y >= 2"}
+"""
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(argv, stdout=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The test rows as Parquet (in several row groups) and CSV, and a suite declaring types."""
+    folder = tmp_path_factory.mktemp("dask-cli")
+    table = pa.Table.from_pandas(rows(), preserve_index=False)
+    pq.write_table(table, folder / "data.parquet", row_group_size=16)
+    pcsv.write_csv(table, folder / "data.csv")
+    (folder / "suite.yaml").write_text(SUITE)
+    return {
+        "parquet": folder / "data.parquet",
+        "csv": folder / "data.csv",
+        "suite": folder / "suite.yaml",
+    }
+
+
+def without_run(text: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(text)
+    doc.pop("run")
+    return doc
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_validate_as_without_engine(files: dict[str, Path], dask_client: Any, kind: str) -> None:
+    argv = ["validate", str(files[kind]), "--suite", str(files["suite"]), "--format", "json"]
+    scheduler = ["--engine", "dask", "--dask-scheduler", dask_client.scheduler.address]
+    here_code, here = run(argv)
+    code, on_dask = run([*argv, *scheduler])
+    assert (code, without_run(on_dask)) == (here_code, without_run(here))
+    assert code == 1  # the suite fails: the comparison is of failures, not of empty results
+
+
+def test_profile_and_drift_as_without_engine(
+    files: dict[str, Path], dask_client: Any, tmp_path: Path
+) -> None:
+    data = str(files["parquet"])
+    scheduler = ["--engine", "dask", "--dask-scheduler", dask_client.scheduler.address]
+    assert run(["profile", data, "-o", str(tmp_path / "here.json")])[0] == 0
+    assert run(["profile", data, "-o", str(tmp_path / "dask.json"), *scheduler])[0] == 0
+    assert (tmp_path / "dask.json").read_bytes() == (tmp_path / "here.json").read_bytes()
+    argv = ["drift", data, "--reference", str(tmp_path / "here.json"), "--format", "json"]
+    assert without_run(run([*argv, *scheduler])[1]) == without_run(run(argv)[1])
+
+
+def test_a_local_cluster_is_started_for_the_run(files: dict[str, Path], dask_client: Any) -> None:
+    argv = ["validate", str(files["parquet"]), "--suite", str(files["suite"]), "--format", "json"]
+    code, on_dask = run([*argv, "--engine", "dask"])
+    assert (code, without_run(on_dask)) == (1, without_run(run(argv)[1]))
+
+
+def test_a_missing_extra_is_one_line_naming_the_fix(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    code, _ = run(["profile", str(files["parquet"]), "-o", "unused.json", "--engine", "dask"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "pip install 'dataguard[dask]'" in err
+
+
+def test_a_scheduler_without_the_engine_is_a_usage_error(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run(["profile", str(files["parquet"]), "-o", "unused.json", "--dask-scheduler", "x"])
+    assert code == 2
+    assert "--dask-scheduler applies to --engine dask" in capsys.readouterr().err
