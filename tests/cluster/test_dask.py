@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
+from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.test_contract import NAMES, example
 
@@ -241,3 +242,36 @@ def test_split_as_on_one_machine(dask_client: Any, layout: str) -> None:
     reasons = here_bad["why"]
     assert all("increasing(x)" in reasons[row] for row in (21, 24))
     assert all("unique(id)" in reasons[row] for row in (5, 45))
+
+
+def test_what_reaches_the_driver_does_not_grow_with_the_rows(
+    dask_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a unique column in the suite, the bytes each partition sends to the driver in a pass
+    stay about the same when its rows grow tenfold: fingerprints are reduced on the workers."""
+    shipped: list[int] = []
+
+    def measured(*tasks: Any) -> Any:
+        results = computed(*tasks)
+        if len(results) == 2:  # a pass: each partition's states, and the finalized parts
+            parts, shards = results
+            per_partition = sum(len(blob) for _, (_, blob) in parts) / len(parts)
+            shipped.append(int(per_partition + sum(map(len, shards.values())) / len(parts)))
+        return results
+
+    computed = _dask._compute
+    monkeypatch.setattr(_dask, "_compute", measured)
+    suite = [example_on("unique", column="id"), example_on("not_null", column="x")]
+    sizes = {}
+    with dask_client.as_current():
+        for rows_per_partition in (2_000, 20_000):
+            frame = pd.DataFrame(
+                {"id": np.arange(4 * rows_per_partition), "x": np.ones(4 * rows_per_partition)}
+            )
+            shipped.clear()
+            result = dg.validate(
+                partitioned(frame, [0, *(rows_per_partition * k for k in (1, 2, 3, 4))]), suite
+            )
+            assert result.passed
+            sizes[rows_per_partition] = max(shipped)
+    assert sizes[20_000] < 2 * sizes[2_000], sizes
