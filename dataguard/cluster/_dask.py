@@ -65,9 +65,10 @@ class Layout:
         fields = [self.schema.field(n) for n in names]
         return Layout(pa.schema(fields), self.mixed & frozenset(names))
 
-    def to_arrow(self, part: Any, where: str) -> list[pa.RecordBatch]:
-        """A pandas partition holding (at least) this layout's columns as Arrow batches of its
-        schema; an InputError naming the column when a value does not fit its type."""
+    def to_arrow(self, part: Any, name: str) -> list[pa.RecordBatch]:
+        """A pandas partition (``name`` in errors) holding at least this layout's columns, as
+        Arrow batches of its schema; an InputError naming the column when a value does not fit
+        its type."""
         names = self.schema.names
         if not names:  # no column is read: the batches carry the row count only
             counted: list[pa.RecordBatch] = (
@@ -79,12 +80,23 @@ class Layout:
             frame = frame.assign(**{n: _as_text(frame[n]) for n in self.mixed})
         try:
             table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-            raise InputError(
-                f"{DESCRIPTION} {where} does not fit the columns' types {self.schema}: {exc}"
-            ) from None
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            raise InputError(_unfit(frame, self.schema, name)) from None
         batches = table.to_batches()
         return batches or [pa.RecordBatch.from_pylist([], schema=self.schema)]
+
+
+def _unfit(frame: Any, schema: pa.Schema, name: str) -> str:
+    """Why a partition cannot be converted: its first column whose values do not fit."""
+    for field in schema:
+        try:
+            pa.array(frame[field.name], type=field.type, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            return (
+                f"{DESCRIPTION} {name}, column {field.name!r}: its values do not fit the "
+                f"column's type {field.type} ({exc})"
+            )
+    return f"{DESCRIPTION} {name} does not fit the columns' types {schema}"
 
 
 def _as_text(series: Any) -> list[str | None]:
@@ -321,8 +333,8 @@ class PartitionFlags:
 
     def masks(self, part: Any, number: int | None) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """Which rows of partition ``number`` fail any rule, and which fail each."""
-        where = f"partition {number}" if number is not None else "meta"
-        table = pa.Table.from_batches(self.layout.to_arrow(part, where))
+        name = f"partition {number}" if number is not None else "meta"
+        table = pa.Table.from_batches(self.layout.to_arrow(part, name))
         before = {} if self.before is None or number is None else self.before[number]
         masks = self.judge.failing(table, before)
         bad = np.zeros(len(part), dtype=bool)

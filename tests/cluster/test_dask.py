@@ -275,3 +275,18 @@ def test_what_reaches_the_driver_does_not_grow_with_the_rows(
             assert result.passed
             sizes[rows_per_partition] = max(shipped)
     assert sizes[20_000] < 2 * sizes[2_000], sizes
+
+
+def test_a_partition_unlike_the_frame_is_an_input_error(dask_client: Any) -> None:
+    import dask
+    import dask.dataframe as dd
+
+    good = pd.DataFrame({"n": [1, 2]})
+    odd = pd.DataFrame({"n": ["three"]})  # unlike the frame's int64 column
+    parts = [dask.delayed(good), dask.delayed(odd)]
+    data = dd.from_delayed(parts, meta=good.iloc[:0], verify_meta=False)
+    with (
+        dask_client.as_current(),
+        pytest.raises(dg.InputError, match=r"partition 1, column 'n': its values do not fit"),
+    ):
+        dg.validate(data, [example_on("not_null", column="n")])
