@@ -233,19 +233,24 @@ class DaskSource(BaseSource):
         its own rows (``judge.failing``), after one small job collecting the edge values that
         sequential rules carry from one partition to the next. No row reaches this machine."""
         layout = self._layout.select(judge.columns)
-        before: list[dict[int, Any]] | None = None
+        parts = list(self._frame.to_delayed())
+        before: list[dict[int, Any]] = [{} for _ in parts]
         if judge.sequential:
-            parts = partitions(self._frame, judge.columns)
+            judged = partitions(self._frame, judge.columns)
             edges = _compute(
-                *[_delayed(_edges)(judge, layout, p, pid) for pid, p in enumerate(parts)]
+                *[_delayed(_edges)(judge, layout, p, pid) for pid, p in enumerate(judged)]
             )
             before = previous_values(edges)
-        flags = PartitionFlags(judge, layout, before)
+        flags = _delayed_value(PartitionFlags(judge, layout))  # shipped once to each worker
         meta = self._frame._meta
-        good = self._frame.map_partitions(_good_rows, flags, meta=meta)
-        bad_meta = _bad_rows(meta, flags, reason_column)
-        bad = self._frame.map_partitions(_bad_rows, flags, reason_column, meta=bad_meta)
-        return good, bad
+        # Each partition's task gets only the values before it, not those of every partition.
+        good = [_delayed(_good_rows)(p, flags, pid, before[pid]) for pid, p in enumerate(parts)]
+        bad = [
+            _delayed(_bad_rows)(p, flags, pid, before[pid], reason_column)
+            for pid, p in enumerate(parts)
+        ]
+        bad_meta = _bad_rows(meta, PartitionFlags(judge, layout), -1, {}, reason_column)
+        return _frame_of(good, meta, self._frame), _frame_of(bad, bad_meta, self._frame)
 
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         raise InputError(
@@ -323,19 +328,17 @@ def _edges(judge: RowJudge, layout: Layout, part: Any, pid: int) -> Edges:
 
 @dataclass(frozen=True)
 class PartitionFlags:
-    """Flags the failing rows of a partition (travels in the tasks of ``map_partitions``).
-    ``before``: for each partition, the values its sequential rules follow (None: no rule is
-    sequential)."""
+    """Flags the failing rows of a partition (travels to the workers once)."""
 
     judge: RowJudge
     layout: Layout
-    before: list[dict[int, Any]] | None
 
-    def masks(self, part: Any, number: int | None) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-        """Which rows of partition ``number`` fail any rule, and which fail each."""
-        name = f"partition {number}" if number is not None else "meta"
-        table = pa.Table.from_batches(self.layout.to_arrow(part, name))
-        before = {} if self.before is None or number is None else self.before[number]
+    def masks(
+        self, part: Any, pid: int, before: dict[int, Any]
+    ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Which rows of partition ``pid`` fail any rule, and which fail each; ``before`` holds
+        the values its sequential rules follow."""
+        table = pa.Table.from_batches(self.layout.to_arrow(part, f"partition {pid}"))
         masks = self.judge.failing(table, before)
         bad = np.zeros(len(part), dtype=bool)
         for mask in masks.values():
@@ -343,19 +346,28 @@ class PartitionFlags:
         return bad, masks
 
 
-def _good_rows(part: Any, flags: PartitionFlags, partition_info: Any = None) -> Any:
-    bad, _ = flags.masks(part, None if partition_info is None else partition_info["number"])
+def _good_rows(part: Any, flags: PartitionFlags, pid: int, before: dict[int, Any]) -> Any:
+    bad, _ = flags.masks(part, pid, before)
     return part[~bad]
 
 
 def _bad_rows(
-    part: Any, flags: PartitionFlags, reason_column: str | None, partition_info: Any = None
+    part: Any, flags: PartitionFlags, pid: int, before: dict[int, Any], reason_column: str | None
 ) -> Any:
-    bad, masks = flags.masks(part, None if partition_info is None else partition_info["number"])
+    bad, masks = flags.masks(part, pid, before)
     rows = part[bad]
     if reason_column is None:
         return rows
     return with_text_column(rows, reason_column, reasons(flags.judge.rules, masks, bad))
+
+
+def _frame_of(parts: list[Any], meta: Any, like: Any) -> Any:
+    """A lazy Dask frame of delayed pandas partitions, with the divisions of ``like`` (rows
+    are only dropped, so its index bounds still hold)."""
+    import dask.dataframe as dd
+
+    divisions = like.divisions if like.known_divisions else None
+    return dd.from_delayed(parts, meta=meta, divisions=divisions, verify_meta=False)
 
 
 def _run_partition(
