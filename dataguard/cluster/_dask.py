@@ -40,6 +40,9 @@ from dataguard.cluster._rows import Edges, RowJudge, previous_values, reasons
 from dataguard.errors import InputError
 
 DESCRIPTION = "dask.dataframe.DataFrame"
+#: Groups of part keys a pass's shuffle gathers (tasks per partition and pass, besides its
+#: own): as many as one sharded metric has parts, so its parts finalize on as many workers.
+SHUFFLE_GROUPS = 16
 INSTALL = "pip install 'dataguard[dask]'"
 
 
@@ -296,17 +299,22 @@ class DaskRunner:
             for pid, part in enumerate(partitions(self.frame, work.columns))
         ]
         plain = [_delayed(_keyed)(out, pid, STATES) for pid, out in enumerate(outputs)]
-        # Part k of every partition's state goes to one task, which finalizes it there.
-        finished = {
-            key: _delayed(_finalize_shard)(
-                shared, key, [_delayed(_keyed)(out, pid, key) for pid, out in enumerate(outputs)]
+        # The parts of sharded states, gathered by key where they are finalized: a shuffle of
+        # SHUFFLE_GROUPS groups of keys, so one task per partition and group picks its blobs.
+        keys = [key for key in work.blob_keys() if key != STATES]
+        groups = [keys[g::SHUFFLE_GROUPS] for g in range(min(SHUFFLE_GROUPS, len(keys)))]
+        finished = [
+            _delayed(_finalize_shards)(
+                shared,
+                group,
+                [_delayed(_picked)(out, pid, group) for pid, out in enumerate(outputs)],
             )
-            for key in work.blob_keys()
-            if key != STATES
-        }
-        parts, shards = _compute(plain, finished)
+            for group in groups
+        ]
+        parts, finalized = _compute(plain, finished)
         if progress is not None:
             progress(sum(rows for rows, _ in parts))
+        shards = {key: blob for values in finalized for key, blob in values.items()}
         return work.combine([part for _, part in parts], shards)
 
 
@@ -378,16 +386,26 @@ def _run_partition(
 
 
 def _keyed(output: tuple[int, dict[int, bytes]], pid: int, key: int) -> Any:
-    """On a worker: the blob of one key of a partition's output, with its partition id (the
-    partition's own states also with its row count, for progress)."""
+    """On a worker: a partition's own states, with its id and its row count (for progress)."""
     rows, blobs = output
-    if key == STATES:
-        return rows, (pid, blobs[key])
-    return pid, blobs[key]
+    return rows, (pid, blobs[key])
 
 
-def _finalize_shard(work: PartitionPass, key: int, blobs: list[tuple[int, bytes]]) -> bytes:
-    return work.finalize_shard(key, blobs)
+def _picked(
+    output: tuple[int, dict[int, bytes]], pid: int, keys: list[int]
+) -> tuple[int, dict[int, bytes]]:
+    """On a worker: the blobs of some keys of a partition's output, with its id."""
+    _, blobs = output
+    return pid, {key: blobs[key] for key in keys}
+
+
+def _finalize_shards(
+    work: PartitionPass, keys: list[int], picked: list[tuple[int, dict[int, bytes]]]
+) -> dict[int, bytes]:
+    """On a worker: each key's parts, gathered from every partition, finalized."""
+    return {
+        key: work.finalize_shard(key, [(pid, blobs[key]) for pid, blobs in picked]) for key in keys
+    }
 
 
 def _delayed_value(value: Any) -> Any:

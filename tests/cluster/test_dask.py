@@ -254,9 +254,10 @@ def test_what_reaches_the_driver_does_not_grow_with_the_rows(
     def measured(*tasks: Any) -> Any:
         results = computed(*tasks)
         if len(results) == 2:  # a pass: each partition's states, and the finalized parts
-            parts, shards = results
-            per_partition = sum(len(blob) for _, (_, blob) in parts) / len(parts)
-            shipped.append(int(per_partition + sum(map(len, shards.values())) / len(parts)))
+            parts, finalized = results
+            own = sum(len(blob) for _, (_, blob) in parts)
+            shared = sum(len(blob) for values in finalized for blob in values.values())
+            shipped.append((own + shared) // len(parts))
         return results
 
     computed = _dask._compute
