@@ -228,13 +228,15 @@ def test_split_as_on_one_machine(dask_client: Any, layout: str) -> None:
     part listing why; the parts stay lazy Dask frames."""
     import dask.dataframe as dd
 
+    # A sequential rule under a row condition: its edges are those of the rows it keeps.
+    suite = [*registry_suite(), example_on("increasing", column="x", where="y >= 2")]
     with dask_client.as_current():
         data = partitioned(rows(), LAYOUTS[layout])
-        good, bad = dg.split(data, registry_suite(), fail_on="warning", reason_column="why")
+        good, bad = dg.split(data, suite, fail_on="warning", reason_column="why")
         assert isinstance(good, dd.DataFrame)
         assert isinstance(bad, dd.DataFrame)
         here_good, here_bad = dg.split(
-            data.compute(), registry_suite(), fail_on="warning", reason_column="why"
+            data.compute(), suite, fail_on="warning", reason_column="why"
         )
         pd.testing.assert_frame_equal(good.compute(), here_good)
         pd.testing.assert_frame_equal(bad.compute(), here_bad)
@@ -242,6 +244,7 @@ def test_split_as_on_one_machine(dask_client: Any, layout: str) -> None:
     reasons = here_bad["why"]
     assert all("increasing(x)" in reasons[row] for row in (21, 24))
     assert all("unique(id)" in reasons[row] for row in (5, 45))
+    assert "increasing(x) where y >= 2" in reasons[22]  # after row 19, both kept
 
 
 def test_what_reaches_the_driver_does_not_grow_with_the_rows(
