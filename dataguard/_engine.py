@@ -377,9 +377,12 @@ def execute(
         if progress is not None:
             report = functools.partial(progress, number, len(passes))
         if source.runner is not None:  # the rows live elsewhere: the pass runs where they are
-            values = source.runner.run_pass(
-                metrics_of_pass, values, chunk_size=chunk_size, progress=report
+            # Only the values this pass's metrics read travel to every partition.
+            needed = values.only(with_requirements(metrics_of_pass))
+            ran = source.runner.run_pass(
+                metrics_of_pass, needed, chunk_size=chunk_size, progress=report
             )
+            values = values.merged(ran)
         else:
             values = _run_pass(
                 metrics_of_pass, source, values, chunk_size=chunk_size, pool=pool, progress=report

@@ -15,7 +15,7 @@ row positions by the rows before the partition, and merges the states in partiti
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -163,6 +163,14 @@ class Values:
         values = {m: self._values[s] for m, s in servers.items() if s in self._values}
         failures = {m: self._failures[s] for m, s in servers.items() if s in self._failures}
         return self.with_values(values, failures)
+
+    def only(self, metrics: Iterable[Metric[Any, Any]]) -> Values:
+        """A copy holding only the values and failures of ``metrics``."""
+        keep = set(metrics)
+        return Values(
+            {m: v for m, v in self._values.items() if m in keep},
+            {m: f for m, f in self._failures.items() if m in keep},
+        )
 
     def merged(self, other: Values) -> Values:
         """A copy that also holds ``other``'s values and failures."""
