@@ -1,13 +1,23 @@
 """Clusters shared by the cluster backend tests, started once per session.
 
 Each backend's tests need its optional extra. Without it they skip with the reason, except in CI:
-``.ci/run`` sets ``DATAGUARD_REQUIRE_DASK=1``, which makes a missing dask an error.
+``.ci/run`` sets ``DATAGUARD_REQUIRE_DASK=1`` and ``DATAGUARD_REQUIRE_SPARK=1``, which make a
+missing dask, pyspark or Java an error.
+
+Starting Spark takes tens of seconds, so one local[2] session serves the whole run, quietly:
+loopback addresses, no UI, no console progress, log level ERROR, few shuffle partitions. The
+classic session also serves Spark Connect (its plugin, on a free loopback port), so both kinds
+of session run on the same JVM.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import shutil
+import socket
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,3 +57,62 @@ def dask_client() -> Iterator[Any]:
         client.close()
         cluster.close()
         logger.setLevel(level)
+
+
+def _missing() -> str | None:
+    """Why Spark cannot run here, or None."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install 'dataguard[spark]')"
+    if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
+        return "no Java runtime (Debian: apt-get install default-jre-headless)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """A classic ``local[2]`` SparkSession that also serves Spark Connect."""
+    reason = _missing()
+    if reason is not None:
+        if os.environ.get("DATAGUARD_REQUIRE_SPARK") == "1":
+            pytest.fail(f"DATAGUARD_REQUIRE_SPARK=1 but {reason}")
+        pytest.skip(reason)
+    from pyspark.sql import SparkSession
+
+    # Executors must run this interpreter: it has pyarrow and dataguard.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("dataguard-tests")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "2")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
+        .config("spark.connect.grpc.binding.address", "127.0.0.1")
+        .config("spark.connect.grpc.binding.port", str(_free_port()))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_connect(spark: Any) -> Any:
+    """A Spark Connect session to the same local Spark."""
+    from pyspark.sql import SparkSession
+
+    port = spark.conf.get("spark.connect.grpc.binding.port")
+    return SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
