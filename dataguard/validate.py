@@ -19,6 +19,7 @@ from dataguard._frame import (
     ReadPlan,
     Source,
     check_column_types,
+    portable_type_name,
     rerun_on_wider_type,
     select_rows,
     with_text_column,
@@ -77,7 +78,10 @@ def as_result_format(value: str | ResultFormat) -> ResultFormat:
 
 
 def _schema_hash(source: Source) -> str:
-    text = "\n".join(f"{n}\t{d}" for n, d in zip(source.names, source.dtypes, strict=True))
+    """A fingerprint of the column names and types (storage flavours aside: see
+    ``portable_type_name``)."""
+    types = [portable_type_name(d) for d in source.dtypes]
+    text = "\n".join(f"{n}\t{d}" for n, d in zip(source.names, types, strict=True))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

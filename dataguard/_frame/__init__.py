@@ -22,6 +22,7 @@ from dataguard._frame._batch import (
     is_orderable_type,
     is_string_type,
     missing_mask,
+    portable_type_name,
 )
 from dataguard._frame._convert import (
     COMPARISONS,
@@ -68,6 +69,7 @@ __all__ = [
     "keep_rows",
     "missing_mask",
     "per_distinct",
+    "portable_type_name",
     "rerun_on_wider_type",
     "select_rows",
     "set_comparable",

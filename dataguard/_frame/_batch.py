@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,28 @@ class ColumnInfo:
 def is_string_type(t: pa.DataType) -> bool:
     """True for every Arrow string flavour."""
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+#: Parts of a type name that say how values are stored, not what they are, and the one spelling
+#: each becomes: whether text is ``string`` or ``large_string`` depends on the adapter (a Spark
+#: session setting, a pandas column's size), and a timestamp's unit on the writer (pandas writes
+#: nanoseconds, Spark reads and writes microseconds, which is also what dataguard computes on).
+_STORAGE_FLAVOURS = (
+    (re.compile(r"\b(?:large_string|string_view)\b"), "string"),
+    (re.compile(r"\b(?:large_binary|binary_view)\b"), "binary"),
+    (re.compile(r"\blarge_list<"), "list<"),
+    (re.compile(r"\b(timestamp|datetime64)\[(?:s|ms|us|ns)\b"), r"\1[us"),
+    (re.compile(r"time_unit='(?:s|ms|us|ns)'"), "time_unit='us'"),
+)
+
+
+def portable_type_name(dtype: str) -> str:
+    """A type name with its storage flavours made one (``large_string`` is ``string``,
+    ``timestamp[ns, tz=UTC]`` is ``timestamp[us, tz=UTC]``): the name schema fingerprints and
+    profiles record, the same for the same data from any adapter that keeps Arrow's names."""
+    for pattern, spelling in _STORAGE_FLAVOURS:
+        dtype = pattern.sub(spelling, dtype)
+    return dtype
 
 
 def is_numeric_type(t: pa.DataType) -> bool:

@@ -15,7 +15,7 @@ from dataguard._frame import (
     ReadPlan,
     Source,
     check_column_types,
-    is_string_type,
+    portable_type_name,
     rerun_on_wider_type,
 )
 from dataguard.cluster import as_source
@@ -84,12 +84,10 @@ def _described(kind: str | None, dtype: str) -> str:
 
 
 def portable_dtype(info: ColumnInfo) -> str:
-    """The Arrow type name: the same for the same data from pandas, polars, Arrow or a file.
-
-    Every string flavour is ``string``: whether text arrives as ``string`` or ``large_string``
-    depends on the adapter (and on a pandas column's size), not on the data.
-    """
-    return "string" if is_string_type(info.arrow_type) else str(info.arrow_type)
+    """The Arrow type name: the same for the same data from pandas, polars, Arrow, a file or
+    Spark (storage flavours made one: every string flavour is ``string``, every timestamp unit
+    ``us``, the unit profiles hold timestamps in)."""
+    return portable_type_name(str(info.arrow_type))
 
 
 def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
