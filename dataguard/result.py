@@ -109,7 +109,7 @@ class ExpectationResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the expectation's declaration, outcome, counts and samples."""
         out: dict[str, Any] = {
-            "expectation": self.expectation.to_dict(),
+            "expectation": jsonable(self.expectation.to_dict()),
             "description": self.expectation.describe(),
             "passed": self.passed,
             "severity": self.severity,

@@ -234,3 +234,19 @@ def test_text_and_json_count_a_sample_alike() -> None:
     assert [count for _, count in result.sample_counts] == counts
     (line,) = sample_lines(result)
     assert line == "unexpected values: 1 ×3, 1, true, inf, -inf"
+
+
+def test_json_writes_date_and_time_parameters_as_iso_text() -> None:
+    """An expectation declared with a date-time bound is written as the suite's JSON writes it."""
+    import datetime as dt
+
+    bound = dt.datetime(2020, 1, 10, 12, 30)
+    frame = pd.DataFrame({"t": pd.to_datetime(["2020-01-01", "2020-01-11"])})
+    suite = dg.Suite(
+        [dg.expectations.registered()["max_between"].from_dict({"column": "t", "max_value": bound})]
+    )
+    document = json.loads(to_json(dg.validate(frame, suite), "error"))
+    assert document["results"][0]["expectation"]["max_value"] == bound.isoformat()
+    assert (
+        document["results"][0]["expectation"] == json.loads(suite.dumps("json"))["expectations"][0]
+    )
