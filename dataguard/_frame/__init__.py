@@ -38,7 +38,14 @@ from dataguard._frame._convert import (
 )
 from dataguard._frame._files import WiderType, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
-from dataguard._frame._memory import StreamSource, from_arrow, from_pandas, from_polars
+from dataguard._frame._memory import (
+    StreamSource,
+    arrow_info,
+    check_names,
+    from_arrow,
+    from_pandas,
+    from_polars,
+)
 from dataguard._frame._source import BaseSource, PassRunner, Source
 from dataguard._frame._text_types import ReadPlan, check_column_types
 from dataguard.errors import InputError
@@ -54,11 +61,13 @@ __all__ = [
     "ReadPlan",
     "Source",
     "WiderType",
+    "arrow_info",
     "as_numpy",
     "as_source",
     "beyond",
     "bools",
     "check_column_types",
+    "check_names",
     "comparable",
     "comparable_members",
     "compare",

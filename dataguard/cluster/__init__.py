@@ -14,6 +14,7 @@ from dataguard._frame import as_source as as_local_source
 from dataguard.cluster._dask import dask_client, from_dask
 from dataguard.cluster._dask import open_file as open_dask_file
 from dataguard.cluster._rows import label, reasons, rows_judged, split_where_rows_live
+from dataguard.cluster._spark import SparkSource
 
 __all__ = [
     "as_source",
@@ -29,11 +30,12 @@ __all__ = [
 #: For each engine, the top-level module of its data frame type and how it becomes a Source.
 _ENGINES: dict[str, Callable[[Any], Source]] = {
     "dask": from_dask,
+    "pyspark": SparkSource,
 }
 
 
 def engine_of(data: Any) -> str | None:
-    """The cluster engine whose data frame ``data`` is (``"dask"``), or None."""
+    """The cluster engine whose data frame ``data`` is (``"dask"``, ``"pyspark"``), or None."""
     kind = type(data)
     module = kind.__module__.split(".", 1)[0]
     return module if module in _ENGINES and kind.__name__ == "DataFrame" else None

@@ -333,6 +333,9 @@ def profile(
     kinds = {n: column_kind(infos[n]) for n in names}
     # A file is streamed: a reference's numeric columns are refined in passes, not held in memory.
     streamed = reference is None and source.on_disk
+    if streamed and not source.reiterable:
+        # Column groups and refinement read the rows several times: all must see the same rows.
+        source.remember()
     metrics, plan, changed, unprofiled = _plan(names, infos, reference, settings, streamed=streamed)
     # By name: the co-moments' bytes must not depend on the order of the columns.
     numeric = tuple(sorted(n for n in names if kinds[n] == "numeric" and n in plan))

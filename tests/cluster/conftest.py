@@ -87,6 +87,7 @@ def spark() -> Iterator[Any]:
 
     # Executors must run this interpreter: it has pyarrow and dataguard.
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (
         SparkSession.builder.master("local[2]")
         .appName("dataguard-tests")
@@ -110,9 +111,15 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def spark_connect(spark: Any) -> Any:
-    """A Spark Connect session to the same local Spark."""
-    from pyspark.sql import SparkSession
+def spark_connect(spark: Any) -> Iterator[Any]:
+    """A Spark Connect session to the same local Spark (closed before the Spark it uses)."""
+    # The Connect session class itself: the generic builder refuses a remote session in a
+    # process that runs a classic one.
+    from pyspark.sql.connect.session import SparkSession
 
     port = spark.conf.get("spark.connect.grpc.binding.port")
-    return SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
+    session = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -1,0 +1,198 @@
+"""A Spark DataFrame validates, profiles, drifts and splits exactly as its rows do on one machine.
+
+Every registered expectation runs in one suite per partitioning (the Spark work is batched: one
+``validate`` per case), and each expectation's result is compared with the single-machine result
+on ``df.toArrow()`` (run metadata aside). The rows are laid out in partitions explicitly: a union
+of ranges, each read into the example columns by ``mapInArrow``, so partition boundaries fall
+where the test says (an ``increasing`` violation and a duplicate straddle them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import dataguard as dg
+from dataguard.expectations import registered
+from tests.test_contract import EXAMPLES, NAMES, example
+
+N = 40
+#: Where the example's increasing column drops, and where an id repeats an earlier one: both at
+#: the start of a partition in every layout below, so the violation and the duplicate straddle a
+#: boundary.
+DROP, REPEAT = 20, 33
+_x = [None if k % 5 == 0 else k / 2 for k in range(N)]
+_x[DROP] = 1.25
+_ids = list(range(N))
+_ids[REPEAT] = 2
+TABLE = pa.table(
+    {
+        "x": pa.array(_x, pa.float64()),
+        "y": pa.array([k % 3 + 1 for k in range(N)], pa.int64()),
+        "s": pa.array([None if k % 7 == 3 else "abcab"[k % 5] for k in range(N)], pa.string()),
+        "t": pa.array([dt.datetime(2020, 1, 1 + k % 12) for k in range(N)], pa.timestamp("us")),
+        "id": pa.array(_ids, pa.int64()),
+    }
+)
+SCHEMA = "x double, y long, s string, t timestamp_ntz, id long"
+
+#: Each layout's ranges of rows (start, stop, partitions), in order. Spark cuts a range of one
+#: row into two partitions as an empty one and the row.
+LAYOUTS: dict[str, Sequence[tuple[int, int, int]]] = {
+    # 8 small partitions, 2 of them empty
+    "many": [
+        (0, 1, 2),
+        (1, 7, 1),
+        (7, DROP, 1),
+        (DROP, DROP + 1, 2),
+        (DROP + 1, REPEAT, 1),
+        (REPEAT, N, 1),
+    ],
+    "one": [(0, N, 1)],
+    # skewed: one row, an empty partition, one row, then large partitions; (Spark joins a
+    # union of single partitions into one partition: the empty one keeps them apart)
+    "skewed": [(0, 1, 1), (1, 2, 2), (2, DROP, 1), (DROP, REPEAT, 1), (REPEAT, N, 1)],
+}
+#: (layout, result format, id columns): every layout in both formats, with and without ids.
+CASES = [
+    (layout, fmt, ids)
+    for layout in LAYOUTS
+    for fmt in ("summary", "complete")
+    for ids in ((), ("id",))
+]
+
+
+def _rows(table: pa.Table, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        yield from table.take(batch.column(0)).to_batches()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _by_value(spark: Any) -> None:
+    """Executors cannot import this test module: its functions travel by value."""
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+def frame(
+    session: Any,
+    ranges: Sequence[tuple[int, int, int]],
+    table: pa.Table = TABLE,
+    schema: str = SCHEMA,
+) -> Any:
+    """``table``'s rows in the partitions ``ranges`` says, in order."""
+    # A distinct constant per range: Spark merges a union of adjacent plain ranges into one.
+    pieces = [
+        session.range(a, b, numPartitions=p).selectExpr("id", f"{k} AS range")
+        for k, (a, b, p) in enumerate(ranges)
+    ]
+    rows = functools.reduce(lambda left, right: left.union(right), pieces)
+    return rows.mapInArrow(functools.partial(_rows, table), schema)
+
+
+def _dicts(result: dg.ValidationResult) -> dict[str, dict[str, Any]]:
+    return {r.expectation.name: r.to_dict() for r in result.results}  # no run timing
+
+
+SUITE = dg.Suite([example(name) for name in NAMES])
+
+
+@pytest.fixture(scope="module")
+def outcomes(spark: Any) -> dict[tuple[str, str, tuple[str, ...]], tuple[Any, Any]]:
+    """For every case, the Spark results and the single-machine results, by expectation."""
+    found = {}
+    for layout, fmt, ids in CASES:
+        df = frame(spark, LAYOUTS[layout])
+        assert df.rdd.getNumPartitions() == sum(p for _, _, p in LAYOUTS[layout])
+        local = dg.validate(df.toArrow(), SUITE, result_format=fmt, id_columns=ids)
+        remote = dg.validate(df, SUITE, result_format=fmt, id_columns=ids)
+        assert remote.run.data.rows == local.run.data.rows == N
+        assert remote.run.data.schema_hash == local.run.data.schema_hash
+        found[layout, fmt, ids] = (_dicts(remote), _dicts(local))
+    return found
+
+
+def test_the_suite_covers_the_registry() -> None:
+    assert sorted(EXAMPLES) == NAMES == sorted({e.name for e in SUITE.expectations})
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(("layout", "fmt", "ids"), CASES)
+def test_spark_result_equals_local(
+    outcomes: dict[Any, tuple[Any, Any]], layout: str, fmt: str, ids: tuple[str, ...], name: str
+) -> None:
+    remote, local = outcomes[layout, fmt, ids]
+    assert remote[name] == local[name]
+
+
+def test_boundary_cases_are_caught(outcomes: dict[Any, tuple[Any, Any]]) -> None:
+    """The straddling violation and duplicate are found (not just equal to a local miss)."""
+    remote, _ = outcomes["many", "complete", ()]
+    assert DROP in remote["increasing"]["unexpected_index_list"]
+    assert {2, REPEAT} <= set(remote["unique"]["unexpected_index_list"])
+
+
+def test_spark_connect_result_equals_local(spark_connect: Any) -> None:
+    """A Spark Connect session's DataFrame runs the same passes (its tasks know their
+    partition too)."""
+    df = frame(spark_connect, LAYOUTS["many"])
+    local = dg.validate(df.toArrow(), SUITE, result_format="complete", id_columns=("id",))
+    remote = dg.validate(df, SUITE, result_format="complete", id_columns=("id",))
+    assert _dicts(remote) == _dicts(local)
+
+
+def test_profile_saves_the_same_bytes(spark: Any, tmp_path: Path) -> None:
+    df = frame(spark, LAYOUTS["many"])
+    remote = dg.profile(df, comoments=True).save(tmp_path / "spark.json")
+    local = dg.profile(df.toArrow(), comoments=True).save(tmp_path / "local.json")
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def _drift_dict(report: Any) -> dict[str, Any]:
+    document: dict[str, Any] = report.to_dict()
+    document.pop("run")
+    return document
+
+
+def test_drift_is_the_same(spark: Any, tmp_path: Path) -> None:
+    reference = dg.profile(TABLE.slice(0, 25), comoments=True)
+    df = frame(spark, LAYOUTS["skewed"])
+    remote = dg.drift(df, reference=reference, multivariate=True)
+    local = dg.drift(df.toArrow(), reference=reference, multivariate=True)
+    assert _drift_dict(remote) == _drift_dict(local)
+    assert remote.drifted == local.drifted
+
+
+#: The registry's row rules, plus a conditioned ``increasing`` whose violation (the repeated id)
+#: straddles a partition boundary among the rows the condition keeps.
+SPLIT_SUITE = dg.Suite(
+    [
+        *SUITE.expectations,
+        registered()["increasing"].from_dict({"column": "id", "where": "y >= 2"}),
+        registered()["between"].from_dict({"column": "x", "max_value": 8, "where": "y != 2"}),
+    ]
+)
+
+
+def test_split_gives_the_local_parts_lazily(spark: Any) -> None:
+    df = frame(spark, LAYOUTS["many"])
+    local_good, local_bad = dg.split(
+        df.toArrow(), SPLIT_SUITE, fail_on="warning", reason_column="why"
+    )
+    good, bad = dg.split(df, SPLIT_SUITE, fail_on="warning", reason_column="why")
+    assert type(good) is type(df)
+    assert good.toArrow().equals(local_good)
+    assert bad.toArrow().equals(local_bad)
+    assert DROP in bad.toArrow().column("id").to_pylist()  # the straddling violation
+    plain_good, plain_bad = dg.split(df, SPLIT_SUITE)
+    local_plain = dg.split(df.toArrow(), SPLIT_SUITE)
+    assert plain_good.toArrow().equals(local_plain[0])
+    assert plain_bad.toArrow().equals(local_plain[1])
