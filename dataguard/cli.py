@@ -343,6 +343,12 @@ def _add_reading_options(command: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="--engine dask: the scheduler to run on (default: a local cluster for the run)",
     )
+    command.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="--engine spark: the master to run on, or sc://HOST:PORT for Spark Connect "
+        "(default: local[*])",
+    )
 
 
 #: How a command reads a CSV file's columns, given their names.
@@ -357,10 +363,18 @@ def _on_dask(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[objec
         yield open_dask_file(args.data, read_plan)
 
 
+@contextmanager
+def _on_spark(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
+    from dataguard.cluster import open_spark_file
+
+    yield open_spark_file(args.data, args.spark_master or "local[*]", read_plan)
+
+
 #: The engines ``--engine`` names: each gives the data file as its cluster reads it, while a
 #: session with that cluster is open.
 _ENGINES: dict[str, Callable[[argparse.Namespace, _ReadPlanOf], AbstractContextManager[object]]] = {
     "dask": _on_dask,
+    "spark": _on_spark,
 }
 
 
@@ -369,6 +383,8 @@ def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
     """The data to read: the file itself, or the file on the ``--engine`` cluster."""
     if args.dask_scheduler is not None and args.engine != "dask":
         raise UsageError("--dask-scheduler applies to --engine dask")
+    if args.spark_master is not None and args.engine != "spark":
+        raise UsageError("--spark-master applies to --engine spark")
     if args.engine is None:
         yield args.data
         return

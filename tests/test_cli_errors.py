@@ -95,3 +95,39 @@ def test_a_json_array_data_file_exits_two_saying_what_is_expected(
     err = capsys.readouterr().err
     assert "holds a JSON array; dataguard reads JSON Lines" in err
     assert "changed" not in err
+
+
+@pytest.mark.parametrize("command", ["validate", "profile", "drift"])
+def test_engine_spark_without_pyspark_is_one_line_naming_the_fix(
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark fails
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    extra = {
+        "validate": ["--suite", str(tmp_path / "s.yaml")],
+        "profile": ["-o", str(tmp_path / "p.json")],
+        "drift": ["--reference", str(data)],
+    }[command]
+    (tmp_path / "s.yaml").write_text("expectations: []\n")
+    assert main([command, str(data), *extra, "--engine", "spark"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "pip install 'dataguard[spark]'" in err[0]
+
+
+def test_engine_spark_without_java_is_one_line_naming_the_fix(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    (tmp_path / "s.yaml").write_text("expectations: []\n")
+    code = main(["validate", str(data), "--suite", str(tmp_path / "s.yaml"), "--engine", "spark"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1
+    assert "Java" in err[0]
+    assert "default-jre-headless" in err[0]

@@ -36,7 +36,7 @@ from dataguard._frame._convert import (
     to_column_value,
     value_set,
 )
-from dataguard._frame._files import WiderType, from_path, rerun_on_wider_type
+from dataguard._frame._files import WiderType, file_format, from_path, rerun_on_wider_type
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import (
     StreamSource,
@@ -71,6 +71,7 @@ __all__ = [
     "comparable",
     "comparable_members",
     "compare",
+    "file_format",
     "from_batches",
     "is_numeric_type",
     "is_orderable_type",

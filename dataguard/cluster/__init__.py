@@ -15,6 +15,7 @@ from dataguard.cluster._dask import dask_client, from_dask
 from dataguard.cluster._dask import open_file as open_dask_file
 from dataguard.cluster._rows import label, reasons, rows_judged, split_where_rows_live
 from dataguard.cluster._spark import SparkSource
+from dataguard.cluster._spark import open_file as open_spark_file
 
 __all__ = [
     "as_source",
@@ -22,6 +23,7 @@ __all__ = [
     "engine_of",
     "label",
     "open_dask_file",
+    "open_spark_file",
     "reasons",
     "rows_judged",
     "split_where_rows_live",

@@ -13,9 +13,12 @@ DataFrame is recognized without it being loaded here.
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,9 +29,11 @@ from dataguard._frame import (
     Batch,
     ColumnInfo,
     PassRunner,
+    ReadPlan,
     Source,
     arrow_info,
     check_names,
+    file_format,
 )
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.cluster._rows import RowJudge, previous_values, reasons
@@ -51,6 +56,80 @@ def require_pyspark() -> None:
         import pyspark.sql  # noqa: F401
     except ImportError as exc:
         raise InputError(f"the Spark engine needs pyspark: {INSTALL} ({exc})") from None
+
+
+def require_java(master: str) -> None:
+    """InputError naming the fix when a local Spark cannot start for want of Java (a Spark
+    Connect address, ``sc://``, needs no Java here)."""
+    if master.startswith("sc://") or shutil.which("java") or os.environ.get("JAVA_HOME"):
+        return
+    raise InputError(
+        "the Spark engine needs a Java runtime (17 or later): install one "
+        "(Debian: apt-get install default-jre-headless) or set JAVA_HOME"
+    )
+
+
+def session(master: str) -> Any:
+    """A quiet SparkSession on ``master``: a cluster URL or ``local[*]``, or a Spark Connect
+    address (``sc://host:port``)."""
+    require_pyspark()
+    require_java(master)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("dataguard")
+    if master.startswith("sc://"):
+        return builder.remote(master).getOrCreate()
+    started = (
+        builder.master(master)
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    started.sparkContext.setLogLevel("ERROR")
+    return started
+
+
+#: The Spark SQL type a text file's column of each declared logical type is read as (others,
+#: ``numeric`` among them, keep the type Spark infers from the values).
+_SPARK_TYPES = {
+    "integer": "bigint",
+    "float": "double",
+    "string": "string",
+    "categorical": "string",
+    "boolean": "boolean",
+    "datetime": "timestamp_ntz",
+    "date": "date",
+}
+
+
+def open_file(path: str, master: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> Any:
+    """The Parquet, CSV or JSON-lines file (or directory of them) at ``path`` as a Spark
+    DataFrame on ``master``; text files' columns that ``read_plan`` pins to a logical type are
+    read as that type, the others as Spark infers them."""
+    fmt = file_format(Path(path))
+    spark = session(master)
+    try:
+        if fmt == "parquet":
+            return spark.read.parquet(path)
+        if fmt == "csv":
+            separator = "\t" if ".tsv" in [s.lower() for s in Path(path).suffixes] else ","
+            frame = spark.read.csv(path, header=True, inferSchema=True, sep=separator)
+        else:
+            frame = spark.read.json(path)
+        pinned = read_plan(frame.columns).types
+        typed = {
+            n: _SPARK_TYPES[t]
+            for n, t in pinned.items()
+            if n in frame.columns and t in _SPARK_TYPES
+        }
+        if typed:
+            frame = frame.withColumns(
+                {name: frame[_quoted(name)].cast(kind) for name, kind in typed.items()}
+            )
+        return frame
+    except Exception as exc:  # Spark's analysis errors: a missing path, an unreadable file
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot read with Spark: {first}") from None
 
 
 def arrow_schema(frame: Any) -> pa.Schema:

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import dataguard as dg
+from dataguard.cli import main
 from dataguard.expectations import registered
 from tests.test_contract import EXAMPLES, NAMES, example
 
@@ -169,6 +172,24 @@ def test_drift_is_the_same(spark: Any, tmp_path: Path) -> None:
     local = dg.drift(df.toArrow(), reference=reference, multivariate=True)
     assert _drift_dict(remote) == _drift_dict(local)
     assert remote.drifted == local.drifted
+
+
+def test_cli_engine_spark_gives_the_local_results(
+    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, suite = tmp_path / "big.parquet", tmp_path / "s.yaml"
+    # Spark cannot read Parquet nanosecond timestamps: the file holds microseconds.
+    pq.write_table(TABLE, data, coerce_timestamps="us")
+    SUITE.dump(suite)
+    common = ["validate", str(data), "--suite", str(suite), "--format", "json"]
+    local_code = main(common)
+    local = json.loads(capsys.readouterr().out)
+    spark_code = main([*common, "--engine", "spark", "--spark-master", "local[2]"])
+    remote = json.loads(capsys.readouterr().out)
+    assert spark_code == local_code == 1
+    assert remote["results"] == local["results"]
+    assert remote["run"]["data"]["rows"] == local["run"]["data"]["rows"] == N
+    assert remote["run"]["data"]["schema_hash"] == local["run"]["data"]["schema_hash"]
 
 
 #: The registry's row rules, plus a conditioned ``increasing`` whose violation (the repeated id)
