@@ -217,3 +217,22 @@ def test_split_gives_the_local_parts_lazily(spark: Any) -> None:
     local_plain = dg.split(df.toArrow(), SPLIT_SUITE)
     assert plain_good.toArrow().equals(local_plain[0])
     assert plain_bad.toArrow().equals(local_plain[1])
+
+
+def test_a_computed_frame_is_persisted_only_for_the_call(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several passes over a frame that is not a file scan read it persisted (the same rows
+    each time), and the cache is released when the call returns."""
+    df = frame(spark, LAYOUTS["skewed"])
+    persisted: list[bool] = []
+    original = type(df).persist
+
+    def persist(self: Any, *args: Any) -> Any:
+        persisted.append(True)
+        return original(self, *args)
+
+    monkeypatch.setattr(type(df), "persist", persist)
+    dg.validate(df, dg.Suite([registered()["unique"].from_dict({"column": "id"})]))
+    assert persisted == [True]
+    assert not df.is_cached
