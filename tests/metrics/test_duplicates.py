@@ -137,7 +137,7 @@ def test_compound_keys_are_reduced_by_fingerprint_part() -> None:
     table = pa.table({"a": ["x", "y"], "b": [1, 2]})
     expectation = CompoundColumnsUnique(column_list=["a", "b"])
     planned = with_requirements(expectation.metrics(Context(as_source(table))))
-    assert [m.shards for m in planned if m.shards > 1] == [16]
+    assert [m.shards for m in planned if m.shards > 1] == [64]
     assert Fingerprints("a", ("b",), "all_values_are_missing") in planned
 
 
