@@ -21,8 +21,10 @@ version; every value is one tag byte followed by its contents:
   name and the fields by name, and the decoder builds only classes registered in this process.
 
 Decoding fails with ``StateCodecError``, naming what was wrong and the byte offset, on a wrong
-magic (a pickle, say), an unknown format version, tag, dtype or state type name, and on
-truncated or trailing bytes.
+magic (a pickle, say), an unknown format version, tag, dtype or state type name, on
+truncated or trailing bytes, and on sizes the bytes cannot justify: arrays whose bytes or
+values do not match their shape, sparse arrays beyond ``SPARSE_LIMIT`` values in all, and
+compressed Arrow streams (the encoder never compresses; a few KB could inflate to GBs).
 """
 
 from __future__ import annotations
@@ -77,9 +79,17 @@ _INTEGER_DTYPES = ("|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8")
 #: Integer arrays shorter than this are stored as they are (packing would not pay).
 _PACK_FROM = 16
 _DOUBLE = struct.Struct("<d")
-#: Most values of a sparse array (2**32: far beyond any counter array a metric keeps), so that a
-#: corrupt size cannot make the decoder allocate without bound.
-_SPARSE_LIMIT = 1 << 32
+#: Most values all the sparse arrays of one payload may hold together. A sparse array costs a few
+#: bytes however large, so its size is bounded here and not by the input: 2**24 is eight times the
+#: largest counter array a metric keeps (2**21 keys collected by a refinement pass, ``Budget`` in
+#: ``_ranks``; histograms hold 2**16 to 2**18 counters, the profile's Bloom filters 2**21 bits), so
+#: a corrupt or hostile size cannot make the decoder allocate more than 128 MiB of int64 zeros.
+#: The encoder writes arrays beyond what is left of it densely (narrow), so every state decodes.
+SPARSE_LIMIT = 1 << 24
+#: Decoded Arrow buffers may exceed the stream's bytes by this factor and ``_ARROW_SLACK`` bytes
+#: (buffers are read in place; a few empty offset buffers are allocated).
+_ARROW_GROWTH = 2
+_ARROW_SLACK = 1024
 
 
 # --- registered state types -----------------------------------------------------------------
@@ -144,15 +154,25 @@ def compact_parts(parts: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
 # --- encoding -------------------------------------------------------------------------------
 
 
+class _Payload(bytearray):
+    """The bytes written so far, and how many more sparse values the decoder accepts."""
+
+    __slots__ = ("sparse_left",)
+
+    def __init__(self) -> None:
+        super().__init__(MAGIC)
+        self.sparse_left = SPARSE_LIMIT
+
+
 def encode_state(obj: Any) -> bytes:
     """The bytes of a metric state or value; StateCodecError for a type the format lacks."""
-    out = bytearray(MAGIC)
+    out = _Payload()
     _varint(out, VERSION)
     _encode(obj, out)
     return bytes(out)
 
 
-def _varint(out: bytearray, n: int) -> None:
+def _varint(out: _Payload, n: int) -> None:
     """An unsigned integer, 7 bits a byte, low bits first."""
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
@@ -160,25 +180,25 @@ def _varint(out: bytearray, n: int) -> None:
     out.append(n)
 
 
-def _signed(out: bytearray, n: int) -> None:
+def _signed(out: _Payload, n: int) -> None:
     """A small signed integer, zigzag-mapped to an unsigned varint."""
     _varint(out, n * 2 if n >= 0 else -n * 2 - 1)
 
 
-def _blob(out: bytearray, data: bytes | memoryview) -> None:
+def _blob(out: _Payload, data: bytes | memoryview) -> None:
     _varint(out, len(data))
     out += data
 
 
-def _big(out: bytearray, n: int) -> None:
+def _big(out: _Payload, n: int) -> None:
     _blob(out, n.to_bytes((n.bit_length() + 8) // 8, "little", signed=True))
 
 
-def _text(out: bytearray, text: str) -> None:
+def _text(out: _Payload, text: str) -> None:
     _blob(out, text.encode("utf-8", "surrogatepass"))
 
 
-def _offset(out: bytearray, offset: dt.timedelta | None) -> None:
+def _offset(out: _Payload, offset: dt.timedelta | None) -> None:
     if offset is None:
         out.append(0)
         return
@@ -186,23 +206,23 @@ def _offset(out: bytearray, offset: dt.timedelta | None) -> None:
     _timedelta(out, offset)
 
 
-def _timedelta(out: bytearray, delta: dt.timedelta) -> None:
+def _timedelta(out: _Payload, delta: dt.timedelta) -> None:
     _signed(out, delta.days)
     _signed(out, delta.seconds)
     _signed(out, delta.microseconds)
 
 
-def _date(out: bytearray, day: dt.date) -> None:
+def _date(out: _Payload, day: dt.date) -> None:
     for part in (day.year, day.month, day.day):
         _varint(out, part)
 
 
-def _clock(out: bytearray, clock: dt.time | dt.datetime) -> None:
+def _clock(out: _Payload, clock: dt.time | dt.datetime) -> None:
     for part in (clock.hour, clock.minute, clock.second, clock.microsecond, clock.fold):
         _varint(out, part)
 
 
-def _dtype(out: bytearray, dtype: np.dtype[Any]) -> np.dtype[Any]:
+def _dtype(out: _Payload, dtype: np.dtype[Any]) -> np.dtype[Any]:
     little = dtype.newbyteorder("<") if dtype.byteorder == ">" else dtype
     code = little.str
     if code not in ALLOWED_DTYPES:
@@ -225,7 +245,7 @@ def _narrowest(values: np.ndarray) -> np.dtype[Any]:
     return values.dtype
 
 
-def _ndarray(out: bytearray, array: np.ndarray) -> None:
+def _ndarray(out: _Payload, array: np.ndarray) -> None:
     little = _dtype(out, array.dtype)
     _varint(out, array.ndim)
     for size in array.shape:
@@ -240,7 +260,9 @@ def _ndarray(out: bytearray, array: np.ndarray) -> None:
         _blob(out, flat.view(np.uint8).data)
         return
     nonzero = np.flatnonzero(flat)
-    if nonzero.size * 4 < flat.size:  # mostly zero: positions and values of the rest
+    # Mostly zero: positions and values of the rest, while the decoder's bound allows.
+    if nonzero.size * 4 < flat.size <= out.sparse_left:
+        out.sparse_left -= flat.size
         out.append(_SPARSE)
         _narrow_blob(out, nonzero.astype(np.int64))
         _narrow_blob(out, flat[nonzero])
@@ -249,61 +271,61 @@ def _ndarray(out: bytearray, array: np.ndarray) -> None:
     _narrow_blob(out, flat)
 
 
-def _narrow_blob(out: bytearray, values: np.ndarray) -> None:
+def _narrow_blob(out: _Payload, values: np.ndarray) -> None:
     """Integers in the narrowest type that holds them: its code, then the bytes."""
     narrow = _narrowest(values)
     _text(out, narrow.str)
     _blob(out, np.ascontiguousarray(values, dtype=narrow).view(np.uint8).data)
 
 
-def _arrow(out: bytearray, table: pa.Table | pa.RecordBatch) -> None:
+def _arrow(out: _Payload, table: pa.Table | pa.RecordBatch) -> None:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write(table)
     _blob(out, memoryview(sink.getvalue()))
 
 
-def _sequence(out: bytearray, items: tuple[Any, ...] | list[Any]) -> None:
+def _sequence(out: _Payload, items: tuple[Any, ...] | list[Any]) -> None:
     _varint(out, len(items))
     for item in items:
         _encode(item, out)
 
 
-def _mapping(out: bytearray, items: dict[Any, Any]) -> None:
+def _mapping(out: _Payload, items: dict[Any, Any]) -> None:
     _varint(out, len(items))
     for key, value in items.items():
         _encode(key, out)
         _encode(value, out)
 
 
-def _fraction(out: bytearray, value: Fraction) -> None:
+def _fraction(out: _Payload, value: Fraction) -> None:
     _big(out, value.numerator)
     _big(out, value.denominator)
 
 
-def _datetime(out: bytearray, value: dt.datetime) -> None:
+def _datetime(out: _Payload, value: dt.datetime) -> None:
     _date(out, value)
     _clock(out, value)
     _offset(out, value.utcoffset())
 
 
-def _time(out: bytearray, value: dt.time) -> None:
+def _time(out: _Payload, value: dt.time) -> None:
     _clock(out, value)
     _offset(out, value.utcoffset())
 
 
-def _timestamp(out: bytearray, value: pd.Timestamp) -> None:
+def _timestamp(out: _Payload, value: pd.Timestamp) -> None:
     _text(out, value.unit)
     _big(out, int(value.to_datetime64().view(np.int64)))  # in its unit, from the epoch in UTC
     _offset(out, value.utcoffset())
 
 
-def _pd_timedelta(out: bytearray, value: pd.Timedelta) -> None:
+def _pd_timedelta(out: _Payload, value: pd.Timedelta) -> None:
     _text(out, value.unit)
     _big(out, int(value.to_timedelta64().view(np.int64)))
 
 
-def _state(out: bytearray, value: Any) -> None:
+def _state(out: _Payload, value: Any) -> None:
     entry = _BY_CLASS[type(value)]
     _text(out, entry.name)
     _varint(out, len(entry.fields))
@@ -313,7 +335,7 @@ def _state(out: bytearray, value: Any) -> None:
 
 
 #: The tag and the writer of each type encoded by its exact type (subclasses are not these).
-_WRITERS: dict[type[Any], tuple[int, Callable[[bytearray, Any], None]]] = {
+_WRITERS: dict[type[Any], tuple[int, Callable[[_Payload, Any], None]]] = {
     int: (_INT, _big),
     float: (_FLOAT, lambda out, value: out.extend(_DOUBLE.pack(value))),
     str: (_STR, _text),
@@ -336,7 +358,7 @@ _WRITERS: dict[type[Any], tuple[int, Callable[[bytearray, Any], None]]] = {
 }
 
 
-def _encode(obj: Any, out: bytearray) -> None:
+def _encode(obj: Any, out: _Payload) -> None:
     kind = type(obj)
     if obj is None:
         out.append(_NONE)
@@ -389,11 +411,12 @@ def decode_state(data: bytes | bytearray | memoryview) -> Any:
 class _Reader:
     """Reads a payload from the front, naming the byte offset of whatever it cannot read."""
 
-    __slots__ = ("data", "pos")
+    __slots__ = ("data", "pos", "sparse_left")
 
     def __init__(self, data: memoryview) -> None:
         self.data = data
         self.pos = 0
+        self.sparse_left = SPARSE_LIMIT
 
     def fail(self, message: str, at: int | None = None) -> StateCodecError:
         return StateCodecError(f"{message} at byte offset {self.pos if at is None else at}")
@@ -557,17 +580,19 @@ class _Reader:
                 raise self.fail(f"{len(raw)} bytes for {size} values of {dtype}", at)
             flat = np.frombuffer(raw, dtype=dtype).copy()
         elif layout == _NARROW and dtype.kind in "iu":
-            flat = self.narrow(dtype)
-            if flat.size != size:
-                raise self.fail(f"{flat.size} values for an array of {size}", at)
+            flat = self.narrow(dtype, size)
         elif layout == _SPARSE and dtype.kind in "iu":
-            if size > _SPARSE_LIMIT:
-                raise self.fail(f"a sparse array of {size} values is beyond any state's", at)
+            if size > self.sparse_left:
+                raise self.fail(
+                    f"a sparse array of {size} values is beyond the {SPARSE_LIMIT} a payload's "
+                    "sparse arrays may hold",
+                    at,
+                )
+            self.sparse_left -= size
             positions = self.narrow(np.dtype(np.int64))
-            values = self.narrow(dtype)
-            if positions.size != values.size or (
-                positions.size
-                and (positions[0] < 0 or positions[-1] >= size or np.any(np.diff(positions) <= 0))
+            values = self.narrow(dtype, positions.size)
+            if positions.size and (
+                positions[0] < 0 or positions[-1] >= size or np.any(np.diff(positions) <= 0)
             ):
                 raise self.fail("malformed sparse array positions", at)
             flat = np.zeros(size, dtype=dtype)
@@ -576,8 +601,9 @@ class _Reader:
             raise self.fail(f"unknown layout {layout} for an array of {dtype}", at)
         return flat.reshape(shape)
 
-    def narrow(self, dtype: np.dtype[Any]) -> np.ndarray:
-        """Integers stored narrow, widened to ``dtype`` (which must hold every stored value)."""
+    def narrow(self, dtype: np.dtype[Any], count: int | None = None) -> np.ndarray:
+        """Integers stored narrow, widened to ``dtype`` (which must hold every stored value);
+        ``count`` of them if given, checked before widening allocates."""
         at = self.pos
         stored = self.dtype()
         if stored.str not in _INTEGER_DTYPES or not np.can_cast(stored, dtype, "safe"):
@@ -585,16 +611,23 @@ class _Reader:
         raw = self.blob("integers")
         if len(raw) % stored.itemsize:
             raise self.fail(f"{len(raw)} bytes are not whole values of {stored}", at)
+        if count is not None and len(raw) != count * stored.itemsize:
+            raise self.fail(f"{len(raw) // stored.itemsize} values where {count} are due", at)
         return np.frombuffer(raw, dtype=stored).astype(dtype)
 
     def _arrow(self, tag: int) -> Any:
         at = self.pos
-        raw = self.blob("an Arrow stream")
+        raw = pa.py_buffer(self.blob("an Arrow stream"))
         try:
-            table = pa.ipc.open_stream(pa.py_buffer(raw)).read_all()
+            # The encoder never compresses; a compressed batch could inflate without bound.
+            if any(map(_compressed, pa.ipc.MessageReader.open_stream(raw))):
+                raise self.fail("a compressed Arrow stream is not a metric state", at)
+            table = pa.ipc.open_stream(raw).read_all()
             table.validate(full=True)  # offsets and lengths checked before any kernel reads them
         except (pa.ArrowException, OSError) as error:  # Arrow's IO errors are OSErrors
             raise self.fail(f"malformed Arrow stream ({error})", at) from None
+        if table.get_total_buffer_size() > _ARROW_GROWTH * raw.size + _ARROW_SLACK:
+            raise self.fail(f"an Arrow stream of {raw.size} bytes decodes to more", at)
         if tag == _ARROW_TABLE:
             return table
         if tag == _ARROW_BATCH:
@@ -623,6 +656,47 @@ class _Reader:
                 at,
             )
         return entry.build(*values)
+
+
+#: Arrow's ``Message`` flatbuffer (format/Message.fbs): the union ``header`` is field 2 (its
+#: type is field 1); a ``DictionaryBatch`` holds its ``RecordBatch`` as field 1, and a
+#: ``RecordBatch`` holds its ``BodyCompression`` as field 3.
+_MESSAGE_HEADER, _DICTIONARY_DATA, _BATCH_COMPRESSION = 2, 1, 3
+
+
+def _compressed(message: pa.ipc.Message) -> bool:
+    """Whether an Arrow IPC record or dictionary batch declares compressed buffers."""
+    if message.type not in ("record batch", "dictionary"):
+        return False
+    meta = message.metadata.to_pybytes()
+    batch = _table_field(meta, _unsigned(meta, 0, 4), _MESSAGE_HEADER)
+    if message.type == "dictionary":
+        batch = _table_field(meta, batch, _DICTIONARY_DATA)
+    return _field_offset(meta, batch, _BATCH_COMPRESSION) != 0
+
+
+def _unsigned(meta: bytes, at: int, size: int) -> int:
+    if not 0 <= at <= len(meta) - size:
+        raise pa.ArrowInvalid(f"Arrow message metadata is too short for an offset at {at}")
+    return int.from_bytes(meta[at : at + size], "little")
+
+
+def _field_offset(meta: bytes, table: int, field: int) -> int:
+    """Where a flatbuffer table's field is, relative to the table; 0 when it is absent."""
+    back = _unsigned(meta, table, 4)
+    vtable = table - (back - (1 << 32) if back >> 31 else back)  # a signed offset
+    entry = 4 + 2 * field
+    if entry >= _unsigned(meta, vtable, 2):
+        return 0
+    return _unsigned(meta, vtable + entry, 2)
+
+
+def _table_field(meta: bytes, table: int, field: int) -> int:
+    """The position of the table a flatbuffer table's field refers to."""
+    offset = _field_offset(meta, table, field)
+    if offset == 0:
+        raise pa.ArrowInvalid(f"Arrow message metadata lacks field {field}")
+    return table + offset + _unsigned(meta, table + offset, 4)
 
 
 def _empty(table: pa.Table) -> pa.RecordBatch:

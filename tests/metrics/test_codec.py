@@ -30,7 +30,7 @@ from dataguard.metrics import (
     encode_state,
     state_type,
 )
-from dataguard.metrics._codec import ALLOWED_DTYPES, MAGIC, VERSION
+from dataguard.metrics._codec import ALLOWED_DTYPES, MAGIC, SPARSE_LIMIT, VERSION
 from dataguard.metrics._moments import MomentsState
 from dataguard.metrics._violations import ViolationState
 
@@ -296,3 +296,74 @@ def test_corrupt_bytes_decode_or_fail_cleanly(position: int, byte: int) -> None:
 def test_random_bytes_decode_or_fail_cleanly(tail: bytes) -> None:
     with contextlib.suppress(StateCodecError):
         decode_state(HEADER + tail)
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    return bytes([*out, n])
+
+
+def text(value: str) -> bytes:
+    return varint(len(value)) + value.encode()
+
+
+def sparse(size: int) -> bytes:
+    """A sparse uint64 array of ``size`` zeros: a few bytes however large."""
+    empty = text("|u1") + varint(0)
+    return bytes([18]) + text("<u8") + varint(1) + varint(size) + bytes([3]) + empty + empty
+
+
+@pytest.mark.parametrize("size", [1 << 32, SPARSE_LIMIT + 1])
+def test_a_sparse_array_beyond_any_counter_array_is_refused(size: int) -> None:
+    payload = HEADER + sparse(size)
+    with pytest.raises(
+        StateCodecError, match=f"sparse array of {size} values .* offset {len(payload) - 11}"
+    ):
+        decode_state(payload)
+
+
+def test_sparse_arrays_are_bounded_together_not_one_by_one() -> None:
+    half = SPARSE_LIMIT // 2
+    payload = HEADER + bytes([8]) + varint(3) + sparse(half) * 3
+    with pytest.raises(StateCodecError, match=f"sparse array of {half} values"):
+        decode_state(payload)
+
+
+def test_mostly_zero_arrays_beyond_the_sparse_bound_still_round_trip() -> None:
+    zeros = np.zeros(SPARSE_LIMIT // 2 + 1, dtype=np.uint8)
+    zeros[7] = 1
+    value = [zeros, zeros, zeros]
+    assert identical(round_trip(value), value)
+
+
+def test_array_values_must_match_the_shape_before_widening() -> None:
+    narrow = bytes([18]) + text("<i8") + varint(1) + varint(1 << 40) + bytes([2])
+    payload = HEADER + narrow + text("|u1") + varint(16) + bytes(16)
+    with pytest.raises(StateCodecError, match="16 values where 1099511627776 are due"):
+        decode_state(payload)
+
+
+def arrow_payload(table: pa.Table, compression: str | None) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa.ipc.IpcWriteOptions(compression=compression)
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write(table)
+    stream = sink.getvalue().to_pybytes()
+    return HEADER + bytes([23]) + varint(len(stream)) + stream
+
+
+@pytest.mark.parametrize("compression", ["zstd", "lz4"])
+def test_compressed_arrow_streams_are_refused(compression: str) -> None:
+    zeros = pa.table({"_": pa.array(np.zeros(100_000, dtype=np.int64))})
+    dictionary = pa.table({"_": pa.array(["x"] * 1000).dictionary_encode()})
+    for table in (zeros, dictionary):
+        with pytest.raises(StateCodecError, match=r"compressed Arrow stream .* offset 6"):
+            decode_state(arrow_payload(table, compression))
+
+
+def test_uncompressed_arrow_streams_still_decode() -> None:
+    table = pa.table({"_": pa.array(["x", None, "y"]).dictionary_encode(), "n": [1, 2, 3]})
+    assert decode_state(arrow_payload(table, None)).equals(table)
