@@ -9,8 +9,9 @@ version; every value is one tag byte followed by its contents:
 - ``None``, booleans, integers of any size (two's complement bytes, exact), floats (8 bytes of
   IEEE 754: NaN, the infinities and -0.0 survive), text (UTF-8), bytes, tuples, lists, dicts;
 - ``Decimal`` (its text), ``Fraction`` (two integers), dates, times, datetimes and timedeltas
-  (their fields, and the UTC offset of aware ones), pandas Timestamps and Timedeltas (exact
-  nanoseconds and unit: Arrow gives those for nanosecond columns);
+  (their fields), pandas Timestamps and Timedeltas (exact nanoseconds and unit: Arrow gives
+  those for nanosecond columns); the time zone of aware ones by its IANA name for a
+  ``zoneinfo.ZoneInfo`` (pandas' own), resolved again on decoding, else by its UTC offset;
 - numpy arrays and scalars of an allow-listed dtype (booleans, integers, floats, datetime64 and
   timedelta64): shape and little-endian bytes. Boolean arrays are bit-packed, and integer arrays
   are stored in the narrowest integer type holding their values, sparse (positions and values of
@@ -21,7 +22,7 @@ version; every value is one tag byte followed by its contents:
   name and the fields by name, and the decoder builds only classes registered in this process.
 
 Decoding fails with ``StateCodecError``, naming what was wrong and the byte offset, on a wrong
-magic (a pickle, say), an unknown format version, tag, dtype or state type name, on
+magic (a pickle, say), an unknown format version, tag, dtype, time zone or state type name, on
 truncated or trailing bytes, and on sizes the bytes cannot justify: arrays whose bytes or
 values do not match their shape, sparse arrays beyond ``SPARSE_LIMIT`` values in all, and
 compressed Arrow streams (the encoder never compresses; a few KB could inflate to GBs).
@@ -33,6 +34,7 @@ import dataclasses
 import datetime as dt
 import math
 import struct
+import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -198,7 +200,14 @@ def _text(out: _Payload, text: str) -> None:
     _blob(out, text.encode("utf-8", "surrogatepass"))
 
 
-def _offset(out: _Payload, offset: dt.timedelta | None) -> None:
+def _zone(out: _Payload, value: dt.datetime | dt.time) -> None:
+    """Naive (0), a fixed UTC offset (1) or an IANA zone by its name (2)."""
+    tz = value.tzinfo
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key is not None:
+        out.append(2)
+        _text(out, tz.key)
+        return
+    offset = value.utcoffset()
     if offset is None:
         out.append(0)
         return
@@ -306,18 +315,18 @@ def _fraction(out: _Payload, value: Fraction) -> None:
 def _datetime(out: _Payload, value: dt.datetime) -> None:
     _date(out, value)
     _clock(out, value)
-    _offset(out, value.utcoffset())
+    _zone(out, value)
 
 
 def _time(out: _Payload, value: dt.time) -> None:
     _clock(out, value)
-    _offset(out, value.utcoffset())
+    _zone(out, value)
 
 
 def _timestamp(out: _Payload, value: pd.Timestamp) -> None:
     _text(out, value.unit)
     _big(out, int(value.to_datetime64().view(np.int64)))  # in its unit, from the epoch in UTC
-    _offset(out, value.utcoffset())
+    _zone(out, value)
 
 
 def _pd_timedelta(out: _Payload, value: pd.Timedelta) -> None:
@@ -467,13 +476,20 @@ class _Reader:
         except UnicodeDecodeError as error:
             raise self.fail(f"{what} is not UTF-8 ({error.reason})", at) from None
 
-    def offset(self) -> dt.tzinfo | None:
+    def zone(self) -> dt.tzinfo | None:
         flag = self.byte("a time zone flag")
         if flag == 0:
             return None
-        if flag != 1:
+        if flag == 1:
+            return dt.timezone(self.timedelta())
+        if flag != 2:
             raise self.fail(f"malformed time zone flag {flag}", self.pos - 1)
-        return dt.timezone(self.timedelta())
+        at = self.pos
+        key = self.text("a time zone name")
+        try:
+            return zoneinfo.ZoneInfo(key)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            raise self.fail(f"unknown time zone {key!r}", at) from None
 
     def timedelta(self) -> dt.timedelta:
         return dt.timedelta(self.signed(), self.signed(), self.signed())
@@ -539,11 +555,11 @@ class _Reader:
         if tag == _DATETIME:
             day = (self.varint(), self.varint(), self.varint())
             hour, minute, second, micro, fold = (self.varint() for _ in range(5))
-            tz = self.offset()
+            tz = self.zone()
             return dt.datetime(*day, hour, minute, second, micro, tzinfo=tz, fold=fold)
         if tag == _TIME:
             hour, minute, second, micro, fold = (self.varint() for _ in range(5))
-            return dt.time(hour, minute, second, micro, tzinfo=self.offset(), fold=fold)
+            return dt.time(hour, minute, second, micro, tzinfo=self.zone(), fold=fold)
         at = self.pos
         text = self.text("a time unit")
         if text not in _PANDAS_UNITS:
@@ -553,7 +569,7 @@ class _Reader:
         if tag == _PD_TIMEDELTA:
             return pd.Timedelta(count, unit=unit).as_unit(unit)
         stamp = pd.Timestamp(count, unit=unit).as_unit(unit)
-        tz = self.offset()
+        tz = self.zone()
         return stamp if tz is None else stamp.tz_localize("UTC").tz_convert(tz)
 
     def dtype(self) -> np.dtype[Any]:

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import pickle
 import struct
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -35,6 +36,7 @@ from dataguard.metrics._moments import MomentsState
 from dataguard.metrics._violations import ViolationState
 
 HEADER = MAGIC + bytes([VERSION])
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def identical(left: Any, right: Any) -> bool:
@@ -60,7 +62,12 @@ def identical(left: Any, right: Any) -> bool:
     if isinstance(left, dict):
         return list(left) == list(right) and all(identical(left[k], right[k]) for k in left)
     if isinstance(left, dt.datetime | dt.time | pd.Timestamp):
-        return left == right and left.utcoffset() == right.utcoffset() and str(left) == str(right)
+        return (
+            left == right
+            and left.utcoffset() == right.utcoffset()
+            and str(left) == str(right)
+            and str(left.tzinfo) == str(right.tzinfo)
+        )
     if isinstance(left, Decimal):
         return str(left) == str(right)
     return bool(left == right)
@@ -99,6 +106,9 @@ EVERY_TAG = {
     "timedelta": dt.timedelta(days=-3, seconds=5, microseconds=7),
     "timestamp ns": pd.Timestamp("2020-01-01 00:00:00.000000001"),
     "timestamp aware": pd.Timestamp(1001, unit="ns", tz="Europe/Paris"),
+    "timestamp utc": pd.Timestamp("2020-06-01", tz="UTC"),
+    "zoned datetime": dt.datetime(2021, 10, 31, 2, 30, fold=1, tzinfo=PARIS),
+    "zoned time": dt.time(12, tzinfo=PARIS),
     "timestamp seconds": pd.Timestamp("2900-01-01").as_unit("s"),
     "pandas timedelta": pd.Timedelta(-1, unit="ns"),
     "numpy float": np.float32(1.5),
@@ -367,3 +377,18 @@ def test_compressed_arrow_streams_are_refused(compression: str) -> None:
 def test_uncompressed_arrow_streams_still_decode() -> None:
     table = pa.table({"_": pa.array(["x", None, "y"]).dictionary_encode(), "n": [1, 2, 3]})
     assert decode_state(arrow_payload(table, None)).equals(table)
+
+
+def test_time_zones_keep_their_names() -> None:
+    stamp = pd.Timestamp("2020-01-01", tz="Europe/Paris")
+    assert str(round_trip(stamp).tz) == "Europe/Paris"
+    assert round_trip(dt.datetime(2020, 1, 1, tzinfo=PARIS)).tzinfo is PARIS
+
+
+def test_an_unknown_time_zone_name_is_refused() -> None:
+    good = encode_state(dt.datetime(2020, 1, 1, tzinfo=PARIS))
+    at = good.index(b"Europe/Paris") - 1
+    for name in (b"Europe/Pariz", b"../etc/pass"):
+        bad = good[:at] + varint(len(name)) + name
+        with pytest.raises(StateCodecError, match=f"unknown time zone .* offset {at}"):
+            decode_state(bad)
