@@ -38,7 +38,6 @@ from dataguard.metrics._repeated import (
 )
 from dataguard.metrics._values import (
     Counts,
-    KeyCounts,
     ValueCounts,
     canonical,
     compact_counts,
@@ -64,7 +63,6 @@ __all__ = [
     "Histogram",
     "IgnoreRowIf",
     "Key",
-    "KeyCounts",
     "KeyRange",
     "Metric",
     "MetricFailure",

@@ -216,29 +216,3 @@ def row_keys(batch: Batch, columns: tuple[str, ...]) -> pa.Array:
 
 def _large(text: str) -> pa.Scalar:
     return pa.scalar(text, pa.large_string())
-
-
-@dataclass(frozen=True, slots=True)
-class KeyCounts(Metric[CountsState, Counts]):
-    """Exact count of every distinct combination of values of several columns (nulls included)."""
-
-    key_columns: tuple[str, ...]
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.key_columns
-
-    def empty(self) -> CountsState:
-        return ()
-
-    def compute(self, batch: Batch, inputs: Values) -> CountsState:
-        return (count_values(row_keys(batch, self.key_columns)),) if batch.num_rows else ()
-
-    def merge(self, left: CountsState, right: CountsState) -> CountsState:
-        return left + right
-
-    def compact(self, state: CountsState) -> CountsState:
-        return compact_counts(state)
-
-    def finalize(self, state: CountsState) -> Counts:
-        return combine_counts(state)
