@@ -20,10 +20,19 @@ import pyarrow as pa
 
 from dataguard._frame import Batch
 from dataguard.expectations import Between, Increasing
-from dataguard.metrics import Metric, Moments, ValueCounts, Values, Violations, encode_state
+from dataguard.metrics import (
+    KeyRange,
+    Metric,
+    Moments,
+    ValueCounts,
+    Values,
+    Violations,
+    encode_state,
+)
+from dataguard.metrics._ranks import TOP_BITS
 from dataguard.profile._categories import CategoryPrints
 from dataguard.profile._metrics import NumericProfiler
-from dataguard.profile._refine import TOP_BITS, KeyRange, KeySpread, RangeScan
+from dataguard.profile._refine import KeySpread, RangeScan
 
 
 def data(rows: int) -> dict[str, pa.Array]:
