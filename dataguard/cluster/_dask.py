@@ -470,11 +470,21 @@ def open_file(path: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> Dask
             parse_dates=times,
         )
     elif here.columnar:
-        frame = dd.read_parquet(path)
         schema = pq.read_schema(path)
+        groups = [[g] for g in range(pq.ParquetFile(path).num_row_groups)] or [[]]
+        meta = schema.empty_table().to_pandas(ignore_metadata=True)
+        frame = dd.from_map(row_groups, groups, path=path, meta=meta, enforce_metadata=False)
     else:
         raise InputError(f"{path}: the Dask engine reads Parquet and CSV files")
     return DaskSource(frame, schema.remove_metadata())
+
+
+def row_groups(groups: list[int], path: str, columns: list[str] | None = None) -> Any:
+    """On a worker: row groups of a Parquet file as one pandas partition, every stored column
+    a column (a pandas index stored in the file too, as this machine's reader reads it), only
+    ``columns`` when given (dask hands it the columns a pass selects)."""
+    table = pq.ParquetFile(path).read_row_groups(groups, columns=columns)
+    return table.to_pandas(ignore_metadata=True)
 
 
 def _csv_dtype(t: pa.DataType) -> str:

@@ -109,3 +109,23 @@ def test_a_scheduler_without_the_engine_is_a_usage_error(
     code, _ = run(["profile", str(files["parquet"]), "-o", "unused.json", "--dask-scheduler", "x"])
     assert code == 2
     assert "--dask-scheduler applies to --engine dask" in capsys.readouterr().err
+
+
+def test_a_parquet_file_with_a_named_index_reads_its_columns(
+    dask_client: Any, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2, 2]}, index=pd.Index([7, 8, 9], name="key"))
+    path = tmp_path / "named.parquet"
+    frame.to_parquet(path)  # pandas stores the named index as a column "key"
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(
+        "expectations:\n  - {type: unique, column: key}\n  - {type: unique, column: a}\n"
+    )
+    argv = ["validate", str(path), "--suite", str(suite), "--format", "json"]
+    scheduler = ["--engine", "dask", "--dask-scheduler", dask_client.scheduler.address]
+    here_code, here = run(argv)
+    code, on_dask = run([*argv, *scheduler])
+    assert (code, without_run(on_dask)) == (here_code, without_run(here))
+    assert code == 1  # column a repeats a value
