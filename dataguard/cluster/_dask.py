@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from dataguard._deferred import pq
@@ -110,21 +111,33 @@ def _as_text(series: Any) -> list[str | None]:
 
 def layout_of(frame: Any) -> Layout:
     """The Arrow schema of a Dask frame, fixed once: pandas dtypes mapped as Arrow maps them
-    (``frame._meta`` is the frame's empty pandas prototype), and object columns typed from the
-    types their partitions' values have (one small job, run only when there are such columns),
-    as one conversion of the whole frame would type them."""
+    (``frame._meta`` is the frame's empty pandas prototype), and the columns whose type the
+    prototype does not tell typed from their partitions' values (one small job, run only when
+    there are such columns), as one conversion of the whole frame would type them: object
+    columns from the types of their values, category columns whose categories are known only
+    per partition from the union of their categories (its size sets the indices' width)."""
     meta = frame._meta
     names = [_checked_name(n) for n in meta.columns]
     if len(set(names)) != len(names):
         raise InputError(f"{DESCRIPTION} has duplicate column names")
     objects = [n for n in names if meta[n].dtype == object]
-    typed = pa.Schema.from_pandas(meta.drop(columns=objects), preserve_index=False)
+    unknown = [
+        n
+        for n in names
+        if isinstance(meta[n].dtype, pd.CategoricalDtype) and not frame[n].cat.known
+    ]
+    typed = pa.Schema.from_pandas(meta.drop(columns=objects + unknown), preserve_index=False)
     types = {f.name: f.type for f in typed}
     mixed: set[str] = set()
-    if objects:
-        found = _compute(*[_delayed(_object_types)(p) for p in frame[objects].to_delayed()])
+    if objects or unknown:
+        found = _compute(
+            *[
+                _delayed(_partition_types)(p, objects, unknown)
+                for p in frame[objects + unknown].to_delayed()
+            ]
+        )
         for name in objects:
-            seen = [pa.schema([(name, t)]) for part in found for t in part[name]]
+            seen = [pa.schema([(name, t)]) for part, _ in found for t in part[name]]
             if not seen:  # no value anywhere: Arrow types the column null
                 types[name] = pa.null()
                 continue
@@ -133,7 +146,25 @@ def layout_of(frame: Any) -> Layout:
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 types[name] = pa.large_string()
                 mixed.add(name)
+        for name in unknown:
+            types[name] = _category_type([part[name] for _, part in found])
     return Layout(pa.schema([(n, types[n]) for n in names]), frozenset(mixed))
+
+
+def _partition_types(
+    part: Any, objects: list[str], unknown: list[str]
+) -> tuple[dict[str, list[pa.DataType]], dict[str, Any]]:
+    """On a worker: the Arrow types of a partition's object columns, and the categories of its
+    category columns whose categories are known only per partition."""
+    return _object_types(part[objects]), {n: part[n].cat.categories for n in unknown}
+
+
+def _category_type(categories: list[Any]) -> pa.DataType:
+    """The dictionary type of a category column whose partitions have these categories, as the
+    column of their concatenation is typed (pandas sizes its codes from the union's length)."""
+    parts = [pd.Categorical([], categories=c) for c in categories] or [pd.Categorical([])]
+    union = pd.api.types.union_categoricals(parts)
+    return pa.array(union, from_pandas=True).type
 
 
 def _object_types(part: Any) -> dict[str, list[pa.DataType]]:

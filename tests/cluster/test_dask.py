@@ -294,3 +294,19 @@ def test_a_partition_unlike_the_frame_is_an_input_error(dask_client: Any) -> Non
         pytest.raises(dg.InputError, match=r"partition 1, column 'n': its values do not fit"),
     ):
         dg.validate(data, [example_on("not_null", column="n")])
+
+
+def test_a_category_column_of_unknown_categories_is_typed_as_its_rows(dask_client: Any) -> None:
+    import dask.dataframe as dd
+
+    values = pd.Series([f"v{i % 300}" for i in range(900)], dtype=object)
+    frame = dd.from_pandas(pd.DataFrame({"o": values}), npartitions=3)
+    data = frame.assign(o=frame.o.astype("category"))  # its categories are known only per part
+    suite = [
+        example_on("in_set", column="o", value_set=["v1"]),
+        example_on("unique_value_count_between", column="o", min_value=1),
+    ]
+    with dask_client.as_current():
+        here = dg.validate(as_table(data), suite)
+        assert comparable(dg.validate(data, suite)) == comparable(here)
+        assert dg.profile(data).to_bytes() == dg.profile(as_table(data)).to_bytes()
