@@ -82,6 +82,13 @@ class Layout:
         frame = part[names]
         if self.mixed:
             frame = frame.assign(**{n: _as_text(frame[n]) for n in self.mixed})
+        # A column with no value anywhere is typed null, whatever dtype a partition gives it
+        # (a CSV file's empty column is read as text): its missing values are nulls.
+        empty = [f.name for f in self.schema if f.type == pa.null() and frame[f.name].isna().all()]
+        if empty:
+            frame = frame.assign(
+                **{n: pd.Series(None, index=frame.index, dtype=object) for n in empty}
+            )
         try:
             table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -274,6 +281,7 @@ class DaskSource(BaseSource):
             edges = _compute(
                 *[_delayed(_edges)(judge, layout, p, pid) for pid, p in enumerate(judged)]
             )
+            raise_failed(edges)
             before = previous_values(edges)
         flags = _delayed_value(PartitionFlags(judge, layout))  # shipped once to each worker
         meta = self._frame._meta
@@ -343,6 +351,7 @@ class DaskRunner:
             for group in groups
         ]
         parts, finalized = _compute(plain, finished)
+        raise_failed([*parts, *finalized])
         if progress is not None:
             progress(sum(rows for rows, _ in parts))
         shards = {key: blob for values in finalized for key, blob in values.items()}
@@ -360,9 +369,28 @@ class _Composed:
         return self.then(self.first(source))
 
 
-def _edges(judge: RowJudge, layout: Layout, part: Any, pid: int) -> Edges:
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Bad input met by a task, returned as its result (and by the tasks that would use it):
+    the driver raises it as one InputError, where a raised one would also be logged by the
+    worker as a failed task, with its traceback."""
+
+    message: str
+
+
+def raise_failed(results: Iterable[Any]) -> None:
+    """Raise the first bad input among task results (in partition order)."""
+    for result in results:
+        if isinstance(result, Failed):
+            raise InputError(result.message)
+
+
+def _edges(judge: RowJudge, layout: Layout, part: Any, pid: int) -> Edges | Failed:
     """On a worker: the edge values of the sequential rules in one partition."""
-    return judge.edges(pa.Table.from_batches(layout.to_arrow(part, f"partition {pid}")))
+    try:
+        return judge.edges(pa.Table.from_batches(layout.to_arrow(part, f"partition {pid}")))
+    except InputError as exc:
+        return Failed(str(exc))
 
 
 @dataclass(frozen=True)
@@ -409,33 +437,46 @@ def _frame_of(parts: list[Any], meta: Any, like: Any) -> Any:
     return dd.from_delayed(parts, meta=meta, divisions=divisions, verify_meta=False)
 
 
-def _run_partition(
-    work: PartitionPass, part: Any, layout: Layout, pid: int
-) -> tuple[int, dict[int, bytes]]:
+Output = tuple[int, dict[int, bytes]]
+
+
+def _run_partition(work: PartitionPass, part: Any, layout: Layout, pid: int) -> Output | Failed:
     """On a worker: one partition's row count and its states' blobs by key."""
-    return len(part), dict(work.run(layout.to_arrow(part, f"partition {pid}"), layout.schema))
+    try:
+        batches = layout.to_arrow(part, f"partition {pid}")
+        return len(part), dict(work.run(batches, layout.schema))
+    except InputError as exc:
+        return Failed(str(exc))
 
 
-def _keyed(output: tuple[int, dict[int, bytes]], pid: int, key: int) -> Any:
+def _keyed(output: Output | Failed, pid: int, key: int) -> Any:
     """On a worker: a partition's own states, with its id and its row count (for progress)."""
+    if isinstance(output, Failed):
+        return output
     rows, blobs = output
     return rows, (pid, blobs[key])
 
 
-def _picked(
-    output: tuple[int, dict[int, bytes]], pid: int, keys: list[int]
-) -> tuple[int, dict[int, bytes]]:
+def _picked(output: Output | Failed, pid: int, keys: list[int]) -> Output | Failed:
     """On a worker: the blobs of some keys of a partition's output, with its id."""
+    if isinstance(output, Failed):
+        return output
     _, blobs = output
     return pid, {key: blobs[key] for key in keys}
 
 
 def _finalize_shards(
-    work: PartitionPass, keys: list[int], picked: list[tuple[int, dict[int, bytes]]]
-) -> dict[int, bytes]:
+    work: PartitionPass, keys: list[int], picked: list[Output | Failed]
+) -> dict[int, bytes] | Failed:
     """On a worker: each key's parts, gathered from every partition, finalized."""
+    gathered: list[Output] = []
+    for output in picked:
+        if isinstance(output, Failed):
+            return output
+        gathered.append(output)
     return {
-        key: work.finalize_shard(key, [(pid, blobs[key]) for pid, blobs in picked]) for key in keys
+        key: work.finalize_shard(key, [(pid, blobs[key]) for pid, blobs in gathered])
+        for key in keys
     }
 
 
@@ -474,7 +515,8 @@ def dask_client(scheduler: str | None) -> Iterator[None]:
             # No dashboard; the scheduler's plain HTTP server on a free loopback port (by
             # default it takes port 8787, and warns when another cluster holds it).
             scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
+            # A failed task is reported here, as one line: not also logged by its worker.
+            silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster),
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -310,3 +311,26 @@ def test_a_category_column_of_unknown_categories_is_typed_as_its_rows(dask_clien
         here = dg.validate(as_table(data), suite)
         assert comparable(dg.validate(data, suite)) == comparable(here)
         assert dg.profile(data).to_bytes() == dg.profile(as_table(data)).to_bytes()
+
+
+def test_an_input_error_on_a_worker_is_not_a_failed_task(
+    dask_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import dask
+    import dask.dataframe as dd
+    import distributed
+
+    good = pd.DataFrame({"n": [1, 2]})
+    parts = [dask.delayed(good), dask.delayed(pd.DataFrame({"n": ["three"]}))]
+    data = dd.from_delayed(parts, meta=good.iloc[:0], verify_meta=False)
+    # Workers in this process: their log records reach caplog.
+    with (
+        distributed.Client(processes=False, n_workers=1, dashboard_address=None) as client,
+        client.as_current(),
+        caplog.at_level(logging.ERROR, logger="distributed"),
+    ):
+        with pytest.raises(dg.InputError, match=r"partition 1, column 'n'"):
+            dg.validate(data, [example_on("not_null", column="n")])
+        with pytest.raises(dg.InputError, match=r"partition 1, column 'n'"):
+            dg.split(data, [Increasing(column="n")])
+    assert "Compute Failed" not in caplog.text

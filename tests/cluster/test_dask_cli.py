@@ -129,3 +129,16 @@ def test_a_parquet_file_with_a_named_index_reads_its_columns(
     code, on_dask = run([*argv, *scheduler])
     assert (code, without_run(on_dask)) == (here_code, without_run(here))
     assert code == 1  # column a repeats a value
+
+
+def test_a_header_only_csv_file_is_read_as_without_engine(dask_client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("a,b\n")  # no rows: both columns are typed null
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("expectations:\n  - {type: not_null, column: a}\n")
+    argv = ["validate", str(path), "--suite", str(suite), "--format", "json"]
+    scheduler = ["--engine", "dask", "--dask-scheduler", dask_client.scheduler.address]
+    here_code, here = run(argv)
+    code, on_dask = run([*argv, *scheduler])
+    assert (code, without_run(on_dask)) == (here_code, without_run(here))
+    assert code == 0
