@@ -79,6 +79,9 @@ class Layout:
                 pa.table({"rows": pa.nulls(len(part))}).drop_columns(["rows"]).to_batches()
             )
             return counted
+        missing = [n for n in names if n not in part.columns]
+        if missing:
+            raise InputError(f"{DESCRIPTION} {name} has no column {missing[0]!r}")
         frame = part[names]
         if self.mixed:
             frame = frame.assign(**{n: _as_text(frame[n]) for n in self.mixed})
@@ -503,7 +506,7 @@ def dask_client(scheduler: str | None) -> Iterator[None]:
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield

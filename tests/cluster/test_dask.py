@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -334,3 +335,26 @@ def test_an_input_error_on_a_worker_is_not_a_failed_task(
         with pytest.raises(dg.InputError, match=r"partition 1, column 'n'"):
             dg.split(data, [Increasing(column="n")])
     assert "Compute Failed" not in caplog.text
+
+
+def test_a_partition_missing_a_column_is_an_input_error(dask_client: Any) -> None:
+    import dask
+    import dask.dataframe as dd
+
+    meta = pd.DataFrame({"a": [1]}).iloc[:0]
+    parts = [dask.delayed(pd.DataFrame({"a": [1]})), dask.delayed(pd.DataFrame({"b": [1]}))]
+    data = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    with (
+        dask_client.as_current(),
+        pytest.raises(dg.InputError, match=r"partition 1 has no column 'a'"),
+    ):
+        dg.validate(data, [example_on("not_null", column="a")])
+
+
+@pytest.mark.parametrize("address", ["inproc://x", "not an address", "http://example:80"])
+def test_a_bad_scheduler_address_is_an_input_error(address: str) -> None:
+    with (
+        pytest.raises(dg.InputError, match=r"Dask scheduler at " + re.escape(address)),
+        _dask.dask_client(address),
+    ):
+        pass
