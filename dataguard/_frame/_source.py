@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from dataguard._frame._batch import Batch, ColumnInfo
 from dataguard._frame._text_types import ReadPlan
+from dataguard.errors import InputError
 
 
 class PassRunner(Protocol):
@@ -114,10 +115,18 @@ class Source(Protocol):
         """Keep the converted chunks of ``names`` read from now on, for a later pass."""
         ...
 
+    def split_rows(self, judge: Any, reason_column: str | None) -> tuple[Any, Any]:
+        """The passing and failing rows, as the same kind of data frame, each partition
+        judging its own rows where they live (a cluster's data frame); the failing ones with a
+        text column ``reason_column`` listing the rules each fails, when given. ``judge`` is
+        opaque here (the cluster package's row judge: this package knows data, not rules)."""
+        ...
+
 
 class BaseSource(Source):
     """The defaults of a Source's capabilities: types known, rows neither held nor on disk
-    (a stream) and read on this machine, read as they are, nothing to remember or retain."""
+    (a stream) and read on this machine, read as they are, nothing to remember or retain, no
+    splitting where the rows live."""
 
     @property
     def types_final(self) -> bool:
@@ -147,3 +156,6 @@ class BaseSource(Source):
 
     def retain(self, names: Iterable[str]) -> None:
         return None
+
+    def split_rows(self, judge: Any, reason_column: str | None) -> tuple[Any, Any]:
+        raise InputError(f"cannot split a {self.description} where its rows live")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -169,16 +169,6 @@ def reasons(
     return ["; ".join(labels) for labels in failed]
 
 
-@runtime_checkable
-class SplitsRows(Protocol):
-    """A source that splits its rows where they live (a cluster's data frame)."""
-
-    def split_rows(self, judge: RowJudge, reason_column: str | None) -> tuple[Any, Any]:
-        """The passing and failing rows, as the same kind of data frame; the failing ones with
-        a text column ``reason_column`` listing the rules each fails, when given."""
-        ...
-
-
 def split_where_rows_live(
     source: Source,
     rules: Sequence[RowExpectation],
@@ -187,7 +177,5 @@ def split_where_rows_live(
 ) -> tuple[Any, Any]:
     """``split`` of a source whose rows live on a cluster: what the rules require is computed
     by the cluster's passes, then every partition splits its own rows."""
-    if not isinstance(source, SplitsRows):
-        raise InputError(f"cannot split a {source.description} where its rows live")
     judge = RowJudge(tuple(rules), required(rules, source, chunk_size), chunk_size)
     return source.split_rows(judge, reason_column)

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
+from dataguard._frame import as_source
 from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.test_contract import NAMES, example
@@ -358,3 +359,9 @@ def test_a_bad_scheduler_address_is_an_input_error(address: str) -> None:
         _dask.dask_client(address),
     ):
         pass
+
+
+def test_a_source_whose_rows_are_here_does_not_split_where_they_live() -> None:
+    source = as_source(pa.table({"a": [1, 2]}))
+    with pytest.raises(dg.InputError, match=r"cannot split a pyarrow.Table where its rows live"):
+        source.split_rows(None, None)
