@@ -42,7 +42,8 @@ from dataguard.errors import InputError
 
 DESCRIPTION = "dask.dataframe.DataFrame"
 #: Groups of part keys a pass's shuffle gathers (tasks per partition and pass, besides its
-#: own): as many as one sharded metric has parts, so its parts finalize on as many workers.
+#: own). A group's task holds its share of every sharded state: with the 64 parts of a unique
+#: column's fingerprints, a sixteenth of them (Spark gathers each part on its own).
 SHUFFLE_GROUPS = 16
 INSTALL = "pip install 'dataguard[dask]'"
 
