@@ -13,6 +13,10 @@ checks the tools' answers against. Above ``CHUNKED_ABOVE`` rows the tables are b
 ``--profile-truth`` adds pandas' count, missing count and mean of every reference column to
 ``meta.json``, what the profiling job's tools are checked against.
 
+``--timestamp-unit us`` writes every timestamp in microseconds (sub-microsecond digits dropped),
+for readers that cannot take Parquet's nanosecond timestamps: Spark. ``run.py`` keeps such data
+in its own folder (``benchmarks/data/<rows>-us/``).
+
 The second converts a suite to JSON through dataguard's own parser (defaults left out, as in the
 YAML), because not every peer's virtual environment has a YAML parser. Runs in the ``dataguard``
 virtual environment (``data.py`` needs numpy 2).
@@ -31,13 +35,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import data
 from data import _START as START  # the generator's first timestamp
-from data import BREACHES, DRIFT_COLUMNS, DRIFTED, current, orders, to_arrow, write_parquet
+from data import BREACHES, DRIFT_COLUMNS, DRIFTED, current, orders, to_arrow
 
 import dataguard as dg
 
@@ -57,7 +62,18 @@ def shifted(frame: pd.DataFrame, row_offset: int, time_offset: pd.Timedelta) -> 
     return frame
 
 
-def chunked(make: Callable[[int, int], pd.DataFrame], rows: int, path: Path, seed: int) -> None:
+def in_unit(table: pa.Table, unit: str) -> pa.Table:
+    """The table with every timestamp column in ``unit`` (digits below it dropped)."""
+    fields = [
+        f.with_type(pa.timestamp(unit, f.type.tz)) if pa.types.is_timestamp(f.type) else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields, table.schema.metadata), safe=False)
+
+
+def chunked(
+    make: Callable[[int, int], pd.DataFrame], rows: int, path: Path, seed: int, unit: str
+) -> None:
     """Write ``rows`` rows of ``make(n, seed)`` to ``path`` in 1M-row chunks, each with its own
     seed (so every chunk has the planted breaches, ``rows / CHUNK`` times over)."""
     writer: pq.ParquetWriter | None = None
@@ -66,7 +82,7 @@ def chunked(make: Callable[[int, int], pd.DataFrame], rows: int, path: Path, see
         while offset < rows:
             n = min(CHUNK, rows - offset)
             frame = shifted(make(n, seed + 1000 * (offset // CHUNK)), offset, shift)
-            table = to_arrow(frame)
+            table = in_unit(to_arrow(frame), unit)
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="zstd")
             writer.write_table(table, row_group_size=CHUNK)
@@ -78,7 +94,12 @@ def chunked(make: Callable[[int, int], pd.DataFrame], rows: int, path: Path, see
 
 
 def write_table(
-    make: Callable[[int, int], pd.DataFrame], rows: int, path: Path, *, stale: bool = False
+    make: Callable[[int, int], pd.DataFrame],
+    rows: int,
+    path: Path,
+    *,
+    stale: bool = False,
+    unit: str = "ns",
 ) -> None:
     """Write the table unless the file exists and is not ``stale`` (generated files are kept
     and reused); the file is replaced atomically, so a reader never sees half of one."""
@@ -88,9 +109,10 @@ def write_table(
     started = time.perf_counter()
     partial = path.with_suffix(".parquet.part")
     if rows > CHUNKED_ABOVE:
-        chunked(make, rows, partial, seed=42)
+        chunked(make, rows, partial, seed=42, unit=unit)
     else:
-        write_parquet(make(rows, 42), partial)
+        table = in_unit(to_arrow(make(rows, 42)), unit)
+        pq.write_table(table, partial, compression="zstd", row_group_size=1 << 20)
     partial.replace(path)
     took = time.perf_counter() - started
     print(f"  wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {took:.0f} s", file=sys.stderr)
@@ -101,7 +123,7 @@ def generator_digest() -> str:
     return hashlib.sha256(Path(data.__file__).read_bytes()).hexdigest()
 
 
-def write_meta(rows: int, folder: Path) -> None:
+def write_meta(rows: int, folder: Path, unit: str = "ns") -> None:
     """What the generator planted, for run.py's agreement checks."""
     chunks = max(1, -(-rows // CHUNK)) if rows > CHUNKED_ABOVE else 1
     meta = {
@@ -111,6 +133,7 @@ def write_meta(rows: int, folder: Path) -> None:
         "breaches": {k: v * chunks for k, v in BREACHES.items()},
         "drifted": DRIFTED,
         "drift_columns": list(DRIFT_COLUMNS),
+        "timestamp_unit": unit,
     }
     (folder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
 
@@ -145,7 +168,7 @@ def add_profile_truth(folder: Path) -> None:
 TABLES: dict[str, Callable[[int, int], pd.DataFrame]] = {"reference": orders, "current": current}
 
 
-def write_data(rows: int, folder: Path, tables: list[str]) -> None:
+def write_data(rows: int, folder: Path, tables: list[str], unit: str = "ns") -> None:
     """The ``tables`` (reference, current) and meta.json for one size. Files another version of
     ``data.py`` wrote (meta.json says) are written anew, or removed if not asked for."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -158,11 +181,11 @@ def write_data(rows: int, folder: Path, tables: list[str]) -> None:
     for name, make in TABLES.items():
         path = folder / f"{name}.parquet"
         if name in tables:
-            write_table(make, rows, path, stale=stale)
+            write_table(make, rows, path, stale=stale, unit=unit)
         elif stale:
             path.unlink(missing_ok=True)
     if stale or not meta.exists():
-        write_meta(rows, folder)
+        write_meta(rows, folder, unit)
 
 
 def write_suite_json(suite: Path, out: Path) -> None:
@@ -181,13 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile-truth", action="store_true", help="add pandas' profile of the reference"
     )
+    parser.add_argument(
+        "--timestamp-unit", choices=("ns", "us"), default="ns", help="unit of the timestamps"
+    )
     parser.add_argument("--suite", type=Path, help="a suite file to convert")
     parser.add_argument("--suite-json", type=Path, help="where to write the converted suite")
     args = parser.parse_args(argv)
     if args.rows is not None:
         if args.dir is None:
             parser.error("--rows needs --dir")
-        write_data(args.rows, args.dir, args.tables.split(","))
+        write_data(args.rows, args.dir, args.tables.split(","), args.timestamp_unit)
         if args.profile_truth:
             add_profile_truth(args.dir)
     if args.suite is not None:
