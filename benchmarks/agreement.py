@@ -19,6 +19,8 @@ from typing import Any
 from harness import Outcome
 
 AGREE, DISAGREE, NOT_REPORTED, MISSING = "agree", "DISAGREE", "not reported", "missing"
+#: A check the tool could not run (it raised): no verdict, reported as a finding.
+RAISED = "raised"
 
 #: Suite check -> the planted breaches (data.BREACHES keys) it must find, for benchmarks/suite.yaml.
 PLANTED = {
@@ -58,6 +60,8 @@ class ValidateAgreement:
 def _judge(want: dict[str, Any], have: dict[str, Any] | None) -> CheckCell:
     if have is None or have.get("id") != want["id"]:
         return CheckCell(MISSING)
+    if have.get("raised"):
+        return CheckCell(RAISED)
     cell = CheckCell(AGREE, bool(have["success"]), have.get("unexpected_count"))
     if cell.success != want["success"]:
         cell.state = DISAGREE

@@ -36,7 +36,13 @@ VENV_LOCKS = {
     "great_expectations": "great_expectations",
     "evidently": "evidently",
     "whylogs": "whylogs",
+    "cluster": "cluster",
+    "pandera_pyspark": "pandera_pyspark",
+    "gx_spark": "gx_spark",
 }
+#: The environments that hold this checkout (installed editable, constrained to their lock):
+#: ``cluster`` is the base set plus PySpark, Dask and distributed.
+WITH_CHECKOUT = ("dataguard", "cluster")
 _MARKER = ".benchmark-lock.sha256"
 
 
@@ -49,7 +55,7 @@ def _lock_digest(venv: str) -> str:
     """What the environment was installed from: its lock (and, for dataguard, the checkout's
     dependencies: the editable install follows code changes by itself, not new dependencies)."""
     text = (PEERS / f"{VENV_LOCKS[venv]}.lock.txt").read_bytes()
-    if venv == "dataguard":
+    if venv in WITH_CHECKOUT:
         text += (ROOT / "pyproject.toml").read_bytes()
     return hashlib.sha256(text).hexdigest()
 
@@ -73,7 +79,7 @@ def ensure_venv(venv: str) -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     lock = PEERS / f"{VENV_LOCKS[venv]}.lock.txt"
     _pip(venv, "-r", str(lock))
-    if venv == "dataguard":
+    if venv in WITH_CHECKOUT:
         # The checkout on the peers' exact numpy/pandas/pyarrow; the lock pins them (-c).
         _pip(venv, "-c", str(lock), "-e", str(ROOT))
     marker.write_text(digest + "\n")
@@ -85,18 +91,23 @@ def run_in(venv: str, *args: str) -> None:
     subprocess.run([str(python_of(venv)), *args], check=True, cwd=ROOT)
 
 
-def data_dir(rows: int) -> Path:
-    """Where the data of one size lives (written once, kept and reused)."""
-    return DATA / str(rows)
+def data_dir(rows: int, unit: str = "ns") -> Path:
+    """Where the data of one size lives (written once, kept and reused); data with microsecond
+    timestamps (what Spark reads) in a folder of its own."""
+    return DATA / (str(rows) if unit == "ns" else f"{rows}-{unit}")
 
 
-def prepare_data(rows: int, *, reference: bool = True, profile_truth: bool = False) -> Path:
+def prepare_data(
+    rows: int, *, reference: bool = True, profile_truth: bool = False, unit: str = "ns"
+) -> Path:
     """Have current.parquet, reference.parquet (when asked) and meta.json for ``rows``
-    (prepare.py keeps files the current data.py wrote), and the profile truth when asked."""
-    folder = data_dir(rows)
+    (prepare.py keeps files the current data.py wrote), and the profile truth when asked;
+    timestamps in ``unit``."""
+    folder = data_dir(rows, unit)
     print(f"data at {rows:,} rows: {folder.relative_to(ROOT)}", file=sys.stderr)
     tables = "reference,current" if reference or profile_truth else "current"
     options = ["--rows", str(rows), "--dir", str(folder), "--tables", tables]
+    options += ["--timestamp-unit", unit]
     if profile_truth:
         options.append("--profile-truth")
     run_in("dataguard", str(BENCH / "prepare.py"), *options)
@@ -141,6 +152,7 @@ class Task:
     suite: Path | None = None
     expectations: int | None = None  # for the scaling job's suites of k expectations
     repeats: bool = True  # whether the runner takes --repeat (the out-of-core one runs once)
+    unit: str = "ns"  # the data's timestamp unit (the cluster job's data: microseconds)
 
     @property
     def label(self) -> str:
@@ -207,7 +219,7 @@ def command(task: Task, repeat: int, out: Path) -> list[str]:
         str(python_of(task.venv)),
         str(RUNNERS / task.script),
         "--data",
-        str(data_dir(task.rows)),
+        str(data_dir(task.rows, task.unit)),
     ]
     if task.repeats:
         line += ["--repeat", str(repeat)]

@@ -17,7 +17,13 @@ a child process with its tool's interpreter:
 - ``profile``: dataguard and whylogs profiling the reference;
 - ``scaling``: dataguard's rows/s against the row count and against the number of expectations;
 - ``out_of_core``: dataguard validating and profiling a 20M-row Parquet file by streaming it, each
-  step in its own process (peak RSS), against the same done on the table read whole.
+  step in its own process (peak RSS), against the same done on the table read whole;
+- ``cluster``: a 10M-row Parquet file (microsecond timestamps) validated and profiled by dataguard
+  with the local core, on Spark ``local[2]`` and on a 2-worker Dask cluster (same answers, time,
+  process-tree memory, bytes shipped per partition per pass), beside Pandera's PySpark backend and
+  Great Expectations' Spark engine on the same Spark DataFrame; answers against the hand-written
+  baseline's. Run alone (``--jobs cluster``), it writes its own section of ``RESULTS.md`` and
+  leaves the others as they are.
 
 Every runner's JSON lands in ``benchmarks/results/`` (replaced on each run, with ``run.json``:
 environment, problems, findings and targets), and ``benchmarks/RESULTS.md`` is written from them.
@@ -44,12 +50,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import agreement
+import cluster_md
 import harness
 import results_md
 import scaling
 from harness import ROOT, Outcome, Task
 
-JOBS = ("validate", "drift", "profile", "scaling", "out_of_core")
+JOBS = ("validate", "drift", "profile", "scaling", "out_of_core", "cluster")
 #: Validation runs: (tool, runner, environment, input). The baseline comes first: the others are
 #: judged against it.
 VALIDATE = (
@@ -76,6 +83,20 @@ PROFILE = (
     ("dataguard", "dataguard_profile.py", "dataguard", "pandas", ()),
     ("whylogs", "whylogs_profile.py", "whylogs", "pandas", ()),
 )
+#: Cluster runs: (tool, runner, environment, variant, runner options). The hand-written baseline
+#: (answers only) comes first: the others are judged against it; dataguard's local core second:
+#: its Spark and Dask results must be identical to it.
+CLUSTER = (
+    ("pandas", "pandas_validate.py", "dataguard", "parquet", ("--input", "parquet")),
+    ("dataguard", "dataguard_cluster.py", "cluster", "local", ("--engine", "local")),
+    ("dataguard", "dataguard_cluster.py", "cluster", "spark", ("--engine", "spark")),
+    ("dataguard", "dataguard_cluster.py", "cluster", "dask", ("--engine", "dask")),
+    ("pandera", "pandera_pyspark_validate.py", "pandera_pyspark", "pyspark", ()),
+    ("great_expectations", "gx_spark_validate.py", "gx_spark", "spark", ()),
+)
+#: The cluster job's data size (issue 15 states it at 10M rows) and timed runs per step.
+CLUSTER_ROWS = 10_000_000
+CLUSTER_REPEAT = 1
 #: The scaling curve validates pandas frames up to this size and the Parquet path above it (a
 #: 20M-row frame with object strings would take ~10 GB before the validation starts).
 PANDAS_UP_TO = 5_000_000
@@ -107,6 +128,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out-of-core-rows", type=int, default=None, help="out_of_core size (default 20M)"
     )
     parser.add_argument(
+        "--cluster-rows", type=_sizes, default=None, help="cluster job sizes (default 10M)"
+    )
+    parser.add_argument(
+        "--cluster-repeat", type=int, default=None, help="cluster job timed runs (default 1)"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="100k rows (out of core too), 1 repeat, small scaling"
     )
     parser.add_argument("--results", type=Path, default=harness.RESULTS, help="raw JSON folder")
@@ -124,6 +151,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.scaling_k = args.scaling_k or [1, 5, 20, 50]
     args.scaling_k_rows = args.scaling_k_rows or (QUICK_ROWS if quick else 1_000_000)
     args.out_of_core_rows = args.out_of_core_rows or (QUICK_ROWS if quick else OUT_OF_CORE_ROWS)
+    args.cluster_rows = args.cluster_rows or ([QUICK_ROWS] if quick else [CLUSTER_ROWS])
+    args.cluster_repeat = args.cluster_repeat if args.cluster_repeat is not None else CLUSTER_REPEAT
     args.jobs = [j.strip() for j in args.jobs.split(",") if j.strip()]
     unknown = sorted(set(args.jobs) - set(JOBS))
     if unknown:
@@ -199,6 +228,14 @@ def out_of_core_task(rows: int, suite: Path) -> Task:
     )
 
 
+def cluster_tasks(rows: int, suite: Path) -> list[Task]:
+    """The cluster job's runs at one size, on the data with microsecond timestamps."""
+    return [
+        Task("cluster", tool, script, venv, rows, variant, tuple(options), suite, unit="us")
+        for tool, script, venv, variant, options in CLUSTER
+    ]
+
+
 def needed_venvs(jobs: list[str]) -> list[str]:
     """The environments the chosen jobs run in."""
     tables: dict[str, Iterable[tuple[Any, ...]]] = {
@@ -207,6 +244,7 @@ def needed_venvs(jobs: list[str]) -> list[str]:
         "profile": PROFILE,
         "scaling": (),
         "out_of_core": (),
+        "cluster": CLUSTER,
     }
     venvs = {"dataguard"} | {row[2] for job in jobs for row in tables[job]}
     return sorted(venvs, key=list(harness.VENV_LOCKS).index)
@@ -240,6 +278,7 @@ class Run:
     profile: list[agreement.ProfileVerdict] = field(default_factory=list)
     scaling: list[Outcome] = field(default_factory=list)
     out_of_core: Outcome | None = None
+    cluster: list[cluster_md.ClusterRun] = field(default_factory=list)
 
     def execute(self, task: Task) -> Outcome:
         """Run a task once per invocation (the scaling job reuses the validate job's runs)."""
@@ -263,6 +302,8 @@ class Run:
             lines += check.problems
         lines += [f"baseline vs planted breaches: {p}" for p in self.planted]
         lines += [line for label, line in self._verdicts() if label.startswith("dataguard")]
+        for measured in self.cluster:
+            lines += measured.agreement.problems + measured.problems
         streamed = self.out_of_core
         if streamed is not None and streamed.ok and not streamed.data.get("identical"):
             lines.append(
@@ -352,6 +393,28 @@ def run_out_of_core(run: Run, suite: Path) -> None:
         print(f"  peak RSS: {peaks}; streamed results {same} to in-memory", file=sys.stderr)
 
 
+def run_cluster(run: Run, suite: Path) -> None:
+    """At each cluster size: the baseline's answers (untimed), then every tool, one at a time;
+    answers against the baseline's, dataguard's Spark and Dask results against its local core's."""
+    for rows in run.args.cluster_rows:
+        baseline, *tasks = cluster_tasks(rows, suite)
+        print(f"\n== cluster job at {rows:,} rows: the baseline's answers", file=sys.stderr)
+        reference = harness.run_task(baseline, 0, run.args.results)
+        run.outcomes[baseline.out_name] = reference
+        outcomes = []
+        for task in tasks:
+            print(f"\n== {task.label}, {rows:,} rows, cluster", file=sys.stderr)
+            outcome = harness.run_task(task, run.args.cluster_repeat, run.args.results)
+            run.outcomes[task.out_name] = outcome
+            outcomes.append(outcome)
+        measured = cluster_md.ClusterRun(
+            rows, reference, outcomes, agreement.validate_agreement(reference, outcomes)
+        )
+        run.cluster.append(measured)
+        for line in measured.agreement.problems + measured.problems or ["every tool agrees"]:
+            print(f"  {line}", file=sys.stderr)
+
+
 # --- environment and output ----------------------------------------------------------------------
 
 
@@ -386,6 +449,9 @@ PACKAGES = {
     "great_expectations": ["great_expectations", "numpy", "pandas", "pyarrow"],
     "evidently": ["evidently", "numpy", "pandas", "pyarrow", "scipy"],
     "whylogs": ["whylogs", "numpy", "pandas", "pyarrow"],
+    "cluster": ["dataguard", "numpy", "pandas", "pyarrow", "pyspark", "dask", "distributed"],
+    "pandera_pyspark": ["pandera", "numpy", "pandas", "pyarrow", "pyspark"],
+    "gx_spark": ["great_expectations", "numpy", "pandas", "pyarrow", "pyspark"],
 }
 
 
@@ -419,7 +485,14 @@ def write_outputs(run: Run, env: dict[str, Any]) -> None:
         ],
     }
     (run.args.results / "run.json").write_text(json.dumps(summary, indent=1) + "\n")
-    run.args.markdown.write_text(results_md.render(run, env, targets))
+    section = cluster_md.section(run.cluster, env, summary["command"]) if run.cluster else []
+    if run.args.jobs == ["cluster"]:  # its own section; the other jobs' stay as they are
+        text = run.args.markdown.read_text() if run.args.markdown.exists() else ""
+        run.args.markdown.write_text(cluster_md.splice(text, section))
+    else:
+        run.args.markdown.write_text(
+            cluster_md.splice(results_md.render(run, env, targets), section)
+        )
     print(f"\nwrote {run.args.markdown} and {run.args.results}/", file=sys.stderr)
 
 
@@ -432,6 +505,8 @@ def clear(folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.jobs == ["cluster"]:  # the other jobs' results stay where they are
+        args.results = args.results / "cluster"
     args.results = args.results.resolve()
     args.markdown = args.markdown.resolve()
     venvs = needed_venvs(args.jobs)
@@ -441,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         profiled = "profile" in args.jobs and rows in args.rows
         drifted = "drift" in args.jobs and rows in args.drift_rows
         harness.prepare_data(rows, reference=profiled or drifted, profile_truth=profiled)
+    for rows in args.cluster_rows if "cluster" in args.jobs else []:
+        harness.prepare_data(rows, reference=False, unit="us")  # Spark reads no nanoseconds
     suite = harness.SUITES / "orders.json"
     prepare, yaml = harness.BENCH / "prepare.py", harness.BENCH / "suite.yaml"
     harness.run_in("dataguard", str(prepare), "--suite", str(yaml), "--suite-json", str(suite))
@@ -452,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile": lambda: run_profile(run),
         "scaling": lambda: run_scaling(run, suite),
         "out_of_core": lambda: run_out_of_core(run, suite),
+        "cluster": lambda: run_cluster(run, suite),
     }
     for job in args.jobs:
         steps[job]()

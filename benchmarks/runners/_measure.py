@@ -35,14 +35,16 @@ def rss_bytes() -> int:
 
 class PeakRSS:
     """Samples RSS on a thread while a block runs; ``added`` is the peak above the starting RSS
-    and ``peak`` the absolute peak, in bytes.
+    and ``peak`` the absolute peak, in bytes (``sample`` measures something else: a process
+    tree's memory).
 
     numpy, pandas and Arrow kernels release the GIL, so the sampler sees their allocations;
     pure-Python stretches delay it by at most the interpreter's switch interval (5 ms).
     """
 
-    def __init__(self, interval: float = 0.002) -> None:
+    def __init__(self, interval: float = 0.002, sample: Callable[[], int] = rss_bytes) -> None:
         self._interval = interval
+        self._measure = sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self.start = self.peak = 0
@@ -50,18 +52,18 @@ class PeakRSS:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, rss_bytes())
+            self.peak = max(self.peak, self._measure())
             self._stop.wait(self._interval)
 
     def __enter__(self) -> PeakRSS:
-        self.start = self.peak = rss_bytes()
+        self.start = self.peak = self._measure()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, rss_bytes())
+        self.peak = max(self.peak, self._measure())
         self.added = self.peak - self.start
 
 

@@ -88,17 +88,26 @@ def expectation(index: int, entry: dict[str, Any]) -> gxe.Expectation:
     return built
 
 
+def suite_on(
+    add_source: Callable[[Any], Any], expectations: list[gxe.Expectation]
+) -> tuple[Any, gx.ExpectationSuite]:
+    """An ephemeral context's whole-DataFrame batch definition on the data source
+    ``add_source(context.data_sources)`` adds, and the suite of ``expectations``."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = add_source(context.data_sources).add_dataframe_asset("orders")
+    definition = asset.add_batch_definition_whole_dataframe("whole")
+    suite = context.suites.add(gx.ExpectationSuite(name="orders", expectations=expectations))
+    return definition, suite
+
+
 class Runner:
     """The GX objects set up once, and one validation of the frame per call."""
 
     def __init__(self, entries: list[dict[str, Any]], frame: pd.DataFrame) -> None:
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        asset = context.data_sources.add_pandas("benchmark").add_dataframe_asset("orders")
-        self.definition = asset.add_batch_definition_whole_dataframe("whole")
-        expectations = [expectation(i, e) for i, e in enumerate(entries)]
-        self.suite = context.suites.add(
-            gx.ExpectationSuite(name="orders", expectations=expectations)
+        self.definition, self.suite = suite_on(
+            lambda sources: sources.add_pandas("benchmark"),
+            [expectation(i, e) for i, e in enumerate(entries)],
         )
         self.frame = frame
         self.load_seconds: list[float] = []

@@ -1,0 +1,356 @@
+"""The cluster job's section of ``RESULTS.md``: dataguard on the local core, Spark and Dask with
+the same results, beside Pandera's PySpark backend and Great Expectations' Spark engine; the bytes
+each partition ships per pass; and the plan for 10 billion rows on 100 executors, computed from
+those measured bytes.
+
+Standard library only (``run.py`` imports it). ``splice`` puts the section into an existing
+``RESULTS.md`` between its markers (or before ``## Environment``), leaving the rest as it is.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import harness
+from agreement import ValidateAgreement
+from harness import Outcome
+from results_md import _agreement_table, _table
+
+BEGIN, END = "<!-- cluster job: begin -->", "<!-- cluster job: end -->"
+ENGINES = ("local", "spark", "dask")
+
+#: The 10-billion-row plan's assumptions (stated in the section with the arithmetic).
+TARGET_ROWS = 10_000_000_000
+EXECUTORS = 100
+CORES_PER_EXECUTOR = 4
+SPLIT_BYTES = 128 * 2**20  # spark.sql.files.maxPartitionBytes, Spark's default
+SHARDS = 16  # Metric.shards of the uniqueness fingerprints
+
+
+@dataclass
+class ClusterRun:
+    """Everything the cluster job measured at one size."""
+
+    rows: int
+    baseline: Outcome
+    outcomes: list[Outcome]
+    agreement: ValidateAgreement
+
+    def dataguard(self) -> dict[str, Outcome]:
+        """dataguard's completed runs by engine."""
+        return {o.data["engine"]: o for o in self.outcomes if o.ok and o.task.tool == "dataguard"}
+
+    @property
+    def problems(self) -> list[str]:
+        """dataguard on Spark or Dask not giving exactly the local core's results."""
+        runs = self.dataguard()
+        local = runs.get("local")
+        if local is None:
+            return [f"dataguard (local) at {self.rows:,} rows did not complete"]
+        lines = []
+        for engine, outcome in runs.items():
+            for key, what in (("result_sha256", "results"), ("profile_sha256", "profile")):
+                if outcome.data.get(key) != local.data.get(key):
+                    lines.append(
+                        f"dataguard ({engine}) at {self.rows:,} rows: its {what} differ from "
+                        "the local core's"
+                    )
+        return lines
+
+    @property
+    def findings(self) -> list[str]:
+        """Checks a peer could not run at all (it raised)."""
+        lines = []
+        for outcome in self.outcomes:
+            for check in outcome.data.get("checks", []) if outcome.ok else []:
+                if check.get("raised"):
+                    lines.append(f"{outcome.task.label}, {check['id']}: raised: {check['raised']}")
+        return lines
+
+
+def _s(value: float | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _mb(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def _bytes(value: float | None) -> str:
+    """A byte count in the unit that keeps it readable."""
+    if value is None:
+        return ""
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if value >= size:
+            return f"{value / size:,.1f} {unit}"
+    return f"{value:,.0f} B"
+
+
+def _median(step: dict[str, Any]) -> float | None:
+    seconds = step.get("seconds") or []
+    return statistics.median(seconds) if seconds else None
+
+
+def _steps(outcome: Outcome) -> dict[str, dict[str, Any]]:
+    return dict(outcome.data.get("steps", {})) if outcome.ok else {}
+
+
+def _same(run: ClusterRun) -> list[str]:
+    runs, local = run.dataguard(), run.dataguard().get("local")
+    rows = []
+    for engine in ENGINES:
+        outcome = runs.get(engine)
+        if outcome is None:
+            rows.append([engine, "", "did not complete", "", ""])
+            continue
+        agrees = run.agreement.agrees(outcome.task.label)
+        same = {
+            key: "identical"
+            if local is not None and outcome.data.get(key) == local.data.get(key)
+            else "**DIFFERENT**"
+            for key in ("result_sha256", "profile_sha256")
+        }
+        rows.append([
+            engine,
+            str(outcome.data.get("partitions") or 1),
+            "same as the baseline" if agrees else "**differ from the baseline**",
+            same["result_sha256"],
+            same["profile_sha256"] + f" (`{str(outcome.data.get('profile_sha256'))[:12]}`)",
+        ])  # fmt: skip
+    header = ["dataguard engine", "partitions", "checks (pass/fail, unexpected counts)",
+              "result without run metadata", "profile bytes (SHA-256)"]  # fmt: skip
+    return _table(header, rows, "llll")
+
+
+def _timing(run: ClusterRun) -> list[str]:
+    rows = []
+    for outcome in run.outcomes:
+        steps = _steps(outcome)
+        if not steps:
+            rows.append([outcome.task.label, "", outcome.status, "", "", "", "", "", ""])
+            continue
+        validate, profile = steps.get("validate", {}), steps.get("profile", {})
+        rows.append([
+            outcome.task.label,
+            str(outcome.data.get("partitions") or ""),
+            _s(_median(validate)),
+            _s(_median(profile)) if profile else "n/a",
+            _s(validate.get("first_seconds")),
+            _mb(validate.get("tree_peak_mb")),
+            _mb(profile.get("tree_peak_mb")) if profile else "n/a",
+            "/".join(
+                "" if s.get("spark_jobs") is None else f"{s['spark_jobs']:g}"
+                for s in (validate, profile) if s
+            ),
+            _s(outcome.data.get("setup_seconds")),
+        ])  # fmt: skip
+    header = ["tool (engine)", "partitions", "validate s", "profile s",
+              "first validate s (untimed, observed)", "validate peak MB (process tree PSS)",
+              "profile peak MB", "Spark jobs (validate/profile)", "session start s"]  # fmt: skip
+    return _table(header, rows, "lrrrrrrrr")
+
+
+@dataclass(frozen=True)
+class PassBytes:
+    """One pass's measured traffic, summed and per partition."""
+
+    step: str
+    number: int
+    columns: list[str]
+    partitions: int
+    driver_max: int  # the largest partition's bytes to the driver
+    driver_sum: int
+    shuffle_max: int
+    shuffle_sum: int
+    finalized: int  # the finalized parts' bytes to the driver
+
+    @classmethod
+    def of(cls, step: str, number: int, doc: dict[str, Any]) -> PassBytes:
+        driver = [int(v) for v in doc["to_driver"].values()]
+        shuffle = [int(v) for v in doc["to_shuffle"].values()] or [0]
+        finalized = sum(int(v) for v in doc["finalized"].values())
+        return cls(step, number, list(doc["columns"]), len(driver), max(driver), sum(driver),
+                   max(shuffle), sum(shuffle), finalized)  # fmt: skip
+
+
+def passes(outcome: Outcome) -> list[PassBytes]:
+    """Every observed pass of a dataguard cluster run, validate's then profile's."""
+    return [
+        PassBytes.of(name, i, doc)
+        for name, step in _steps(outcome).items()
+        for i, doc in enumerate(step.get("shipped") or [], 1)
+    ]
+
+
+def _columns(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= 3 else f"{len(names)} columns"
+
+
+def _shipped(run: ClusterRun) -> list[str]:
+    lines: list[str] = []
+    for engine in ("spark", "dask"):
+        outcome = run.dataguard().get(engine)
+        if outcome is None:
+            continue
+        found = passes(outcome)
+        if not found:
+            lines += [f"dataguard ({engine}): not observed (this dataguard has no "
+                      "`dataguard.cluster.observe_shipped`).", ""]  # fmt: skip
+            continue
+        rows = [
+            [f"{p.step} {p.number}", _columns(p.columns), str(p.partitions),
+             _bytes(p.driver_max), _bytes(p.driver_sum), _bytes(p.shuffle_max),
+             f"{p.shuffle_sum / run.rows:.2f}", _bytes(p.finalized),
+             _bytes(p.driver_sum + p.finalized)]
+            for p in found
+        ]  # fmt: skip
+        header = ["pass", "columns read", "partitions", "to driver, largest partition",
+                  "to driver, all partitions", "to shuffle, largest partition",
+                  "shuffle bytes per row", "finalized parts to driver",
+                  "total to driver"]  # fmt: skip
+        lines += [f"dataguard ({engine}), {run.rows:,} rows:", ""]
+        lines += [*_table(header, rows, "llrrrrrrr"), ""]
+    return lines
+
+
+def _plan(run: ClusterRun) -> list[str]:
+    """The 10-billion-row plan, from the Spark run's measured bytes (Dask's when Spark's are
+    missing)."""
+    runs = run.dataguard()
+    source = next((runs[e] for e in ("spark", "dask") if e in runs and passes(runs[e])), None)
+    if source is None:
+        return ["No observed cluster run: the plan needs the measured bytes per partition.", ""]
+    found = passes(source)
+    engine, partitions = source.data["engine"], int(source.data.get("partitions") or 1)
+    data = harness.data_dir(run.rows, "us") / "current.parquet"
+    file_bytes = data.stat().st_size if data.exists() else None
+    per_row = file_bytes / run.rows if file_bytes else None
+    part_rows = SPLIT_BYTES / per_row if per_row else run.rows / partitions
+    parts = math.ceil(TARGET_ROWS / part_rows)
+    slots = EXECUTORS * CORES_PER_EXECUTOR
+    scale = TARGET_ROWS / run.rows
+    jobs = {
+        name: _steps(source).get(name, {}).get("spark_jobs") for name in ("validate", "profile")
+    }
+    counts = {name: sum(1 for p in found if p.step == name) for name in ("validate", "profile")}
+    measured_rows = run.rows / partitions
+    lines = [
+        f"From the {engine} run above ({run.rows:,} rows in {partitions} partitions, "
+        f"{measured_rows:,.0f} rows each). Assumptions: the same table at "
+        f"{TARGET_ROWS:,} rows in Parquet"
+        + (
+            f" ({per_row:.1f} bytes per row, as this file: {file_bytes / 1e6:,.0f} MB for "
+            f"{run.rows:,} rows)"
+            if per_row and file_bytes
+            else ""
+        )
+        + f"; Spark's default input split of {SPLIT_BYTES // 2**20} MiB; {EXECUTORS} executors "
+        f"of {CORES_PER_EXECUTOR} cores ({slots} tasks at a time).",
+        "",
+        f"- **Partitions**: {SPLIT_BYTES // 2**20} MiB / {per_row or 0:.1f} B = "
+        f"{part_rows:,.0f} rows each, so {TARGET_ROWS:,} / {part_rows:,.0f} = **{parts:,} "
+        f"partitions**, {math.ceil(parts / slots)} waves of {slots} tasks. A partition holds "
+        f"about as many rows as the measured ones ({measured_rows:,.0f}), so the measured bytes "
+        "per partition apply as they are.",
+        "- **What each executor computes**: for each of its partitions and each pass, the "
+        "partition's Arrow batches through the same metric code as the local core (one thread, "
+        "no pool); the compact encoded states of every non-sharded metric, the failures and the "
+        f"row count go to the driver; a metric that finalizes in parts (the uniqueness "
+        f"fingerprints, {SHARDS} parts) writes part k to the shuffle.",
+        "",
+    ]
+    rows, total_driver, total_shuffle = [], 0.0, 0.0
+    for p in found:
+        driver = parts * p.driver_max
+        shuffle = p.shuffle_sum * scale
+        finalized = p.finalized * scale
+        total_driver += driver + finalized
+        total_shuffle += shuffle
+        rows.append([
+            f"{p.step} {p.number}",
+            f"{parts:,} x {_bytes(p.driver_max)} = {_bytes(driver)}",
+            f"{p.shuffle_sum / run.rows:.2f} B x {TARGET_ROWS:.0e} = {_bytes(shuffle)}"
+            + (f" ({_bytes(shuffle / SHARDS)} per part task)" if shuffle else ""),
+            f"{_bytes(p.finalized)} x {scale:,.0f} = {_bytes(finalized)}" if p.finalized else "0",
+        ])  # fmt: skip
+    header = ["pass", "to driver: partitions x largest partition's states",
+              "shuffled: bytes per row x rows", "finalized parts to driver (scale with the "
+              "repeated values: here the planted duplicates, 5 per million rows)"]  # fmt: skip
+    lines += [*_table(header, rows, "llll"), ""]
+    per_pass = ", ".join(
+        f"{name}: {counts[name]} passes, "
+        + ("?" if jobs[name] is None else f"{jobs[name]:g} Spark jobs")
+        for name in ("validate", "profile")
+    )
+    lines += [
+        f"- **What is shuffled**: only the fingerprint parts, {_bytes(total_shuffle)} in all "
+        f"at {TARGET_ROWS:,} rows, spread over {SHARDS} part tasks; each part task merges its "
+        "part of every partition in partition order and sends only the repeated fingerprints "
+        "on.",
+        f"- **What reaches the driver**: {_bytes(total_driver)} for the whole suite and profile "
+        "(the sum of the table's driver columns): per partition the same bounded states as "
+        "measured, nothing proportional to the rows except the finalized repeats.",
+        f"- **Jobs**: {per_pass} (measured in the timed Spark runs: one job per pass, whose "
+        "stages are the partitions' scan and, when a pass has parts, the part tasks).",
+        "",
+    ]
+    return lines
+
+
+def section(runs: list[ClusterRun], env: dict[str, Any], command: str) -> list[str]:
+    """The cluster job's section, between its markers."""
+    versions = env.get("venvs", {})
+    spark = ", ".join(f"{k} {v['pyspark']}" for k, v in versions.items() if "pyspark" in v)
+    lines = [
+        BEGIN,
+        "## Cluster: the same core on Spark and Dask (issue 15)",
+        "",
+        f"Written by `{command}` on {env.get('date')}, commit {env.get('commit')}. Data: "
+        "`current.parquet` written by `prepare.py --timestamp-unit us` (Spark reads no "
+        "nanosecond timestamps). dataguard validates the benchmark suite "
+        '(`result_format="basic"`) and profiles the file with the local core (the file '
+        "streamed by path), on Spark `local[2]` and on a 2-worker Dask `LocalCluster`; Pandera's "
+        "PySpark backend and Great Expectations' Spark execution engine validate the same "
+        "suite on the same Spark DataFrame (same session settings). PySpark: "
+        f"{spark}; Great Expectations 1.24 requires pyspark<4.2, so its environment has the "
+        "newest it supports. Times are "
+        "medians of the timed runs after one untimed, observed run; memory is the peak "
+        "proportional set size of the runner's whole process tree (driver, JVM, Python "
+        "workers, Dask workers). Session start-up is apart.",
+        "",
+    ]
+    for run in runs:
+        lines += [f"### Same results, {run.rows:,} rows", ""]
+        lines += [*_same(run), ""]
+        lines += [f"### Checks against the hand-written baseline, {run.rows:,} rows", ""]
+        lines += [*_agreement_table(run.agreement), ""]
+        for finding in run.findings:
+            lines.append(f"- Finding: {finding}")
+        lines += ["", f"### Time and memory, {run.rows:,} rows", ""]
+        lines += [*_timing(run), ""]
+        lines += [f"### Bytes shipped per partition per pass, {run.rows:,} rows", ""]
+        lines += _shipped(run)
+    if runs:
+        lines += [f"### Plan: {TARGET_ROWS:,} rows on {EXECUTORS} executors", ""]
+        lines += _plan(runs[-1])
+    return [*lines, END]
+
+
+def splice(text: str, section: Iterable[str]) -> str:
+    """``text`` with the cluster section replaced (or put before ``## Environment``, or at the
+    end); an empty section leaves the text as it is."""
+    block = "\n".join(section)
+    if not block:
+        return text
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        return head + block + rest.split(END, 1)[1]
+    marker = "\n## Environment"
+    if marker in text:
+        head, tail = text.split(marker, 1)
+        return f"{head}\n{block}\n{marker}{tail}"
+    return f"{text.rstrip()}\n\n{block}\n"
