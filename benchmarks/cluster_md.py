@@ -5,18 +5,23 @@ those measured bytes.
 
 Standard library only (``run.py`` imports it). ``splice`` puts the section into an existing
 ``RESULTS.md`` between its markers (or before ``## Environment``), leaving the rest as it is.
+``python3 benchmarks/cluster_md.py`` writes the section again from the saved results.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import statistics
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import harness
-from agreement import ValidateAgreement
+from agreement import ValidateAgreement, validate_agreement
 from harness import Outcome
 from results_md import _agreement_table, _table
 
@@ -179,10 +184,11 @@ class PassBytes:
 
 def passes(outcome: Outcome) -> list[PassBytes]:
     """Every observed pass of a dataguard cluster run, validate's then profile's."""
+    steps = _steps(outcome)
     return [
         PassBytes.of(name, i, doc)
-        for name, step in _steps(outcome).items()
-        for i, doc in enumerate(step.get("shipped") or [], 1)
+        for name in ("validate", "profile")
+        for i, doc in enumerate(steps.get(name, {}).get("shipped") or [], 1)
     ]
 
 
@@ -253,22 +259,31 @@ def _plan(run: ClusterRun) -> list[str]:
         "",
         f"- **Partitions**: {SPLIT_BYTES // 2**20} MiB / {per_row or 0:.1f} B = "
         f"{part_rows:,.0f} rows each, so {TARGET_ROWS:,} / {part_rows:,.0f} = **{parts:,} "
-        f"partitions**, {math.ceil(parts / slots)} waves of {slots} tasks. A partition holds "
-        f"about as many rows as the measured ones ({measured_rows:,.0f}), so the measured bytes "
-        "per partition apply as they are.",
+        f"partitions**, {math.ceil(parts / slots)} waves of {slots} tasks. The measured "
+        f"partitions held {measured_rows:,.0f} rows ({measured_rows / part_rows:.2f} of that), "
+        "and a partition's states are taken as they were measured: bounded states do not "
+        "grow with the rows, and those that do grow (distinct values up to a cap) were "
+        "measured at "
+        + (
+            "about this size."
+            if 0.5 <= measured_rows / part_rows <= 2
+            else "another size: measure at a size whose partitions hold as many rows."
+        )
+        + "",
         "- **What each executor computes**: for each of its partitions and each pass, the "
         "partition's Arrow batches through the same metric code as the local core (one thread, "
         "no pool); the compact encoded states of every non-sharded metric, the failures and the "
         f"row count go to the driver; a metric that finalizes in parts (the uniqueness "
-        f"fingerprints, {SHARDS} parts) writes part k to the shuffle.",
+        f"fingerprints, {SHARDS} parts) writes part k to the shuffle, and the task that "
+        "gathers part k merges it in partition order and finalizes it there.",
         "",
     ]
-    rows, total_driver, total_shuffle = [], 0.0, 0.0
+    rows, drivers, total_shuffle = [], [], 0.0
     for p in found:
         driver = parts * p.driver_max
         shuffle = p.shuffle_sum * scale
         finalized = p.finalized * scale
-        total_driver += driver + finalized
+        drivers.append((driver + finalized, p))
         total_shuffle += shuffle
         rows.append([
             f"{p.step} {p.number}",
@@ -281,21 +296,28 @@ def _plan(run: ClusterRun) -> list[str]:
               "shuffled: bytes per row x rows", "finalized parts to driver (scale with the "
               "repeated values: here the planted duplicates, 5 per million rows)"]  # fmt: skip
     lines += [*_table(header, rows, "llll"), ""]
-    per_pass = ", ".join(
+    total_driver = sum(d for d, _ in drivers)
+    by_step = {
+        name: sum(d for d, p in drivers if p.step == name) for name in ("validate", "profile")
+    }
+    largest, worst = max(drivers, key=lambda item: item[0])
+    per_pass = "; ".join(
         f"{name}: {counts[name]} passes, "
-        + ("?" if jobs[name] is None else f"{jobs[name]:g} Spark jobs")
+        + ("jobs not counted" if jobs[name] is None else f"{jobs[name]:g} Spark jobs")
         for name in ("validate", "profile")
     )
     lines += [
-        f"- **What is shuffled**: only the fingerprint parts, {_bytes(total_shuffle)} in all "
-        f"at {TARGET_ROWS:,} rows, spread over {SHARDS} part tasks; each part task merges its "
-        "part of every partition in partition order and sends only the repeated fingerprints "
-        "on.",
-        f"- **What reaches the driver**: {_bytes(total_driver)} for the whole suite and profile "
-        "(the sum of the table's driver columns): per partition the same bounded states as "
-        "measured, nothing proportional to the rows except the finalized repeats.",
-        f"- **Jobs**: {per_pass} (measured in the timed Spark runs: one job per pass, whose "
-        "stages are the partitions' scan and, when a pass has parts, the part tasks).",
+        f"- **What is shuffled**: only the fingerprint parts of `unique`, "
+        f"{_bytes(total_shuffle)} at {TARGET_ROWS:,} rows ({_bytes(total_shuffle / SHARDS)} "
+        f"for each of the {SHARDS} part tasks, which caps that stage at {SHARDS} tasks: more "
+        "parts would spread it over the executors).",
+        f"- **What reaches the driver**: validation {_bytes(by_step['validate'])}, profile "
+        f"{_bytes(by_step['profile'])} ({_bytes(total_driver)} in all). The largest share is "
+        f"{worst.step} pass {worst.number} ({_columns(worst.columns)}): "
+        f"{_bytes(worst.driver_max)} per partition, {_bytes(largest)} at {parts:,} "
+        "partitions. No fingerprint reaches the driver: only the repeated ones, finalized "
+        "where their part was gathered.",
+        f"- **Jobs**: {per_pass} (counted in the timed Spark runs).",
         "",
     ]
     return lines
@@ -354,3 +376,39 @@ def splice(text: str, section: Iterable[str]) -> str:
         head, tail = text.split(marker, 1)
         return f"{head}\n{block}\n{marker}{tail}"
     return f"{text.rstrip()}\n\n{block}\n"
+
+
+def from_results(folder: Path) -> tuple[list[ClusterRun], dict[str, Any], str]:
+    """The cluster runs a previous ``run.py --jobs cluster`` saved in ``folder`` (its JSON and
+    run.json), to write the section again without running anything."""
+    import run  # run.py imports this module: only when called from the command line
+
+    summary = json.loads((folder / "run.json").read_text())
+    status = {o["file"]: o["status"] for o in summary["outcomes"]}
+    runs = []
+    for rows in sorted({int(o["rows"]) for o in summary["outcomes"]}):
+        loaded = []
+        for task in run.cluster_tasks(rows, harness.SUITES / "orders.json"):
+            path = folder / task.out_name
+            found = json.loads(path.read_text()) if path.exists() else None
+            loaded.append(Outcome(task, status.get(task.out_name, "missing"), found))
+        baseline, *outcomes = loaded
+        runs.append(ClusterRun(rows, baseline, outcomes, validate_agreement(baseline, outcomes)))
+    return runs, summary["environment"], summary["command"]
+
+
+def main() -> int:
+    """Write the cluster section of RESULTS.md again from saved results."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--results", type=Path, default=harness.RESULTS / "cluster")
+    parser.add_argument("--markdown", type=Path, default=harness.BENCH / "RESULTS.md")
+    args = parser.parse_args()
+    runs, env, command = from_results(args.results)
+    text = args.markdown.read_text() if args.markdown.exists() else ""
+    args.markdown.write_text(splice(text, section(runs, env, command)))
+    print(f"wrote the cluster section of {args.markdown}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
