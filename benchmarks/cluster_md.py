@@ -110,7 +110,8 @@ def _same(run: ClusterRun) -> list[str]:
     for engine in ENGINES:
         outcome = runs.get(engine)
         if outcome is None:
-            rows.append([engine, "", "did not complete", "", ""])
+            status = [o.status for o in run.outcomes if o.task.variant == engine]
+            rows.append([engine, "", status[0] if status else "missing", "", ""])
             continue
         agrees = run.agreement.agrees(outcome.task.label)
         same = {
@@ -323,8 +324,9 @@ def _plan(run: ClusterRun) -> list[str]:
     return lines
 
 
-def section(runs: list[ClusterRun], env: dict[str, Any], command: str) -> list[str]:
-    """The cluster job's section, between its markers."""
+def section(runs: list[ClusterRun], env: dict[str, Any], command: str, note: str = "") -> list[str]:
+    """The cluster job's section, between its markers; ``note`` (run.json's) says what a run
+    left out."""
     versions = env.get("venvs", {})
     spark = ", ".join(f"{k} {v['pyspark']}" for k, v in versions.items() if "pyspark" in v)
     lines = [
@@ -344,6 +346,7 @@ def section(runs: list[ClusterRun], env: dict[str, Any], command: str) -> list[s
         "proportional set size of the runner's whole process tree (driver, JVM, Python "
         "workers, Dask workers). Session start-up is apart.",
         "",
+        *([f"**Note.** {note}", ""] if note else []),
     ]
     for run in runs:
         lines += [f"### Same results, {run.rows:,} rows", ""]
@@ -358,7 +361,8 @@ def section(runs: list[ClusterRun], env: dict[str, Any], command: str) -> list[s
         lines += _shipped(run)
     if runs:
         lines += [f"### Plan: {TARGET_ROWS:,} rows on {EXECUTORS} executors", ""]
-        lines += _plan(runs[-1])
+        observed = [r for r in runs if any(passes(o) for o in r.dataguard().values())]
+        lines += _plan(observed[-1] if observed else runs[-1])
     return [*lines, END]
 
 
@@ -378,7 +382,7 @@ def splice(text: str, section: Iterable[str]) -> str:
     return f"{text.rstrip()}\n\n{block}\n"
 
 
-def from_results(folder: Path) -> tuple[list[ClusterRun], dict[str, Any], str]:
+def from_results(folder: Path) -> tuple[list[ClusterRun], dict[str, Any], str, str]:
     """The cluster runs a previous ``run.py --jobs cluster`` saved in ``folder`` (its JSON and
     run.json), to write the section again without running anything."""
     import run  # run.py imports this module: only when called from the command line
@@ -394,7 +398,7 @@ def from_results(folder: Path) -> tuple[list[ClusterRun], dict[str, Any], str]:
             loaded.append(Outcome(task, status.get(task.out_name, "missing"), found))
         baseline, *outcomes = loaded
         runs.append(ClusterRun(rows, baseline, outcomes, validate_agreement(baseline, outcomes)))
-    return runs, summary["environment"], summary["command"]
+    return runs, summary["environment"], summary["command"], summary.get("note", "")
 
 
 def main() -> int:
@@ -403,9 +407,9 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=harness.RESULTS / "cluster")
     parser.add_argument("--markdown", type=Path, default=harness.BENCH / "RESULTS.md")
     args = parser.parse_args()
-    runs, env, command = from_results(args.results)
+    runs, env, command, note = from_results(args.results)
     text = args.markdown.read_text() if args.markdown.exists() else ""
-    args.markdown.write_text(splice(text, section(runs, env, command)))
+    args.markdown.write_text(splice(text, section(runs, env, command, note)))
     print(f"wrote the cluster section of {args.markdown}", file=sys.stderr)
     return 0
 
