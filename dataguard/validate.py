@@ -217,7 +217,8 @@ def split(
     reason_column: str | None = None,
 ) -> tuple[Any, Any]:
     """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks
-    (a Dask frame into two lazy Dask frames, split where its partitions live).
+    (a Spark or Dask data frame into two lazy frames of its kind, split where its partitions
+    live).
 
     Only row-level expectations of a severity that fails at ``fail_on`` take part; ``mostly`` is
     ignored (a row either passes or not). Both parts are the same kind of object as ``data``.
