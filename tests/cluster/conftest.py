@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_client() -> Iterator[Any]:
     """A two-worker Dask cluster on the loopback address, one process per worker (as a real
     cluster runs: every task's inputs and results cross a process boundary, pickled), no
@@ -75,7 +75,7 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     """A classic ``local[2]`` SparkSession that also serves Spark Connect."""
     reason = _missing()
@@ -110,7 +110,7 @@ def spark() -> Iterator[Any]:
         session.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark_connect(spark: Any) -> Iterator[Any]:
     """A Spark Connect session to the same local Spark (closed before the Spark it uses)."""
     # The Connect session class itself: the generic builder refuses a remote session in a
