@@ -26,8 +26,6 @@ import pyarrow as pa
 
 from dataguard._deferred import pq
 from dataguard._frame import (
-    BaseSource,
-    Batch,
     ColumnInfo,
     PassRunner,
     ReadPlan,
@@ -38,6 +36,7 @@ from dataguard._frame import (
 )
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.cluster._rows import Edges, RowJudge, previous_values, reasons
+from dataguard.cluster._source import ClusterSource
 from dataguard.errors import InputError
 
 DESCRIPTION = "dask.dataframe.DataFrame"
@@ -213,7 +212,7 @@ def _compute(*tasks: Any) -> Any:
     return dask.compute(*tasks)
 
 
-class DaskSource(BaseSource):
+class DaskSource(ClusterSource):
     """A Dask DataFrame as a Source: columns described from the schema fixed on the driver (as
     a pyarrow table of the same rows describes them), rows read only where they live."""
 
@@ -225,7 +224,7 @@ class DaskSource(BaseSource):
                 f"{DESCRIPTION} has columns {list(frame.columns)}; "
                 f"expected {self._layout.schema.names}"
             )
-        self._described = as_source(self._layout.schema.empty_table())
+        super().__init__(self._layout.schema, DESCRIPTION)
 
     @property
     def frame(self) -> Any:
@@ -237,37 +236,11 @@ class DaskSource(BaseSource):
         """How every partition is converted to Arrow."""
         return self._layout
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self._described.names
-
-    @property
-    def dtypes(self) -> tuple[str, ...]:
-        return self._described.dtypes
-
     def info(self, name: str) -> ColumnInfo:
-        info = self._described.info(name)
+        info = super().info(name)
         if name in self._layout.mixed:
             return ColumnInfo(name, info.arrow_type, info.dtype, mixed=True)
         return info
-
-    @property
-    def num_rows(self) -> None:
-        return None
-
-    @property
-    def description(self) -> str:
-        return DESCRIPTION
-
-    @property
-    def reiterable(self) -> bool:
-        return True
-
-    @property
-    def on_disk(self) -> bool:
-        """Every pass reads the partitions again: work that would hold a whole column is done
-        in passes over it."""
-        return True
 
     @property
     def runner(self) -> PassRunner:
@@ -297,11 +270,6 @@ class DaskSource(BaseSource):
         ]
         bad_meta = _bad_rows(meta, PartitionFlags(judge, layout), -1, {}, reason_column)
         return _frame_of(good, meta, self._frame), _frame_of(bad, bad_meta, self._frame)
-
-    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
-        raise InputError(
-            f"the rows of a {DESCRIPTION} are read where its partitions live, not on this machine"
-        )
 
 
 def from_dask(frame: Any) -> DaskSource:

@@ -25,18 +25,15 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._frame import (
-    BaseSource,
-    Batch,
-    ColumnInfo,
     PassRunner,
     ReadPlan,
     Source,
-    arrow_info,
     check_names,
     file_format,
 )
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.cluster._rows import RowJudge, previous_values, reasons
+from dataguard.cluster._source import ClusterSource
 from dataguard.errors import InputError
 from dataguard.metrics import decode_state, encode_state
 
@@ -163,7 +160,7 @@ def _is_file_scan(frame: Any) -> bool:
         return False
 
 
-class SparkSource(BaseSource):
+class SparkSource(ClusterSource):
     """The rows of a PySpark DataFrame (classic or Connect), read where they live.
 
     Names and types come from the DataFrame's schema on the driver, mapped to the Arrow types
@@ -174,37 +171,15 @@ class SparkSource(BaseSource):
     def __init__(self, frame: Any) -> None:
         self._frame = frame
         self._schema = arrow_schema(frame)
+        super().__init__(self._schema, "pyspark.sql.DataFrame")
         self._persisted = False
         self._scan = _is_file_scan(frame)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._schema.names)
-
-    @property
-    def dtypes(self) -> tuple[str, ...]:
-        return tuple(str(t) for t in self._schema.types)
-
-    def info(self, name: str) -> ColumnInfo:
-        return arrow_info(name, self._schema.field(name).type)
-
-    @property
-    def num_rows(self) -> int | None:
-        return None
-
-    @property
-    def description(self) -> str:
-        return "pyspark.sql.DataFrame"
 
     @property
     def reiterable(self) -> bool:
         """Only a plain file scan gives the same rows when read again; any other plan (a
         sample, a join, a round-robin shuffle) is persisted by ``remember`` first."""
         return self._scan or self._persisted
-
-    @property
-    def on_disk(self) -> bool:
-        return True
 
     @property
     def columnar(self) -> bool:
@@ -243,12 +218,6 @@ class SparkSource(BaseSource):
         self._frame.persist()
         self._persisted = True
         weakref.finalize(self, _unpersist, self._frame)
-
-    def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
-        raise InputError(
-            "the rows of a Spark DataFrame are read on the cluster, not here; "
-            "pass the DataFrame to dg.validate, dg.profile, dg.drift or dg.split"
-        )
 
 
 def _unpersist(frame: Any) -> None:
