@@ -410,6 +410,13 @@ def _among(prints: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     return found
 
 
+def prints_in(prints: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Which fingerprints are among ``chosen`` (sorted)."""
+    if chosen.size == 0 or prints.size == 0:
+        return np.zeros(prints.size, dtype=bool)
+    return _among(prints, chosen)
+
+
 def fingerprint_in(values: pa.Array, chosen: np.ndarray) -> np.ndarray:
     """Which values (canonical) have a fingerprint among ``chosen`` (sorted)."""
     if chosen.size == 0 or len(values) == 0:

@@ -20,8 +20,9 @@ from dataguard._frame import (
 )
 from dataguard.cluster import as_source
 from dataguard.errors import InputError, ProfileError
-from dataguard.metrics import Counts, Metric, MissingCount, Ranks, RowCount, Values
+from dataguard.metrics import Metric, MissingCount, Ranks, RowCount, Values
 from dataguard.profile._categories import (
+    CategoryCounts,
     CategoryKeys,
     CategoryPrints,
     CategorySummary,
@@ -269,11 +270,12 @@ def _categorical_reference(
     info: ColumnInfo,
     missing: tuple[int, int],
     summary: CategorySummary,
-    counts: Counts,
+    tallied: CategoryCounts,
     *,
     settings: Settings,
 ) -> CategoricalProfile:
     rows, absent = missing
+    counts = tallied.counts
     numbers = counts.counts
     # Values of colliding fingerprints could add a category or two: keep the most frequent.
     top = np.sort(np.argsort(-numbers, kind="stable")[: settings.categorical_cap])
@@ -293,7 +295,7 @@ def _categorical_reference(
         summary.count - int(kept_counts.sum()),
         summary.distinct,
         lengths=lengths,
-        pool=summary.pool,
+        pool=None if tallied.pool is None else tallied.pool.filter(),
     )
 
 

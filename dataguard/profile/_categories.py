@@ -7,9 +7,13 @@ and the number of distinct values. Counting the values themselves would hold eve
 
 1. ``CategoryPrints``: counts per fingerprint (9 to 16 bytes per distinct value, in parts by top
    bits so that compaction never copies the whole table), then the most frequent fingerprints,
-   ties broken by fingerprint (deterministic, and the same for any batching), and a Bloom
+   ties broken by fingerprint (deterministic, and the same for any batching).
+2. ``CategoryKeys``: the values whose fingerprint is among those, counted exactly, and a Bloom
    filter of the other fingerprints (``_pool.PoolFilter``: what OTHER holds).
-2. ``CategoryKeys``: the values whose fingerprint is among those, counted exactly.
+
+On a cluster neither step brings the distinct values to the driver: step 1's parts hold disjoint
+values, so each is gathered and finalized alone (its count, distinct values and own top
+candidates), and step 2's filter bits are gathered in slices.
 
 Both are exact unless two distinct values share a fingerprint (probability below d**2 / 2**65 for
 d distinct values); even then the kept categories' counts are exact (step 2 counts values), and
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -36,9 +41,9 @@ from dataguard.metrics import (
     present,
     state_type,
 )
-from dataguard.metrics._repeated import fingerprint_in, fingerprints, with_fingerprints
+from dataguard.metrics._repeated import fingerprints, prints_in
 from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
-from dataguard.profile._pool import PoolFilter
+from dataguard.profile._pool import PoolBits
 
 #: Longest text, in characters, a profile keeps as a category: longer values count in the rest,
 #: so a profile stays small whatever one value holds (three 10 MB values made a 31 MB profile).
@@ -50,19 +55,22 @@ _PART_SHIFT = np.uint64(60)
 #: staggered, so that the parts rarely compact on the same batch and the state never doubles.
 _COMPACT_AT = 4
 
+#: ``split`` cuts a state into this many pieces by the fingerprints' top bits: at 10 billion
+#: distinct values a piece holds 1.4 GB of counts, what one task can sort.
+_SHARDS = 64
+_SHARD_EDGES = np.arange(1, _SHARDS, dtype=np.uint64) << np.uint64(64 - 6)
+
+
+def _shard_bounds(prints: np.ndarray) -> list[int]:
+    """Where each piece of ``split`` starts in sorted fingerprints, and where the last ends."""
+    return [0, *np.searchsorted(prints, _SHARD_EDGES).tolist(), prints.size]
+
+
+#: ``CategoryKeys.split`` cuts the pool filter's bits (at most 256 KiB) into this many slices.
+_POOL_SLICES = 16
+
 #: Per part: tables of (sorted distinct fingerprints, their counts).
 Tables = tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
-
-
-def _without(prints: np.ndarray, kept: np.ndarray) -> np.ndarray:
-    """The sorted distinct ``prints`` that are not among ``kept``: a binary search per kept
-    fingerprint (a thousand), not per print (millions)."""
-    if not prints.size:
-        return prints
-    found = np.minimum(np.searchsorted(prints, kept), prints.size - 1)
-    keep = np.ones(prints.size, dtype=bool)
-    keep[found[prints[found] == kept]] = False
-    return prints[keep]
 
 
 def key_prints(keys: Sequence[Any]) -> np.ndarray:
@@ -107,14 +115,19 @@ class PrintCounts:
 @state_type("category_summary")
 @dataclass(frozen=True, slots=True)
 class CategorySummary:
-    """How many values and distinct values there are, the fingerprints to keep (sorted), and a
-    filter of the others' (None when every category is kept)."""
+    """How many values and distinct values there are, and the fingerprints to keep (sorted) with
+    their counts."""
 
     count: int
     distinct: int
     kept: np.ndarray
+    kept_counts: np.ndarray
     lengths: tuple[int, int, int] | None
-    pool: PoolFilter | None = None
+
+    @property
+    def pooled(self) -> int:
+        """How many distinct values are not kept."""
+        return self.distinct - self.kept.size
 
 
 def _lengths(values: pa.Array, weights: np.ndarray | None) -> tuple[int, int, int] | None:
@@ -144,6 +157,8 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
 
     column: str
     keep: int
+
+    shards = _SHARDS
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -194,34 +209,64 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         return replace(state, tables=tables)
 
     def finalize(self, state: PrintCounts) -> CategorySummary:
-        count = distinct = 0
-        candidates: list[tuple[np.ndarray, np.ndarray]] = []
+        summaries = [_part_summary(part, state.long, self.keep) for part in state.tables if part]
+        nothing = _no_prints()
+        return self.join([CategorySummary(0, 0, nothing, nothing, state.lengths), *summaries])
+
+    def split(self, state: PrintCounts) -> list[PrintCounts]:
+        """The state cut by the fingerprints' top bits: each piece holds the counts of its own
+        values, so its top ``keep`` are candidates for the global top, and its distinct values
+        add up with the others'."""
+        pieces: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(_SHARDS)]
         for part in state.tables:
-            if not part:
-                continue
-            prints, narrow = _sum_tables(part)
-            counts = narrow.astype(np.int64)
-            count += int(counts.sum())
-            distinct += int(prints.size)
-            if state.long.size:  # too long to keep: counted in the rest, never a candidate
-                keepable = ~np.isin(prints, state.long, assume_unique=True)
-                prints, counts = prints[keepable], counts[keepable]
-            # The part's own top ``keep`` by (count descending, fingerprint): the global top is
-            # among the parts' tops.
-            top = np.lexsort((prints, -counts))[: self.keep]
-            candidates.append((prints[top], counts[top]))
-        if not candidates:
-            return CategorySummary(0, 0, np.zeros(0, dtype=np.uint64), state.lengths)
-        prints = np.concatenate([c[0] for c in candidates])
-        counts = np.concatenate([c[1] for c in candidates])
-        kept = np.sort(prints[np.lexsort((prints, -counts))[: self.keep]])
-        pool = None
-        if distinct > kept.size:
-            # One table at a time, so that no second copy of every fingerprint is held; a value
-            # in several tables sets the same bits again, so the tables need no summing.
-            pooled = (_without(prints, kept) for part in state.tables for prints, _ in part)
-            pool = PoolFilter.of(pooled, distinct - kept.size)
-        return CategorySummary(count, distinct, kept, state.lengths, pool)
+            for prints, counts in part:
+                bounds = _shard_bounds(prints)
+                for k, (lo, hi) in enumerate(pairwise(bounds)):
+                    if hi > lo:
+                        pieces[k].append((prints[lo:hi], counts[lo:hi]))
+        long = _shard_bounds(state.long)
+        per_part = _SHARDS // _PARTS
+        return [
+            PrintCounts(
+                tuple(tuple(tables) if i == k // per_part else () for i in range(_PARTS)),
+                state.lengths if k == 0 else None,
+                state.long[long[k] : long[k + 1]],
+            )
+            for k, tables in enumerate(pieces)
+        ]
+
+    def join(self, values: list[CategorySummary]) -> CategorySummary:
+        """The summary of disjoint sets of values: counts added, the top ``keep`` of their kept
+        fingerprints (by count descending, then fingerprint) kept."""
+        prints = np.concatenate([v.kept for v in values])
+        counts = np.concatenate([v.kept_counts for v in values])
+        top = np.lexsort((prints, -counts))[: self.keep]
+        order = top[np.argsort(prints[top])]
+        lengths = None
+        for value in values:
+            lengths = _merge_lengths(lengths, value.lengths)
+        return CategorySummary(
+            sum(v.count for v in values),
+            sum(v.distinct for v in values),
+            prints[order],
+            counts[order],
+            lengths,
+        )
+
+
+def _part_summary(
+    part: tuple[tuple[np.ndarray, np.ndarray], ...], long: np.ndarray, keep: int
+) -> CategorySummary:
+    """The count and distinct values of one part's fingerprints, and its own top ``keep`` by
+    (count descending, fingerprint): the global top is among the parts' tops."""
+    prints, narrow = _sum_tables(part)
+    counts = narrow.astype(np.int64)
+    count, distinct = int(counts.sum()), int(prints.size)
+    if long.size:  # too long to keep: counted in the rest, never a candidate
+        keepable = ~np.isin(prints, long, assume_unique=True)
+        prints, counts = prints[keepable], counts[keepable]
+    top = np.lexsort((prints, -counts))[:keep]
+    return CategorySummary(count, distinct, prints[top], counts[top], None)
 
 
 def _too_long(values: pa.Array) -> np.ndarray | None:
@@ -244,17 +289,46 @@ def _longest_bytes(values: pa.Array) -> int:
     return int(np.diff(offsets[values.offset : values.offset + len(values) + 1]).max())
 
 
-def _keeping(values: pa.Array, too_long: np.ndarray | None) -> pa.Array:
-    """``values`` without the ones too long to keep."""
-    return values if too_long is None else values.filter(pa.array(~too_long))
+@state_type("category_keys")
+@dataclass(frozen=True, slots=True)
+class KeyTally:
+    """Step 2's state: exact counts of the kept values, and the filter bits of the others
+    (None while there is none)."""
+
+    counts: CountsState = ()
+    pool: PoolBits | None = None
+
+
+@state_type("category_counts")
+@dataclass(frozen=True, slots=True)
+class CategoryCounts:
+    """The kept values' exact counts, and the filter of the pooled values' fingerprints (None
+    when every category is kept)."""
+
+    counts: Counts
+    pool: PoolBits | None
+
+
+def _either(a: PoolBits | None, b: PoolBits | None) -> PoolBits | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return a.union(b)
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryKeys(Metric[CountsState, Counts]):
-    """Step 2: exact counts of the values whose fingerprint step 1 kept."""
+class CategoryKeys(Metric[KeyTally, CategoryCounts]):
+    """Step 2: exact counts of the values whose fingerprint step 1 kept, and the Bloom filter
+    bits of the others' fingerprints.
+
+    The filter is filled here rather than from step 1's counts because its size depends on how
+    many values are pooled, known only once every part of step 1 is finalized; a cluster then
+    gathers each slice of the bits where it is finalized, so the driver receives one filter.
+    """
 
     column: str
     keep: int
+
+    shards = _POOL_SLICES
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -263,32 +337,48 @@ class CategoryKeys(Metric[CountsState, Counts]):
     def requires(self) -> tuple[Metric[Any, Any], ...]:
         return (CategoryPrints(self.column, self.keep),)
 
-    def empty(self) -> CountsState:
-        return ()
+    def empty(self) -> KeyTally:
+        return KeyTally()
 
-    def compute(self, batch: Batch, inputs: Values) -> CountsState:
-        kept = inputs[CategoryPrints(self.column, self.keep)].kept
+    def compute(self, batch: Batch, inputs: Values) -> KeyTally:
+        summary = inputs[CategoryPrints(self.column, self.keep)]
         counted = tally(batch, self.column)
-        # Values too long to keep are never among ``kept``: left out before hashing, which costs
-        # the most for them.
-        if counted is None:
-            values = present(batch, self.column)
-            chosen = with_fingerprints(_keeping(values, _too_long(values)), kept)
-            return (count_values(chosen),) if len(chosen) else ()
-        too_long = _too_long(counted.values)
-        found = np.zeros(len(counted.values), dtype=bool)
-        keepable = slice(None) if too_long is None else ~too_long
-        found[keepable] = fingerprint_in(_keeping(counted.values, too_long), kept)
+        values = present(batch, self.column) if counted is None else counted.values
+        if len(values) == 0:
+            return KeyTally()
+        # Every value is hashed, the long ones too: those are never kept, so always pooled.
+        prints = fingerprints(canonical(values))
+        found = prints_in(prints, summary.kept)
+        pool = None
+        if summary.pooled and not found.all():
+            pool = PoolBits.of(prints[~found], summary.pooled)
+        too_long = _too_long(values)
+        if too_long is not None:
+            found &= ~too_long
         if not found.any():
-            return ()
-        weights = counted.counts[found].astype(np.float64)
-        return (count_values(canonical(counted.values).filter(pa.array(found)), weights),)
+            return KeyTally((), pool)
+        chosen = canonical(values).filter(pa.array(found))
+        weights = None if counted is None else counted.counts[found].astype(np.float64)
+        return KeyTally((count_values(chosen, weights),), pool)
 
-    def merge(self, left: CountsState, right: CountsState) -> CountsState:
-        return left + right
+    def merge(self, left: KeyTally, right: KeyTally) -> KeyTally:
+        return KeyTally(left.counts + right.counts, _either(left.pool, right.pool))
 
-    def compact(self, state: CountsState) -> CountsState:
-        return compact_counts(state)
+    def compact(self, state: KeyTally) -> KeyTally:
+        return replace(state, counts=compact_counts(state.counts))
 
-    def finalize(self, state: CountsState) -> Counts:
-        return combine_counts(state)
+    def finalize(self, state: KeyTally) -> CategoryCounts:
+        return CategoryCounts(combine_counts(state.counts), state.pool)
+
+    def split(self, state: KeyTally) -> list[KeyTally]:
+        """The counts in the first piece, and the filter bits in slices, one per piece."""
+        slices = state.pool.sliced(_POOL_SLICES) if state.pool is not None else None
+        return [
+            KeyTally(state.counts if k == 0 else (), None if slices is None else slices[k])
+            for k in range(_POOL_SLICES)
+        ]
+
+    def join(self, values: list[CategoryCounts]) -> CategoryCounts:
+        slices = [v.pool for v in values if v.pool is not None]
+        pool = slices[0].joined(slices[1:]) if slices else None
+        return CategoryCounts(values[0].counts, pool)

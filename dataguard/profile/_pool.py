@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,22 @@ def _probes(prints: np.ndarray, probes: int, size: int) -> Iterable[np.ndarray]:
         yield position.view(np.intp)
 
 
+def _shape(values: int) -> tuple[int, int]:
+    """The number of bits and of probes of the filter of ``values`` fingerprints."""
+    wanted = 1 << max(0, BITS_PER_VALUE * values - 1).bit_length()
+    size = min(MAX_BITS, max(_MIN_BITS, wanted))
+    return size, min(_MAX_PROBES, max(1, round(size / max(values, 1) * math.log(2))))
+
+
+def _packed(parts: Iterable[np.ndarray], size: int, probes: int) -> np.ndarray:
+    """The filter bits of the fingerprints in ``parts``, packed little-endian into bytes."""
+    bits = np.zeros(size, dtype=bool)
+    for prints in parts:
+        for positions in _probes(prints, probes, size):
+            bits[positions] = True
+    return np.packbits(bits, bitorder="little")
+
+
 @state_type("pool_filter")
 @dataclass(frozen=True)
 class PoolFilter:
@@ -94,14 +110,8 @@ class PoolFilter:
     @classmethod
     def of(cls, parts: Iterable[np.ndarray], values: int) -> PoolFilter:
         """The filter of ``values`` distinct fingerprints, given in parts (to bound the memory)."""
-        wanted = 1 << max(0, BITS_PER_VALUE * values - 1).bit_length()
-        size = min(MAX_BITS, max(_MIN_BITS, wanted))
-        probes = min(_MAX_PROBES, max(1, round(size / max(values, 1) * math.log(2))))
-        bits = np.zeros(size, dtype=bool)
-        for prints in parts:
-            for positions in _probes(prints, probes, size):
-                bits[positions] = True
-        return cls(np.packbits(bits, bitorder="little").tobytes(), probes, values)
+        size, probes = _shape(values)
+        return cls(_packed(parts, size, probes).tobytes(), probes, values)
 
     def holds(self, prints: np.ndarray) -> np.ndarray:
         """Per fingerprint: whether it may be a pooled value's (False means surely not)."""
@@ -140,3 +150,40 @@ class PoolFilter:
                 f"{where}: pool size must be a power of two from 2**10 to 2**21 bits"
             )
         return cls(bits, probes, values)
+
+
+@state_type("pool_bits")
+@dataclass(frozen=True, slots=True)
+class PoolBits:
+    """A pool filter filled batch by batch, whose bits are the union of the batches' (a value
+    sets the same bits in every batch that holds it, so the union needs no distinct values).
+
+    ``bits`` are packed bytes; a state split for a cluster holds one contiguous slice of them,
+    so each slice's union is taken where it is gathered and only the filter reaches the driver.
+    """
+
+    bits: np.ndarray
+    probes: int
+    values: int
+
+    @classmethod
+    def of(cls, prints: np.ndarray, values: int) -> PoolBits:
+        """The bits of these fingerprints (repeats allowed) in the filter of ``values`` values."""
+        size, probes = _shape(values)
+        return cls(_packed([prints], size, probes), probes, values)
+
+    def union(self, other: PoolBits) -> PoolBits:
+        """The bits set in either."""
+        return replace(self, bits=self.bits | other.bits)
+
+    def sliced(self, parts: int) -> list[PoolBits]:
+        """The bits cut into ``parts`` contiguous slices, in order."""
+        return [replace(self, bits=piece) for piece in np.array_split(self.bits, parts)]
+
+    def joined(self, slices: Iterable[PoolBits]) -> PoolBits:
+        """These bits followed by the ``slices``' (the inverse of ``sliced``)."""
+        return replace(self, bits=np.concatenate([self.bits, *(s.bits for s in slices)]))
+
+    def filter(self) -> PoolFilter:
+        """The filter these bits make."""
+        return PoolFilter(self.bits.tobytes(), self.probes, self.values)

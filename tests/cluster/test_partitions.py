@@ -170,3 +170,22 @@ def test_what_reaches_the_driver_does_not_grow_with_the_rows() -> None:
         assert [r.unexpected_count for r in result.results] == [2, 0, 0]
         shipped[rows] = max(source.runner.to_driver) / 4
     assert shipped[200_000] < 1.2 * shipped[20_000], shipped
+
+
+def test_a_profile_ships_no_more_to_the_driver_as_rows_grow() -> None:
+    """A text column with a distinct value per row: its fingerprint counts are gathered and
+    finalized by part on the cluster, and its pool filter in slices, so the driver receives the
+    parts' top candidates and one filter, whatever the rows."""
+    shipped = {}
+    for rows in (20_000, 200_000):
+        ids = pa.array(range(rows * 4), pa.int64())
+        table = pa.table(
+            {
+                "id": pc.cast(ids, pa.string()),
+                "kind": pc.cast(pc.bit_wise_and(ids, 15), pa.string()),
+            }
+        )
+        source = _Partitioned(table, tuple((k * rows, (k + 1) * rows) for k in range(4)))
+        assert dg.profile(source).to_bytes() == dg.profile(table).to_bytes()
+        shipped[rows] = max(source.runner.to_driver)
+    assert shipped[200_000] < 1.2 * shipped[20_000], shipped

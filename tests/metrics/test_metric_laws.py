@@ -287,6 +287,33 @@ def test_split_merge_finalize_equals_whole(make: Any, table: pa.Table, cuts: lis
 
 
 @pytest.mark.parametrize("make", METRICS, ids=IDS)
+@settings(max_examples=25, deadline=None)
+@given(table=tables(), cut=st.floats(0, 1))
+def test_parts_gathered_apart_join_to_the_whole(make: Any, table: pa.Table, cut: float) -> None:
+    # What a cluster does with a state that finalizes in parts: part k of every partition's
+    # state, shipped as bytes, merged in order and finalized where it is gathered; the values
+    # then joined on the driver.
+    metric = make()
+    inputs = _inputs(metric, table)
+    k = int(cut * table.num_rows)
+    a = metric.compute(_batch(table, 0, k), inputs)
+    b = metric.compute(_batch(table, k, table.num_rows), inputs)
+    pieces = [metric.split(a), metric.split(b)]
+    assert all(len(p) == metric.shards for p in pieces)
+    values = [
+        decode_state(
+            encode_state(
+                metric.finalize(
+                    metric.merge(metric.decode(metric.encode(x)), metric.decode(metric.encode(y)))
+                )
+            )
+        )
+        for x, y in zip(*pieces, strict=True)
+    ]
+    assert same(metric.join(values), metric.finalize(metric.merge(a, b)))
+
+
+@pytest.mark.parametrize("make", METRICS, ids=IDS)
 def test_empty_batch_is_the_identity(make: Any) -> None:
     metric = make()
     table = pa.table(
