@@ -15,6 +15,7 @@ from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._quantiles import QuantileMethod, quantiles
 from dataguard.metrics._ranks import (
+    SCAN_PARTS,
     Budget,
     KeyRange,
     Ordered,
@@ -26,7 +27,6 @@ from dataguard.metrics._ranks import (
     key_values,
     order_keys,
     scan_ranges,
-    split_bins,
     top_histogram,
 )
 from dataguard.metrics._repeated import (
@@ -54,6 +54,7 @@ from dataguard.metrics._violations import (
 )
 
 __all__ = [
+    "SCAN_PARTS",
     "Budget",
     "Counts",
     "DuplicateRows",
@@ -102,7 +103,6 @@ __all__ = [
     "round_exact",
     "row_keys",
     "scan_ranges",
-    "split_bins",
     "state_type",
     "top_histogram",
 ]

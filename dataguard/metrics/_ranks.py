@@ -136,6 +136,13 @@ class KeyRange:
         return ends[0], ends[1]
 
 
+#: A refinement pass's state finalizes in this many parts. Its split histogram (up to
+#: ``Budget.split`` counters per partition) would reach a cluster's driver once per partition;
+#: in parts, each slice is summed where it is gathered. The collected keys (at most
+#: ``Budget.collect`` over all partitions together) travel with the first part.
+SCAN_PARTS = 16
+
+
 @state_type("range_scan")
 @dataclass(frozen=True, slots=True)
 class Scan:
@@ -157,6 +164,20 @@ class Scan:
     def compacted(self) -> Scan:
         """The same scan with the keys of every batch in one array (as it is shipped)."""
         return Scan(compact_parts(self.collected), self.histogram)
+
+    def parts(self) -> list[Scan]:
+        """The scan in ``SCAN_PARTS`` pieces that finalize apart (``Metric.split``): the
+        collected keys in the first, the split histogram in contiguous slices."""
+        slices: list[np.ndarray | None] = [None] * SCAN_PARTS
+        if self.histogram is not None:
+            slices = list(np.array_split(self.histogram, SCAN_PARTS))
+        return [Scan(self.collected if k == 0 else (), piece) for k, piece in enumerate(slices)]
+
+    @staticmethod
+    def joined(parts: Sequence[Scan]) -> Scan:
+        """The scan whose ``parts()``, each merged and finished apart, these are."""
+        histograms = [p.histogram for p in parts if p.histogram is not None]
+        return Scan(parts[0].collected, np.concatenate(histograms) if histograms else None)
 
     def finished(self, bins: int | None = None) -> Scan:
         """The collected keys sorted in one array, and the histogram (``bins`` zeros if none)."""
@@ -536,6 +557,8 @@ class RankScan(Metric[Scan, Scanned]):
     level: int
     budget: Budget = Budget()
 
+    shards = SCAN_PARTS
+
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.column,)
@@ -582,6 +605,12 @@ class RankScan(Metric[Scan, Scanned]):
 
     def finalize(self, state: Scan) -> Scanned:
         return Scanned(state.finished())
+
+    def split(self, state: Scan) -> list[Scan]:
+        return state.parts()
+
+    def join(self, values: list[Scanned]) -> Scanned:
+        return Scanned(Scan.joined([v.scan for v in values]))
 
 
 @dataclass(frozen=True, slots=True)

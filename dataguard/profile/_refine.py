@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch
 from dataguard.metrics import (
+    SCAN_PARTS,
     Budget,
     KeyRange,
     Metric,
@@ -43,7 +44,6 @@ from dataguard.metrics import (
     key_values,
     order_keys,
     scan_ranges,
-    split_bins,
     state_type,
     top_histogram,
 )
@@ -135,6 +135,8 @@ class KeySpread(Metric[Spread, Spread]):
     exact_cap: int
     discrete_cap: int
 
+    shards = SCAN_PARTS
+
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.column,)
@@ -168,13 +170,30 @@ class KeySpread(Metric[Spread, Spread]):
         return replace(state, values=values)
 
     def finalize(self, state: Spread) -> Spread:
-        histogram = state.histogram
-        if histogram is None:
-            histogram = top_histogram(order_keys(np.zeros(0)))
         values = state.values
         if values is not None:
             values = (np.sort(np.concatenate(values)) if values else np.zeros(0),)
-        return Spread(histogram.astype(np.int64), values, state.distinct)
+        return Spread(_histogram(state).astype(np.int64), values, state.distinct)
+
+    def split(self, state: Spread) -> list[Spread]:
+        """The histogram in contiguous slices, one per piece (on a cluster each is summed
+        where it is gathered: up to 65,536 counters per partition); the values, bounded by the
+        caps, with the first."""
+        slices = np.array_split(_histogram(state), SCAN_PARTS)
+        return [Spread(slices[0], state.values, state.distinct)] + [
+            Spread(piece) for piece in slices[1:]
+        ]
+
+    def join(self, values: list[Spread]) -> Spread:
+        first = values[0]
+        return Spread(np.concatenate([v.histogram for v in values]), first.values, first.distinct)
+
+
+def _histogram(state: Spread) -> np.ndarray:
+    """The state's top-bits histogram, all zeros before any value."""
+    if state.histogram is None:
+        return top_histogram(order_keys(np.zeros(0)))
+    return state.histogram
 
 
 # --- refinement passes ----------------------------------------------------------------------
@@ -186,6 +205,8 @@ class RangeScan(Metric[Scan, Scan]):
 
     column: str
     ranges: tuple[KeyRange, ...]
+
+    shards = SCAN_PARTS
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -204,7 +225,13 @@ class RangeScan(Metric[Scan, Scan]):
         return state.compacted()
 
     def finalize(self, state: Scan) -> Scan:
-        return state.finished(split_bins(self.ranges))
+        return state.finished()
+
+    def split(self, state: Scan) -> list[Scan]:
+        return state.parts()
+
+    def join(self, values: list[Scan]) -> Scan:
+        return Scan.joined(values)
 
 
 def grid_ranks(count: int, bins: int, spread: Spread) -> Ranks:

@@ -30,15 +30,17 @@ PARTITIONINGS: dict[str, Bounds] = {
 
 class _Runner:
     """Runs each pass as a cluster would: partition by partition, bytes only between them.
-    ``to_driver`` records, per pass, the bytes that reached the driver."""
+    ``to_driver`` records, per pass, the bytes that reached the driver, and ``per_partition``
+    the largest partition's own states among them."""
 
     def __init__(self, table: pa.Table, bounds: Bounds, view: Any = None, reads: Any = ()) -> None:
         self.table, self.bounds, self.view, self.reads = table, bounds, view, tuple(reads)
         self.to_driver: list[int] = []
+        self.per_partition: list[int] = []
 
     def viewed(self, view: Callable[[Source], Source], reads: Sequence[str]) -> _Runner:
         runner = _Runner(self.table, self.bounds, view, reads)
-        runner.to_driver = self.to_driver
+        runner.to_driver, runner.per_partition = self.to_driver, self.per_partition
         return runner
 
     def run_pass(self, metrics: Any, inputs: Values, *, chunk_size: Any, progress: Any) -> Values:
@@ -61,6 +63,7 @@ class _Runner:
         }
         parts = [(p, b) for k, p, b in shipped if k == STATES]
         self.to_driver.append(sum(len(b) for _, b in parts) + sum(map(len, shards.values())))
+        self.per_partition.append(max(len(b) for _, b in parts))
         return task.combine(parts, shards)
 
 
@@ -173,19 +176,27 @@ def test_what_reaches_the_driver_does_not_grow_with_the_rows() -> None:
 
 
 def test_a_profile_ships_no_more_to_the_driver_as_rows_grow() -> None:
-    """A text column with a distinct value per row: its fingerprint counts are gathered and
-    finalized by part on the cluster, and its pool filter in slices, so the driver receives the
-    parts' top candidates and one filter, whatever the rows."""
-    shipped = {}
+    """A text column with a distinct value per row, and a float column: their counts are
+    gathered and finalized by part on the cluster (fingerprint counts, the pool filter in
+    slices, refinement histograms in slices), so each partition sends the driver the same few
+    bytes whatever its rows. The driver receives the parts' top candidates, one filter, and
+    the refinement's collected values, bounded in all (``Budget.collect``)."""
+    per_partition, text = {}, {}
     for rows in (20_000, 200_000):
         ids = pa.array(range(rows * 4), pa.int64())
         table = pa.table(
             {
                 "id": pc.cast(ids, pa.string()),
                 "kind": pc.cast(pc.bit_wise_and(ids, 15), pa.string()),
+                "x": pc.sin(pc.cast(ids, pa.float64())),
             }
         )
-        source = _Partitioned(table, tuple((k * rows, (k + 1) * rows) for k in range(4)))
+        bounds = tuple((k * rows, (k + 1) * rows) for k in range(4))
+        source = _Partitioned(table, bounds)
         assert dg.profile(source).to_bytes() == dg.profile(table).to_bytes()
-        shipped[rows] = max(source.runner.to_driver)
-    assert shipped[200_000] < 1.2 * shipped[20_000], shipped
+        per_partition[rows] = max(source.runner.per_partition)
+        texts = _Partitioned(table.select(["id", "kind"]), bounds)
+        dg.profile(texts)
+        text[rows] = max(texts.runner.to_driver)
+    assert per_partition[200_000] < 1.2 * per_partition[20_000], per_partition
+    assert text[200_000] < 1.2 * text[20_000], text
