@@ -2,6 +2,7 @@
 
 ``as_source`` recognizes a cluster's data frame by the module of its type, without importing the
 engine (an optional extra), and otherwise defers to ``dataguard._frame.as_source``.
+``observe_shipped`` reports what each pass on a cluster ships (``Shipped``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from dataguard._frame import as_source as as_local_source
 from dataguard.cluster._dask import dask_client, from_dask
 from dataguard.cluster._dask import open_file as open_dask_file
 from dataguard.cluster._rows import label, reasons, rows_judged, split_where_rows_live
+from dataguard.cluster._shipped import Shipped, observe_shipped
 from dataguard.cluster._spark import SparkSource
 from dataguard.cluster._spark import open_file as open_spark_file
 
 __all__ = [
+    "Shipped",
     "as_source",
     "dask_client",
     "engine_of",
     "label",
+    "observe_shipped",
     "open_dask_file",
     "open_spark_file",
     "reasons",

@@ -34,8 +34,9 @@ from dataguard._frame import (
     is_string_type,
     with_text_column,
 )
-from dataguard.cluster._partitions import STATES, PartitionPass
+from dataguard.cluster._partitions import SIZES, STATES, PartitionPass
 from dataguard.cluster._rows import Edges, RowJudge, previous_values, reasons
+from dataguard.cluster._shipped import shipped_observer
 from dataguard.cluster._source import ClusterSource
 from dataguard.errors import InputError
 
@@ -302,7 +303,10 @@ class DaskRunner:
     ) -> Any:
         """One batch of delayed tasks: every partition's states, each sharded metric's parts
         finalized on the workers (gathered part by part), combined here in partition order."""
-        work = PartitionPass(tuple(metrics), inputs, self.view, self.reads, chunk_size)
+        observer = shipped_observer()
+        work = PartitionPass(
+            tuple(metrics), inputs, self.view, self.reads, chunk_size, measured=observer is not None
+        )
         layout = self.layout.select(work.columns)
         shared = _delayed_value(work)  # shipped once to each worker, not once per task
         outputs = [
@@ -322,12 +326,19 @@ class DaskRunner:
             )
             for group in groups
         ]
-        parts, finalized = _compute(plain, finished)
+        tasks = [plain, finished]
+        if work.measures_parts:  # each partition's count of the bytes it sends to the shuffle
+            tasks.append([_delayed(_keyed)(out, pid, SIZES) for pid, out in enumerate(outputs)])
+        parts, finalized, *measured = _compute(*tasks)
         raise_failed([*parts, *finalized])
         if progress is not None:
             progress(sum(rows for rows, _ in parts))
         shards = {key: blob for values in finalized for key, blob in values.items()}
-        return work.combine([part for _, part in parts], shards)
+        own = [part for _, part in parts]
+        values = work.combine(own, shards)
+        if observer is not None:
+            observer(work.shipped(own, shards, [size for found in measured for _, size in found]))
+        return values
 
 
 @dataclass(frozen=True, slots=True)

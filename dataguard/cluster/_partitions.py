@@ -11,6 +11,9 @@ to the executors in the task closure with the values of earlier passes:
    (the repeated fingerprints of a column, not one fingerprint per row).
 3. ``combine`` on the driver: partitions ordered, their row positions shifted to global ones,
    merged in order and finalized, exactly as batches are merged on one machine.
+
+A pass that is ``measured`` (an observer is listening, ``observe_shipped``) also returns, from
+``run``, the bytes of each partition's parts; ``shipped`` tells the observer what moved.
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ import pyarrow as pa
 
 from dataguard._engine import AnyMetric, PassStates, accumulate, described, finalize
 from dataguard._frame import Source, from_batches
+from dataguard.cluster._shipped import Shipped
 from dataguard.metrics import MetricFailure, Values, decode_state, encode_state
 
 #: The key of a partition's own blob: every state that is not finalized in parts.
 STATES = -1
+#: The key of a measured partition's count of the bytes of its parts (for an observer; no part
+#: gathers it).
+SIZES = -2
 #: Keys of parts are ``metric position * _STRIDE + part``.
 _STRIDE = 1024
 
@@ -37,7 +44,8 @@ class PartitionPass:
     """What every partition computes in one pass, and how the driver puts the answers together.
 
     ``view`` (with the columns it ``reads``) is applied to each partition's rows before the
-    metrics see them (a row condition); ``inputs`` are the values of earlier passes.
+    metrics see them (a row condition); ``inputs`` are the values of earlier passes. A
+    ``measured`` pass also counts the bytes of each partition's parts (see ``measures_parts``).
     """
 
     metrics: tuple[AnyMetric, ...]
@@ -45,6 +53,7 @@ class PartitionPass:
     view: Callable[[Source], Source] | None = None
     reads: tuple[str, ...] = ()
     chunk_size: int | None = None
+    measured: bool = False
 
     def __post_init__(self) -> None:
         if any(m.shards > _STRIDE for m in self.metrics):
@@ -64,9 +73,16 @@ class PartitionPass:
         parts = [i * _STRIDE + k for i in self._sharded for k in range(self.metrics[i].shards)]
         return [STATES, *parts]
 
+    @property
+    def measures_parts(self) -> bool:
+        """Whether ``run`` also returns, under ``SIZES``, the bytes of the partition's parts: in
+        a measured pass that has parts (what it sends to the shuffle)."""
+        return self.measured and bool(self._sharded)
+
     def run(self, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> list[tuple[int, bytes]]:
         """On an executor: the partition's states as ``(key, blob)`` pairs, one per key of
-        ``blob_keys()``, even when the partition holds no rows."""
+        ``blob_keys()``, even when the partition holds no rows (and ``SIZES`` last when
+        ``measures_parts``)."""
         counted = _Counted(batches)
         source: Source = from_batches(counted, schema, "a partition")
         if self.view is not None:
@@ -91,6 +107,8 @@ class PartitionPass:
             for k in range(metric.shards):
                 piece = pieces[k] if pieces else metric.empty()
                 out.append((i * _STRIDE + k, metric.encode(piece)))
+        if self.measures_parts:
+            out.append((SIZES, encode_state(sum(len(blob) for key, blob in out if key >= 0))))
         return out
 
     def finalize_shard(self, key: int, blobs: Iterable[tuple[int, bytes]]) -> bytes:
@@ -141,6 +159,22 @@ class PartitionPass:
                 failures[metric] = MetricFailure(metric, error)
         sharded_failures = {m: f for m, f in failures.items() if m not in set(plain)}
         return values.with_values(joined, sharded_failures)
+
+    def shipped(
+        self,
+        parts: Iterable[tuple[int, bytes]],
+        shards: Mapping[int, bytes],
+        sizes: Iterable[tuple[int, bytes]],
+    ) -> Shipped:
+        """What the pass shipped, for an observer: from the blobs ``combine`` gets, and every
+        partition's ``SIZES`` blob as ``(partition, blob)`` pairs (none unless
+        ``measures_parts``)."""
+        return Shipped(
+            columns=tuple(self.columns),
+            to_driver={pid: len(blob) for pid, blob in sorted(parts)},
+            to_shuffle={pid: int(decode_state(blob)) for pid, blob in sorted(sizes)},
+            finalized={key: len(blob) for key, blob in sorted(shards.items())},
+        )
 
 
 class _Counted:

@@ -31,8 +31,9 @@ from dataguard._frame import (
     check_names,
     file_format,
 )
-from dataguard.cluster._partitions import STATES, PartitionPass
+from dataguard.cluster._partitions import SIZES, STATES, PartitionPass
 from dataguard.cluster._rows import RowJudge, previous_values, reasons
+from dataguard.cluster._shipped import shipped_observer
 from dataguard.cluster._source import ClusterSource
 from dataguard.errors import InputError
 from dataguard.metrics import decode_state, encode_state
@@ -250,7 +251,10 @@ class SparkRunner:
         chunk_size: int | None,
         progress: Callable[[int], None] | None,
     ) -> Any:
-        job = PartitionPass(tuple(metrics), inputs, self.view, self.reads, chunk_size)
+        observer = shipped_observer()
+        job = PartitionPass(
+            tuple(metrics), inputs, self.view, self.reads, chunk_size, measured=observer is not None
+        )
         columns = job.columns
         schema = pa.schema([self.schema.field(c) for c in columns])
         states = _selected(self.frame, columns).mapInArrow(
@@ -269,8 +273,12 @@ class SparkRunner:
         pids = collected.column("pid").to_pylist()
         blobs = collected.column("blob").to_pylist()
         parts = [(p, b) for k, p, b in zip(keys, pids, blobs, strict=True) if k == STATES]
-        shards = {k: b for k, b in zip(keys, blobs, strict=True) if k != STATES}
-        return job.combine(parts, shards)
+        shards = {k: b for k, b in zip(keys, blobs, strict=True) if k >= 0}
+        values = job.combine(parts, shards)
+        if observer is not None:
+            sizes = [(p, b) for k, p, b in zip(keys, pids, blobs, strict=True) if k == SIZES]
+            observer(job.shipped(parts, shards, sizes))
+        return values
 
 
 #: The column ``split_rows`` flags failing rows in, dropped from both parts.
@@ -392,9 +400,9 @@ def _run_partition(
 
 def _finalize_shard(job: PartitionPass, key: tuple[Any, ...], table: pa.Table) -> pa.Table:
     """On an executor: one part of a sharded state, finalized from every partition's part;
-    the non-sharded states (key -1) pass through."""
+    a partition's own blobs (its states, its parts' sizes: negative keys) pass through."""
     shard = int(key[0])
-    if shard == STATES:
+    if shard < 0:
         return table
     pids = table.column("pid").to_pylist()
     blobs = table.column("blob").to_pylist()
