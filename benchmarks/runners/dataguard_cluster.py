@@ -15,10 +15,10 @@ Answers: the protocol's ``checks``, ``result_sha256`` (the result's JSON without
 every check's full result, the statistics and the data's rows, columns and schema hash) and
 ``profile_sha256`` (the profile's canonical bytes), which must equal the local core's.
 
-Shipped bytes: when dataguard has ``dataguard.cluster.observe_shipped`` (the cluster runners'
-observation hook), the answer runs record, per pass, what each partition sent to the driver (its
-non-sharded states) and to the shuffle (its parts of the uniqueness fingerprints), and what the
-finalized parts sent to the driver; the timed runs are not observed.
+Shipped bytes: the answer runs record, through ``dataguard.cluster.observe_shipped`` (the cluster
+runners' observation hook), per pass, what each partition sent to the driver (its non-sharded
+states) and to the shuffle (its parts of the uniqueness fingerprints), and what the finalized
+parts sent to the driver; the timed runs are not observed.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import asdict, is_dataclass
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,7 @@ import _measure
 import _validate
 
 import dataguard as dg
-
-try:  # the observation hook (absent before the cluster backends expose it)
-    from dataguard.cluster import observe_shipped
-except ImportError:
-    observe_shipped = None
+from dataguard.cluster import Shipped, observe_shipped
 
 ENGINES = ("local", "spark", "dask")
 
@@ -78,12 +74,9 @@ class Recorder:
     def __init__(self) -> None:
         self.passes: list[dict[str, Any]] = []
 
-    def __call__(self, shipped: Any) -> None:
-        doc = asdict(shipped) if is_dataclass(shipped) else dict(shipped)
-        self.passes.append(json.loads(json.dumps(doc, default=list)))
-
-    def observing(self) -> AbstractContextManager[Any]:
-        return nullcontext() if observe_shipped is None else observe_shipped(self)
+    def __call__(self, shipped: Shipped) -> None:
+        # Through JSON, as the result file holds it (partition ids and part keys as text).
+        self.passes.append(json.loads(json.dumps(asdict(shipped))))
 
 
 @contextmanager
@@ -121,12 +114,11 @@ def step(
     print(f"  {name}: answers...", file=sys.stderr)
     recorder = Recorder()
     started = time.perf_counter()
-    with recorder.observing():
+    with observe_shipped(recorder):
         answer = run()
     first = time.perf_counter() - started
     timing = _cluster.time_tree(run, repeat, jobs)
-    observed = recorder.passes if observe_shipped is not None else None
-    return answer, {"first_seconds": first, **timing, "shipped": observed}
+    return answer, {"first_seconds": first, **timing, "shipped": recorder.passes}
 
 
 def main() -> None:
@@ -166,7 +158,7 @@ def main() -> None:
             "result_sha256": result_digest(result),
             "profile_sha256": hashlib.sha256(profile.to_bytes()).hexdigest(),
             "steps": {"validate": validate, "profile": profiled},
-            "observed": observe_shipped is not None,
+            "observed": True,
         },
     )
 
