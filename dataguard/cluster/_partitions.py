@@ -124,10 +124,15 @@ class PartitionPass:
         except Exception as exc:
             return encode_state({"error": described(exc)})
 
-    def combine(self, parts: Iterable[tuple[int, bytes]], shards: Mapping[int, bytes]) -> Values:
+    def combine(
+        self,
+        parts: Iterable[tuple[int, bytes]],
+        shards: Mapping[int, bytes],
+        progress: Callable[[int], None] | None = None,
+    ) -> Values:
         """On the driver: the values of the pass, added to ``inputs``, from every partition's
         ``STATES`` blob as ``(partition, blob)`` pairs in any order, and ``finalize_shard``'s
-        blob of every part key."""
+        blob of every part key. ``progress`` hears the rows read, partition by partition."""
         plain = [m for i, m in enumerate(self.metrics) if i not in self._sharded]
         merged = PassStates.empty(plain)
         failures: dict[AnyMetric, MetricFailure] = {}
@@ -141,6 +146,8 @@ class PartitionPass:
                 metric = self.metrics[i]
                 part.states[metric] = metric.shift(metric.decode(data), merged.rows)
             merged.then(part)
+            if progress is not None:
+                progress(merged.rows)
         merged.failures.update({m: f for m, f in failures.items() if m in set(plain)})
         values = finalize(plain, merged, self.inputs, None)
         joined: dict[AnyMetric, Any] = {}

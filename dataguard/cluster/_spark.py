@@ -274,7 +274,7 @@ class SparkRunner:
         blobs = collected.column("blob").to_pylist()
         parts = [(p, b) for k, p, b in zip(keys, pids, blobs, strict=True) if k == STATES]
         shards = {k: b for k, b in zip(keys, blobs, strict=True) if k >= 0}
-        values = job.combine(parts, shards)
+        values = job.combine(parts, shards, progress)
         if observer is not None:
             sizes = [(p, b) for k, p, b in zip(keys, pids, blobs, strict=True) if k == SIZES]
             observer(job.shipped(parts, shards, sizes))

@@ -23,7 +23,7 @@ import pytest
 
 import dataguard as dg
 from dataguard.cli import main
-from dataguard.expectations import registered
+from dataguard.expectations import Unique, registered
 from tests.test_contract import EXAMPLES, NAMES, example
 
 N = 40
@@ -150,6 +150,18 @@ def test_spark_connect_result_equals_local(spark_connect: Any) -> None:
     local = dg.validate(df.toArrow(), SUITE, result_format="complete", id_columns=("id",))
     remote = dg.validate(df, SUITE, result_format="complete", id_columns=("id",))
     assert _dicts(remote) == _dicts(local)
+
+
+def test_progress_hears_every_pass_up_to_every_row(spark: Any) -> None:
+    calls: list[tuple[int, int, int]] = []
+    df = frame(spark, LAYOUTS["many"])
+    dg.validate(df, [Unique("id")], progress=lambda *call: calls.append(call))
+    passes = sorted({number for number, _, _ in calls})
+    assert len(passes) >= 2  # fingerprints, then the repeated values
+    for number in passes:
+        read = [rows for n, _, rows in calls if n == number]
+        assert read == sorted(read)
+        assert read[-1] == N
 
 
 def test_profile_saves_the_same_bytes(spark: Any, tmp_path: Path) -> None:
