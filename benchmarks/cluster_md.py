@@ -33,7 +33,7 @@ TARGET_ROWS = 10_000_000_000
 EXECUTORS = 100
 CORES_PER_EXECUTOR = 4
 SPLIT_BYTES = 128 * 2**20  # spark.sql.files.maxPartitionBytes, Spark's default
-SHARDS = 16  # Metric.shards of the uniqueness fingerprints
+SHARDS = 64  # Metric.shards of the uniqueness fingerprints and a profile's category counts
 
 
 @dataclass
@@ -274,16 +274,22 @@ def _plan(run: ClusterRun) -> list[str]:
         "- **What each executor computes**: for each of its partitions and each pass, the "
         "partition's Arrow batches through the same metric code as the local core (one thread, "
         "no pool); the compact encoded states of every non-sharded metric, the failures and the "
-        f"row count go to the driver; a metric that finalizes in parts (the uniqueness "
-        f"fingerprints, {SHARDS} parts) writes part k to the shuffle, and the task that "
-        "gathers part k merges it in partition order and finalizes it there.",
+        "row count go to the driver; a metric that finalizes in parts writes part k to the "
+        "shuffle, and the task that gathers part k merges it in partition order and finalizes "
+        f"it there: the uniqueness fingerprints and a profile's category counts in {SHARDS} "
+        "parts by fingerprint, the histograms of exact order statistics and a profile's "
+        "filter of pooled categories in 16 slices.",
         "",
     ]
     rows, drivers, total_shuffle = [], [], 0.0
     for p in found:
         driver = parts * p.driver_max
         shuffle = p.shuffle_sum * scale
-        finalized = p.finalized * scale
+        # Validation's finalized parts are the repeated fingerprints, as many as the repeated
+        # values; a profile's are bounded (top candidates per part, one filter, histograms and
+        # the refinement's collected values, at most 2**21 per column).
+        grows = p.step == "validate"
+        finalized = p.finalized * (scale if grows else 1)
         drivers.append((driver + finalized, p))
         total_shuffle += shuffle
         rows.append([
@@ -291,11 +297,16 @@ def _plan(run: ClusterRun) -> list[str]:
             f"{parts:,} x {_bytes(p.driver_max)} = {_bytes(driver)}",
             f"{p.shuffle_sum / run.rows:.2f} B x {TARGET_ROWS:.0e} = {_bytes(shuffle)}"
             + (f" ({_bytes(shuffle / SHARDS)} per part task)" if shuffle else ""),
-            f"{_bytes(p.finalized)} x {scale:,.0f} = {_bytes(finalized)}" if p.finalized else "0",
+            (f"{_bytes(p.finalized)} x {scale:,.0f} = {_bytes(finalized)}" if grows
+             else f"{_bytes(p.finalized)} (bounded)") if p.finalized else "0",
         ])  # fmt: skip
-    header = ["pass", "to driver: partitions x largest partition's states",
-              "shuffled: bytes per row x rows", "finalized parts to driver (scale with the "
-              "repeated values: here the planted duplicates, 5 per million rows)"]  # fmt: skip
+    header = [
+        "pass",
+        "to driver: partitions x largest partition's states",
+        "shuffled: bytes per row x rows",
+        "finalized parts to driver (validation's scale with the repeated values: here the "
+        "planted duplicates, 5 per million rows)",
+    ]
     lines += [*_table(header, rows, "llll"), ""]
     total_driver = sum(d for d, _ in drivers)
     by_step = {
@@ -308,16 +319,19 @@ def _plan(run: ClusterRun) -> list[str]:
         for name in ("validate", "profile")
     )
     lines += [
-        f"- **What is shuffled**: only the fingerprint parts of `unique`, "
-        f"{_bytes(total_shuffle)} at {TARGET_ROWS:,} rows ({_bytes(total_shuffle / SHARDS)} "
-        f"for each of the {SHARDS} part tasks, which caps that stage at {SHARDS} tasks: more "
-        "parts would spread it over the executors).",
+        f"- **What is shuffled**: the parts of sharded states, {_bytes(total_shuffle)} at "
+        f"{TARGET_ROWS:,} rows, most of it the fingerprints of `unique` (8 B per row) and a "
+        "profile's category counts (9-16 B per distinct value of a partition); spread over "
+        f"{SHARDS} part tasks per metric, {_bytes(total_shuffle / SHARDS)} per task if one "
+        "metric shuffled it all.",
         f"- **What reaches the driver**: validation {_bytes(by_step['validate'])}, profile "
         f"{_bytes(by_step['profile'])} ({_bytes(total_driver)} in all). The largest share is "
         f"{worst.step} pass {worst.number} ({_columns(worst.columns)}): "
         f"{_bytes(worst.driver_max)} per partition, {_bytes(largest)} at {parts:,} "
         "partitions. No fingerprint reaches the driver: only the repeated ones, finalized "
-        "where their part was gathered.",
+        "where their part was gathered; a profile's text columns send their parts' top "
+        "candidates and one filter, its numeric columns their summed histograms and at most "
+        "2**21 collected values per refinement pass.",
         f"- **Jobs**: {per_pass} (counted in the timed Spark runs).",
         "",
     ]
