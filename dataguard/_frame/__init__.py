@@ -47,7 +47,7 @@ from dataguard._frame._memory import (
     from_polars,
 )
 from dataguard._frame._source import BaseSource, PassRunner, Source
-from dataguard._frame._text_types import ReadPlan, check_column_types
+from dataguard._frame._text_types import ReadPlan, check_column_types, csv_block_types, wider
 from dataguard.errors import InputError
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "comparable",
     "comparable_members",
     "compare",
+    "csv_block_types",
     "file_format",
     "from_batches",
     "is_numeric_type",
@@ -85,6 +86,7 @@ __all__ = [
     "set_comparable",
     "to_column_value",
     "value_set",
+    "wider",
     "with_text_column",
 ]
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dataguard._deferred import pcsv
 from dataguard._frame._batch import LOGICAL_TYPES, ColumnInfo
+from dataguard.errors import InputError
 
 #: The Arrow type a CSV column of each declared logical type is read as; ``numeric`` keeps the
 #: type inferred from the values (integers or floats).
@@ -129,6 +130,37 @@ def wider(current: pa.DataType, value: pa.DataType) -> pa.DataType:
         if len(zones) == 1:
             return pa.timestamp(max(units, key=_UNITS.index), zones.pop())
     return pa.string()
+
+
+def csv_block_types(
+    block: bytes, types: Mapping[str, pa.DataType], delimiter: str, where: str
+) -> dict[str, pa.DataType]:
+    """The types the columns of a block of a CSV file (whole lines, its header line first) read
+    as: ``types`` (every column, in file order), each widened as the file reader widens it, by
+    the values of the block that do not fit it (one value at a time, the block parsed again
+    after each). InputError naming ``where`` and the column when a value fits nothing wider.
+
+    A cluster settles a file's types block by block with it; the widest of the blocks' types
+    (``wider``, in file order) is the type the file reader ends with on the whole file."""
+    current = dict(types)
+    names = tuple(current)
+    while True:
+        try:
+            pcsv.read_csv(
+                io.BytesIO(block),
+                parse_options=pcsv.ParseOptions(delimiter=delimiter),
+                convert_options=pcsv.ConvertOptions(column_types=current, strings_can_be_null=True),
+            )
+            return current
+        except pa.ArrowInvalid as exc:
+            not_text = csv_not_text(exc, names)
+            if not_text is not None:
+                raise InputError(f"{where}: column {not_text!r} is not valid UTF-8 text") from None
+            widening = csv_widening(exc, names, current)
+            if widening is None or widening[2] == current[widening[0]]:
+                message = str(exc).strip().splitlines()[0]
+                raise InputError(f"{where}: cannot read the file: {message}") from None
+            current[widening[0]] = widening[2]
 
 
 def csv_not_text(error: pa.ArrowInvalid, file_names: tuple[str, ...]) -> str | None:

@@ -31,7 +31,9 @@ from dataguard._frame import (
     ReadPlan,
     Source,
     as_source,
+    csv_block_types,
     is_string_type,
+    wider,
     with_text_column,
 )
 from dataguard.cluster._partitions import SIZES, STATES, PartitionPass
@@ -506,24 +508,32 @@ def dask_client(scheduler: str | None) -> Iterator[None]:
         yield
 
 
-def open_file(path: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> DaskSource:
+def open_file(
+    path: str, read_plan: Callable[[Sequence[str]], ReadPlan], *, blocksize: int | None = None
+) -> DaskSource:
     """A Dask DataFrame over a Parquet or CSV file, as a source whose columns have the types
     this machine reads the file as (``read_plan`` says how for a CSV file), so the results are
     those of the same command without a cluster: Parquet's own types, not the pandas dtypes
-    dask reads them as (its strings are ``large_string``)."""
+    dask reads them as (its strings are ``large_string``); a CSV file's types as this machine's
+    reader settles them over the whole file. A CSV file is cut into partitions of about
+    ``blocksize`` bytes (dask's default when None)."""
     require_dask()
     import dask.dataframe as dd
 
     here = as_source(path, read_plan)
     schema = pa.schema([(n, here.info(n).arrow_type) for n in here.names])
     if Path(path).suffix.lower() in (".csv", ".tsv"):
+        delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
+        if not here.types_final:  # a later value may widen a column: read them all to know
+            schema = _csv_schema(path, schema, delimiter, blocksize)
         dtypes = {f.name: _csv_dtype(f.type) for f in schema}
         times = [n for n, t in dtypes.items() if t == "datetime"]
         frame = dd.read_csv(
             path,
-            sep="\t" if Path(path).suffix.lower() == ".tsv" else ",",
+            sep=delimiter,
             dtype={n: t for n, t in dtypes.items() if t != "datetime"},
             parse_dates=times,
+            blocksize="default" if blocksize is None else blocksize,
         )
     elif here.columnar:
         schema = pq.read_schema(path)
@@ -533,6 +543,46 @@ def open_file(path: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> Dask
     else:
         raise InputError(f"{path}: the Dask engine reads Parquet and CSV files")
     return DaskSource(frame, schema.remove_metadata())
+
+
+#: The size of the blocks of a CSV file whose types are settled each by one task: any size
+#: gives the same types (see ``csv_block_types``).
+SETTLE_BLOCK = 64 << 20
+
+
+def _csv_schema(path: str, first: pa.Schema, delimiter: str, blocksize: int | None) -> pa.Schema:
+    """The types of a CSV file's columns as this machine's reader ends with them after reading
+    it all: from the types of its first block (``first``), each widened by any later value that
+    does not fit it. Each block is read on a worker, and only its types reach the driver, which
+    widens them in file order. A value that fits no type is an InputError naming the column."""
+    from dask.bytes import read_bytes
+
+    with open(path, "rb") as handle:
+        header = handle.readline()
+    size = SETTLE_BLOCK if blocksize is None else blocksize
+    _, (blocks,) = read_bytes(path, delimiter=b"\n", blocksize=size, sample=False)
+    types = {f.name: f.type for f in first}
+    found = _compute(
+        *[
+            # The first block starts with the header; the others are given it.
+            _delayed(_block_types)(b"" if i == 0 else header, block, types, delimiter, path)
+            for i, block in enumerate(blocks)
+        ]
+    )
+    raise_failed(found)
+    for block_types in found:
+        types = {n: wider(t, block_types[n]) for n, t in types.items()}
+    return pa.schema(list(types.items()))
+
+
+def _block_types(
+    header: bytes, block: bytes, types: dict[str, pa.DataType], delimiter: str, path: str
+) -> dict[str, pa.DataType] | Failed:
+    """On a worker: the types of one block's columns (see ``csv_block_types``)."""
+    try:
+        return csv_block_types(header + block, types, delimiter, path)
+    except InputError as exc:
+        return Failed(str(exc))
 
 
 def row_groups(groups: list[int], path: str, columns: list[str] | None = None) -> Any:

@@ -14,7 +14,11 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
+import dataguard as dg
+from dataguard._frame import ReadPlan, _files
 from dataguard.cli import main
+from dataguard.cluster import open_dask_file
+from dataguard.suite import loads_suite
 from tests.cluster.test_dask import rows
 
 SUITE = """\
@@ -142,3 +146,77 @@ def test_a_header_only_csv_file_is_read_as_without_engine(dask_client: Any, tmp_
     code, on_dask = run([*argv, *scheduler])
     assert (code, without_run(on_dask)) == (here_code, without_run(here))
     assert code == 0
+
+
+#: A CSV file whose column ``n`` holds integers up to its last rows: the local reader infers
+#: the types from its first block (lowered to 4 KiB here), so a later value widens the column.
+WIDE_ROWS = 3000
+
+
+def widening_csv(path: Path, late: str, where: int) -> Path:
+    """Columns ``n`` (integers, ``late`` at row ``where``) and ``k`` (small integers)."""
+    values = [str(i) for i in range(WIDE_ROWS)]
+    values[where] = late
+    path.write_text("n,k\n" + "".join(f"{v},{i % 7}\n" for i, v in enumerate(values)))
+    return path
+
+
+WIDE_SUITE = """\
+schema:
+  columns:
+    n: {type: integer}
+    k: {type: integer}
+expectations:
+  - {type: between, column: n, min_value: 0}
+  - {type: unique, column: k}
+"""
+
+
+@pytest.mark.parametrize("late", ["1.5", "unknown"])
+@pytest.mark.parametrize("where", [WIDE_ROWS // 2, WIDE_ROWS - 1])
+def test_a_csv_column_widening_after_the_first_block_reads_as_without_engine(
+    dask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str, where: int
+) -> None:
+    monkeypatch.setattr(_files, "BLOCK_SIZE", 1 << 12)
+    path = widening_csv(tmp_path / "wide.csv", late, where)
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(WIDE_SUITE)
+    argv = ["validate", str(path), "--suite", str(suite), "--format", "json"]
+    scheduler = ["--engine", "dask", "--dask-scheduler", dask_client.scheduler.address]
+    here_code, here = run(argv)
+    code, on_dask = run([*argv, *scheduler])
+    assert (code, without_run(on_dask)) == (here_code, without_run(here))
+    (n_type,) = [
+        r for r in json.loads(on_dask)["results"] if r["expectation"]["type"] == "column_type"
+    ][:1]
+    assert (code, n_type["reason"]) == (1, "type_mismatch")  # n holds a float, or text
+
+
+@pytest.mark.parametrize("late", ["1.5", "unknown", "2020-01-01"])
+def test_a_csv_file_in_many_blocks_reads_its_widest_types(
+    dask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str
+) -> None:
+    monkeypatch.setattr(_files, "BLOCK_SIZE", 1 << 12)
+    path = widening_csv(tmp_path / "wide.csv", late, WIDE_ROWS // 2)
+    suite = loads_suite(WIDE_SUITE)
+    plan = ReadPlan(suite.column_types)
+    on_dask = dg.validate(open_dask_file(str(path), lambda names: plan, blocksize=1 << 12), suite)
+    here = dg.validate(path, suite)
+    assert on_dask.to_dict()["results"] == here.to_dict()["results"]
+
+
+def test_a_late_unreadable_csv_line_is_an_input_error_naming_the_file(
+    dask_client: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(_files, "BLOCK_SIZE", 1 << 12)
+    path = widening_csv(tmp_path / "wide.csv", "1,2", WIDE_ROWS // 2)  # three fields
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(WIDE_SUITE)
+    argv = ["validate", str(path), "--suite", str(suite), "--engine", "dask"]
+    code, _ = run([*argv, "--dask-scheduler", dask_client.scheduler.address])
+    err = capsys.readouterr().err
+    assert (code, len(err.splitlines())) == (2, 1)
+    assert f"{path}: cannot read the file" in err
