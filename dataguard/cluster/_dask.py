@@ -13,6 +13,7 @@ dask is an optional extra: it is imported inside functions only.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -215,6 +216,38 @@ def _compute(*tasks: Any) -> Any:
     return dask.compute(*tasks)
 
 
+#: The kinds of node of a Dask frame's expression that give the same rows at each read: reads
+#: of files, of a pandas frame or of partitions the cluster holds (a persisted frame), and a
+#: selection of their columns or dask's conversion of their text to Arrow strings.
+_PLAIN_NODES = frozenset(
+    {"ReadParquet", "ReadCSV", "FromPandas", "FromGraph", "Projection", "ArrowStringConversion"}
+)
+#: Where the functions live that ``FromMap`` nodes run to read files (``dd.read_csv``'s).
+_DASK_READERS = "dask.dataframe.io."
+
+
+def is_plain_read(frame: Any) -> bool:
+    """Whether reading ``frame`` again gives the same rows: every node of its expression reads
+    files or held data, or selects from them. Anything unrecognized counts as not a plain read
+    (a sample, rows from delayed functions, a filter: they are persisted for a call's passes)."""
+    try:
+        return all(_is_plain_node(node) for node in frame.expr.walk())
+    except (AttributeError, KeyError, TypeError):  # not the expressions of dask 2025 and later
+        return False
+
+
+def _is_plain_node(node: Any) -> bool:
+    kinds = {kind.__name__ for kind in type(node).__mro__}
+    if kinds & _PLAIN_NODES:
+        return True
+    if "FromMap" not in kinds:
+        return False
+    read = node.operand("func")
+    while isinstance(read, functools.partial):
+        read = read.func
+    return bool(read is row_groups or read.__module__.startswith(_DASK_READERS))
+
+
 class DaskSource(ClusterSource):
     """A Dask DataFrame as a Source: columns described from the schema fixed on the driver (as
     a pyarrow table of the same rows describes them), rows read only where they live."""
@@ -227,7 +260,12 @@ class DaskSource(ClusterSource):
                 f"{DESCRIPTION} has columns {list(frame.columns)}; "
                 f"expected {self._layout.schema.names}"
             )
-        super().__init__(self._layout.schema, DESCRIPTION)
+        super().__init__(self._layout.schema, DESCRIPTION, rereads=is_plain_read(frame))
+
+    def persist(self) -> None:
+        """Persist the frame on the cluster: later passes read the partitions its workers hold,
+        released when this source, the only holder of the persisted frame, is dropped."""
+        self._frame = self._frame.persist()
 
     @property
     def frame(self) -> Any:

@@ -1,8 +1,10 @@
 """What every cluster's data frame is as a Source: described from the Arrow schema fixed on the
-driver, its rows never read on this machine (every pass runs where they live)."""
+driver, its rows never read on this machine (every pass runs where they live), and kept on the
+cluster for a call's passes when reading it again could give other rows."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 
 import pyarrow as pa
@@ -14,11 +16,19 @@ from dataguard.errors import InputError
 class ClusterSource(BaseSource):
     """The capabilities a cluster's data frame shares, whatever the engine: names and types
     from ``schema``, no row count known up front, passes over it preferred to holding a column
-    (``on_disk``), and rows read only by its runner."""
+    (``on_disk``), rows read only by its runner, and the same rows for every pass.
 
-    def __init__(self, schema: pa.Schema, description: str) -> None:
+    ``rereads`` says whether reading the frame again gives the same rows: a plain read of files
+    (or of data the cluster holds) does. Any other frame (a sample, rows drawn at random, a
+    shuffle) could give other rows at each pass; when a call makes several passes over it, it
+    is persisted on the cluster first (``remember``), for as long as the source lives (the
+    ``validate``, ``profile`` or ``drift`` call), so that the passes' results fit together."""
+
+    def __init__(self, schema: pa.Schema, description: str, *, rereads: bool) -> None:
         self._arrow_schema = schema
         self._description = description
+        self._rereads = rereads
+        self._kept = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -41,7 +51,20 @@ class ClusterSource(BaseSource):
 
     @property
     def reiterable(self) -> bool:
-        return True
+        """Whether every pass sees the same rows: a plain read, or a frame persisted."""
+        return self._rereads or self._kept
+
+    def remember(self) -> None:
+        """Persist the frame on the cluster, once, unless reading it again gives the same rows."""
+        if self.reiterable:
+            return
+        self.persist()
+        self._kept = True
+
+    @abstractmethod
+    def persist(self) -> None:
+        """Keep the frame's rows on the cluster, read by every later pass, until this source is
+        dropped (then they are released)."""
 
     @property
     def on_disk(self) -> bool:

@@ -172,15 +172,9 @@ class SparkSource(ClusterSource):
     def __init__(self, frame: Any) -> None:
         self._frame = frame
         self._schema = arrow_schema(frame)
-        super().__init__(self._schema, "pyspark.sql.DataFrame")
-        self._persisted = False
-        self._scan = _is_file_scan(frame)
-
-    @property
-    def reiterable(self) -> bool:
-        """Only a plain file scan gives the same rows when read again; any other plan (a
-        sample, a join, a round-robin shuffle) is persisted by ``remember`` first."""
-        return self._scan or self._persisted
+        # Only a plain file scan gives the same rows when read again; any other plan (a sample,
+        # a join, a round-robin shuffle) is persisted for a call's passes.
+        super().__init__(self._schema, "pyspark.sql.DataFrame", rereads=_is_file_scan(frame))
 
     @property
     def columnar(self) -> bool:
@@ -211,13 +205,10 @@ class SparkSource(ClusterSource):
             good = good.drop(reason_column)
         return good, flagged.filter(_quoted(_FAILED)).drop(_FAILED)
 
-    def remember(self) -> None:
-        """Persist the DataFrame, so that every pass sees the same rows; it is unpersisted when
-        this source is dropped (at the end of the ``validate``, ``profile`` or ``drift`` call)."""
-        if self._persisted:
-            return
+    def persist(self) -> None:
+        """Persist the DataFrame; it is unpersisted when this source is dropped (at the end of
+        the ``validate``, ``profile`` or ``drift`` call)."""
         self._frame.persist()
-        self._persisted = True
         weakref.finalize(self, _unpersist, self._frame)
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
-from dataguard._frame import as_source
+from dataguard._frame import ReadPlan, as_source
 from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.test_contract import NAMES, example
@@ -365,3 +365,74 @@ def test_a_source_whose_rows_are_here_does_not_split_where_they_live() -> None:
     source = as_source(pa.table({"a": [1, 2]}))
     with pytest.raises(dg.InputError, match=r"cannot split a pyarrow.Table where its rows live"):
         source.split_rows(None, None)
+
+
+def random_frame(calls: Any, partitions: int = 4) -> Any:
+    """A Dask frame whose rows are drawn anew at each read of a partition (an unseeded random
+    generator), each read noted as a line in the file ``calls``."""
+    import dask
+    import dask.dataframe as dd
+
+    def drawn(part: int) -> pd.DataFrame:  # nested: pickled by value to the workers
+        with open(calls, "a") as log:
+            log.write(f"{part}\n")
+        rng = np.random.default_rng()
+        n = int(rng.integers(50, 100))
+        return pd.DataFrame({"x": rng.normal(size=n), "k": rng.integers(0, 40, size=n)})
+
+    meta = pd.DataFrame({"x": pd.Series(dtype="float64"), "k": pd.Series(dtype="int64")})
+    parts = [dask.delayed(drawn, pure=False)(p) for p in range(partitions)]
+    return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+def test_every_pass_over_a_frame_drawn_at_random_sees_the_same_rows(
+    dask_client: Any, tmp_path: Any
+) -> None:
+    calls = tmp_path / "calls"
+    before = set(dask_client.futures)
+    with dask_client.as_current():
+        result = dg.validate(
+            random_frame(calls),
+            [Unique(column="k"), example_on("median_between", column="x", min_value=-5)],
+        )
+    # Each partition was drawn once: the frame was persisted for the passes.
+    assert sorted(calls.read_text().split()) == ["0", "1", "2", "3"]
+    unique = result.results[0]
+    assert unique.element_count == result.run.data.rows
+    assert 0 < unique.unexpected_count <= unique.element_count  # 40 keys, 200+ rows
+    # Released when the call returned: dropped futures are let go on the client's event loop,
+    # which a call through it (here, to the scheduler) lets run first.
+    dask_client.run_on_scheduler(lambda: None)
+    assert set(dask_client.futures) == before
+
+
+def test_only_frames_that_are_not_plain_reads_are_persisted(
+    dask_client: Any, tmp_path: Any
+) -> None:
+    import dask.dataframe as dd
+
+    table = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+    table.to_parquet(tmp_path / "t.parquet")
+    table.to_csv(tmp_path / "t.csv", index=False)
+    plain = {
+        "read_parquet": dd.read_parquet(tmp_path / "t.parquet"),
+        "read_parquet, columns": dd.read_parquet(tmp_path / "t.parquet")[["a"]],
+        "read_csv": dd.read_csv(tmp_path / "t.csv"),
+        "from_pandas": dd.from_pandas(table, npartitions=2),
+        "persisted": dd.from_pandas(table, npartitions=2)
+        .sample(frac=0.5)
+        .persist(scheduler=dask_client),
+    }
+    computed = {
+        "sample": dd.from_pandas(table, npartitions=2).sample(frac=0.5),
+        "from_delayed": random_frame(tmp_path / "calls"),
+        "filtered": dd.read_parquet(tmp_path / "t.parquet").query("a > 1"),
+        "assigned": dd.read_csv(tmp_path / "t.csv").assign(c=1),
+        "from_map": dd.from_map(lambda i: table, [0, 1], meta=table.iloc[:0]),
+    }
+    rereads = {name: _dask.from_dask(frame).reiterable for name, frame in plain.items()}
+    assert rereads == dict.fromkeys(plain, True)
+    rereads = {name: _dask.from_dask(frame).reiterable for name, frame in computed.items()}
+    assert rereads == dict.fromkeys(computed, False)
+    for path in (tmp_path / "t.parquet", tmp_path / "t.csv"):
+        assert _dask.open_file(str(path), lambda names: ReadPlan()).reiterable
