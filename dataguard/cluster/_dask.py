@@ -517,18 +517,20 @@ def partitions(frame: Any, names: Iterable[str]) -> list[Any]:
 
 @contextmanager
 def dask_client(scheduler: str | None) -> Iterator[None]:
-    """A Dask client for one run, the default scheduler meanwhile: connected to the scheduler at
+    """A Dask client for one run, the current scheduler meanwhile: connected to the scheduler at
     address ``scheduler``, or to a local cluster (one worker process per core, on the loopback
     address, no dashboard) started for the run and closed after."""
     require_dask()
     from distributed import Client, LocalCluster
 
+    # Never the process's default client: one that fails to connect would stay the default,
+    # and later work would wait for its scheduler forever. Current for the run only.
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout="30s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        with client:
+        with client, client.as_current():
             yield
         return
     with (
@@ -541,7 +543,8 @@ def dask_client(scheduler: str | None) -> Iterator[None]:
             # A failed task is reported here, as one line: not also logged by its worker.
             silence_logs=logging.CRITICAL,
         ) as cluster,
-        Client(cluster),
+        Client(cluster, set_as_default=False) as client,
+        client.as_current(),
     ):
         yield
 
