@@ -354,8 +354,7 @@ def test_a_partition_missing_a_column_is_an_input_error(dask_client: Any) -> Non
 
 @pytest.mark.parametrize("address", ["inproc://x", "not an address", "http://example:80"])
 def test_a_bad_scheduler_address_is_an_input_error(address: str) -> None:
-    from distributed import Client
-
+    before = _default_client()
     with (
         pytest.raises(dg.InputError, match=r"Dask scheduler at " + re.escape(address)),
         _dask.dask_client(address),
@@ -363,8 +362,16 @@ def test_a_bad_scheduler_address_is_an_input_error(address: str) -> None:
         pass
     # The client that failed to connect is not left as the process's default: later work
     # would wait for that scheduler forever.
-    with pytest.raises(ValueError, match="No clients found"):
-        Client.current(allow_global=True)
+    assert _default_client() is before
+
+
+def _default_client() -> Any:
+    from distributed import Client
+
+    try:
+        return Client.current(allow_global=True)
+    except ValueError:  # no client at all
+        return None
 
 
 def test_a_source_whose_rows_are_here_does_not_split_where_they_live() -> None:
