@@ -36,7 +36,13 @@ from dataguard._frame._convert import (
     to_column_value,
     value_set,
 )
-from dataguard._frame._files import WiderType, file_format, from_path, rerun_on_wider_type
+from dataguard._frame._files import (
+    DEFAULT_FILE_CHUNK,
+    WiderType,
+    file_format,
+    from_path,
+    rerun_on_wider_type,
+)
 from dataguard._frame._filtered import keep_rows
 from dataguard._frame._memory import (
     StreamSource,
@@ -52,6 +58,7 @@ from dataguard.errors import InputError
 
 __all__ = [
     "COMPARISONS",
+    "DEFAULT_FILE_CHUNK",
     "LOGICAL_TYPES",
     "BaseSource",
     "Batch",

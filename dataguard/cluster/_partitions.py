@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataguard._engine import AnyMetric, PassStates, accumulate, described, finalize
-from dataguard._frame import Source, from_batches
+from dataguard._frame import DEFAULT_FILE_CHUNK, Source, from_batches
 from dataguard.cluster._shipped import Shipped
 from dataguard.metrics import MetricFailure, Values, decode_state, encode_state
 
@@ -83,7 +83,7 @@ class PartitionPass:
         """On an executor: the partition's states as ``(key, blob)`` pairs, one per key of
         ``blob_keys()``, even when the partition holds no rows (and ``SIZES`` last when
         ``measures_parts``)."""
-        counted = _Counted(batches)
+        counted = _Counted(batches, self.chunk_size or DEFAULT_FILE_CHUNK)
         source: Source = from_batches(counted, schema, "a partition")
         if self.view is not None:
             source = self.view(source)
@@ -185,13 +185,33 @@ class PartitionPass:
 
 
 class _Counted:
-    """The record batches of a partition, counting their rows as they are read."""
+    """The record batches of a partition in runs of at least ``at_least`` rows, counting the
+    rows as they are read. Engines hand a partition over in small batches (Spark's Arrow batches
+    hold 10,000 rows by default), and every batch costs each metric a fixed overhead: joined,
+    they are read in batches as large as a file's on one machine."""
 
-    def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
+    def __init__(self, batches: Iterable[pa.RecordBatch], at_least: int) -> None:
         self._batches = batches
+        self._at_least = at_least
         self.rows = 0
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
+        held: list[pa.RecordBatch] = []
         for batch in self._batches:
             self.rows += batch.num_rows
-            yield batch
+            if held and batch.schema != held[0].schema:
+                yield _joined(held)
+                held = []
+            held.append(batch)
+            if sum(b.num_rows for b in held) >= self._at_least:
+                yield _joined(held)
+                held = []
+        if held:
+            yield _joined(held)
+
+
+def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """One record batch of these rows, in order."""
+    if len(batches) == 1:
+        return batches[0]
+    return pa.Table.from_batches(batches).combine_chunks().to_batches()[0]

@@ -121,11 +121,16 @@ def _results(result: dg.ValidationResult) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("partitioning", sorted(PARTITIONINGS))
 @pytest.mark.parametrize("result_format", ["summary", "complete"])
 @pytest.mark.parametrize("ids", [(), ("id",)])
+# A partition's small batches are joined before the metrics read them: by default into one
+# batch here, with a chunk size of 3 into batches whose boundaries fall inside partitions.
+@pytest.mark.parametrize("chunk_size", [None, 3])
 def test_every_expectation_judges_partitions_as_one_table(
-    partitioning: str, result_format: str, ids: tuple[str, ...]
+    partitioning: str, result_format: str, ids: tuple[str, ...], chunk_size: int | None
 ) -> None:
     source = _Partitioned(DATA, PARTITIONINGS[partitioning])
-    there = dg.validate(source, SUITE, result_format=result_format, id_columns=ids)
+    there = dg.validate(
+        source, SUITE, result_format=result_format, id_columns=ids, chunk_size=chunk_size
+    )
     here = dg.validate(DATA, SUITE, result_format=result_format, id_columns=ids)
     for expectation, a, b in zip(SUITE.expectations, _results(there), _results(here), strict=True):
         assert a == b, expectation.name
