@@ -49,6 +49,8 @@ DESCRIPTION = "dask.dataframe.DataFrame"
 #: column's fingerprints, a sixteenth of them (Spark gathers each part on its own).
 SHUFFLE_GROUPS = 16
 INSTALL = "pip install 'dataguard[dask]'"
+#: What pyarrow raises when pandas values do not fit an Arrow type.
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
 
 
 def require_dask() -> None:
@@ -98,7 +100,7 @@ class Layout:
             )
         try:
             table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        except _ARROW_ERRORS:
             raise InputError(_unfit(frame, self.schema, name)) from None
         batches = table.to_batches()
         return batches or [pa.RecordBatch.from_pylist([], schema=self.schema)]
@@ -109,7 +111,7 @@ def _unfit(frame: Any, schema: pa.Schema, name: str) -> str:
     for field in schema:
         try:
             pa.array(frame[field.name], type=field.type, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        except _ARROW_ERRORS as exc:
             return (
                 f"{DESCRIPTION} {name}, column {field.name!r}: its values do not fit the "
                 f"column's type {field.type} ({exc})"
@@ -188,7 +190,7 @@ def _object_types(part: Any) -> dict[str, list[pa.DataType]]:
     for name in part.columns:
         try:
             array = pa.array(part[name], from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        except _ARROW_ERRORS:
             found[name] = [pa.int64(), pa.large_string()]  # types that never unify: mixed
             continue
         found[name] = [] if array.type == pa.null() else [array.type]

@@ -12,6 +12,7 @@ DataFrame is recognized without it being loaded here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -150,15 +151,12 @@ def arrow_schema(frame: Any) -> pa.Schema:
 def _is_file_scan(frame: Any) -> bool:
     """Whether ``frame`` reads files as they are (no transformation): reading it again gives the
     same rows, so passes need not persist it. Anything unrecognized counts as not a scan."""
-    try:
+    with contextlib.suppress(Exception):  # a Connect DataFrame has no JVM plan
         plan = frame._jdf.queryExecution().analyzed()  # classic session
         return str(plan.getClass().getSimpleName()) in ("LogicalRelation", "DataSourceV2Relation")
-    except Exception:
-        pass
-    try:
+    with contextlib.suppress(Exception):
         return type(frame._plan).__name__ == "Read"  # Spark Connect
-    except Exception:
-        return False
+    return False
 
 
 class SparkSource(ClusterSource):
