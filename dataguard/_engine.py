@@ -12,12 +12,13 @@ import functools
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from dataguard._frame import Batch, Source
+from dataguard.errors import InputError
 from dataguard.metrics import Metric, MetricFailure, MetricUnavailable, Values
 
 AnyMetric = Metric[Any, Any]
@@ -41,9 +42,10 @@ def with_requirements(metrics: Iterable[AnyMetric]) -> list[AnyMetric]:
     return list(ordered)
 
 
-def stages(metrics: Sequence[AnyMetric]) -> list[list[AnyMetric]]:
-    """Metrics split into passes: a metric runs one pass after the latest metric it requires."""
-    level: dict[AnyMetric, int] = {}
+def stages(metrics: Sequence[AnyMetric], known: Iterable[AnyMetric] = ()) -> list[list[AnyMetric]]:
+    """Metrics split into passes: a metric runs one pass after the latest metric it requires
+    (in the first pass if it requires only ``known`` metrics, whose values are at hand)."""
+    level: dict[AnyMetric, int] = dict.fromkeys(known, -1)
 
     def depth(metric: AnyMetric) -> int:
         if metric not in level:
@@ -348,6 +350,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _on_tables(
+    metrics: Sequence[AnyMetric],
+    tables: Mapping[str, Source],
+    *,
+    chunk_size: int | None,
+    workers: int | None,
+) -> Values:
+    """The values of metrics of other tables (``Metric.on_table``), each table read in passes
+    of its own, by this same engine, before the data's passes that need them."""
+    by_table: dict[str, dict[AnyMetric, AnyMetric]] = {}
+    for metric in metrics:
+        where = metric.on_table()
+        assert where is not None
+        by_table.setdefault(where[0], {})[metric] = where[1]
+    values = Values()
+    for name, wanted in by_table.items():
+        table = tables.get(name)
+        if table is None:
+            raise InputError(f"no table named {name!r} was given")
+        found = execute(wanted.values(), table, chunk_size=chunk_size, workers=workers)
+        values = values.merged(found.renamed(wanted))
+    return values
+
+
 def execute(
     metrics: Iterable[AnyMetric],
     source: Source,
@@ -355,16 +381,22 @@ def execute(
     chunk_size: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    tables: Mapping[str, Source] | None = None,
 ) -> Values:
-    """Compute the metrics and what they require over the source; failures are recorded."""
+    """Compute the metrics and what they require over the source; failures are recorded.
+    Metrics of other tables are computed over those ``tables`` first."""
     ordered = with_requirements(metrics)
+    elsewhere = [m for m in ordered if m.on_table() is not None]
+    values = Values()
+    if elsewhere:
+        values = _on_tables(elsewhere, tables or {}, chunk_size=chunk_size, workers=workers)
+        ordered = [m for m in ordered if m.on_table() is None]
     planned = set(ordered)
     servers = {m: s for m in ordered if (s := m.served_by()) is not None and s in planned}
-    passes = stages([m for m in ordered if m not in servers])
+    passes = stages([m for m in ordered if m not in servers], elsewhere)
     if len(passes) > 1 and not source.reiterable:
         source.remember()
     threads = default_workers() if workers is None else workers
-    values = Values()
     pool = _worker_pool(threads)
     for number, stage in enumerate(passes, start=1):
         metrics_of_pass = [m for m in stage if _wanted(m, values)]

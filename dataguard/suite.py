@@ -149,8 +149,16 @@ class Suite:
     schema: Schema | None = None
     description: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: Other tables the expectations may read, by name: paths as written (a relative one is
+    #: resolved against the suite file's folder, see ``table_paths``).
+    tables: Mapping[str, str] = field(default_factory=dict)
+    #: The document the suite was read from, if any: where its errors are located.
+    document: Document | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        for name, path in self.tables.items():
+            if not isinstance(name, str) or not isinstance(path, str) or not path:
+                raise SuiteError("a table is a name and a file path", path="tables")
         items = tuple(self.expectations)
         for i, item in enumerate(items):
             if not isinstance(item, Expectation):
@@ -160,13 +168,30 @@ class Suite:
         object.__setattr__(self, "expectations", items)
 
     def __hash__(self) -> int:
-        return hash((self.expectations, self.name, self.schema, self.description))
+        tables = tuple(sorted(self.tables.items()))
+        return hash((self.expectations, self.name, self.schema, self.description, tables))
 
     @property
     def compiled(self) -> tuple[Expectation, ...]:
         """Every expectation to evaluate: the schema's first, then the listed ones."""
         declared = self.schema.expectations() if self.schema else ()
         return declared + self.expectations
+
+    def table_paths(self) -> dict[str, Path]:
+        """The ``tables`` as paths, relative ones resolved against the suite file's folder."""
+        source = self.document.source if self.document is not None else None
+        folder = Path(source).parent if source is not None else Path()
+        return {name: folder / Path(path) for name, path in self.tables.items()}
+
+    def error(self, problem: str, expectation: Expectation, key: str) -> SuiteError:
+        """A SuiteError about ``expectation``'s parameter ``key``, naming the suite file and
+        line it was read from (when it was read from one)."""
+        index = next((i for i, e in enumerate(self.expectations) if e is expectation), None)
+        if index is None:
+            return SuiteError(problem, path=key)
+        if self.document is None:
+            return SuiteError(problem, path=f"expectations[{index}].{key}")
+        return self.document.error(problem, ["expectations", index, key])
 
     @property
     def optional_columns(self) -> frozenset[str]:
@@ -222,6 +247,8 @@ class Suite:
             out["meta"] = dict(self.meta)
         if self.schema is not None:
             out["schema"] = self.schema.to_dict()
+        if self.tables:
+            out["tables"] = dict(self.tables)
         out["expectations"] = [e.to_dict() for e in self.expectations]
         return out
 
@@ -261,7 +288,15 @@ class Suite:
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""
-        return Suite(self.expectations + more, self.name, self.schema, self.description, self.meta)
+        return Suite(
+            self.expectations + more,
+            self.name,
+            self.schema,
+            self.description,
+            self.meta,
+            self.tables,
+            self.document,
+        )
 
 
 def _iso(value: Any) -> str:
@@ -282,7 +317,7 @@ def loads_suite(text: str, fmt: str = "yaml") -> Suite:
     return _build(document)
 
 
-_TOP_KEYS = ("format_version", "name", "description", "meta", "schema", "expectations")
+_TOP_KEYS = ("format_version", "name", "description", "meta", "schema", "tables", "expectations")
 _SCHEMA_KEYS = ("columns", "strict", "ordered")
 
 
@@ -329,7 +364,18 @@ def _build(doc: Document) -> Suite:
     if not isinstance(raw, list):
         raise doc.error("expectations must be a list", ["expectations"])
     expectations = tuple(_build_expectation(doc, item, i) for i, item in enumerate(raw))
-    return Suite(expectations, data.get("name", ""), schema, data.get("description", ""), meta)
+    tables = _build_tables(doc, data["tables"]) if "tables" in data else {}
+    return Suite(
+        expectations, data.get("name", ""), schema, data.get("description", ""), meta, tables, doc
+    )
+
+
+def _build_tables(doc: Document, value: Any) -> dict[str, str]:
+    tables = _mapping(doc, value, ["tables"], "tables")
+    for name, path in tables.items():
+        if not isinstance(path, str) or not path:
+            raise doc.error(f"table {name!r} needs a file path", ["tables", name])
+    return tables
 
 
 def _build_expectation(doc: Document, item: Any, index: int) -> Expectation:

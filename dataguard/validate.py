@@ -26,7 +26,7 @@ from dataguard._frame import (
 )
 from dataguard._version import __version__
 from dataguard.cluster import as_source, reasons, rows_judged, split_where_rows_live
-from dataguard.errors import InputError, ValidationFailedError
+from dataguard.errors import InputError, ValidationFailedError, did_you_mean
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import (
     FailingRows,
@@ -130,6 +130,7 @@ def validate(
     workers: int | None = None,
     progress: Progress | None = None,
     column_types: Mapping[str, str] | None = None,
+    tables: Mapping[str, Any] | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -149,6 +150,10 @@ def validate(
     declares, as text if only text expectations read it and its values look like dates, else
     as its values say.
     ``column_types`` (``{"zip": "string"}``, logical type names) pins columns beyond those.
+
+    ``tables`` names other tables that cross-table expectations read (``foreign_key``), each
+    any data ``validate`` accepts or a file path; they add to (and override) the suite's own
+    ``tables:``.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
@@ -164,13 +169,14 @@ def validate(
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
+    others = other_tables(the_suite, expectations, tables)
     used = list(dict.fromkeys(c for e in expectations for c in e.columns if c in names))
     describe(source, used, workers)
     decided: dict[int, ExpectationResult] = {}
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
-        ctx = Context(rows_judged(source, expectation.where), fmt, ids)
+        ctx = Context(rows_judged(source, expectation.where), fmt, ids, tables=others)
         early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
         if early is not None:
             decided[i] = early
@@ -181,15 +187,17 @@ def validate(
     contexts: dict[str | None, Context] = {}
     for where, members in planned.items():
         part = rows_judged(source, where)
-        plan = Context(part, fmt, ids)
+        plan = Context(part, fmt, ids, tables=others)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
         if where is None and not source.types_final:
             # Type checks read no rows, but a text file's types are settled only by reading
             # (a later value may widen a column): read every column whose type is used.
             metrics.extend(MissingCount(c) for c in used)
-        values = execute(metrics, part, chunk_size=chunk_size, workers=workers, progress=progress)
-        contexts[where] = Context(part, fmt, ids, values)
+        values = execute(
+            metrics, part, chunk_size=chunk_size, workers=workers, progress=progress, tables=others
+        )
+        contexts[where] = Context(part, fmt, ids, values, others)
     results = tuple(
         decided[i] if i in decided else _evaluate(e, contexts[e.where])
         for i, e in enumerate(expectations)
@@ -208,6 +216,38 @@ def validate(
     return ValidationResult(the_suite, results, run)
 
 
+def other_tables(
+    suite: Suite, expectations: Sequence[Expectation], given: Mapping[str, Any] | None
+) -> dict[str, Source]:
+    """The other tables the expectations read, as sources: those ``given`` by name, else the
+    suite's ``tables:``. SuiteError for a table nobody gave or a column it lacks (naming the
+    suite file and line), InputError for a table that cannot be read."""
+    known: dict[str, Any] = {**suite.table_paths(), **(given or {})}
+    sources: dict[str, Source] = {}
+    for expectation in expectations:
+        for name, columns in expectation.other_tables().items():
+            if name not in known:
+                listed = ", ".join(repr(n) for n in known) or "none"
+                hint = did_you_mean([name], known) or f" (tables given: {listed})"
+                raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
+            if name not in sources:
+                try:
+                    sources[name] = as_source(known[name])
+                except InputError as exc:
+                    raise InputError(f"table {name!r}: {exc}") from None
+            table = sources[name]
+            for column in columns:
+                if column not in table.names:
+                    key = "table_column" if len(columns) == 1 else "table_columns"
+                    raise suite.error(
+                        f"table {name!r} has no column {column!r}"
+                        + did_you_mean([column], table.names),
+                        expectation,
+                        key,
+                    )
+    return sources
+
+
 def split(
     data: Any,
     suite: SuiteLike,
@@ -215,6 +255,7 @@ def split(
     fail_on: Literal["error", "warning"] = "error",
     chunk_size: int | None = None,
     reason_column: str | None = None,
+    tables: Mapping[str, Any] | None = None,
 ) -> tuple[Any, Any]:
     """Split in-memory ``data`` into the rows passing and the rows failing the row-level checks
     (a Spark or Dask data frame into two lazy frames of its kind, split where its partitions
@@ -223,7 +264,8 @@ def split(
     Only row-level expectations of a severity that fails at ``fail_on`` take part; ``mostly`` is
     ignored (a row either passes or not). Both parts are the same kind of object as ``data``.
     With ``reason_column``, the failing part gets a text column of that name listing, for each
-    row, the expectations it failed (``"not_null(id); between(amount)"``).
+    row, the expectations it failed (``"not_null(id); between(amount)"``). ``tables`` are the
+    other tables cross-table checks read, as for ``validate``.
     """
     the_suite = as_suite(suite)
     source = as_source(data)
@@ -231,18 +273,20 @@ def split(
     if reason_column is not None and reason_column in names:
         raise ValueError(f"reason_column {reason_column!r} is already a column of the data")
     failing = FAILING_SEVERITIES[fail_on]
+    expectations = the_suite.expand(source.names)
+    others = other_tables(the_suite, expectations, tables)
     rules = [
         e
-        for e in the_suite.expand(source.names)
+        for e in expectations
         if isinstance(e, RowExpectation)
         and e.severity in failing
         and _skipped(e, the_suite, names) is None
-        and e.precheck(Context(rows_judged(source, e.where))) is None
+        and e.precheck(Context(rows_judged(source, e.where), tables=others)) is None
     ]
     if source.runner is not None:  # the rows live on a cluster: split there, never here
-        return split_where_rows_live(source, rules, chunk_size, reason_column)
+        return split_where_rows_live(source, rules, chunk_size, reason_column, others)
     try:
-        rows, masks = _failing_rows(rules, source, chunk_size)
+        rows, masks = _failing_rows(rules, source, chunk_size, others)
     except MetricUnavailable as exc:
         raise InputError(f"cannot split: {exc.failure.message}") from None
     bad = np.zeros(rows, dtype=bool)
@@ -255,12 +299,15 @@ def split(
 
 
 def _failing_rows(
-    rules: Sequence[RowExpectation], source: Source, chunk_size: int | None
+    rules: Sequence[RowExpectation],
+    source: Source,
+    chunk_size: int | None,
+    tables: Mapping[str, Source],
 ) -> tuple[int, dict[int, np.ndarray]]:
     """The rows of ``source``, and for each rule (by position in ``rules``) which rows it fails."""
     masks: dict[int, np.ndarray] = {}
     plain = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where is None}
-    values = execute([RowCount(), *plain.values()], source, chunk_size=chunk_size)
+    values = execute([RowCount(), *plain.values()], source, chunk_size=chunk_size, tables=tables)
     rows: int = values[RowCount()]
     masks.update({i: values[metric] for i, metric in plain.items()})
     for where in dict.fromkeys(r.where for r in rules if r.where is not None):
@@ -268,7 +315,9 @@ def _failing_rows(
         condition = parse_condition(where)
         keep = execute([RowMask(condition)], source, chunk_size=chunk_size)[RowMask(condition)]
         kept = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where == where}
-        judged = execute(list(kept.values()), rows_judged(source, where), chunk_size=chunk_size)
+        judged = execute(
+            list(kept.values()), rows_judged(source, where), chunk_size=chunk_size, tables=tables
+        )
         for i, metric in kept.items():
             mask = np.zeros(rows, dtype=bool)
             mask[keep] = judged[metric]

@@ -97,6 +97,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "not_matches_regex_list": {"column": "s", "regex_list": ["c", "d"]},
     "pair_in_set": {"column_a": "y", "column_b": "s", "value_pairs_set": [[1, "a"], [2, "b"]]},
     "z_score_below": {"column": "x", "threshold": 1.5, "severity": "warning"},
+    "foreign_key": {"column": "y", "table": "other", "table_column": "k", "mostly": 0.5},
+    "row_count_equal_table": {"table": "other"},
+    "distinct_values_equal_table": {"column": "s", "table": "other", "table_column": "s"},
 }
 
 N = 20
@@ -108,6 +111,8 @@ COLUMNS: dict[str, pa.Array] = {
     "id": pa.array(range(N), pa.int64()),
 }
 DATA = pa.table(COLUMNS)
+# The other table cross-table expectations read (floats that match the integers of "y").
+TABLES = {"other": pa.table({"k": [1.0, 2.0, None, 4.5], "s": ["a", "b", "c", None]})}
 NAMES = sorted(registered())
 # no_drift needs a stored reference profile; the example data itself is the reference.
 REFERENCE = Path(tempfile.mkdtemp(prefix="dataguard-contract-")) / "reference.profile.json"
@@ -162,23 +167,28 @@ def test_contract(name: str) -> None:
     assert description.strip()
 
     # Judges the example data the same whatever the batch size.
-    whole = dg.validate(DATA, suite, result_format="complete", id_columns=("id",))
+    whole = dg.validate(DATA, suite, result_format="complete", id_columns=("id",), tables=TABLES)
     assert whole.results[0].reason is not dg.Reason.ERROR, whole.results[0].message
     for chunk_size in (1, 7):
         chunked = dg.validate(
-            DATA, suite, result_format="complete", id_columns=("id",), chunk_size=chunk_size
+            DATA,
+            suite,
+            result_format="complete",
+            id_columns=("id",),
+            chunk_size=chunk_size,
+            tables=TABLES,
         )
         assert _dicts(chunked) == _dicts(whole), chunk_size
 
     # Empty data and all-null columns are data, not errors.
-    empty = dg.validate(DATA.slice(0, 0), suite).results[0]
+    empty = dg.validate(DATA.slice(0, 0), suite, tables=TABLES).results[0]
     assert isinstance(empty, dg.ExpectationResult)
     assert empty.reason is not dg.Reason.ERROR, empty.message
     nulls = pa.table({n: pa.nulls(N, COLUMNS[n].type) for n in COLUMNS})
-    all_null = dg.validate(nulls, suite).results[0]
+    all_null = dg.validate(nulls, suite, tables=TABLES).results[0]
     assert all_null.reason is not dg.Reason.ERROR, all_null.message
     untyped = pa.table({n: pa.nulls(N) for n in COLUMNS})
-    assert dg.validate(untyped, suite).results[0].reason is not dg.Reason.ERROR
+    assert dg.validate(untyped, suite, tables=TABLES).results[0].reason is not dg.Reason.ERROR
 
     # A missing column fails with column_missing; the other expectations still run.
     columns = set(expectation.columns) or (
@@ -187,7 +197,9 @@ def test_contract(name: str) -> None:
     if columns:
         remaining = DATA.drop_columns(sorted(columns))
         result = dg.validate(
-            remaining, dg.Suite([expectation, dg.expectations.RowCountEqual(value=N)])
+            remaining,
+            dg.Suite([expectation, dg.expectations.RowCountEqual(value=N)]),
+            tables=TABLES,
         )
         assert result.results[0].passed is False
         assert result.results[0].reason is dg.Reason.COLUMN_MISSING

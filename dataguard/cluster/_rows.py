@@ -38,14 +38,19 @@ def rows_judged(source: Source, where: str | None) -> Source:
 
 
 def required(
-    rules: Sequence[RowExpectation], source: Source, chunk_size: int | None
+    rules: Sequence[RowExpectation],
+    source: Source,
+    chunk_size: int | None,
+    tables: Mapping[str, Source] | None = None,
 ) -> dict[str | None, Values]:
     """The values of the metrics the rules require, over every row they judge (one set per row
-    condition: a rule with a condition requires them over the rows it keeps)."""
+    condition: a rule with a condition requires them over the rows it keeps), and over the
+    other ``tables`` they read."""
     values = {}
     for where in dict.fromkeys(rule.where for rule in rules):
         wanted = [m for rule in rules if rule.where == where for m in FailingRows(rule).requires()]
-        values[where] = execute(wanted, rows_judged(source, where), chunk_size=chunk_size)
+        part = rows_judged(source, where)
+        values[where] = execute(wanted, part, chunk_size=chunk_size, tables=tables)
     return values
 
 
@@ -174,8 +179,10 @@ def split_where_rows_live(
     rules: Sequence[RowExpectation],
     chunk_size: int | None,
     reason_column: str | None,
+    tables: Mapping[str, Source] | None = None,
 ) -> tuple[Any, Any]:
     """``split`` of a source whose rows live on a cluster: what the rules require is computed
-    by the cluster's passes, then every partition splits its own rows."""
-    judge = RowJudge(tuple(rules), required(rules, source, chunk_size), chunk_size)
+    by the cluster's passes (and over the other ``tables`` the rules read), then every
+    partition splits its own rows."""
+    judge = RowJudge(tuple(rules), required(rules, source, chunk_size, tables), chunk_size)
     return source.split_rows(judge, reason_column)

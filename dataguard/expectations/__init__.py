@@ -69,6 +69,11 @@ from dataguard.expectations._table import (
     RowCountBetween,
     RowCountEqual,
 )
+from dataguard.expectations._tables import (
+    DistinctValuesEqualTable,
+    ForeignKey,
+    RowCountEqualTable,
+)
 from dataguard.expectations._types import ColumnDtype, ColumnType
 from dataguard.expectations._values import (
     Between,
@@ -98,10 +103,12 @@ __all__ = [
     "Decreasing",
     "DistinctValuesContainSet",
     "DistinctValuesEqualSet",
+    "DistinctValuesEqualTable",
     "DistinctValuesInSet",
     "EachColumn",
     "EqualWithinRecord",
     "Expectation",
+    "ForeignKey",
     "InSet",
     "InTypeList",
     "Increasing",
@@ -137,6 +144,7 @@ __all__ = [
     "QuantilesBetween",
     "RowCountBetween",
     "RowCountEqual",
+    "RowCountEqualTable",
     "RowExpectation",
     "StdevBetween",
     "SumBetween",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import KW_ONLY, MISSING, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -41,6 +41,8 @@ class Context:
     result_format: ResultFormat = ResultFormat.SUMMARY
     id_columns: tuple[str, ...] = ()
     values: Values = field(default_factory=Values)
+    #: The other tables the expectations may read (see ``Expectation.other_tables``), by name.
+    tables: Mapping[str, Source] = field(default_factory=dict)
 
     @property
     def sample_limit(self) -> int | None:
@@ -120,6 +122,11 @@ class Expectation(ABC):
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         """The metrics ``evaluate`` reads."""
         return ()
+
+    def other_tables(self) -> dict[str, tuple[str, ...]]:
+        """The other tables the expectation reads (given to ``validate`` by name), each with
+        the columns it reads there; none for an expectation of the data alone."""
+        return {}
 
     @abstractmethod
     def evaluate(self, ctx: Context) -> ExpectationResult:

@@ -40,6 +40,12 @@ class Metric(ABC, Generic[S, V]):
         """Metrics whose final values ``compute`` needs; they run in an earlier pass."""
         return ()
 
+    def on_table(self) -> tuple[str, Metric[Any, Any]] | None:
+        """Where the metric is computed when not over the data: the name of another table given
+        to ``validate`` and the metric computed over that table's rows, whose value is this
+        one's. None for every metric of the data itself."""
+        return None
+
     def served_by(self) -> Metric[Any, Any] | None:
         """A metric whose final value also answers this one, computed instead when both are
         planned (the full moments of a column answer its mean); it must need no more passes."""
@@ -163,6 +169,14 @@ class Values:
         values = {m: self._values[s] for m, s in servers.items() if s in self._values}
         failures = {m: self._failures[s] for m, s in servers.items() if s in self._failures}
         return self.with_values(values, failures)
+
+    def renamed(self, names: Mapping[Metric[Any, Any], Metric[Any, Any]]) -> Values:
+        """The values and failures of the metrics ``names`` maps to, each under its key there
+        (a metric of another table under the metric that stands for it)."""
+        return Values(
+            {m: self._values[v] for m, v in names.items() if v in self._values},
+            {m: self._failures[v] for m, v in names.items() if v in self._failures},
+        )
 
     def only(self, metrics: Iterable[Metric[Any, Any]]) -> Values:
         """A copy holding only the values and failures of ``metrics``."""

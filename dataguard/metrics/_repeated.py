@@ -260,6 +260,22 @@ _MISSING_PRINT = np.uint64(0x5851F42D4C957F2D)
 K = TypeVar("K", bound="Key")
 
 
+def mixed(prints: np.ndarray) -> np.ndarray:
+    """Fingerprints spread over all 64 bits by a bijection, so equal ones stay equal and
+    different ones stay different (a number's own bits leave the top ones zero)."""
+    return _mix(prints)
+
+
+def chained(parts: list[np.ndarray], rows: int) -> np.ndarray:
+    """One fingerprint per row of several columns' (mixed) fingerprints, chained as the words of
+    a text are, so that the order of the columns matters."""
+    prints = np.full(rows, _MULTIPLIER, dtype=np.uint64)
+    for own in parts:
+        prints ^= own
+        _stir(prints)
+    return _finish(prints)
+
+
 @dataclass(frozen=True, slots=True)
 class Key:
     """What makes rows duplicates: equal values in ``column`` and ``also``, among the rows
@@ -295,13 +311,12 @@ class Key:
         """The fingerprint of every row's key (an ignored row's is meaningless)."""
         if self._one_value():
             return _row_fingerprints(batch, self.column)
-        prints = np.full(batch.num_rows, _MULTIPLIER, dtype=np.uint64)
-        for column in self.columns:  # chained as the words of a text are
+        parts = []
+        for column in self.columns:
             missing = batch.missing(column)
             own = _row_fingerprints(batch, column)
-            prints ^= np.where(missing, _MISSING_PRINT, own) if missing.any() else own
-            _stir(prints)
-        return _finish(prints)
+            parts.append(np.where(missing, _MISSING_PRINT, own) if missing.any() else own)
+        return chained(parts, batch.num_rows)
 
     def exact(self, batch: Batch, rows: np.ndarray) -> pa.Array:
         """The keys of the chosen rows (a mask), as values equal exactly when the keys are."""

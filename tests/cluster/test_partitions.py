@@ -16,7 +16,7 @@ from dataguard._frame import BaseSource, Batch, ColumnInfo, Source, as_source
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.expectations import Increasing, Unique
 from dataguard.metrics import Values
-from tests.test_contract import DATA, NAMES, example
+from tests.test_contract import DATA, NAMES, TABLES, example
 
 Bounds = tuple[tuple[int, int], ...]
 
@@ -129,9 +129,14 @@ def test_every_expectation_judges_partitions_as_one_table(
 ) -> None:
     source = _Partitioned(DATA, PARTITIONINGS[partitioning])
     there = dg.validate(
-        source, SUITE, result_format=result_format, id_columns=ids, chunk_size=chunk_size
+        source,
+        SUITE,
+        result_format=result_format,
+        id_columns=ids,
+        chunk_size=chunk_size,
+        tables=TABLES,
     )
-    here = dg.validate(DATA, SUITE, result_format=result_format, id_columns=ids)
+    here = dg.validate(DATA, SUITE, result_format=result_format, id_columns=ids, tables=TABLES)
     for expectation, a, b in zip(SUITE.expectations, _results(there), _results(here), strict=True):
         assert a == b, expectation.name
     # The dates fall back once, at row 12: the first row of a partition in most partitionings.
