@@ -115,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="identify failing rows by this column's values (repeatable)",
     )
+    check.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="another table cross-table checks read, e.g. planes=planes.parquet (repeatable; "
+        "overrides the suite's table of that name)",
+    )
     _add_reading_options(check)
     _add_debug(check)
 
@@ -301,6 +309,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 chunk_size=args.chunk_size,
                 progress=progress,
                 column_types=column_types,
+                tables=_tables(args.table),
             )
     finally:
         if progress is not None:
@@ -390,6 +399,17 @@ def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
         return
     with _ENGINES[args.engine](args, read_plan) as data:
         yield data
+
+
+def _tables(specs: list[str]) -> dict[str, str]:
+    """The ``--table NAME=PATH`` options as a mapping."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise UsageError(f"--table {spec!r}: use NAME=PATH, e.g. planes=planes.parquet")
+        out[name] = path
+    return out
 
 
 def _add_column_type(command: argparse.ArgumentParser) -> None:
