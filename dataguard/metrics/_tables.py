@@ -26,7 +26,8 @@ never probable.
 
 Memory. The data is streamed in batches and never held; the other table is streamed too, and
 what stays is its distinct keys: 8 bytes of fingerprint plus the key's own bytes per distinct key
-(each batch's keys are deduplicated before they are kept), independent of the data's size.
+(each batch's keys are deduplicated, and batches' sets are joined as they accumulate, so at most
+about twice that), independent of the data's size.
 """
 
 from __future__ import annotations
@@ -238,7 +239,13 @@ class Keys(Metric[KeySetsState, KeySet]):
         return (distinct_keys(key_prints(keys), keys),)
 
     def merge(self, left: KeySetsState, right: KeySetsState) -> KeySetsState:
-        return left + right
+        parts = left + right
+        # Parts are joined into one set once those after the first hold as many keys as it:
+        # the keys kept stay under twice the distinct keys (plus a batch's), however many
+        # batches repeat them, for constant work per key on average.
+        if len(parts) > 2 and sum(p.size for p in parts[1:]) >= parts[0].size:
+            return (self.finalize(parts),)
+        return parts
 
     def compact(self, state: KeySetsState) -> KeySetsState:
         return (self.finalize(state),) if len(state) > 1 else state

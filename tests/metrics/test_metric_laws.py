@@ -31,6 +31,7 @@ from dataguard.expectations import (
     Between,
     CompoundColumnsUnique,
     Decreasing,
+    ForeignKey,
     Increasing,
     NotNull,
     PairGreater,
@@ -43,10 +44,12 @@ from dataguard.metrics import (
     Fingerprints,
     Histogram,
     Key,
+    Keys,
     Metric,
     MinMax,
     MissingCount,
     Moments,
+    OnTable,
     RankScan,
     RankSpread,
     RepeatedValues,
@@ -175,6 +178,12 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: CategoryKeys("s", 2),
     lambda: DuplicateRows(Key("s"), 2, ("i",)),
     lambda: DuplicateRows(Key("s", ("i",), "never"), None),
+    lambda: Keys(("s",)),
+    lambda: Keys(("f", "i")),
+    lambda: Keys(("t",)),
+    lambda: Keys(("d",)),
+    lambda: OnTable("other", ValueCounts("s")),
+    lambda: Violations(ForeignKey(column="f", table="other", table_column="i"), 3, ("s",)),
 ]
 IDS = [
     "row_count",
@@ -228,6 +237,12 @@ IDS = [
     "category_keys",
     "duplicate_rows-ids",
     "duplicate_rows-compound",
+    "keys-string",
+    "keys-compound",
+    "keys-timestamp",
+    "keys-decimal",
+    "on_table",
+    "violations-foreign_key",
 ]
 
 
