@@ -18,6 +18,7 @@ from dataguard.errors import (
     UnknownExpectationError,
     ValidationFailedError,
 )
+from dataguard.inference import infer_suite
 from dataguard.profile import Profile, load_profile, merge_profiles, profile
 from dataguard.report import render_html, write_report
 from dataguard.result import ExpectationResult, Reason, ResultFormat, ValidationResult
@@ -44,6 +45,7 @@ __all__ = [
     "__version__",
     "drift",
     "expectations",
+    "infer_suite",
     "load_profile",
     "load_suite",
     "merge_profiles",

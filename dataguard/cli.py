@@ -143,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_drift_parser(commands)
     _add_report_parser(commands)
+    _add_infer_parser(commands)
 
     convert = commands.add_parser(
         "convert",
@@ -222,6 +223,24 @@ def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_debug(report)
 
 
+def _add_infer_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    infer = commands.add_parser(
+        "infer",
+        help="draft a suite from a data file",
+        description="Draft a commented suite that DATA passes, to review and edit.",
+    )
+    infer.add_argument("data", metavar="DATA", help="data file: .parquet, .csv, .tsv, .jsonl")
+    infer.add_argument("--output", "-o", required=True, help="suite file (.yaml or .json)")
+    infer.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="also write a reference profile beside the suite and check drift against it",
+    )
+    infer.add_argument("--margin", type=float, default=0.1, help="range widening (0.1)")
+    _add_reading_options(infer)
+    _add_debug(infer)
+
+
 #: The options of each command naming files it reads, and those naming files it writes.
 _INPUTS = {
     "validate": ("data", "suite"),
@@ -229,6 +248,7 @@ _INPUTS = {
     "drift": ("data", "reference"),
     "report": ("result",),
     "convert": ("suite",),
+    "infer": ("data",),
 }
 _OUTPUTS = ("output", "report")
 
@@ -579,6 +599,26 @@ def _convert(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PASSED
 
 
+def _infer(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.inference import write_draft
+
+    _check_chunk(args.chunk_size)
+    column_types = _column_types(args.column_type)
+    with _data(args, functools.partial(_pinned_plan, column_types)) as data:
+        stdout.write(
+            write_draft(
+                data,
+                args.output,
+                name=Path(args.data).stem,
+                margin=args.margin,
+                profile=args.profile,
+                chunk_size=args.chunk_size,
+                column_types=column_types,
+            )
+        )
+    return EXIT_PASSED
+
+
 def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard._demo import run_demo
 
@@ -605,6 +645,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 "report": _report,
                 "convert": _convert,
                 "demo": _demo,
+                "infer": _infer,
             }
             return handlers[args.command](args, out)
     except UsageError as exc:

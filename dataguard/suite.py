@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dataguard._atomic import write_atomic
+from dataguard._comments import Comments, with_comments
 from dataguard._deferred import yaml
 from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
 from dataguard.compat import read_gx_suite
@@ -142,6 +143,8 @@ class Suite:
 
     Build one in Python (``Suite([NotNull("id"), Between("amount", min_value=0)])``) or load it
     from YAML or JSON with ``load_suite``. Suites are frozen and hashable: declarations, not code.
+    ``comments`` (by document path, such as ``("expectations", 2)``) are written into YAML above
+    their entries; like ``meta`` they take no part in equality, and loading does not read them.
     """
 
     expectations: tuple[Expectation, ...] = ()
@@ -154,6 +157,7 @@ class Suite:
     tables: Mapping[str, str] = field(default_factory=dict)
     #: The document the suite was read from, if any: where its errors are located.
     document: Document | None = field(default=None, compare=False, repr=False)
+    comments: Comments = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, path in self.tables.items():
@@ -258,7 +262,8 @@ class Suite:
         if fmt == "json":
             return json.dumps(document, indent=2, ensure_ascii=False, default=_iso) + "\n"
         if fmt == "yaml":
-            return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+            text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+            return with_comments(text, self.comments) if self.comments else text
         raise ValueError(f"unknown suite format {fmt!r}; use 'yaml' or 'json'")
 
     def dump(self, path: str | os.PathLike[str]) -> Path:
@@ -296,6 +301,7 @@ class Suite:
             self.meta,
             self.tables,
             self.document,
+            self.comments,
         )
 
 

@@ -28,10 +28,11 @@ PLANTED_PROBLEMS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def orders(rows: int = 5000, seed: int = 7) -> pd.DataFrame:
+def orders(rows: int = 5000, seed: int = 7, *, planted: bool = True) -> pd.DataFrame:
     """A realistic orders table with the problems listed in ``PLANTED_PROBLEMS``.
 
     Deterministic for a given ``rows`` and ``seed``; needs at least 1000 rows for every problem.
+    ``planted=False`` gives the same table without the problems: a clean reference batch.
     """
     if rows < 1000:
         raise ValueError("the example needs at least 1000 rows")
@@ -50,21 +51,22 @@ def orders(rows: int = 5000, seed: int = 7) -> pd.DataFrame:
     )
     country = rng.choice(np.array(COUNTRIES, dtype=object), size=rows)
 
-    picks = iter(rng.permutation(np.arange(10, rows - 10)))
+    if planted:
+        picks = iter(rng.permutation(np.arange(10, rows - 10)))
 
-    def take(n: int) -> np.ndarray:
-        return np.array([next(picks) for _ in range(n)])
+        def take(n: int) -> np.ndarray:
+            return np.array([next(picks) for _ in range(n)])
 
-    dup = take(3)
-    ids[dup] = ids[dup - 1]
-    emails[take(60)] = np.array([f"user{i}example.com" for i in range(60)], dtype=object)
-    emails[take(25)] = None
-    amount[take(8)] = -np.round(rng.uniform(5, 50, size=8), 2)
-    quantity[take(12)] = 0
-    status[take(5)] = "unknown"
-    country[take(3)] = "XX"
-    swapped = take(2)
-    created[swapped] = created[swapped] - np.timedelta64(7, "D")
+        dup = take(3)
+        ids[dup] = ids[dup - 1]
+        emails[take(60)] = np.array([f"user{i}example.com" for i in range(60)], dtype=object)
+        emails[take(25)] = None
+        amount[take(8)] = -np.round(rng.uniform(5, 50, size=8), 2)
+        quantity[take(12)] = 0
+        status[take(5)] = "unknown"
+        country[take(3)] = "XX"
+        swapped = take(2)
+        created[swapped] = created[swapped] - np.timedelta64(7, "D")
 
     frame: dict[str, Any] = {
         "order_id": ids,

@@ -1,0 +1,55 @@
+"""``dataguard infer``: draft a suite from a data file and write it, with its reference profile."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dataguard.errors import InputError
+from dataguard.inference._infer import draft
+
+
+def write_draft(
+    data: Any,
+    output: str,
+    *,
+    name: str,
+    margin: float = 0.1,
+    profile: str | None = None,
+    chunk_size: int | None = None,
+    column_types: Mapping[str, str] | None = None,
+) -> str:
+    """Draft a suite of ``data`` into ``output`` and say what was written.
+
+    ``profile``: a file name for the reference profile, written beside the suite (a relative
+    path is taken from the suite's directory); the suite's ``no_drift`` expectations name it by
+    its path relative to the working directory, from where ``no_drift`` reads it.
+    """
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    reference = None
+    location = None
+    if profile is not None:
+        location = Path(output).parent / profile
+        if os.path.realpath(location) == os.path.realpath(output):
+            raise InputError(f"--profile {profile!r} would replace the suite {output!r}")
+        reference = Path(os.path.relpath(location)).as_posix()
+    drafted = draft(
+        data,
+        margin,
+        name=name,
+        reference=reference,
+        chunk_size=chunk_size,
+        column_types=column_types,
+    )
+    written = drafted.suite.dump(output)
+    suite, rows = drafted.suite, drafted.profile.rows
+    columns = len(suite.schema.columns) if suite.schema else 0
+    out = (
+        f"drafted {columns} columns and {len(suite.expectations)} expectations "
+        f"from {rows:,} rows into {written}\n"
+    )
+    if location is not None:
+        out += f"reference profile: {drafted.profile.save(location)}\n"
+    return out
