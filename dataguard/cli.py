@@ -144,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_drift_parser(commands)
     _add_report_parser(commands)
     _add_infer_parser(commands)
+    _add_lint_parser(commands)
 
     convert = commands.add_parser(
         "convert",
@@ -239,6 +240,19 @@ def _add_infer_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     infer.add_argument("--margin", type=float, default=0.1, help="range widening (0.1)")
     _add_reading_options(infer)
     _add_debug(infer)
+
+
+def _add_lint_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    lint = commands.add_parser(
+        "lint",
+        help="check suite files without validating data",
+        description="Check every SUITE; exit 2 and list each problem as FILE:LINE: MESSAGE.",
+    )
+    lint.add_argument("suites", metavar="SUITE", nargs="+", help="suite files (.yaml or .json)")
+    lint.add_argument(
+        "--schema", metavar="DATA", help="also check columns and types against DATA's schema"
+    )
+    _add_debug(lint)
 
 
 #: The options of each command naming files it reads, and those naming files it writes.
@@ -619,6 +633,14 @@ def _infer(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PASSED
 
 
+def _lint(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.lint import lint_suites
+
+    problems = lint_suites(args.suites, args.schema)
+    stdout.writelines(f"{problem}\n" for problem in problems)
+    return EXIT_ERROR if problems else EXIT_PASSED
+
+
 def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard._demo import run_demo
 
@@ -646,6 +668,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 "convert": _convert,
                 "demo": _demo,
                 "infer": _infer,
+                "lint": _lint,
             }
             return handlers[args.command](args, out)
     except UsageError as exc:

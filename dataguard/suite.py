@@ -448,3 +448,22 @@ def _build_schema(doc: Document, value: Any) -> Schema:
         except SuiteError as exc:
             raise doc.error(exc.problem, [*path, exc.path] if exc.path else path) from None
     return Schema(tuple(specs), data.get("strict", False), data.get("ordered", False))
+
+
+def suite_problems(document: Document) -> list[SuiteError]:
+    """Every problem loading ``document`` meets, not only the first one ``load_suite`` raises:
+    that one, then those of the other listed expectations (each is built on its own), in line
+    order. Empty when the document loads."""
+    try:
+        _build(document)
+    except SuiteError as first:
+        problems = {str(first): first}
+    else:
+        return []
+    raw = document.data.get("expectations") if isinstance(document.data, dict) else None
+    for index, item in enumerate(raw if isinstance(raw, list) else ()):
+        try:
+            _build_expectation(document, item, index)
+        except SuiteError as exc:
+            problems.setdefault(str(exc), exc)
+    return sorted(problems.values(), key=lambda p: p.line or 0)

@@ -1,0 +1,165 @@
+"""``dataguard lint``: check suite files without validating data, each problem at its line.
+
+Loading a suite checks every key, type, parameter, pattern and row condition; lint reports all the
+problems of a file, not only the first. Given data, it also checks the suite against the data's
+schema: the suite is validated on an empty table of that schema (only the schema, or the first
+block of a text file, is read), so missing columns, type mismatches and suite errors raised when a
+validation is planned (an unreadable reference profile, an expression that does not type-check)
+come out as they would in a real run, before any row is read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from dataguard._documents import Document, PathPart, format_path, read_document
+from dataguard._frame import ReadPlan
+from dataguard.cluster import as_source
+from dataguard.errors import DataguardError, SuiteError
+from dataguard.expectations import EachColumn, Expectation
+from dataguard.result import Reason
+from dataguard.suite import Suite, suite_problems
+from dataguard.validate import validate
+
+__all__ = ["Problem", "lint_suite", "lint_suites"]
+
+#: Outcomes on an empty table that say the suite and the data's schema disagree (every other
+#: outcome depends on rows, and there are none).
+SCHEMA_REASONS = frozenset({Reason.COLUMN_MISSING, Reason.TYPE_MISMATCH, Reason.SCHEMA_MISMATCH})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a suite file, where it is."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+def lint_suites(paths: Iterable[str | os.PathLike[str]], schema: Any = None) -> list[Problem]:
+    """The problems of every suite file, in the order given (see ``lint_suite``)."""
+    return [problem for path in paths for problem in lint_suite(path, schema)]
+
+
+def lint_suite(path: str | os.PathLike[str], schema: Any = None) -> list[Problem]:
+    """The problems of one suite file: everything loading it finds, and, given ``schema`` (a
+    data file or frame whose schema the suite must fit), every column the suite names that the
+    data lacks or holds with another type. Empty when the suite is clean."""
+    source = os.fspath(path)
+    try:
+        document = read_document(source)
+    except SuiteError as exc:
+        return [_problem(exc, source)]
+    found = suite_problems(document)
+    if found:
+        return [_problem(exc, source) for exc in found]
+    if schema is None:
+        return []
+    suite = Suite.from_dict(document.data, source=source)
+    return _schema_problems(suite, document, source, schema)
+
+
+def _problem(error: SuiteError, source: str) -> Problem:
+    message = f"{error.path}: {error.problem}" if error.path else error.problem
+    return Problem(error.source or source, error.line, message)
+
+
+def _empty_table(suite: Suite, data: Any) -> pa.Table:
+    """An empty table with the data's columns and types, read as ``validate`` would read them."""
+    found = as_source(data, lambda names: ReadPlan(suite.column_types, suite.text_columns(names)))
+    fields = [pa.field(name, found.info(name).arrow_type) for name in found.names]
+    return pa.schema(fields).empty_table()
+
+
+def _schema_problems(suite: Suite, document: Document, source: str, data: Any) -> list[Problem]:
+    """Each expectation validated on its own (with the schema block, which says which columns
+    may be absent), so that one that cannot be planned does not hide the others' problems."""
+    table = _empty_table(suite, data)
+    check = _Check(table, _places(suite, table.column_names), document, source)
+    out = check.problems(Suite((), suite.name, suite.schema), ())
+    for index, expectation in enumerate(suite.expectations):
+        alone = Suite((expectation,), suite.name, suite.schema)
+        out += check.problems(alone, ("expectations", index))
+    return out
+
+
+@dataclass(frozen=True)
+class _Check:
+    """Validation of suites on an empty table, with a way back to the suite file's lines."""
+
+    table: pa.Table
+    places: dict[Expectation, tuple[PathPart, ...]]
+    document: Document
+    source: str
+
+    def problems(self, suite: Suite, place: tuple[PathPart, ...]) -> list[Problem]:
+        """The schema disagreements of ``suite``'s listed expectations (of its schema when none
+        is listed), or the error planning it raised, located at ``place``."""
+        try:
+            result = validate(self.table, suite)
+        except SuiteError as exc:
+            inner = _document_path(exc.path)
+            if inner[:1] == ("expectations",):  # the lone expectation's own index
+                inner = inner[2:]
+            return [self._at((*place, *inner), exc.problem)]
+        except DataguardError as exc:
+            return [self._at(place, str(exc))]
+        schema = set(suite.schema.expectations() if suite.schema else ())
+        listed = set(suite.expand(self.table.column_names)) - schema
+        out: list[Problem] = []
+        for outcome in result.results:
+            if outcome.reason not in SCHEMA_REASONS or (
+                place and outcome.expectation not in listed
+            ):
+                continue
+            at = self.places.get(outcome.expectation, place)
+            message = outcome.message
+            if outcome.reason != Reason.COLUMN_MISSING:  # said once per column, whatever needs it
+                columns = ", ".join(outcome.expectation.columns)
+                message = f"{outcome.expectation.name} on {columns}: {message}"
+            problem = Problem(self.source, self.document.line(at) if at else None, message)
+            if problem not in out:
+                out.append(problem)
+        return out
+
+    def _at(self, path: tuple[PathPart, ...], message: str) -> Problem:
+        return Problem(self.source, self.document.line(path), f"{format_path(path)}: {message}")
+
+
+def _places(suite: Suite, names: Sequence[str]) -> dict[Expectation, tuple[PathPart, ...]]:
+    """Where in the document each expectation the suite compiles to is declared."""
+    places: dict[Expectation, tuple[PathPart, ...]] = {}
+    for index, expectation in enumerate(suite.expectations):
+        place: tuple[PathPart, ...] = ("expectations", index)
+        if isinstance(expectation, EachColumn):
+            for each in expectation.expand(names):
+                places.setdefault(each, place)
+        places.setdefault(expectation, place)
+    if suite.schema is not None:
+        for spec in suite.schema.columns:
+            for declared in spec.expectations():
+                places.setdefault(declared, ("schema", "columns", spec.name))
+        for option in suite.schema.expectations():
+            places.setdefault(option, ("schema", "strict" if suite.schema.strict else "ordered"))
+    return places
+
+
+def _document_path(path: str | None) -> tuple[PathPart, ...]:
+    """``expectations[3].where`` as ``("expectations", 3, "where")``."""
+    if not path:
+        return ()
+    out: list[PathPart] = []
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        if part:
+            out.append(int(part) if part.isdigit() else part)
+    return tuple(out)
