@@ -145,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_report_parser(commands)
     _add_infer_parser(commands)
     _add_lint_parser(commands)
+    _add_diff_parser(commands)
 
     convert = commands.add_parser(
         "convert",
@@ -253,6 +254,18 @@ def _add_lint_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--schema", metavar="DATA", help="also check columns and types against DATA's schema"
     )
     _add_debug(lint)
+
+
+def _add_diff_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="say what changed between two suites",
+        description="List what was added, removed, loosened or tightened from OLD to NEW.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the earlier suite file")
+    diff.add_argument("new", metavar="NEW", help="the later suite file")
+    diff.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _add_debug(diff)
 
 
 #: The options of each command naming files it reads, and those naming files it writes.
@@ -641,6 +654,15 @@ def _lint(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_ERROR if problems else EXIT_PASSED
 
 
+def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.suite import load_suite
+    from dataguard.suite_diff import diff_suites, to_json, to_text
+
+    changes = diff_suites(load_suite(args.old), load_suite(args.new))
+    stdout.write(to_json(changes) + "\n" if args.format == "json" else to_text(changes))
+    return EXIT_PASSED
+
+
 def _demo(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard._demo import run_demo
 
@@ -669,6 +691,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 "demo": _demo,
                 "infer": _infer,
                 "lint": _lint,
+                "diff": _diff,
             }
             return handlers[args.command](args, out)
     except UsageError as exc:

@@ -1,0 +1,261 @@
+"""``dataguard diff``: what changed between two suites, in plain words.
+
+Expectations are matched by type and columns (equal ones first, then the rest in order), and each
+changed parameter is called loosened (more data passes), tightened (less passes) or changed (no
+order, such as a new pattern). Which way loosens is declared once, per parameter, in ``LOOSER``,
+with the few expectations that read a parameter the other way in ``REVERSED``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dataguard.expectations import Expectation
+from dataguard.suite import ColumnSpec, Schema, Suite
+
+__all__ = ["Change", "diff_suites"]
+
+#: How a parameter's change loosens an expectation: ``up`` (a larger value lets more data pass;
+#: for booleans True is larger, for severities ``error`` is the largest), ``down``, or ``more``
+#: (a set that gains values lets more data pass). Unlisted parameters are only ``changed``.
+LOOSER: Mapping[str, str] = {
+    "min_value": "down",
+    "max_value": "up",
+    "strict_min": "down",
+    "strict_max": "down",
+    "mostly": "down",
+    "severity": "down",
+    "value_set": "more",
+    "alpha": "down",
+    "min_effect": "up",
+    "threshold": "up",
+    "max_age": "up",
+    # schema columns and options
+    "nullable": "up",
+    "unique": "down",
+    "required": "down",
+    "strict": "down",
+    "ordered": "down",
+}
+#: (expectation, parameter) pairs read the other way: a value that must not occur, or a set the
+#: data must contain, tightens as it grows.
+REVERSED = frozenset(
+    {
+        ("not_in_set", "value_set"),
+        ("distinct_values_contain_set", "value_set"),
+        ("most_common_value_in_set", "value_set"),
+    }
+)
+#: Severities from the mildest: a failure matters more further along.
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+#: Parameters whose text values are words from a fixed list, shown without quotes.
+_VOCABULARY = frozenset({"severity", "type", "dtype", "logical_type", "regex_engine", "method"})
+#: Fields that say what an expectation is about: part of its identity, not a parameter.
+_IDENTITY = frozenset({"column", "column_list", "column_a", "column_b", "where"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two suites.
+
+    ``kind``: added, removed, loosened, tightened or changed. ``subject``: what changed, such as
+    ``between on amount`` or ``schema column amount``. ``parameter`` with ``old`` and ``new`` for
+    a changed parameter; ``detail`` says the rest in words.
+    """
+
+    kind: str
+    subject: str
+    detail: str = ""
+    parameter: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def __str__(self) -> str:
+        if self.kind in ("added", "removed"):
+            return f"{self.kind} {self.subject}" + (f" ({self.detail})" if self.detail else "")
+        return f"{self.subject}: {self.detail} ({self.kind})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The change as a JSON-ready dict (dates as ISO text)."""
+        out = {"kind": self.kind, "subject": self.subject, "text": str(self)}
+        if self.parameter is not None:
+            out |= {"parameter": self.parameter, "old": _plain(self.old), "new": _plain(self.new)}
+        return out
+
+
+def diff_suites(old: Suite, new: Suite) -> list[Change]:
+    """The changes from ``old`` to ``new``: the schema's first, then the expectations', in the
+    new suite's order (removed ones after)."""
+    return _schema_changes(old.schema, new.schema) + _expectation_changes(
+        old.expectations, new.expectations
+    )
+
+
+def to_json(changes: Sequence[Change]) -> str:
+    """Changes as a JSON document ``{"changes": [...]}``."""
+    return json.dumps({"changes": [c.to_dict() for c in changes]}, indent=2, ensure_ascii=False)
+
+
+def to_text(changes: Sequence[Change]) -> str:
+    """Changes one per line, or a line saying there are none."""
+    return "".join(f"{c}\n" for c in changes) if changes else "no changes\n"
+
+
+def _key(expectation: Expectation) -> tuple[str, tuple[str, ...], str | None]:
+    return expectation.name, expectation.columns, expectation.where
+
+
+def _subject(expectation: Expectation) -> str:
+    out = expectation.name
+    if expectation.columns:
+        out += f" on {', '.join(expectation.columns)}"
+    if expectation.where is not None:
+        out += f" where {expectation.where}"
+    return out
+
+
+def _expectation_changes(old: Sequence[Expectation], new: Sequence[Expectation]) -> list[Change]:
+    unmatched = list(old)
+    pairs: list[tuple[Expectation | None, Expectation]] = []
+    for item in new:  # equal ones first: an unchanged rule never pairs with a changed one
+        if item in unmatched:
+            unmatched.remove(item)
+            pairs.append((item, item))
+        else:
+            pairs.append((None, item))
+    out: list[Change] = []
+    for same, after in pairs:
+        before = same or next((e for e in unmatched if _key(e) == _key(after)), None)
+        if before is None:
+            out.append(Change("added", _subject(after), _parameters(after)))
+            continue
+        if same is None:
+            unmatched.remove(before)
+        out.extend(_parameter_changes(before, after, _subject(before), before.name))
+    out.extend(Change("removed", _subject(e), _parameters(e)) for e in unmatched)
+    return out
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item) if f.init}
+
+
+def _parameters(expectation: Expectation) -> str:
+    shown = {k: v for k, v in expectation.to_dict().items() if k != "type" and k not in _IDENTITY}
+    return ", ".join(f"{k} {_shown(v, k)}" for k, v in shown.items())
+
+
+def _parameter_changes(before: Any, after: Any, subject: str, kind: str) -> list[Change]:
+    """The changed fields of two declarations of one kind (an expectation's type name, or
+    ``schema`` for column declarations)."""
+    old, new = _fields(before), _fields(after)
+    out = []
+    for parameter in old:
+        if parameter in _IDENTITY or parameter == "name" or old[parameter] == new[parameter]:
+            continue
+        out.append(_change(subject, kind, parameter, old[parameter], new[parameter]))
+    return out
+
+
+def _change(subject: str, name: str, parameter: str, old: Any, new: Any) -> Change:
+    way = LOOSER.get(parameter)
+    if way == "more" and isinstance(old, tuple) and isinstance(new, tuple):
+        gained = [v for v in new if v not in old]
+        lost = [v for v in old if v not in new]
+        words = []
+        if gained:
+            words.append(f"gained {', '.join(_shown(v) for v in gained)}")
+        if lost:
+            words.append(f"lost {', '.join(_shown(v) for v in lost)}")
+        kind = "changed" if (gained and lost) or not (gained or lost) else _kind(bool(gained))
+        if (name, parameter) in REVERSED and kind != "changed":
+            kind = _kind(kind == "tightened")
+        return Change(kind, subject, f"{parameter} {'; '.join(words)}", parameter, old, new)
+    detail = f"{parameter} {_shown(old, parameter)} -> {_shown(new, parameter)}"
+    grew = _grew(parameter, way, old, new)
+    if grew is None:
+        return Change("changed", subject, detail, parameter, old, new)
+    looser = grew == (way == "up")
+    if (name, parameter) in REVERSED:
+        looser = not looser
+    return Change(_kind(looser), subject, detail, parameter, old, new)
+
+
+def _kind(looser: bool) -> str:
+    return "loosened" if looser else "tightened"
+
+
+def _grew(parameter: str, way: str | None, old: Any, new: Any) -> bool | None:
+    """Whether the parameter went up (None: no order between the values, or no known way)."""
+    if way not in ("up", "down"):
+        return None
+    if parameter == "severity":
+        old, new = _SEVERITY_RANK.get(old), _SEVERITY_RANK.get(new)
+    # A missing bound is the loosest: the far end of the range.
+    unbounded = float("inf") if way == "up" else float("-inf")
+    old = unbounded if old is None else old
+    new = unbounded if new is None else new
+    try:
+        return bool(new > old)
+    except TypeError:
+        return None
+
+
+def _schema_changes(old: Schema | None, new: Schema | None) -> list[Change]:
+    before = {c.name: c for c in (old.columns if old else ())}
+    after = {c.name: c for c in (new.columns if new else ())}
+    out: list[Change] = []
+    options = {
+        "strict": (old is not None and old.strict, new is not None and new.strict),
+        "ordered": (old is not None and old.ordered, new is not None and new.ordered),
+    }
+    for option, (was, now) in options.items():
+        if was != now:
+            out.append(_change("schema", "schema", option, was, now))
+    for name, spec in after.items():
+        if name not in before:
+            out.append(Change("added", f"schema column {name}", _declared(spec)))
+        else:
+            subject = f"schema column {name}"
+            out.extend(_parameter_changes(before[name], spec, subject, "schema"))
+    out.extend(
+        Change("removed", f"schema column {name}", _declared(spec))
+        for name, spec in before.items()
+        if name not in after
+    )
+    return out
+
+
+def _declared(spec: ColumnSpec) -> str:
+    defaults = ColumnSpec(name=spec.name)
+    changed = {k: v for k, v in _fields(spec).items() if k != "name" and v != _fields(defaults)[k]}
+    return ", ".join(f"{k} {_shown(v, k)}" for k, v in changed.items())
+
+
+def _shown(value: Any, parameter: str = "") -> str:
+    """A value as the text says it: names from a fixed vocabulary bare (``severity error``),
+    other text quoted, without doubling its backslashes (``regex '^\\S+$'``)."""
+    if isinstance(value, str):
+        if parameter in _VOCABULARY:
+            return value
+        return f"'{value}'" if "'" not in value else repr(value)
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "none"
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
