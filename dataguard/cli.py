@@ -9,6 +9,7 @@ unless ``--debug`` is given, which keeps the exit code.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import os
 import shutil
@@ -122,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=PATH",
         help="another table cross-table checks read, e.g. planes=planes.parquet (repeatable; "
         "overrides the suite's table of that name)",
+    )
+    check.add_argument(
+        "--now",
+        type=_moment,
+        metavar="TIME",
+        help="the clock freshness checks measure ages against, ISO 8601 such as "
+        "2026-12-07T12:00:00Z; a time without offset is UTC (default: the current time)",
     )
     _add_reading_options(check)
     _add_debug(check)
@@ -357,6 +365,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 progress=progress,
                 column_types=column_types,
                 tables=_tables(args.table),
+                now=args.now,
             )
     finally:
         if progress is not None:
@@ -467,6 +476,19 @@ def _add_column_type(command: argparse.ArgumentParser) -> None:
         metavar="COLUMN=TYPE",
         help="read this CSV/JSON-lines column as TYPE, e.g. zip=string (repeatable)",
     )
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO 8601 time from the command line (``Z`` allowed for UTC, as Python 3.10 does not)."""
+    written = text.strip()
+    try:
+        return dt.datetime.fromisoformat(
+            written[:-1] + "+00:00" if written.endswith(("Z", "z")) else written
+        )
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cannot read time {text!r}; use ISO 8601, e.g. 2026-12-07T12:00:00Z"
+        ) from None
 
 
 def _column_types(specs: list[str]) -> dict[str, str]:

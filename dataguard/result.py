@@ -165,6 +165,8 @@ class RunInfo:
     started_at: dt.datetime
     duration_seconds: float
     result_format: ResultFormat
+    #: The clock the run judged ages against (``freshness``), in UTC.
+    now: dt.datetime
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -175,6 +177,7 @@ class RunInfo:
             "started_at": self.started_at.isoformat(),
             "duration_seconds": self.duration_seconds,
             "result_format": self.result_format.value,
+            "now": self.now.isoformat(),
         }
 
 

@@ -77,6 +77,15 @@ def as_result_format(value: str | ResultFormat) -> ResultFormat:
         raise ValueError(f"unknown result_format {value!r}; use one of {names}") from None
 
 
+def _as_clock(now: dt.datetime) -> dt.datetime:
+    """A run's clock in UTC; a naive time is taken to be UTC already."""
+    if not isinstance(now, dt.datetime):
+        raise TypeError(f"now must be a datetime, got {type(now).__name__}")
+    if now.tzinfo is None:
+        return now.replace(tzinfo=dt.timezone.utc)
+    return now.astimezone(dt.timezone.utc)
+
+
 def _schema_hash(source: Source) -> str:
     """A fingerprint of the column names and types (storage flavours aside: see
     ``portable_type_name``)."""
@@ -131,6 +140,7 @@ def validate(
     progress: Progress | None = None,
     column_types: Mapping[str, str] | None = None,
     tables: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -154,9 +164,13 @@ def validate(
     ``tables`` names other tables that cross-table expectations read (``foreign_key``), each
     any data ``validate`` accepts or a file path; they add to (and override) the suite's own
     ``tables:``.
+
+    ``now`` is the run's clock, which ``freshness`` measures ages against (a naive time is taken
+    to be UTC); by default the time the run starts. The result records it (``run.now``).
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
+    clock = started_at if now is None else _as_clock(now)
     the_suite = as_suite(suite)
     fmt = as_result_format(result_format)
     if chunk_size is not None and chunk_size < 1:
@@ -176,7 +190,7 @@ def validate(
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
-        ctx = Context(rows_judged(source, expectation.where), fmt, ids, tables=others)
+        ctx = Context(rows_judged(source, expectation.where), fmt, ids, tables=others, now=clock)
         early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
         if early is not None:
             decided[i] = early
@@ -187,7 +201,7 @@ def validate(
     contexts: dict[str | None, Context] = {}
     for where, members in planned.items():
         part = rows_judged(source, where)
-        plan = Context(part, fmt, ids, tables=others)
+        plan = Context(part, fmt, ids, tables=others, now=clock)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
         if where is None and not source.types_final:
@@ -197,7 +211,7 @@ def validate(
         values = execute(
             metrics, part, chunk_size=chunk_size, workers=workers, progress=progress, tables=others
         )
-        contexts[where] = Context(part, fmt, ids, values, others)
+        contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock)
     results = tuple(
         decided[i] if i in decided else _evaluate(e, contexts[e.where])
         for i, e in enumerate(expectations)
@@ -212,6 +226,7 @@ def validate(
         started_at,
         time.perf_counter() - started,
         fmt,
+        clock,
     )
     return ValidationResult(the_suite, results, run)
 
@@ -331,11 +346,13 @@ def validated(
     inputs: Mapping[str, SuiteLike] | None = None,
     fail_on: Literal["error", "warning"] = "error",
     result_format: str | ResultFormat = ResultFormat.SUMMARY,
+    now: dt.datetime | None = None,
 ) -> Callable[[F], F]:
     """Decorate a pipeline step so that its result (and the named arguments) are validated.
 
     Raises ``ValidationFailedError`` when a check fails at ``fail_on``, naming the function and
-    the argument (or the returned data) that failed::
+    the argument (or the returned data) that failed. ``now`` fixes the clock of every call (see
+    ``validate``); by default each call reads its own::
 
         @dg.validated(clean_suite, inputs={"raw": raw_suite})
         def clean(raw): ...
@@ -353,7 +370,7 @@ def validated(
         step = function.__qualname__.rpartition("<locals>.")[2]
 
         def check(data: Any, suite: Suite, what: str) -> None:
-            result = validate(data, suite, result_format=result_format)
+            result = validate(data, suite, result_format=result_format, now=now)
             try:
                 result.raise_for_failures(fail_on)
             except ValidationFailedError as exc:

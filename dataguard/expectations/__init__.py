@@ -4,6 +4,7 @@ Each class is registered under its short YAML name (``not_null``, ``between``, .
 ``registered()`` for the full list.
 """
 
+from dataguard._duration import Duration
 from dataguard.expectations._aggregate import (
     DistinctValuesContainSet,
     DistinctValuesEqualSet,
@@ -30,6 +31,7 @@ from dataguard.expectations._base import (
 from dataguard.expectations._distribution import KlDivergenceBelow, NoOutliers, ZScoreBelow
 from dataguard.expectations._drift import NoDrift
 from dataguard.expectations._each import EachColumn
+from dataguard.expectations._freshness import Freshness
 from dataguard.expectations._multi import (
     CompoundColumnsUnique,
     EqualWithinRecord,
@@ -105,10 +107,12 @@ __all__ = [
     "DistinctValuesEqualSet",
     "DistinctValuesEqualTable",
     "DistinctValuesInSet",
+    "Duration",
     "EachColumn",
     "EqualWithinRecord",
     "Expectation",
     "ForeignKey",
+    "Freshness",
     "InSet",
     "InTypeList",
     "Increasing",

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataguard._condition import parse_condition
+from dataguard._duration import Duration
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
 from dataguard._outcome import PARTIAL_LIMIT
 from dataguard.errors import SuiteError, did_you_mean
@@ -43,6 +44,8 @@ class Context:
     values: Values = field(default_factory=Values)
     #: The other tables the expectations may read (see ``Expectation.other_tables``), by name.
     tables: Mapping[str, Source] = field(default_factory=dict)
+    #: The run's clock, in UTC: what ``freshness`` measures ages against.
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
     @property
     def sample_limit(self) -> int | None:
@@ -265,7 +268,7 @@ def _all_missing(info: ColumnInfo) -> bool:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, JsonObject):
+    if isinstance(value, (JsonObject, Duration)):
         return value.to_plain()
     return value
 

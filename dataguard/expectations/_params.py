@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any, Literal, Union, get_args, get_origin
 
+from dataguard._duration import Duration
 from dataguard.errors import SuiteError
 
 #: A single comparable value, as YAML and JSON can spell it (YAML also yields dates and datetimes).
@@ -83,6 +84,8 @@ def _describe(hint: Any) -> str:
         return str(hint.__name__)
     if hint is JsonObject:
         return "mapping (a JSON object)"
+    if hint is Duration:
+        return "duration"
     return str(getattr(hint, "__name__", hint))
 
 
@@ -154,6 +157,15 @@ def _coerce(value: Any, hint: Any, path: str) -> Any:
             return JsonObject(value)
         except (TypeError, ValueError):
             return _MISMATCH
+    if hint is Duration:
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return _MISMATCH
+        try:
+            return Duration(value)
+        except ValueError as exc:
+            raise SuiteError(str(exc), path=path) from None
     if hint is dt.datetime:
         return value if isinstance(value, dt.datetime) else _MISMATCH
     if hint is dt.date:

@@ -202,6 +202,7 @@ def validation_view(doc: Mapping[str, Any], fail_on: str = "error") -> dict[str,
             {"label": "dataguard version", "value": str(run.get("dataguard_version", "–"))},
             {"label": "started", "value": fmt.timestamp(run.get("started_at"))},
             {"label": "duration", "value": fmt.duration(run.get("duration_seconds"))},
+            {"label": "clock", "value": fmt.timestamp(run.get("now"))},
             {"label": "result format", "value": str(run.get("result_format", "–"))},
             {
                 "label": "failing severities",

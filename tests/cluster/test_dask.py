@@ -23,7 +23,7 @@ import dataguard as dg
 from dataguard._frame import ReadPlan, as_source
 from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
-from tests.test_contract import NAMES, example
+from tests.test_contract import NAMES, NOW, example
 
 #: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.
 ROWS = 60
@@ -103,8 +103,8 @@ def registry_results(dask_client: Any) -> dict[tuple[str, str, str], Any]:
             table = as_table(data)
             for fmt in FORMATS:
                 for ids_name, ids in IDS.items():
-                    on_dask = dg.validate(data, suite, result_format=fmt, id_columns=ids)
-                    here = dg.validate(table, suite, result_format=fmt, id_columns=ids)
+                    on_dask = dg.validate(data, suite, result_format=fmt, id_columns=ids, now=NOW)
+                    here = dg.validate(table, suite, result_format=fmt, id_columns=ids, now=NOW)
                     results[layout, fmt, ids_name] = (comparable(on_dask), comparable(here))
     return results
 

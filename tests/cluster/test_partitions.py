@@ -16,7 +16,7 @@ from dataguard._frame import BaseSource, Batch, ColumnInfo, Source, as_source
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.expectations import Increasing, Unique
 from dataguard.metrics import Values
-from tests.test_contract import DATA, NAMES, TABLES, example
+from tests.test_contract import DATA, NAMES, NOW, TABLES, example
 
 Bounds = tuple[tuple[int, int], ...]
 
@@ -135,8 +135,11 @@ def test_every_expectation_judges_partitions_as_one_table(
         id_columns=ids,
         chunk_size=chunk_size,
         tables=TABLES,
+        now=NOW,
     )
-    here = dg.validate(DATA, SUITE, result_format=result_format, id_columns=ids, tables=TABLES)
+    here = dg.validate(
+        DATA, SUITE, result_format=result_format, id_columns=ids, tables=TABLES, now=NOW
+    )
     for expectation, a, b in zip(SUITE.expectations, _results(there), _results(here), strict=True):
         assert a == b, expectation.name
     # The dates fall back once, at row 12: the first row of a partition in most partitionings.
