@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dataguard.cli import main
-from dataguard.examples import orders_suite_path
+from dataguard.examples import orders, orders_suite_path
 from dataguard.lint import Problem, lint_suite
 
 BROKEN = """\
@@ -143,3 +143,13 @@ def test_the_pre_commit_hook_lints_suite_files() -> None:
         assert files.search(path), path
     for path in (".github/workflows/ci.yaml", "mkdocs.yml", "pursuite.yaml"):
         assert not files.search(path), path
+
+
+def test_a_drafted_suite_lints_clean_against_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    orders(1000, planted=False).to_parquet("orders.parquet")
+    argv = ["infer", "orders.parquet", "-o", "orders.suite.yaml", "--profile", "ref.json.gz"]
+    assert run(argv)[0] == 0
+    assert run(["lint", "orders.suite.yaml", "--schema", "orders.parquet"]) == (0, [])

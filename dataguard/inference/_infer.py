@@ -380,7 +380,7 @@ def _column_note(column: _Column, unique: bool) -> str:
     if unique:
         parts.append(f"all {number(column.count)} present values distinct")
     elif column.distinct is not None:
-        parts.append(f"{number(column.distinct)} distinct values")
+        parts.append(f"{number(column.distinct)} distinct value{'s' * (column.distinct != 1)}")
     return "observed " + ", ".join(parts)
 
 

@@ -37,7 +37,9 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
     columns: dict[str, object] = {}
     kinds = draw(
         st.lists(
-            st.sampled_from(["int", "float", "code", "text", "category", "time", "flag"]),
+            st.sampled_from(
+                ["int", "float", "code", "text", "category", "time", "zoned", "day", "flag"]
+            ),
             min_size=1,
             max_size=5,
         )
@@ -63,18 +65,21 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
             values = draw(st.lists(st.text(max_size=8), min_size=rows, max_size=rows))
         elif kind == "category":
             values = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=rows, max_size=rows))
-        elif kind == "time":
-            start = dt.datetime(2020, 1, 1)
+        elif kind in ("time", "zoned"):
+            start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc if kind == "zoned" else None)
             seconds = draw(st.lists(st.integers(0, 10**8), min_size=rows, max_size=rows))
-            values = [start + dt.timedelta(seconds=s) for s in seconds]
+            values = [start + dt.timedelta(seconds=s, microseconds=s % 7) for s in seconds]
+        elif kind == "day":
+            days = draw(st.lists(st.integers(-1000, 1000), min_size=rows, max_size=rows))
+            values = [dt.date(2000, 1, 1) + dt.timedelta(days=d) for d in days]
         else:
             values = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
         if nulls and rows:
             gaps = draw(st.lists(st.integers(0, rows - 1), max_size=rows))
             values = [None if j in set(gaps) else v for j, v in enumerate(values)]
-        series = pd.Series(values, dtype=object if kind in ("code", "text", "category") else None)
-        if kind == "time":
-            series = pd.to_datetime(series)
+        series = pd.Series(values, dtype=None if kind in ("int", "float", "flag") else object)
+        if kind in ("time", "zoned"):
+            series = pd.to_datetime(series, utc=kind == "zoned")
         columns[f"{kind}{i}"] = series
     return pd.DataFrame(columns, index=range(rows))
 
