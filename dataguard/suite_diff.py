@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dataguard.expectations import Expectation
+from dataguard.expectations import Expectation, lookup
 from dataguard.suite import ColumnSpec, Schema, Suite
 
 __all__ = ["Change", "diff_suites"]
@@ -56,7 +56,9 @@ _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 #: Parameters whose text values are words from a fixed list, shown without quotes.
 _VOCABULARY = frozenset({"severity", "type", "dtype", "logical_type", "regex_engine", "method"})
 #: Fields that say what an expectation is about: part of its identity, not a parameter.
-_IDENTITY = frozenset({"column", "column_list", "column_a", "column_b", "where"})
+_IDENTITY = frozenset(
+    {"column", "column_list", "column_a", "column_b", "columns_matching", "where"}
+)
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,32 @@ def to_text(changes: Sequence[Change]) -> str:
     return "".join(f"{c}\n" for c in changes) if changes else "no changes\n"
 
 
+def _declared(expectation: Expectation) -> tuple[str, dict[str, Any]]:
+    """The type name and every parameter, defaults included, as a suite document says them (so
+    a ``columns_matching`` item compares by its template's parameters)."""
+    document = expectation.to_dict()
+    name = document.pop("type")
+    defaults = {
+        f.name: f.default
+        for f in dataclasses.fields(lookup(name))
+        if f.init and f.default is not dataclasses.MISSING
+    }
+    return name, {**defaults, **document}
+
+
 def _key(expectation: Expectation) -> tuple[str, tuple[str, ...], str | None]:
-    return expectation.name, expectation.columns, expectation.where
+    name, params = _declared(expectation)
+    matching = params.get("columns_matching")
+    columns = (f"matching {matching}",) if matching is not None else expectation.columns
+    return name, columns, expectation.where
 
 
 def _subject(expectation: Expectation) -> str:
-    out = expectation.name
-    if expectation.columns:
+    name, params = _declared(expectation)
+    out = name
+    if params.get("columns_matching") is not None:
+        out += f" on columns matching {_shown(params['columns_matching'])}"
+    elif expectation.columns:
         out += f" on {', '.join(expectation.columns)}"
     if expectation.where is not None:
         out += f" where {expectation.where}"
@@ -136,7 +157,9 @@ def _expectation_changes(old: Sequence[Expectation], new: Sequence[Expectation])
             continue
         if same is None:
             unmatched.remove(before)
-        out.extend(_parameter_changes(before, after, _subject(before), before.name))
+        name, old_params = _declared(before)
+        changed = _parameter_changes(old_params, _declared(after)[1], _subject(before), name)
+        out.extend(changed)
     out.extend(Change("removed", _subject(e), _parameters(e)) for e in unmatched)
     return out
 
@@ -150,21 +173,22 @@ def _parameters(expectation: Expectation) -> str:
     return ", ".join(f"{k} {_shown(v, k)}" for k, v in shown.items())
 
 
-def _parameter_changes(before: Any, after: Any, subject: str, kind: str) -> list[Change]:
-    """The changed fields of two declarations of one kind (an expectation's type name, or
+def _parameter_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any], subject: str, kind: str
+) -> list[Change]:
+    """The changed parameters of two declarations of one kind (an expectation's type name, or
     ``schema`` for column declarations)."""
-    old, new = _fields(before), _fields(after)
     out = []
     for parameter in old:
-        if parameter in _IDENTITY or parameter == "name" or old[parameter] == new[parameter]:
+        if parameter in _IDENTITY or parameter == "name" or old[parameter] == new.get(parameter):
             continue
-        out.append(_change(subject, kind, parameter, old[parameter], new[parameter]))
+        out.append(_change(subject, kind, parameter, old[parameter], new.get(parameter)))
     return out
 
 
 def _change(subject: str, name: str, parameter: str, old: Any, new: Any) -> Change:
     way = LOOSER.get(parameter)
-    if way == "more" and isinstance(old, tuple) and isinstance(new, tuple):
+    if way == "more" and isinstance(old, (tuple, list)) and isinstance(new, (tuple, list)):
         gained = [v for v in new if v not in old]
         lost = [v for v in old if v not in new]
         words = []
@@ -219,19 +243,20 @@ def _schema_changes(old: Schema | None, new: Schema | None) -> list[Change]:
             out.append(_change("schema", "schema", option, was, now))
     for name, spec in after.items():
         if name not in before:
-            out.append(Change("added", f"schema column {name}", _declared(spec)))
+            out.append(Change("added", f"schema column {name}", _column_parameters(spec)))
         else:
             subject = f"schema column {name}"
-            out.extend(_parameter_changes(before[name], spec, subject, "schema"))
+            changes = _parameter_changes(_fields(before[name]), _fields(spec), subject, "schema")
+            out.extend(changes)
     out.extend(
-        Change("removed", f"schema column {name}", _declared(spec))
+        Change("removed", f"schema column {name}", _column_parameters(spec))
         for name, spec in before.items()
         if name not in after
     )
     return out
 
 
-def _declared(spec: ColumnSpec) -> str:
+def _column_parameters(spec: ColumnSpec) -> str:
     defaults = ColumnSpec(name=spec.name)
     changed = {k: v for k, v in _fields(spec).items() if k != "name" and v != _fields(defaults)[k]}
     return ", ".join(f"{k} {_shown(v, k)}" for k, v in changed.items())

@@ -133,3 +133,21 @@ def test_a_bad_suite_exits_2(suites: tuple[Path, Path], capsys: pytest.CaptureFi
     old, _ = suites
     assert run(["diff", str(old), str(old.with_name("absent.yaml"))])[0] == 2
     assert "absent.yaml: no such file" in capsys.readouterr().err
+
+
+def test_columns_matching_items_compare_by_pattern_and_template() -> None:
+    old = loads_suite(
+        "expectations:\n"
+        "  - {type: not_null, columns_matching: '^a'}\n"
+        "  - {type: between, columns_matching: '^x', min_value: 0}\n"
+    )
+    new = loads_suite(
+        "expectations:\n"
+        "  - {type: not_null, columns_matching: '^b', severity: warning}\n"
+        "  - {type: between, columns_matching: '^x', min_value: 1}\n"
+    )
+    assert [str(c) for c in diff_suites(old, new)] == [
+        "added not_null on columns matching '^b' (severity warning)",
+        "between on columns matching '^x': min_value 0 -> 1 (tightened)",
+        "removed not_null on columns matching '^a'",
+    ]
