@@ -66,6 +66,11 @@ def number(value: float) -> str:
     return f"{value:,.6g}"
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 row``, ``5,000 rows``."""
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
 def share(part: int, whole: int) -> str:
     """``part`` of ``whole`` as a percentage that never shows a present share as 0%."""
     if whole == 0 or part == 0:

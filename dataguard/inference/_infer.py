@@ -33,6 +33,7 @@ from dataguard.expectations import (
 )
 from dataguard.inference._bounds import (
     count_bounds,
+    counted,
     float_bounds,
     number,
     share,
@@ -188,7 +189,7 @@ class _Draft:
         lo = bounds[0] if low is not None else None
         hi = bounds[1] if high is not None else None
         seen = f"{_shown(summary, low)} to {_shown(summary, high)}"
-        note = f"observed {seen} over {number(column.rows)} rows, {_nulls(column)} null"
+        note = f"observed {seen} over {counted(column.rows, 'row')}, {_nulls(column)} null"
         self._add(column.name, Between(column.name, min_value=lo, max_value=hi), note, certain=True)
         if column.type in ("integer", "datetime", "date") and (column.distinct or 2) > 1:
             self._add(
@@ -204,8 +205,9 @@ class _Draft:
             counts = dict(zip(summary.keys, summary.counts.tolist(), strict=True))
             common = max(summary.keys, key=lambda k: (counts[k], -summary.keys.index(k)))
             note = (
-                f"observed {distinct} distinct values over {number(column.count)} present "
-                f"values; most common {common!r} ({share(counts[common], column.count)})"
+                f"observed {counted(distinct, 'distinct value')} over "
+                f"{counted(column.count, 'present value')}; most common {common!r} "
+                f"({share(counts[common], column.count)})"
             )
             value_set = InSet(column.name, value_set=summary.keys)
             self._add(column.name, value_set, note, certain=True)
@@ -269,7 +271,7 @@ class _Draft:
         rules: list[Expectation] = [RowCountBetween(min_value=low, max_value=high)]
         comments: dict[tuple[PathPart, ...], str] = {
             (): _header(self.rows, len(columns), self.margin),
-            ("expectations", 0): f"observed {number(self.rows)} rows",
+            ("expectations", 0): f"observed {counted(self.rows, 'row')}",
         }
         specs = []
         uniques = {c.name for c in columns if c.certainly_unique or Unique(c.name) in confirmed}
@@ -278,7 +280,7 @@ class _Draft:
             specs.append(
                 ColumnSpec(
                     name=column.name,
-                    type=column.type,  # type: ignore[arg-type]
+                    type=column.type,  # type: ignore[arg-type]  # a logical type name, checked
                     nullable=column.missing != 0,
                     unique=unique,
                 )
@@ -378,9 +380,9 @@ def _column_note(column: _Column, unique: bool) -> str:
         return "not profiled: its values could not be summarised"
     parts = [f"{_nulls(column)} null"]
     if unique:
-        parts.append(f"all {number(column.count)} present values distinct")
+        parts.append(f"all {counted(column.count, 'present value')} distinct")
     elif column.distinct is not None:
-        parts.append(f"{number(column.distinct)} distinct value{'s' * (column.distinct != 1)}")
+        parts.append(counted(column.distinct, "distinct value"))
     return "observed " + ", ".join(parts)
 
 
@@ -398,7 +400,7 @@ def _comparable(column: _Column, *, unique: bool) -> bool:
 
 def _header(rows: int, columns: int, margin: float) -> str:
     return (
-        f"Drafted by dataguard from {number(rows)} rows and {columns} columns; "
-        f"ranges widened by {margin:.0%}.\n"
+        f"Drafted by dataguard from {counted(rows, 'row')} and {counted(columns, 'column')}; "
+        f"ranges widened by {margin * 100:g}%.\n"
         "Review each rule: it says what the data was, not yet what it must be."
     )

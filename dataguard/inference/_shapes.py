@@ -102,7 +102,9 @@ def generalised(samples: Sequence[str]) -> Shape | None:
             return None  # different punctuation in one place: not one layout
         varying = True
         lengths = sorted({len(t) for t in texts})
-        if len(lengths) == 1:
+        if lengths == [1]:
+            parts.append(kind)
+        elif len(lengths) == 1:
             parts.append(f"{kind}{{{lengths[0]}}}")
         else:
             fixed = False

@@ -18,6 +18,9 @@ def test_codes_generalise_to_their_layout() -> None:
     assert varied is not None
     assert varied.regex == r"^[a-z]{2}\.\d{1,2}$"
     assert not varied.fixed_length
+    single = generalised(["A1", "B2"])
+    assert single is not None
+    assert single.regex == r"^[A-Z]\d$"
 
 
 @pytest.mark.parametrize(
