@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from dataguard._frame import comparable_members, to_column_value
 from dataguard.errors import SuiteError
@@ -49,6 +50,7 @@ class MinBetween(AggregateBetween):
     """The smallest present value lies within a range."""
 
     name = "min_between"
+    example: ClassVar[dict[str, Any]] = {"column": "created_at", "min_value": dt.date(2020, 1, 1)}
     statistic = "minimum"
     accepts = ORDERABLE
     comparable_params = ("min_value", "max_value")
@@ -69,6 +71,7 @@ class MaxBetween(AggregateBetween):
     """The largest present value lies within a range."""
 
     name = "max_between"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "max_value": 10000}
     statistic = "maximum"
     accepts = ORDERABLE
     comparable_params = ("min_value", "max_value")
@@ -89,6 +92,7 @@ class MeanBetween(AggregateBetween):
     """The mean of the present values lies within a range (computed exactly, then rounded)."""
 
     name = "mean_between"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "min_value": 20, "max_value": 80}
     statistic = "mean"
     accepts = NUMBERS
     min_value: int | float | None = None
@@ -111,6 +115,7 @@ class StdevBetween(AggregateBetween):
     """The sample standard deviation (ddof=1) lies within a range; needs two present values."""
 
     name = "stdev_between"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "max_value": 500}
     statistic = "standard deviation"
     needs = 2
     accepts = NUMBERS
@@ -130,6 +135,7 @@ class SumBetween(AggregateBetween):
     """The sum of the present values lies within a range (0 when there are none)."""
 
     name = "sum_between"
+    example: ClassVar[dict[str, Any]] = {"column": "quantity", "min_value": 1}
     statistic = "sum"
     accepts = NUMBERS
     min_value: int | float | None = None
@@ -153,6 +159,7 @@ class MedianBetween(AggregateBetween):
     """The median of the present values lies within a range (mean of the middle pair if even)."""
 
     name = "median_between"
+    example: ClassVar[dict[str, Any]] = {"column": "delivery_days", "max_value": 5}
     statistic = "median"
     accepts = NUMBERS
     min_value: int | float | None = None
@@ -177,6 +184,11 @@ class QuantilesBetween(Expectation):
     """Each requested quantile lies within its range (``None`` ends are open)."""
 
     name = "quantiles_between"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "amount",
+        "quantiles": [0.5, 0.99],
+        "value_ranges": [[20, 60], [None, 5000]],
+    }
     accepts = NUMBERS
 
     column: str
@@ -251,6 +263,7 @@ class UniqueValueCountBetween(AggregateBetween):
     """The number of distinct present values lies within a range."""
 
     name = "unique_value_count_between"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "min_value": 2, "max_value": 250}
     statistic = "number of distinct values"
     min_value: int | None = None
     max_value: int | None = None
@@ -268,6 +281,7 @@ class ProportionUniqueBetween(AggregateBetween):
     """Distinct present values divided by present values lies within a range of [0, 1]."""
 
     name = "proportion_unique_between"
+    example: ClassVar[dict[str, Any]] = {"column": "customer_id", "min_value": 0.5}
     statistic = "proportion of unique values"
     min_value: float | None = None
     max_value: float | None = None
@@ -286,6 +300,7 @@ class ProportionNonNullBetween(AggregateBetween):
     """The share of rows with a present value lies within a range of [0, 1]."""
 
     name = "proportion_non_null_between"
+    example: ClassVar[dict[str, Any]] = {"column": "email", "min_value": 0.95}
     statistic = "proportion of present values"
     min_value: float | None = None
     max_value: float | None = None
@@ -370,6 +385,7 @@ class DistinctValuesInSet(_DistinctValues):
     """
 
     name = "distinct_values_in_set"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "value_set": ["DE", "FR", "NL"]}
 
     value_set: tuple[Scalar, ...] | None = None  # type: ignore[assignment]
     allow_unbounded: bool = False
@@ -393,6 +409,7 @@ class DistinctValuesContainSet(_DistinctValues):
     """Every member of ``value_set`` occurs among the present values."""
 
     name = "distinct_values_contain_set"
+    example: ClassVar[dict[str, Any]] = {"column": "status", "value_set": ["placed", "shipped"]}
 
     def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
         return not absent
@@ -407,6 +424,10 @@ class DistinctValuesEqualSet(_DistinctValues):
     """The distinct present values are exactly ``value_set``."""
 
     name = "distinct_values_equal_set"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "status",
+        "value_set": ["placed", "shipped", "delivered"],
+    }
 
     def outcome(self, extra: list[Any], absent: list[Any]) -> bool:
         return not extra and not absent
@@ -425,6 +446,7 @@ class MostCommonValueInSet(Expectation):
     """
 
     name = "most_common_value_in_set"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "value_set": ["DE"]}
 
     column: str
     value_set: tuple[Scalar, ...]

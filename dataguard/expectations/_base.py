@@ -98,6 +98,9 @@ class Expectation(ABC):
     #: Words that say what the observed value is, put before it in text output (``at index`` for
     #: a position); empty when the value speaks for itself.
     observed_label: ClassVar[str] = ""
+    #: The parameters of a typical use (without ``type``), over meaningful column names: shown as
+    #: one line of YAML in docs/expectations.md. Each registered class declares its own.
+    example: ClassVar[dict[str, Any]] = {}
 
     severity: Severity = "error"
     where: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -62,6 +62,7 @@ class ZScoreBelow(ColumnRowExpectation):
     """
 
     name = "z_score_below"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "threshold": 4}
     accepts = NUMERIC
 
     threshold: float
@@ -111,6 +112,7 @@ class NoOutliers(ColumnRowExpectation):
     """
 
     name = "no_outliers"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "factor": 3}
     accepts = NUMERIC
 
     method: OutlierMethod = "iqr"
@@ -198,6 +200,12 @@ class KlDivergenceBelow(Expectation):
     """
 
     name = "kl_divergence_below"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "amount",
+        "bins": [0, 10, 100, 1000],
+        "weights": [0.5, 0.3, 0.2],
+        "threshold": 0.1,
+    }
 
     column: str
     bins: tuple[float, ...] | None = None

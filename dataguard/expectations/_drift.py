@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from dataguard.drift import (
     TYPE_CHANGE,
@@ -74,6 +74,10 @@ class NoDrift(Expectation):
     """
 
     name = "no_drift"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "amount",
+        "reference": "reference.profile.json.gz",
+    }
 
     column: str
     reference: str

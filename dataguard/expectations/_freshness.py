@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from dataguard._duration import Duration, age_text
 from dataguard.expectations._base import Context, Expectation, show
@@ -40,6 +40,7 @@ class Freshness(Expectation):
     """
 
     name = "freshness"
+    example: ClassVar[dict[str, Any]] = {"column": "updated_at", "max_age": "24h"}
     accepts = frozenset({"datetime", "date"})
     observed_label = "newest"
 

@@ -6,7 +6,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -119,6 +119,11 @@ class PairGreater(_Pair):
     """In each row, ``column_a`` is greater than ``column_b`` (``or_equal``: at least)."""
 
     name = "pair_greater"
+    example: ClassVar[dict[str, Any]] = {
+        "column_a": "delivered_at",
+        "column_b": "shipped_at",
+        "or_equal": True,
+    }
 
     or_equal: bool = False
 
@@ -141,6 +146,7 @@ class PairEqual(_Pair):
     """In each row, ``column_a`` equals ``column_b``."""
 
     name = "pair_equal"
+    example: ClassVar[dict[str, Any]] = {"column_a": "billed_amount", "column_b": "paid_amount"}
 
     def precheck(self, ctx: Context) -> ExpectationResult | None:
         return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.not_equal)
@@ -179,6 +185,7 @@ class CompoundColumnsUnique(_Multi):
     to each other); every row of a repeated combination counts as unexpected."""
 
     name = "compound_columns_unique"
+    example: ClassVar[dict[str, Any]] = {"column_list": ["customer_id", "order_date"]}
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
         return Duplicated(self._key()).requires()
@@ -204,6 +211,7 @@ class UniqueWithinRecord(_Multi):
     """Within each row, the values of ``column_list`` differ from each other."""
 
     name = "unique_within_record"
+    example: ClassVar[dict[str, Any]] = {"column_list": ["home_phone", "work_phone"]}
 
     def precheck(self, ctx: Context) -> ExpectationResult | None:
         return RowExpectation.precheck(self, ctx) or _comparison_mismatch(self, ctx, pc.equal)
@@ -229,6 +237,11 @@ class MulticolumnSumEqual(_Multi):
     """
 
     name = "multicolumn_sum_equal"
+    example: ClassVar[dict[str, Any]] = {
+        "column_list": ["share_a", "share_b", "share_c"],
+        "sum_total": 1,
+        "tolerance": 0.001,
+    }
     accepts = NUMERIC
 
     sum_total: float
@@ -285,6 +298,11 @@ class PairInSet(_Pair):
     """
 
     name = "pair_in_set"
+    example: ClassVar[dict[str, Any]] = {
+        "column_a": "country",
+        "column_b": "currency",
+        "value_pairs_set": [["DE", "EUR"], ["CH", "CHF"]],
+    }
 
     value_pairs_set: tuple[tuple[Scalar, Scalar], ...]
 
@@ -329,6 +347,7 @@ class EqualWithinRecord(_Multi):
     value fails unless ``ignore_row_if`` leaves the row out)."""
 
     name = "equal_within_record"
+    example: ClassVar[dict[str, Any]] = {"column_list": ["billing_country", "shipping_country"]}
 
     ignore_row_if: IgnoreRowIf = "any_value_is_missing"
 

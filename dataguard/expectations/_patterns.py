@@ -13,7 +13,7 @@ import urllib.parse
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -75,6 +75,10 @@ class MatchesRegexList(RegexListSearch):
     """Values contain a match of any (``match_on: all``: every) pattern of ``regex_list``."""
 
     name = "matches_regex_list"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "order_id",
+        "regex_list": ["^ORD-\\d{7}$", "^RET-\\d{7}$"],
+    }
 
     match_on: MatchOn = "any"
 
@@ -91,6 +95,7 @@ class NotMatchesRegexList(RegexListSearch):
     """Values contain no match of any pattern of ``regex_list``."""
 
     name = "not_matches_regex_list"
+    example: ClassVar[dict[str, Any]] = {"column": "name", "regex_list": ["^\\s", "\\s$"]}
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return _combine(self.hits(batch, too_long=True), "any")
@@ -127,6 +132,7 @@ class MatchesLikePattern(LikeSearch):
     """Whole values match the SQL LIKE ``like_pattern`` (``%``: any run, ``_``: one character)."""
 
     name = "matches_like_pattern"
+    example: ClassVar[dict[str, Any]] = {"column": "sku", "like_pattern": "SKU-%"}
 
     like_pattern: str
 
@@ -146,6 +152,7 @@ class NotMatchesLikePattern(LikeSearch):
     """No whole value matches the SQL LIKE ``like_pattern``."""
 
     name = "not_matches_like_pattern"
+    example: ClassVar[dict[str, Any]] = {"column": "email", "like_pattern": "%@example.com"}
 
     like_pattern: str
 
@@ -181,6 +188,7 @@ class MatchesLikePatternList(LikeListSearch):
     """Whole values match any (``match_on: all``: every) SQL LIKE pattern of the list."""
 
     name = "matches_like_pattern_list"
+    example: ClassVar[dict[str, Any]] = {"column": "phone", "like_pattern_list": ["+49%", "+33%"]}
 
     match_on: MatchOn = "any"
 
@@ -198,6 +206,10 @@ class NotMatchesLikePatternList(LikeListSearch):
     """No whole value matches any SQL LIKE pattern of the list."""
 
     name = "not_matches_like_pattern_list"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "email",
+        "like_pattern_list": ["%@example.com", "%@test.com"],
+    }
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
         return _combine(self.hits(batch), "any")
@@ -226,6 +238,7 @@ class DateutilParseable(ColumnRowExpectation):
     """
 
     name = "dateutil_parseable"
+    example: ClassVar[dict[str, Any]] = {"column": "shipped_on"}
     accepts = STRING
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:
@@ -362,6 +375,10 @@ class MatchesJsonSchema(ColumnRowExpectation):
     draft; the latest by default). Needs the optional ``jsonschema`` package."""
 
     name = "matches_json_schema"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "payload",
+        "json_schema": {"type": "object", "required": ["id"]},
+    }
     accepts = STRING
 
     json_schema: JsonObject
@@ -395,6 +412,7 @@ class InTypeList(ColumnRowExpectation):
     """
 
     name = "in_type_list"
+    example: ClassVar[dict[str, Any]] = {"column": "zip_code", "types": ["string"]}
     accepts_nested = True
 
     types: tuple[ValueType, ...] | None = None

@@ -8,7 +8,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -63,6 +63,7 @@ class MatchesRegex(RegexSearch):
     with ^ and $)."""
 
     name = "matches_regex"
+    example: ClassVar[dict[str, Any]] = {"column": "email", "regex": "^[^@\\s]+@[^@\\s]+$"}
 
     regex: str
 
@@ -86,6 +87,7 @@ class NotMatchesRegex(RegexSearch):
     """Values contain no match of ``regex`` (Python syntax, ``re.search`` semantics)."""
 
     name = "not_matches_regex"
+    example: ClassVar[dict[str, Any]] = {"column": "comment", "regex": "(?i)<script"}
 
     regex: str
 
@@ -109,6 +111,7 @@ class ValueLengthBetween(ColumnRowExpectation):
     """String lengths, in characters, lie within a range (inclusive unless ``strict_*``)."""
 
     name = "value_length_between"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "min_value": 2, "max_value": 3}
     accepts = STRING
 
     min_value: int | None = None
@@ -154,6 +157,7 @@ class ValueLengthEqual(ColumnRowExpectation):
     """Every string has exactly ``value`` characters."""
 
     name = "value_length_equal"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "value": 2}
     accepts = STRING
 
     value: int
@@ -186,6 +190,7 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
     """Strings parse as dates with ``strftime_format`` (``datetime.strptime`` semantics)."""
 
     name = "matches_strftime_format"
+    example: ClassVar[dict[str, Any]] = {"column": "order_date", "strftime_format": "%Y-%m-%d"}
     accepts = STRING
 
     strftime_format: str
@@ -250,6 +255,7 @@ class JsonParseable(ColumnRowExpectation):
     than Python's parser follows (about a thousand levels) is unexpected."""
 
     name = "json_parseable"
+    example: ClassVar[dict[str, Any]] = {"column": "payload"}
     accepts = STRING
 
     def failing(self, batch: Batch, inputs: Values) -> pa.Array:

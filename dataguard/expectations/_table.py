@@ -29,6 +29,7 @@ class ColumnExists(Expectation):
     """The column exists; with ``column_index``, at that 0-based position."""
 
     name = "column_exists"
+    example: ClassVar[dict[str, Any]] = {"column": "order_id"}
     reads_rows = False
     observed_label = "at index"
 
@@ -67,6 +68,10 @@ class ColumnsMatchSet(Expectation):
     """The table's columns are ``column_set`` (``exact_match: false``: they include it)."""
 
     name = "columns_match_set"
+    example: ClassVar[dict[str, Any]] = {
+        "column_set": ["order_id", "amount", "country"],
+        "exact_match": False,
+    }
     reads_rows = False
 
     column_set: tuple[str, ...]
@@ -110,6 +115,9 @@ class ColumnsMatchOrderedList(Expectation):
     """
 
     name = "columns_match_ordered_list"
+    example: ClassVar[dict[str, Any]] = {
+        "column_list": ["order_id", "customer_id", "amount", "created_at"]
+    }
     reads_rows = False
 
     column_list: tuple[str, ...] | None = None
@@ -204,6 +212,7 @@ class ColumnCountBetween(_CountBetween):
     """The number of columns lies within a range; inclusive unless ``strict_*``."""
 
     name = "column_count_between"
+    example: ClassVar[dict[str, Any]] = {"min_value": 5, "max_value": 20}
     reads_rows = False
     counted = "column"
 
@@ -217,6 +226,7 @@ class ColumnCountEqual(Expectation):
     """The table has exactly ``value`` columns."""
 
     name = "column_count_equal"
+    example: ClassVar[dict[str, Any]] = {"value": 12}
     reads_rows = False
 
     value: int
@@ -244,6 +254,7 @@ class RowCountBetween(_CountBetween):
     """The number of rows lies within a range; inclusive unless ``strict_*``."""
 
     name = "row_count_between"
+    example: ClassVar[dict[str, Any]] = {"min_value": 1000, "max_value": 1000000}
     counted = "row"
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
@@ -259,6 +270,7 @@ class RowCountEqual(Expectation):
     """The table has exactly ``value`` rows."""
 
     name = "row_count_equal"
+    example: ClassVar[dict[str, Any]] = {"value": 365}
 
     value: int
 
@@ -288,6 +300,9 @@ class NoExtraColumns(Expectation):
     """The table has no column outside ``column_set`` (a schema's ``strict: true``)."""
 
     name = "no_extra_columns"
+    example: ClassVar[dict[str, Any]] = {
+        "column_set": ["order_id", "amount", "country", "created_at"]
+    }
     reads_rows = False
 
     column_set: tuple[str, ...]

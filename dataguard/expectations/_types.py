@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from dataguard.expectations._base import Context, Expectation
 from dataguard.expectations._registry import register
@@ -25,6 +25,7 @@ class ColumnType(Expectation):
     """
 
     name = "column_type"
+    example: ClassVar[dict[str, Any]] = {"column": "created_at", "logical_type": "datetime"}
     reads_rows = False
     accepts_nested = True
 
@@ -62,6 +63,7 @@ class ColumnDtype(Expectation):
     ``String``) or the Arrow type name (``int64``, ``large_string``, ``timestamp[us, tz=UTC]``)."""
 
     name = "column_dtype"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "dtype": "float64"}
     reads_rows = False
     accepts_nested = True
 

@@ -43,6 +43,7 @@ class NotNull(ColumnRowExpectation):
     """Values are present: not null, NaN or NaT. ``mostly`` counts every row."""
 
     name = "not_null"
+    example: ClassVar[dict[str, Any]] = {"column": "order_id"}
     accepts_nested = True
 
     def ignored(self, batch: Batch) -> np.ndarray:
@@ -61,6 +62,7 @@ class Null(ColumnRowExpectation):
     """Values are missing (null, NaN or NaT). ``mostly`` counts every row."""
 
     name = "null"
+    example: ClassVar[dict[str, Any]] = {"column": "cancelled_at", "mostly": 0.9}
     accepts_nested = True
 
     def ignored(self, batch: Batch) -> np.ndarray:
@@ -79,6 +81,7 @@ class Between(ColumnRowExpectation):
     """Values lie within a range; bounds are inclusive unless ``strict_min``/``strict_max``."""
 
     name = "between"
+    example: ClassVar[dict[str, Any]] = {"column": "amount", "min_value": 0, "max_value": 10000}
     accepts = ORDERABLE
     comparable_params = ("min_value", "max_value")
 
@@ -129,6 +132,10 @@ class InSet(ColumnRowExpectation):
     """Values belong to ``value_set``; an empty set fails every present value."""
 
     name = "in_set"
+    example: ClassVar[dict[str, Any]] = {
+        "column": "status",
+        "value_set": ["placed", "shipped", "delivered"],
+    }
 
     value_set: tuple[Scalar, ...]
 
@@ -151,6 +158,7 @@ class NotInSet(ColumnRowExpectation):
     """Values do not belong to ``value_set``."""
 
     name = "not_in_set"
+    example: ClassVar[dict[str, Any]] = {"column": "country", "value_set": ["XX", "ZZ"]}
 
     value_set: tuple[Scalar, ...]
 
@@ -179,6 +187,7 @@ class Unique(ColumnRowExpectation):
     """No present value occurs twice; every occurrence of a repeated value counts as unexpected."""
 
     name = "unique"
+    example: ClassVar[dict[str, Any]] = {"column": "order_id"}
 
     def requires(self) -> tuple[Metric[Any, Any], ...]:
         return Duplicated(Key(self.column)).requires()
@@ -237,6 +246,7 @@ class Increasing(_Monotonic):
     """Each present value is at least (``strictly``: above) the previous present value."""
 
     name = "increasing"
+    example: ClassVar[dict[str, Any]] = {"column": "created_at"}
 
 
 @register
@@ -245,4 +255,5 @@ class Decreasing(_Monotonic):
     """Each present value is at most (``strictly``: below) the previous present value."""
 
     name = "decreasing"
+    example: ClassVar[dict[str, Any]] = {"column": "days_left"}
     decreasing = True
