@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Duration", "age_text"]
+__all__ = ["FORMS", "Duration", "age_text"]
 
 _UNITS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -24,6 +24,7 @@ _ISO = re.compile(
     re.IGNORECASE,
 )
 
+#: The spellings a duration accepts, for messages and documentation.
 FORMS = "30s, 15m, 24h, 7d, 1d12h, ISO 8601 such as P1DT2H, or a number of seconds"
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 
-from dataguard._duration import Duration
+from dataguard._duration import FORMS, Duration
 from dataguard.expectations._base import OPTION, Expectation
 from dataguard.expectations._params import JsonObject, field_hints
 from dataguard.expectations._registry import registered
@@ -35,12 +35,15 @@ __all__ = [
     "MEANINGS",
     "SHARED",
     "SPECIFIC",
+    "TYPES",
     "Parameter",
     "builtin",
     "example_yaml",
     "main",
     "parameters",
     "reference",
+    "summary",
+    "type_text",
 ]
 
 #: The file this module writes, relative to the repository's root.
@@ -54,7 +57,7 @@ SHARED = ("severity", "where", "mostly")
 #: expectation that takes it (``SPECIFIC`` says it better where one expectation needs to).
 MEANINGS: Mapping[str, str] = {
     "severity": "what a failure means: `error` fails the run, `warning` and `info` are reported",
-    "where": "a row condition; the expectation sees only the rows where it holds",
+    "where": "a row condition (see the README's `where`); only the rows where it holds count",
     "mostly": "the share of present values (0 to 1) that must pass",
     "column": "the column checked",
     "column_a": "the first column of each pair",
@@ -129,6 +132,16 @@ SPECIFIC: Mapping[tuple[str, str], str] = {
     ("kl_divergence_below", "threshold"): "the largest allowed KL divergence (inclusive)",
     ("z_score_below", "threshold"): "the z-score every value must stay below",
 }
+
+#: What the type words of the parameter tables mean.
+TYPES = (
+    "- value: a number, text, date (`2026-12-07`) or timestamp (`2026-12-07T12:00:00`), of the "
+    "kind of the column's values.",
+    f"- duration: {FORMS}; units go largest first (`1d12h`), and months and years, which have "
+    "no fixed length, are refused.",
+    "- mapping: a YAML mapping (a JSON object).",
+    "- not set: the parameter is optional and has no value unless given.",
+)
 
 #: Sections of the reference, in order, by the module that defines the expectations (the
 #: shared names of ``dataguard.expectations``); expectations elsewhere go under "Other".
@@ -304,7 +317,7 @@ def reference(classes: Mapping[str, type[Expectation]] | None = None) -> str:
         if shared is not None:
             default = f" Default {shared.default}." if shared.default != "not set" else ""
             lines.append(f"- `{name}` ({shared.type}): {shared.meaning}.{default}")
-    lines.append("")
+    lines.extend(["", "## Types", "", *TYPES, ""])
     for group, members in groups.items():
         if not members:
             continue
