@@ -181,3 +181,18 @@ def test_the_cli_takes_the_clock_and_rejects_a_bad_one(
     assert run("--now", "2026-12-07T21:00:00+09:00")[0] == 0
     assert run("--now", "yesterday")[0] == 2
     assert "cannot read time 'yesterday'" in capsys.readouterr().err
+
+
+def test_a_validated_step_can_fix_the_clock() -> None:
+    @dg.validated([fresh("1d3h")], now=NOW)
+    def load() -> pd.DataFrame:
+        return pd.DataFrame({"updated_at": STAMPS})
+
+    assert len(load()) == len(STAMPS)
+
+    @dg.validated([fresh("1d")], now=NOW)
+    def stale() -> pd.DataFrame:
+        return pd.DataFrame({"updated_at": STAMPS})
+
+    with pytest.raises(dg.ValidationFailedError, match="1 day 3 h old"):
+        stale()
