@@ -38,8 +38,10 @@ from dataguard.expectations import (
     DistinctValuesContainSet,
     DistinctValuesEqualSet,
     DistinctValuesInSet,
+    Duration,
     EqualWithinRecord,
     Expectation,
+    Freshness,
     Increasing,
     InSet,
     InTypeList,
@@ -199,6 +201,7 @@ EXPECTATIONS: list[Expectation] = [
     PairInSet(column_a="i", column_b="s", value_pairs_set=[[1, "a"], [2, "b"], [0, ""]]),
     EqualWithinRecord(column_list=["f", "i"]),
     Between("f", min_value=0, where="i > 0 and s != 'a'"),
+    Freshness(column="t", max_age=Duration("1d")),
 ]
 SUITE = dg.Suite(EXPECTATIONS)
 ROW_LEVEL = [e for e in EXPECTATIONS if isinstance(e, RowExpectation)]
@@ -206,6 +209,14 @@ ROW_LEVEL = [e for e in EXPECTATIONS if isinstance(e, RowExpectation)]
 
 def test_every_registered_expectation_is_exercised() -> None:
     assert {e.name for e in EXPECTATIONS} == set(registered())
+
+
+#: The clock of runs compared with each other, so that freshness reports the same ages.
+NOW = dt.datetime(2020, 1, 4, tzinfo=dt.timezone.utc)
+
+
+def validate(data: Any, suite: dg.Suite, **options: Any) -> dg.ValidationResult:
+    return dg.validate(data, suite, now=NOW, **options)
 
 
 def _results(result: dg.ValidationResult) -> list[dict[str, Any]]:
@@ -216,25 +227,25 @@ def _results(result: dg.ValidationResult) -> list[dict[str, Any]]:
 @settings(max_examples=40)
 @given(table=tables())
 def test_results_do_not_depend_on_batch_size(table: pa.Table) -> None:
-    whole = _results(dg.validate(table, SUITE, result_format="complete", id_columns=("id",)))
+    whole = _results(validate(table, SUITE, result_format="complete", id_columns=("id",)))
     for chunk_size in (1, 7):
-        again = dg.validate(
+        again = validate(
             table, SUITE, result_format="complete", id_columns=("id",), chunk_size=chunk_size
         )
         assert _results(again) == whole, chunk_size
-    assert _results(dg.validate(table, SUITE, workers=1)) == _results(dg.validate(table, SUITE))
+    assert _results(validate(table, SUITE, workers=1)) == _results(validate(table, SUITE))
 
 
 @settings(max_examples=20)
 @given(table=tables())
 def test_streams_and_polars_give_the_same_results(table: pa.Table) -> None:
     # The summary format keeps 20 samples: merging must keep the first 20 in row order.
-    whole = _results(dg.validate(table, SUITE))
+    whole = _results(validate(table, SUITE))
     batches = table.to_batches(max_chunksize=4) or [pa.RecordBatch.from_pylist([], table.schema)]
-    streamed = dg.validate(iter(batches), SUITE, chunk_size=3)
+    streamed = validate(iter(batches), SUITE, chunk_size=3)
     assert _results(streamed) == whole
     # polars names dtypes its own way ("Datetime(...)"); everything else is the same.
-    from_polars = _results(dg.validate(pl.from_arrow(table), SUITE))
+    from_polars = _results(validate(pl.from_arrow(table), SUITE))
     typed = [i for i, e in enumerate(EXPECTATIONS) if isinstance(e, ColumnType | ColumnDtype)]
     assert [r for i, r in enumerate(from_polars) if i not in typed] == [
         r for i, r in enumerate(whole) if i not in typed
@@ -256,11 +267,9 @@ def test_pandas_object_strings_give_the_arrow_results(
     text = [None if v is None else shared.setdefault(v, v) for v in table.column("s").to_pylist()]
     frame["s"] = pd.Series(text, dtype=object)
     typed = [i for i, e in enumerate(EXPECTATIONS) if isinstance(e, ColumnType | ColumnDtype)]
-    whole = _results(dg.validate(table, SUITE, result_format="complete", id_columns=("id",)))
+    whole = _results(validate(table, SUITE, result_format="complete", id_columns=("id",)))
     got = _results(
-        dg.validate(
-            frame, SUITE, result_format="complete", id_columns=("id",), chunk_size=chunk_size
-        )
+        validate(frame, SUITE, result_format="complete", id_columns=("id",), chunk_size=chunk_size)
     )
     assert [r for i, r in enumerate(got) if i not in typed] == [
         r for i, r in enumerate(whole) if i not in typed
