@@ -69,7 +69,7 @@ MEANINGS: Mapping[str, str] = {
     "max_value": "the highest allowed value, inclusive unless `strict_max`",
     "strict_min": "exclude `min_value` itself",
     "strict_max": "exclude `max_value` itself",
-    "allow_unbounded": "allow leaving the bounds out, to only report the observed value",
+    "allow_unbounded": "allow leaving the bound (or set, list) out, to only report what is seen",
     "value": "the exact number expected",
     "value_set": "the allowed values",
     "value_pairs_set": "the allowed `[a, b]` pairs",
