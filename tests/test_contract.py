@@ -18,6 +18,10 @@ import dataguard as dg
 from dataguard.expectations import Expectation, registered
 from dataguard.suite import loads_suite
 
+#: The clock of every run compared with another: a day after the newest ``t``, so that
+#: ``freshness`` passes and reports the same age in every run.
+NOW = dt.datetime(2020, 1, 13, tzinfo=dt.timezone.utc)
+
 # A valid example of every registered expectation, over the columns of DATA.
 EXAMPLES: dict[str, dict[str, Any]] = {
     "between": {"column": "x", "min_value": 0, "max_value": 10, "mostly": 0.9},
@@ -33,6 +37,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "distinct_values_contain_set": {"column": "s", "value_set": ["a"]},
     "distinct_values_equal_set": {"column": "s", "value_set": ["a", "b", "c"]},
     "distinct_values_in_set": {"column": "y", "value_set": [1, 2, 3]},
+    "freshness": {"column": "t", "max_age": "1d12h"},
     "in_set": {"column": "s", "value_set": ["a", "b"], "severity": "warning"},
     "increasing": {"column": "x"},
     "json_parseable": {"column": "s"},
@@ -100,11 +105,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "foreign_key": {"column": "y", "table": "other", "table_column": "k", "mostly": 0.5},
     "row_count_equal_table": {"table": "other"},
     "distinct_values_equal_table": {"column": "s", "table": "other", "table_column": "s"},
-    "freshness": {"column": "t", "max_age": "1d12h"},
 }
-#: The clock of every run compared with another: a day after the newest ``t``, so that
-#: ``freshness`` passes and reports the same age in every run.
-NOW = dt.datetime(2020, 1, 13, tzinfo=dt.timezone.utc)
 
 N = 20
 COLUMNS: dict[str, pa.Array] = {
