@@ -108,6 +108,12 @@ MEANINGS: Mapping[str, str] = {
     "reference": "the path of the reference profile (`dataguard profile`)",
     "alpha": "the significance level of the drift test",
     "min_effect": "the smallest effect size that counts as drift",
+    # The row expression and cross-table parameters named by issue 16.
+    "expr": "a row expression that must hold in each row",
+    "table": "the name of another table, given with `tables=` or the suite's `tables:`",
+    "table_column": "the column of `table` whose values are looked up",
+    "columns": "the columns of a compound key (instead of `column`)",
+    "table_columns": "the columns of `table` matching `columns`, in order",
 }
 
 #: Meanings that differ for one expectation, by (expectation name, parameter name).
