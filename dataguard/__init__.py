@@ -7,7 +7,7 @@
 True
 """
 
-from dataguard import expectations
+from dataguard import expectations, extend
 from dataguard._version import __version__
 from dataguard.drift import ColumnDrift, DriftReport, drift
 from dataguard.errors import (
@@ -45,6 +45,7 @@ __all__ = [
     "__version__",
     "drift",
     "expectations",
+    "extend",
     "infer_suite",
     "load_profile",
     "load_suite",

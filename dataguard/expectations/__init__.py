@@ -52,7 +52,7 @@ from dataguard.expectations._patterns import (
     NotMatchesLikePatternList,
     NotMatchesRegexList,
 )
-from dataguard.expectations._registry import lookup, register, registered
+from dataguard.expectations._registry import lookup, register, registered, unregister
 from dataguard.expectations._strings import (
     JsonParseable,
     MatchesRegex,
@@ -161,4 +161,5 @@ __all__ = [
     "lookup",
     "register",
     "registered",
+    "unregister",
 ]

@@ -24,6 +24,11 @@ def register(cls: E) -> E:
     return cls
 
 
+def unregister(name: str) -> None:
+    """Remove the class registered as ``name`` (for extensions; built-ins stay registered)."""
+    _REGISTRY.pop(name, None)
+
+
 def lookup(name: str) -> type[Expectation]:
     """The class registered as ``name``; UnknownExpectationError with a hint otherwise."""
     try:

@@ -23,6 +23,7 @@ import dataguard as dg
 from dataguard._frame import ReadPlan, as_source
 from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
+from tests.extend.custom import custom_suite
 from tests.test_contract import NAMES, NOW, example
 
 #: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.
@@ -449,3 +450,15 @@ def test_only_frames_that_are_not_plain_reads_are_persisted(
     assert rereads == dict.fromkeys(computed, False)
     for path in (tmp_path / "t.parquet", tmp_path / "t.csv"):
         assert _dask.open_file(str(path), lambda names: ReadPlan()).reiterable
+
+
+def test_custom_expectations_run_on_the_workers(dask_client: Any) -> None:
+    with dask_client.as_current(), custom_suite() as suite:
+        data = partitioned(rows(), LAYOUTS["many"])
+        there = dg.validate(data, suite, result_format="complete", id_columns=("id",))
+        here = dg.validate(as_table(data), suite, result_format="complete", id_columns=("id",))
+        good, bad = dg.split(data, suite)
+        here_good, here_bad = dg.split(data.compute(), suite)
+        pd.testing.assert_frame_equal(good.compute(), here_good)
+        pd.testing.assert_frame_equal(bad.compute(), here_bad)
+    assert comparable(there) == comparable(here)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import cloudpickle
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -16,6 +17,7 @@ from dataguard._frame import BaseSource, Batch, ColumnInfo, Source, as_source
 from dataguard.cluster._partitions import STATES, PartitionPass
 from dataguard.expectations import Increasing, Unique
 from dataguard.metrics import Values
+from tests.extend.custom import custom_suite
 from tests.test_contract import DATA, NAMES, NOW, TABLES, example
 
 Bounds = tuple[tuple[int, int], ...]
@@ -213,3 +215,29 @@ def test_a_profile_ships_no_more_to_the_driver_as_rows_grow() -> None:
         text[rows] = max(texts.runner.to_driver)
     assert per_partition[200_000] < 1.2 * per_partition[20_000], per_partition
     assert text[200_000] < 1.2 * text[20_000], text
+
+
+class _PickledRunner(_Runner):
+    """A runner whose tasks reach the partitions pickled, as a cluster ships them."""
+
+    def run_pass(self, metrics: Any, inputs: Values, *, chunk_size: Any, progress: Any) -> Values:
+        travelled = cloudpickle.loads(cloudpickle.dumps((tuple(metrics), inputs, self.view)))
+        runner = _Runner(self.table, self.bounds, travelled[2], self.reads)
+        runner.to_driver, runner.per_partition = self.to_driver, self.per_partition
+        return runner.run_pass(travelled[0], travelled[1], chunk_size=chunk_size, progress=progress)
+
+    def viewed(self, view: Callable[[Source], Source], reads: Sequence[str]) -> _Runner:
+        runner = _PickledRunner(self.table, self.bounds, view, reads)
+        runner.to_driver, runner.per_partition = self.to_driver, self.per_partition
+        return runner
+
+
+@pytest.mark.parametrize("partitioning", sorted(PARTITIONINGS))
+def test_custom_expectations_judge_partitions_as_one_table(partitioning: str) -> None:
+    source = _Partitioned(DATA, PARTITIONINGS[partitioning])
+    source._runner = _PickledRunner(DATA, PARTITIONINGS[partitioning])
+    with custom_suite() as suite:
+        there = dg.validate(source, suite, result_format="complete", id_columns=("id",))
+        here = dg.validate(DATA, suite, result_format="complete", id_columns=("id",))
+    assert _results(there) == _results(here)
+    assert not there.results[0].passed

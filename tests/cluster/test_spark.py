@@ -24,6 +24,7 @@ import pytest
 import dataguard as dg
 from dataguard.cli import main
 from dataguard.expectations import Unique, registered
+from tests.extend.custom import custom_suite
 from tests.test_contract import EXAMPLES, NAMES, NOW, example
 
 N = 40
@@ -248,3 +249,15 @@ def test_a_computed_frame_is_persisted_only_for_the_call(
     dg.validate(df, dg.Suite([registered()["unique"].from_dict({"column": "id"})]))
     assert persisted == [True]
     assert not df.is_cached
+
+
+def test_custom_expectations_run_on_the_executors(spark: Any) -> None:
+    df = frame(spark, LAYOUTS["many"])
+    with custom_suite() as suite:
+        remote = dg.validate(df, suite, result_format="complete", id_columns=("id",))
+        local = dg.validate(df.toArrow(), suite, result_format="complete", id_columns=("id",))
+        good, bad = dg.split(df, suite)
+        here_good, here_bad = dg.split(df.toArrow(), suite)
+    assert [r.to_dict() for r in remote.results] == [r.to_dict() for r in local.results]
+    assert bad.toArrow().equals(here_bad)
+    assert good.toArrow().equals(here_good)
