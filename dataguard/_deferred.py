@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["pcsv", "pjson", "pq", "stats", "yaml"]
+__all__ = ["hypothesis", "pcsv", "pjson", "pq", "st", "stats", "yaml"]
 
 
 class _Deferred:
@@ -32,12 +32,17 @@ class _Deferred:
 
 
 if TYPE_CHECKING:
+    import hypothesis
+    import hypothesis.strategies as st
     import pyarrow.csv as pcsv
     import pyarrow.json as pjson
     import pyarrow.parquet as pq
     import yaml
     from scipy import stats
 else:
+    # An optional extra (dataguard[strategies]), for generating data from suites.
+    hypothesis = _Deferred("hypothesis")
+    st = _Deferred("hypothesis.strategies")
     pcsv = _Deferred("pyarrow.csv")
     pjson = _Deferred("pyarrow.json")
     pq = _Deferred("pyarrow.parquet")

@@ -9,8 +9,9 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from dataguard import strategies
 from dataguard._atomic import write_atomic
 from dataguard._comments import Comments, with_comments
 from dataguard._deferred import yaml
@@ -36,6 +37,9 @@ from dataguard.expectations import (
 )
 from dataguard.expectations._params import coerce, field_hints
 from dataguard.expectations._types import LogicalType
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = ["ColumnSpec", "Schema", "Suite", "load_suite"]
 
@@ -290,6 +294,18 @@ class Suite:
         """
         read = read_gx_suite(suite, parameters=parameters)
         return cls(read.expectations, read.name, description=read.description)
+
+    def strategy(
+        self, *, violate: Iterable[str | int] = (), kind: Literal["pandas", "arrow"] = "pandas"
+    ) -> SearchStrategy[Any]:
+        """A hypothesis strategy of pandas DataFrames (``kind="arrow"``: pyarrow Tables) passing
+        this suite, or failing exactly the expectations named in ``violate`` (``"type:column"``,
+        ``"type"`` or a position); see ``dataguard.strategies``. Needs hypothesis."""
+        return strategies.frames(self, violate=violate, kind=kind)
+
+    def example(self, rows: int, *, kind: Literal["pandas", "arrow"] = "pandas") -> Any:
+        """One frame of ``rows`` rows passing this suite, the same each time. Needs hypothesis."""
+        return strategies.example(self, rows, kind=kind)
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""

@@ -13,7 +13,6 @@ from typing import Any, Literal, TypeVar, Union
 
 import numpy as np
 
-from dataguard._condition import parse_condition
 from dataguard._engine import Progress, describe, execute
 from dataguard._frame import (
     ReadPlan,
@@ -25,16 +24,20 @@ from dataguard._frame import (
     with_text_column,
 )
 from dataguard._version import __version__
-from dataguard.cluster import as_source, reasons, rows_judged, split_where_rows_live
+from dataguard.cluster import (
+    as_source,
+    failing_rows,
+    reasons,
+    rows_judged,
+    split_where_rows_live,
+)
 from dataguard.errors import InputError, ValidationFailedError, did_you_mean
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import (
-    FailingRows,
     Metric,
     MetricUnavailable,
     MissingCount,
     RowCount,
-    RowMask,
 )
 from dataguard.result import (
     FAILING_SEVERITIES,
@@ -301,7 +304,7 @@ def split(
     if source.runner is not None:  # the rows live on a cluster: split there, never here
         return split_where_rows_live(source, rules, chunk_size, reason_column, others)
     try:
-        rows, masks = _failing_rows(rules, source, chunk_size, others)
+        rows, masks = failing_rows(rules, source, chunk_size, tables=others)
     except MetricUnavailable as exc:
         raise InputError(f"cannot split: {exc.failure.message}") from None
     bad = np.zeros(rows, dtype=bool)
@@ -311,33 +314,6 @@ def split(
     if reason_column is None:
         return good_rows, bad_rows
     return good_rows, with_text_column(bad_rows, reason_column, reasons(rules, masks, bad))
-
-
-def _failing_rows(
-    rules: Sequence[RowExpectation],
-    source: Source,
-    chunk_size: int | None,
-    tables: Mapping[str, Source],
-) -> tuple[int, dict[int, np.ndarray]]:
-    """The rows of ``source``, and for each rule (by position in ``rules``) which rows it fails."""
-    masks: dict[int, np.ndarray] = {}
-    plain = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where is None}
-    values = execute([RowCount(), *plain.values()], source, chunk_size=chunk_size, tables=tables)
-    rows: int = values[RowCount()]
-    masks.update({i: values[metric] for i, metric in plain.items()})
-    for where in dict.fromkeys(r.where for r in rules if r.where is not None):
-        # A conditioned rule judges only the rows it keeps: scatter its mask back.
-        condition = parse_condition(where)
-        keep = execute([RowMask(condition)], source, chunk_size=chunk_size)[RowMask(condition)]
-        kept = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where == where}
-        judged = execute(
-            list(kept.values()), rows_judged(source, where), chunk_size=chunk_size, tables=tables
-        )
-        for i, metric in kept.items():
-            mask = np.zeros(rows, dtype=bool)
-            mask[keep] = judged[metric]
-            masks[i] = mask
-    return rows, dict(sorted(masks.items()))
 
 
 def validated(

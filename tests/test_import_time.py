@@ -19,6 +19,7 @@ import dataguard
 DEFERRED = (
     "scipy",
     "jinja2",
+    "hypothesis",
     "yaml",
     "jsonschema",
     "polars",

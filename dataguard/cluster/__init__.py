@@ -14,7 +14,13 @@ from dataguard._frame import ReadPlan, Source
 from dataguard._frame import as_source as as_local_source
 from dataguard.cluster._dask import dask_client, from_dask
 from dataguard.cluster._dask import open_file as open_dask_file
-from dataguard.cluster._rows import label, reasons, rows_judged, split_where_rows_live
+from dataguard.cluster._rows import (
+    failing_rows,
+    label,
+    reasons,
+    rows_judged,
+    split_where_rows_live,
+)
 from dataguard.cluster._shipped import Shipped, observe_shipped
 from dataguard.cluster._spark import SparkSource
 from dataguard.cluster._spark import open_file as open_spark_file
@@ -24,6 +30,7 @@ __all__ = [
     "as_source",
     "dask_client",
     "engine_of",
+    "failing_rows",
     "label",
     "observe_shipped",
     "open_dask_file",

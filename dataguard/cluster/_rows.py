@@ -22,7 +22,7 @@ from dataguard._engine import accumulate, execute
 from dataguard._frame import Source, as_source, keep_rows
 from dataguard.errors import InputError
 from dataguard.expectations import Expectation, RowExpectation
-from dataguard.metrics import FailingRows, Metric, RowMask, Values
+from dataguard.metrics import FailingRows, Metric, RowCount, RowMask, Values
 
 #: For each sequential rule (by position among the rules) judging some rows of a partition,
 #: the first and last values it judged there.
@@ -186,3 +186,44 @@ def split_where_rows_live(
     partition splits its own rows."""
     judge = RowJudge(tuple(rules), required(rules, source, chunk_size, tables), chunk_size)
     return source.split_rows(judge, reason_column)
+
+
+def failing_rows(
+    rules: Sequence[RowExpectation],
+    source: Source,
+    chunk_size: int | None,
+    workers: int | None = None,
+    tables: Mapping[str, Source] | None = None,
+) -> tuple[int, dict[int, np.ndarray]]:
+    """The rows of ``source``, and for each rule (by position in ``rules``) which rows it fails
+    (``workers`` threads: see ``execute``; ``tables``: the other tables cross-table rules read)."""
+    masks: dict[int, np.ndarray] = {}
+    plain = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where is None}
+    values = execute(
+        [RowCount(), *plain.values()],
+        source,
+        chunk_size=chunk_size,
+        workers=workers,
+        tables=tables,
+    )
+    rows: int = values[RowCount()]
+    masks.update({i: values[metric] for i, metric in plain.items()})
+    for where in dict.fromkeys(r.where for r in rules if r.where is not None):
+        # A conditioned rule judges only the rows it keeps: scatter its mask back.
+        condition = parse_condition(where)
+        keep = execute([RowMask(condition)], source, chunk_size=chunk_size, workers=workers)[
+            RowMask(condition)
+        ]
+        kept = {i: FailingRows(rule) for i, rule in enumerate(rules) if rule.where == where}
+        judged = execute(
+            list(kept.values()),
+            rows_judged(source, where),
+            chunk_size=chunk_size,
+            workers=workers,
+            tables=tables,
+        )
+        for i, metric in kept.items():
+            mask = np.zeros(rows, dtype=bool)
+            mask[keep] = judged[metric]
+            masks[i] = mask
+    return rows, dict(sorted(masks.items()))

@@ -1,0 +1,297 @@
+"""Drawing a table that passes a suite, or fails exactly some of its expectations.
+
+Candidate rows come from the plan (``_plan``); the suite's own row-level expectations then
+judge them, vectorized, and the rows any of them fails are dropped, so every row check is
+honoured, whatever it is. A rule to break gets rows that fail it and pass the others (values
+drawn from the column's whole kind), a copied value (uniqueness) or two values swapped (order).
+The finished frame is judged by every expectation of the suite, and a frame that does not
+come out as asked is rejected (``assume``), for hypothesis to draw another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dataguard._deferred import hypothesis, st
+from dataguard._engine import execute
+from dataguard._frame import as_source
+from dataguard.cluster import failing_rows, rows_judged
+from dataguard.expectations import (
+    ColumnCountBetween,
+    ColumnCountEqual,
+    ColumnExists,
+    ColumnsMatchOrderedList,
+    ColumnsMatchSet,
+    CompoundColumnsUnique,
+    Context,
+    Decreasing,
+    Expectation,
+    Increasing,
+    NoExtraColumns,
+    RowCountBetween,
+    RowCountEqual,
+    RowExpectation,
+    Unique,
+)
+from dataguard.strategies._plan import ColumnPlan, TablePlan
+
+_ARROW = {
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "datetime": pa.timestamp("us"),
+    "date": pa.date32(),
+}
+#: pandas dtypes that keep an integer or boolean column's type when it holds nulls.
+_PANDAS = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+#: Rows beyond those wanted drawn as candidates, for the row checks to drop some.
+_SLACK = 8
+#: Rounds of candidate rows drawn before a frame is given up.
+_ROUNDS = 3
+#: Frames are small: threads would cost more than they save.
+_THREADS = 1
+#: The name of a column added to break a rule on the table's columns.
+EXTRA = "unexpected_column"
+_COLUMN_RULES = (ColumnsMatchSet, NoExtraColumns, ColumnCountBetween, ColumnCountEqual)
+_ROW_COUNT_RULES = (RowCountBetween, RowCountEqual)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to draw: the suite's expectations, its plan, which to break, and as what."""
+
+    expectations: tuple[Expectation, ...]
+    plan: TablePlan
+    violate: frozenset[int]
+    kind: str
+
+    @property
+    def rules(self) -> list[RowExpectation]:
+        """The row-level expectations."""
+        return [e for e in self.expectations if isinstance(e, RowExpectation)]
+
+    def broken(self, expectation: Expectation) -> bool:
+        """Whether ``expectation`` is to fail."""
+        return any(expectation is self.expectations[i] for i in self.violate)
+
+
+def draw_frame(draw: Callable[[st.SearchStrategy[Any]], Any], request: Request) -> Any:
+    """One frame as ``request`` asks (a hypothesis ``composite`` body)."""
+    plan = request.plan
+    columns = list(plan.columns.values())
+    columns += [ColumnPlan(f"extra_{k}", "integer") for k in range(1, plan.extra_columns + 1)]
+    rows = draw(_row_count(request))
+    table = _valid_rows(draw, request, columns, rows)
+    broken = [e for e in request.expectations if request.broken(e)]
+    # Orders are broken last, after the rows added to break other rules are sorted in.
+    sequential = [e for e in broken if isinstance(e, (Increasing, Decreasing))]
+    for expectation in broken:
+        if expectation not in sequential:
+            table = _break(draw, request, columns, table, expectation)
+    table = _ordered(table, columns, frozenset(c for e in sequential for c in e.columns))
+    for expectation in sequential:
+        table = _break(draw, request, columns, table, expectation)
+    frame = table.to_pandas(types_mapper=_PANDAS.get) if request.kind == "pandas" else table
+    outcomes = judge(frame, request.expectations)
+    wanted = [not request.broken(e) for e in request.expectations]
+    hypothesis.assume(outcomes == wanted)
+    return frame
+
+
+def _row_count(request: Request) -> st.SearchStrategy[int]:
+    low, high = request.plan.rows
+    if any(isinstance(e, _ROW_COUNT_RULES) and request.broken(e) for e in request.expectations):
+        options = [st.integers(high + 1, high + 3)]
+        if low > 0:
+            options.append(st.integers(max(0, low - 3), low - 1))
+        return st.one_of(*options)
+    return st.integers(low, high)
+
+
+def _valid_rows(
+    draw: Callable[[st.SearchStrategy[Any]], Any],
+    request: Request,
+    columns: list[ColumnPlan],
+    rows: int,
+) -> pa.Table:
+    """``rows`` rows passing every row-level rule not to break: candidates are drawn in a few
+    rounds, each judged with the rows kept so far (uniqueness and order span rounds)."""
+    keys = [_key([i]) for i, c in enumerate(columns) if c.unique]
+    keys += [
+        _key([i for i, c in enumerate(columns) if c.name in e.column_list])
+        for e in request.rules
+        if isinstance(e, CompoundColumnsUnique) and e.where is None and not request.broken(e)
+    ]
+    row = st.tuples(*(c.values() for c in columns))
+    kept: list[tuple[Any, ...]] = []
+    table = _table(columns, kept)
+    for _ in range(_ROUNDS):
+        if len(kept) >= rows:
+            break
+        wanted = rows - len(kept)
+        more = draw(
+            st.lists(row, min_size=wanted, max_size=wanted + _SLACK, unique_by=tuple(keys) or None)
+        )
+        table = _ordered(_table(columns, kept + more), columns, frozenset())
+        table = table.filter(pa.array(~_failing(request, table, broken=False)))
+        kept = [tuple(r.values()) for r in table.to_pylist()]
+    hypothesis.assume(len(kept) >= rows)
+    return table.slice(0, rows)
+
+
+def _key(positions: list[int]) -> Callable[[tuple[Any, ...]], Any]:
+    """A row's key for uniqueness on these columns; a key holding a null is unique (a null
+    equals nothing)."""
+
+    def key(row: tuple[Any, ...]) -> Any:
+        values = tuple(row[i] for i in positions)
+        return object() if any(v is None for v in values) else values
+
+    return key
+
+
+def _table(columns: list[ColumnPlan], rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    arrays = {
+        c.name: pa.array([row[i] for row in rows], _ARROW[c.settled_kind])
+        for i, c in enumerate(columns)
+    }
+    return pa.table(arrays) if arrays else pa.table({}).slice(0, 0)
+
+
+def _ordered(table: pa.Table, columns: list[ColumnPlan], skip: frozenset[str]) -> pa.Table:
+    """The rows sorted by the first ordered column not in ``skip`` (whole rows move, so
+    rules across columns still hold)."""
+    for c in columns:
+        if c.order is not None and c.name not in skip and c.name in table.column_names:
+            return table.sort_by([(c.name, "descending" if c.order[0] else "ascending")])
+    return table
+
+
+def _failing(request: Request, table: pa.Table, *, broken: bool) -> np.ndarray:
+    """Rows failing a row rule not to break (``broken``: rows failing one to break)."""
+    rules = [r for r in request.rules if request.broken(r) == broken]
+    out = np.zeros(table.num_rows, dtype=bool)
+    source = as_source(table)
+    # A rule that cannot judge these columns (absent, of another type) fails as a whole.
+    rules = [r for r in rules if r.precheck(Context(rows_judged(source, r.where))) is None]
+    if not rules or table.num_rows == 0:
+        return out
+    _, masks = failing_rows(rules, source, None, workers=_THREADS)
+    for mask in masks.values():
+        out |= mask
+    return out
+
+
+def _break(
+    draw: Callable[[st.SearchStrategy[Any]], Any],
+    request: Request,
+    columns: list[ColumnPlan],
+    table: pa.Table,
+    expectation: Expectation,
+) -> pa.Table:
+    """The table changed so that ``expectation`` fails."""
+    if isinstance(expectation, ColumnExists):
+        return table.drop_columns([expectation.column])
+    if isinstance(expectation, ColumnsMatchOrderedList):
+        return table.select(list(reversed(table.column_names)))
+    if isinstance(expectation, _COLUMN_RULES):
+        count = len(table.column_names) + 1
+        if isinstance(expectation, ColumnCountBetween) and expectation.max_value is not None:
+            count = max(count, expectation.max_value + 1)
+        while len(table.column_names) < count:
+            taken = set(table.column_names)
+            name = next(
+                n for k in range(count + 1) if (n := f"{EXTRA}_{k}" if k else EXTRA) not in taken
+            )
+            table = table.append_column(name, pa.array([0] * table.num_rows, pa.int64()))
+        return table
+    if isinstance(expectation, _ROW_COUNT_RULES):
+        return table  # the row count was drawn to break it
+    if isinstance(expectation, (Unique, CompoundColumnsUnique)):
+        return _copied(table, expectation.columns)
+    if isinstance(expectation, (Increasing, Decreasing)):
+        return _swapped(table, expectation.column)
+    return _with_failing_rows(draw, request, columns, table, expectation)
+
+
+def _copied(table: pa.Table, names: Sequence[str]) -> pa.Table:
+    """Row 1 given row 0's values in these columns."""
+    hypothesis.assume(table.num_rows >= 2)
+    for name in names:
+        index = table.schema.get_field_index(name)
+        values = table.column(name).to_pylist()
+        values[1] = values[0]
+        table = table.set_column(index, name, pa.array(values, table.schema.field(index).type))
+    return table
+
+
+def _swapped(table: pa.Table, name: str) -> pa.Table:
+    """The first and last present values of the column swapped."""
+    values = table.column(name).to_pylist()
+    slots = [i for i, v in enumerate(values) if v is not None]
+    hypothesis.assume(len(slots) >= 2 and values[slots[0]] != values[slots[-1]])
+    values[slots[0]], values[slots[-1]] = values[slots[-1]], values[slots[0]]
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, name, pa.array(values, table.schema.field(index).type))
+
+
+def _with_failing_rows(
+    draw: Callable[[st.SearchStrategy[Any]], Any],
+    request: Request,
+    columns: list[ColumnPlan],
+    table: pa.Table,
+    expectation: Expectation,
+) -> pa.Table:
+    """The table with rows added that break ``expectation`` (a row rule: as many as ``mostly``
+    needs) and pass every rule not to break; their columns read from their whole kind."""
+    mostly = expectation.mostly if isinstance(expectation, RowExpectation) else 1.0
+    needed = 1 if mostly >= 1.0 else math.floor(table.num_rows * (1 - mostly) / mostly) + 1
+    wide = set(expectation.columns)
+    row = st.tuples(*(c.wide() if c.name in wide else c.values() for c in columns))
+    chosen = _table(columns, []).select(table.column_names)
+    for _ in range(_ROUNDS):
+        if chosen.num_rows >= needed:
+            break
+        wanted = 2 * (needed - chosen.num_rows) + _SLACK
+        drawn = _table(columns, draw(st.lists(row, min_size=wanted, max_size=wanted)))
+        candidates = drawn.select(table.column_names)
+        keep = ~_failing(request, candidates, broken=False)
+        if isinstance(expectation, RowExpectation):
+            _, masks = failing_rows([expectation], as_source(candidates), None, workers=_THREADS)
+            keep &= masks[0]
+        chosen = pa.concat_tables([chosen, candidates.filter(pa.array(keep))])
+    hypothesis.assume(chosen.num_rows >= needed)
+    return pa.concat_tables([table, chosen.slice(0, needed)])
+
+
+def judge(frame: Any, expectations: Sequence[Expectation]) -> list[bool]:
+    """Whether each expectation passes on ``frame``, as ``validate`` judges it: each group of
+    expectations under one row condition computes its metrics in one go."""
+    source = as_source(frame)
+    outcomes: dict[int, bool] = {}
+    groups: dict[str | None, list[int]] = {}
+    for i, expectation in enumerate(expectations):
+        early = expectation.precheck(Context(rows_judged(source, expectation.where)))
+        if early is None:
+            groups.setdefault(expectation.where, []).append(i)
+        else:
+            outcomes[i] = early.passed
+    for where, members in groups.items():
+        part = rows_judged(source, where)
+        plan = Context(part)
+        metrics = [m for i in members for m in expectations[i].metrics(plan)]
+        ctx = Context(part, values=execute(metrics, part, workers=_THREADS))
+        for i in members:
+            try:
+                outcomes[i] = expectations[i].evaluate(ctx).passed
+            except Exception:  # validate reports the expectation as failed too
+                outcomes[i] = False
+    return [outcomes[i] for i in range(len(expectations))]

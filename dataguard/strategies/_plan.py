@@ -1,0 +1,307 @@
+"""What a suite says about the data to generate: each column's kind and values, the columns of
+the table and how many rows it holds.
+
+Each expectation that narrows what may be generated registers a ``narrow`` rule (a dispatch on
+its class, kept here rather than spread over the expectation classes). The values drawn are only
+candidates: the row-level expectations themselves then judge them (see ``_frames``), so a rule
+here only makes passing values likely, and an expectation with no rule (a custom check, an
+expression) is still honoured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataguard._deferred import st
+from dataguard.expectations import (
+    Between,
+    ColumnCountBetween,
+    ColumnCountEqual,
+    ColumnsMatchOrderedList,
+    ColumnsMatchSet,
+    ColumnType,
+    Decreasing,
+    Expectation,
+    Increasing,
+    InSet,
+    MatchesRegex,
+    NotNull,
+    Null,
+    RowCountBetween,
+    RowCountEqual,
+    Unique,
+    ValueLengthBetween,
+    ValueLengthEqual,
+)
+
+#: The logical kinds generated, and the kind a schema's wider kinds are generated as.
+KINDS = ("integer", "float", "string", "boolean", "datetime", "date")
+_AS_KIND = {"numeric": "float", "categorical": "string"}
+#: Open ends of generated ranges: values a reader can take in at a glance.
+_SPAN = {"integer": (-1000, 1000), "float": (-1000.0, 1000.0)}
+_TIMES = (dt.datetime(2000, 1, 1), dt.datetime(2030, 12, 31))
+_ALPHABET = string.ascii_letters + string.digits
+#: Rows of a table when the suite does not say.
+DEFAULT_ROWS = (1, 20)
+
+
+@dataclass
+class ColumnPlan:
+    """What is known of one column to generate."""
+
+    name: str
+    kind: str | None = None
+    nullable: bool = True
+    always_null: bool = False
+    unique: bool = False
+    order: tuple[bool, bool] | None = None  # (decreasing, strictly)
+    low: Any = None
+    high: Any = None
+    choices: tuple[Any, ...] | None = None
+    regex: str | None = None
+    lengths: tuple[int, int | None] = (0, None)
+
+    @property
+    def settled_kind(self) -> str:
+        """The kind generated: declared or implied, else integer."""
+        return self.kind or "integer"
+
+    def values(self) -> st.SearchStrategy[Any]:
+        """Candidate values, most of them passing the column's own expectations."""
+        if self.always_null:
+            return st.none()
+        present = self._present()
+        # One null in four, about: hypothesis picks a branch of one_of evenly.
+        return st.one_of(present, present, present, st.none()) if self.nullable else present
+
+    def _present(self) -> st.SearchStrategy[Any]:
+        if self.choices is not None:
+            return st.sampled_from(self.choices) if self.choices else st.nothing()
+        if self.settled_kind == "string" and self.regex is not None:
+            return st.from_regex(self.regex, fullmatch=True)
+        return any_value(self.settled_kind, self.low, self.high, self.lengths)
+
+    def wide(self) -> st.SearchStrategy[Any]:
+        """Any value of the column's kind, null included: candidates for breaking a rule."""
+        return st.one_of(st.none(), any_value(self.settled_kind, None, None, (0, None)))
+
+
+def any_value(
+    kind: str, low: Any, high: Any, lengths: tuple[int, int | None]
+) -> st.SearchStrategy[Any]:
+    """Values of a kind between optional bounds (a bound of another type is left out)."""
+    if kind in ("integer", "float"):
+        low = low if _number(low) else None
+        high = high if _number(high) else None
+        start, stop = _SPAN[kind]
+        if low is None:
+            low = start if high is None else min(start, high - 1000)
+        if high is None:
+            high = max(stop, low + 1000)
+        if kind == "integer":
+            return st.integers(math.ceil(low), math.floor(high))
+        return st.floats(float(low), float(high), allow_nan=False, allow_infinity=False)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "datetime":
+        low = low if isinstance(low, dt.datetime) else _TIMES[0]
+        high = high if isinstance(high, dt.datetime) else _TIMES[1]
+        return st.datetimes(low.replace(tzinfo=None), high.replace(tzinfo=None))
+    if kind == "date":
+        low = low if type(low) is dt.date else _TIMES[0].date()
+        high = high if type(high) is dt.date else _TIMES[1].date()
+        return st.dates(low, high)
+    shortest, longest = lengths
+    return st.text(_ALPHABET, min_size=shortest, max_size=longest or max(shortest, 12))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass
+class TablePlan:
+    """The table to generate: its columns in order, and its bounds on rows."""
+
+    columns: dict[str, ColumnPlan] = field(default_factory=dict)
+    rows: tuple[int, int] = DEFAULT_ROWS
+    extra_columns: int = 0
+
+    def column(self, name: str) -> ColumnPlan:
+        """The plan of a column, added at the end if new."""
+        return self.columns.setdefault(name, ColumnPlan(name))
+
+    def limit_rows(self, low: int | None, high: int | None) -> None:
+        """Keep the row bounds within ``[low, high]``."""
+        lo, hi = self.rows
+        lo = max(lo, low) if low is not None else lo
+        hi = min(hi, high) if high is not None else max(hi, lo)
+        self.rows = (lo, max(lo, hi))
+
+
+def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
+    """The table the expectations describe."""
+    table = TablePlan()
+    for expectation in expectations:
+        for name in expectation.columns:
+            table.column(name)
+        if expectation.where is None:
+            narrow(expectation, table)
+        else:  # a rule on some rows says nothing of the others' values, only of their kind
+            scratch = TablePlan()
+            narrow(expectation, scratch)
+            for name, column in scratch.columns.items():
+                table.column(name).kind = table.column(name).kind or column.kind
+        for name in expectation.columns:
+            column = table.column(name)
+            column.kind = column.kind or _accepted_kind(expectation.accepts)
+    return table
+
+
+def _accepted_kind(accepts: frozenset[str] | None) -> str | None:
+    """The kind to generate for a column an expectation accepts only some kinds of."""
+    if accepts is None:
+        return None
+    if accepts & {"numeric", "integer"}:
+        return "integer"
+    return next((k for k in KINDS if k in accepts), None)
+
+
+@functools.singledispatch
+def narrow(expectation: Expectation, table: TablePlan) -> None:
+    """Narrow the plan by what ``expectation`` requires (nothing, unless a rule says)."""
+
+
+@narrow.register
+def _(expectation: ColumnType, table: TablePlan) -> None:
+    kind = expectation.logical_type
+    table.column(expectation.column).kind = _AS_KIND.get(kind, kind)
+
+
+@narrow.register
+def _(expectation: NotNull, table: TablePlan) -> None:
+    table.column(expectation.column).nullable = False
+
+
+@narrow.register
+def _(expectation: Null, table: TablePlan) -> None:
+    table.column(expectation.column).always_null = True
+
+
+@narrow.register
+def _(expectation: Unique, table: TablePlan) -> None:
+    table.column(expectation.column).unique = True
+
+
+@narrow.register
+def _(expectation: Increasing, table: TablePlan) -> None:
+    _ordered(table.column(expectation.column), decreasing=False, strictly=expectation.strictly)
+
+
+@narrow.register
+def _(expectation: Decreasing, table: TablePlan) -> None:
+    _ordered(table.column(expectation.column), decreasing=True, strictly=expectation.strictly)
+
+
+def _ordered(column: ColumnPlan, *, decreasing: bool, strictly: bool) -> None:
+    column.order = (decreasing, strictly)
+    column.unique = column.unique or strictly
+
+
+@narrow.register
+def _(expectation: Between, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    column.kind = column.kind or _kind_of(expectation.min_value, expectation.max_value)
+    column.low, column.high = expectation.min_value, expectation.max_value
+
+
+@narrow.register
+def _(expectation: InSet, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    column.choices = tuple(v for v in expectation.value_set if v is not None)
+    column.kind = column.kind or _kind_of(*column.choices)
+
+
+@narrow.register
+def _(expectation: MatchesRegex, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    column.kind, column.regex = "string", expectation.regex
+
+
+@narrow.register
+def _(expectation: ValueLengthBetween, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    low = (expectation.min_value or 0) + int(expectation.strict_min)
+    high = expectation.max_value
+    column.kind, column.lengths = (
+        "string",
+        (low, None if high is None else high - expectation.strict_max),
+    )
+
+
+@narrow.register
+def _(expectation: ValueLengthEqual, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    column.kind, column.lengths = "string", (expectation.value, expectation.value)
+
+
+@narrow.register
+def _(expectation: RowCountBetween, table: TablePlan) -> None:
+    low, high = expectation.min_value, expectation.max_value
+    table.limit_rows(
+        None if low is None else low + int(expectation.strict_min),
+        None if high is None else high - int(expectation.strict_max),
+    )
+
+
+@narrow.register
+def _(expectation: RowCountEqual, table: TablePlan) -> None:
+    table.limit_rows(expectation.value, expectation.value)
+
+
+@narrow.register
+def _(expectation: ColumnsMatchSet, table: TablePlan) -> None:
+    for name in expectation.column_set:
+        table.column(name)
+
+
+@narrow.register
+def _(expectation: ColumnsMatchOrderedList, table: TablePlan) -> None:
+    listed = expectation.column_list or ()
+    rest = {n: c for n, c in table.columns.items() if n not in listed}
+    table.columns = {n: table.column(n) for n in listed} | rest
+
+
+@narrow.register
+def _(expectation: ColumnCountBetween, table: TablePlan) -> None:
+    wanted = (expectation.min_value or 0) + int(expectation.strict_min)
+    table.extra_columns = max(table.extra_columns, wanted - len(table.columns))
+
+
+@narrow.register
+def _(expectation: ColumnCountEqual, table: TablePlan) -> None:
+    table.extra_columns = max(table.extra_columns, expectation.value - len(table.columns))
+
+
+def _kind_of(*values: Any) -> str | None:
+    """The kind of the first value that is not None."""
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "integer"
+        if isinstance(value, float):
+            return "float"
+        if isinstance(value, dt.datetime):
+            return "datetime"
+        if isinstance(value, dt.date):
+            return "date"
+        return "string"
+    return None
