@@ -140,11 +140,28 @@ def _valid_rows(
         more = draw(
             st.lists(row, min_size=wanted, max_size=wanted + _SLACK, unique_by=tuple(keys) or None)
         )
-        table = _ordered(_table(columns, kept + more), columns, frozenset())
+        table = _ordered(
+            _table(columns, kept + _copied_values(columns, more)), columns, frozenset()
+        )
         table = table.filter(pa.array(~_failing(request, table, broken=False)))
         kept = [tuple(r.values()) for r in table.to_pylist()]
     hypothesis.assume(len(kept) >= rows)
     return table.slice(0, rows)
+
+
+def _copied_values(columns: list[ColumnPlan], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows with each column that repeats another (``copy_of``) given that one's value."""
+    position = {c.name: i for i, c in enumerate(columns)}
+    copies = [(i, position[c.copy_of]) for i, c in enumerate(columns) if c.copy_of in position]
+    if not copies:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for target, source in copies:
+            values[target] = values[source]
+        out.append(tuple(values))
+    return out
 
 
 def _key(positions: list[int]) -> Callable[[tuple[Any, ...]], Any]:
@@ -234,13 +251,14 @@ def _copied(table: pa.Table, names: Sequence[str]) -> pa.Table:
 
 
 def _swapped(table: pa.Table, name: str) -> pa.Table:
-    """The first and last present values of the column swapped."""
+    """The rows holding the column's first and last present values swapped (whole rows, so
+    rules within a row still hold)."""
     values = table.column(name).to_pylist()
     slots = [i for i, v in enumerate(values) if v is not None]
     hypothesis.assume(len(slots) >= 2 and values[slots[0]] != values[slots[-1]])
-    values[slots[0]], values[slots[-1]] = values[slots[-1]], values[slots[0]]
-    index = table.schema.get_field_index(name)
-    return table.set_column(index, name, pa.array(values, table.schema.field(index).type))
+    order = list(range(table.num_rows))
+    order[slots[0]], order[slots[-1]] = order[slots[-1]], order[slots[0]]
+    return table.take(pa.array(order, pa.int64()))
 
 
 def _with_failing_rows(
@@ -254,12 +272,15 @@ def _with_failing_rows(
     needs) and pass every rule not to break; their columns read from their whole kind."""
     mostly = expectation.mostly if isinstance(expectation, RowExpectation) else 1.0
     needed = 1 if mostly >= 1.0 else math.floor(table.num_rows * (1 - mostly) / mostly) + 1
-    wide = set(expectation.columns)
-    row = st.tuples(*(c.wide() if c.name in wide else c.values() for c in columns))
     chosen = _table(columns, []).select(table.column_names)
-    for _ in range(_ROUNDS):
+    # One of the rule's columns at a time, the last first (often the dependent one: the
+    # second of a pair), takes any value of its kind: the others keep passing their own rules.
+    sides = list(reversed(expectation.columns)) or [""]
+    for attempt in range(_ROUNDS):
         if chosen.num_rows >= needed:
             break
+        wide = sides[attempt % len(sides)]
+        row = st.tuples(*(c.wide() if c.name == wide else c.values() for c in columns))
         wanted = 2 * (needed - chosen.num_rows) + _SLACK
         drawn = _table(columns, draw(st.lists(row, min_size=wanted, max_size=wanted)))
         candidates = drawn.select(table.column_names)

@@ -32,6 +32,8 @@ from dataguard.expectations import (
     MatchesRegex,
     NotNull,
     Null,
+    PairEqual,
+    PairInSet,
     RowCountBetween,
     RowCountEqual,
     Unique,
@@ -65,6 +67,8 @@ class ColumnPlan:
     choices: tuple[Any, ...] | None = None
     regex: str | None = None
     lengths: tuple[int, int | None] = (0, None)
+    #: A column whose value this one repeats in every row (``pair_equal``).
+    copy_of: str | None = None
 
     @property
     def settled_kind(self) -> str:
@@ -160,6 +164,9 @@ def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
         for name in expectation.columns:
             column = table.column(name)
             column.kind = column.kind or _accepted_kind(expectation.accepts)
+    for column in table.columns.values():
+        if column.copy_of is not None:
+            column.kind = column.kind or table.column(column.copy_of).kind
     return table
 
 
@@ -248,6 +255,20 @@ def _(expectation: ValueLengthBetween, table: TablePlan) -> None:
 def _(expectation: ValueLengthEqual, table: TablePlan) -> None:
     column = table.column(expectation.column)
     column.kind, column.lengths = "string", (expectation.value, expectation.value)
+
+
+@narrow.register
+def _(expectation: PairEqual, table: TablePlan) -> None:
+    table.column(expectation.column_b).copy_of = expectation.column_a
+
+
+@narrow.register
+def _(expectation: PairInSet, table: TablePlan) -> None:
+    # Each side drawn from its side of the pairs: a drawn pair is declared often enough.
+    for side, name in enumerate(expectation.columns):
+        column = table.column(name)
+        column.choices = tuple(dict.fromkeys(p[side] for p in expectation.value_pairs_set))
+        column.kind = column.kind or _kind_of(*column.choices)
 
 
 @narrow.register

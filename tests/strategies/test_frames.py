@@ -35,6 +35,12 @@ SUITES: dict[str, dict[str, Any]] = {
             {"type": "value_length_between", "column": "name", "min_value": 2, "max_value": 8},
             {"type": "not_matches_regex", "column": "name", "regex": "[0-9]"},
             {"type": "not_null", "column": "code"},
+            {
+                "type": "pair_in_set",
+                "column_a": "status",
+                "column_b": "channel",
+                "value_pairs_set": [["new", "web"], ["paid", "shop"], ["refund", "web"]],
+            },
         ],
     },
     "times": {
@@ -47,6 +53,7 @@ SUITES: dict[str, dict[str, Any]] = {
         "expectations": [
             {"type": "increasing", "column": "placed", "strictly": True},
             {"type": "pair_greater", "column_a": "shipped", "column_b": "placed"},
+            {"type": "pair_equal", "column_a": "placed", "column_b": "recorded"},
             {
                 "type": "between",
                 "column": "day",
@@ -80,8 +87,17 @@ SUITES: dict[str, dict[str, Any]] = {
 
 VIOLATIONS: dict[str, list[list[str]]] = {
     "numbers": [["unique:order_id", "between:amount"], ["between:qty"], ["not_null:qty"]],
-    "text": [["matches_regex:code"], ["in_set:status", "value_length_between:name"]],
-    "times": [["increasing:placed"], ["pair_greater:shipped"], ["between:day"]],
+    "text": [
+        ["matches_regex:code"],
+        ["in_set:status", "value_length_between:name"],
+        ["pair_in_set:channel"],
+    ],
+    "times": [
+        ["increasing:placed"],
+        ["pair_greater:shipped"],
+        ["between:day"],
+        ["pair_equal:recorded"],
+    ],
     "nullable": [["not_null:score"], ["in_set:grade"], ["between:age"]],
     "table": [
         ["row_count_between"],
