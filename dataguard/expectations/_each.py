@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
+from dataguard._regex import compile_regex, validate_pattern
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import Context, Expectation
-from dataguard.expectations._regex import compile_regex, validate_pattern
 from dataguard.result import ExpectationResult, Reason
 
 

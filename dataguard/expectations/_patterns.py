@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from dataguard._frame import Batch, ColumnInfo, per_distinct
 from dataguard._mixed import of_types
+from dataguard._regex import compile_regex, validate_pattern
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     STRING,
@@ -29,7 +30,6 @@ from dataguard.expectations._base import (
     check_mostly,
 )
 from dataguard.expectations._params import JsonObject
-from dataguard.expectations._regex import compile_regex, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.expectations._strings import RegexSearch, is_json_document
 from dataguard.metrics import Values

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools, per_distinct
+from dataguard._regex import RegexEngine, regex_for, validate_pattern
 from dataguard.errors import SuiteError
 from dataguard.expectations._base import (
     OPTION,
@@ -25,7 +26,6 @@ from dataguard.expectations._base import (
     failing_per_value,
     range_text,
 )
-from dataguard.expectations._regex import RegexEngine, regex_for, validate_pattern
 from dataguard.expectations._registry import register
 from dataguard.metrics import Values
 

@@ -9,15 +9,15 @@ import warnings
 import pyarrow as pa
 import pytest
 
-from dataguard.errors import SuiteError
-from dataguard.expectations import _regex
-from dataguard.expectations._regex import (
+from dataguard import _regex
+from dataguard._regex import (
     MAX_PYTHON_PATTERN,
     compile_regex,
     regex_for,
     to_re2,
     validate_pattern,
 )
+from dataguard.errors import SuiteError
 
 TEXTS = [
     "abc",

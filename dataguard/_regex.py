@@ -176,6 +176,11 @@ def to_re2(pattern: str) -> str | None:
     return _analysis(pattern)[0]
 
 
+def re2_obstacle(pattern: str) -> str | None:
+    """What keeps RE2 from running a Python pattern (``a lookahead (?=...)``), or None."""
+    return _analysis(pattern)[1]
+
+
 @functools.lru_cache(maxsize=256)
 def _analysis(pattern: str) -> tuple[str | None, str | None]:
     """``pattern``'s RE2 spelling and None, or None and the obstacle to one. Translating and
