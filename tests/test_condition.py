@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataguard as dg
-from dataguard._condition import parse_condition
+from dataguard._expr import parse_condition
 from dataguard._frame import as_source
 from dataguard.expectations import (
     Between,
@@ -81,7 +81,7 @@ def test_the_filter_language(text: str, rows: list[int]) -> None:
         ("n > 1 )", "unexpected ')'"),
         ("n in [1, m]", "lists values, not columns"),
         ("n == 'open", "cannot read the condition"),
-        ("__import__('os')", "expected a comparison"),
+        ("__import__('os')", "unknown function '__import__'"),  # no Python, ever
     ],
 )
 def test_malformed_conditions_are_suite_errors(text: str, message: str) -> None:
@@ -194,7 +194,7 @@ def test_a_number_beyond_the_digit_limit_is_a_suite_error() -> None:
 
 
 def test_conditions_within_the_depth_bound_work() -> None:
-    from dataguard._condition import MAX_DEPTH
+    from dataguard._expr import MAX_DEPTH
 
     deep = "(" * (MAX_DEPTH - 1) + "n > 1" + ")" * (MAX_DEPTH - 1)
     result = dg.validate(pd.DataFrame({"n": [1, 2]}), [NotNull("n", where=deep)])

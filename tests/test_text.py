@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import dataguard as dg
 import dataguard._text as text_module
-from dataguard._condition import parse_condition
+from dataguard._expr import parse_condition
 from dataguard._text import MIN_COLUMN, MIN_LAST, clip, table
 from dataguard.compat._gx_parameters import MAX_EXPRESSION, evaluate
 from dataguard.report._schema import schema_errors

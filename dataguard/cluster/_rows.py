@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from dataguard._condition import parse_condition
 from dataguard._engine import accumulate, execute
+from dataguard._expr import parse_condition
 from dataguard._frame import Source, as_source, keep_rows
 from dataguard.errors import InputError
 from dataguard.expectations import Expectation, RowExpectation

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pyarrow as pa
 
-from dataguard._condition import parse_condition
 from dataguard._duration import Duration
+from dataguard._expr import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
 from dataguard._outcome import PARTIAL_LIMIT
 from dataguard.errors import SuiteError, did_you_mean
@@ -81,7 +81,7 @@ class Expectation(ABC):
 
     ``severity`` says what a failure means: ``error`` fails the validation, ``warning`` and
     ``info`` are reported only. ``where`` restricts the expectation to the rows satisfying a row
-    condition (see ``dataguard._condition``), as if the data held only those rows. Subclasses set
+    condition (see ``dataguard._expr``), as if the data held only those rows. Subclasses set
     ``name`` (the registry and YAML name).
     """
 
@@ -167,7 +167,7 @@ class Expectation(ABC):
                     + did_you_mean(absent[:1], ctx.source.names),
                 )
             try:
-                condition.check({c: ctx.info(c).arrow_type for c in condition.columns})
+                condition.check({c: ctx.info(c) for c in condition.columns})
             except TypeError as exc:
                 return self.result(False, Reason.TYPE_MISMATCH, f"row condition: {exc}")
         if missing:

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dataguard
-from dataguard._condition import parse_condition
+from dataguard._expr import parse_condition
 from dataguard._frame import Batch
 from dataguard.expectations import (
     Between,
