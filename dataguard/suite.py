@@ -15,7 +15,14 @@ from dataguard import strategies
 from dataguard._atomic import write_atomic
 from dataguard._comments import Comments, with_comments
 from dataguard._deferred import yaml
-from dataguard._documents import Document, PathPart, parse_json, parse_yaml, read_document
+from dataguard._documents import (
+    Document,
+    PathPart,
+    format_path,
+    parse_json,
+    parse_yaml,
+    read_document,
+)
 from dataguard.compat import read_gx_suite
 from dataguard.compat.gx_vocabulary import (
     GX_COUNTERPART_MISSING,
@@ -196,10 +203,11 @@ class Suite:
         line it was read from (when it was read from one)."""
         index = next((i for i, e in enumerate(self.expectations) if e is expectation), None)
         if index is None:
-            return SuiteError(problem, path=key)
+            return SuiteError(problem, path=key or None)
+        path: list[PathPart] = ["expectations", index, *([key] if key else [])]
         if self.document is None:
-            return SuiteError(problem, path=f"expectations[{index}].{key}")
-        return self.document.error(problem, ["expectations", index, key])
+            return SuiteError(problem, path=format_path(path))
+        return self.document.error(problem, path)
 
     @property
     def optional_columns(self) -> frozenset[str]:
@@ -319,6 +327,12 @@ class Suite:
             self.document,
             self.comments,
         )
+
+    def locate(self, expectation: Expectation, error: SuiteError) -> SuiteError:
+        """``error``, raised by one of this suite's expectations once the data's schema is
+        known, naming where the expectation is declared (see ``error``)."""
+        key = (error.path or "").split("[", 1)[0].split(".", 1)[0]
+        return self.error(error.problem, expectation, key)
 
 
 def _iso(value: Any) -> str:

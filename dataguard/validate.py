@@ -31,7 +31,7 @@ from dataguard.cluster import (
     rows_judged,
     split_where_rows_live,
 )
-from dataguard.errors import InputError, ValidationFailedError, did_you_mean
+from dataguard.errors import InputError, SuiteError, ValidationFailedError, did_you_mean
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import (
     Metric,
@@ -119,6 +119,15 @@ def _skipped(
     return expectation.result(True, Reason.SKIPPED, f"optional column {absent[0]!r} is absent")
 
 
+def _prechecked(expectation: Expectation, suite: Suite, ctx: Context) -> ExpectationResult | None:
+    """The expectation's result decided before rows are read; a SuiteError it raises against
+    the data's schema (an expression naming an unknown column) names where it is declared."""
+    try:
+        return expectation.precheck(ctx)
+    except SuiteError as exc:
+        raise suite.locate(expectation, exc) from None
+
+
 def _check_id_columns(source: Source, id_columns: Sequence[str] | None) -> tuple[str, ...]:
     # A lone name is one id column (not one per character); None means no ids.
     ids = (id_columns,) if isinstance(id_columns, str) else tuple(id_columns or ())
@@ -194,7 +203,7 @@ def validate(
     planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
         ctx = Context(rows_judged(source, expectation.where), fmt, ids, tables=others, now=clock)
-        early = _skipped(expectation, the_suite, names) or expectation.precheck(ctx)
+        early = _skipped(expectation, the_suite, names) or _prechecked(expectation, the_suite, ctx)
         if early is not None:
             decided[i] = early
         else:
@@ -299,7 +308,7 @@ def split(
         if isinstance(e, RowExpectation)
         and e.severity in failing
         and _skipped(e, the_suite, names) is None
-        and e.precheck(Context(rows_judged(source, e.where), tables=others)) is None
+        and _prechecked(e, the_suite, Context(rows_judged(source, e.where), tables=others)) is None
     ]
     if source.runner is not None:  # the rows live on a cluster: split there, never here
         return split_where_rows_live(source, rules, chunk_size, reason_column, others)

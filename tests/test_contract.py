@@ -80,6 +80,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "value_length_equal": {"column": "s", "value": 1},
     "dateutil_parseable": {"column": "s", "mostly": 0.2},
     "equal_within_record": {"column_list": ["x", "y"], "ignore_row_if": "never"},
+    "expression": {"expr": "x <= y * 3 or starts_with(s, 'a')", "mostly": 0.5},
     "in_type_list": {"column": "y", "types": ["integer", "string"]},
     "kl_divergence_below": {
         "column": "x",
@@ -204,11 +205,12 @@ def test_contract(name: str) -> None:
     )  # type: ignore[attr-defined]
     if columns:
         remaining = DATA.drop_columns(sorted(columns))
-        result = dg.validate(
-            remaining,
-            dg.Suite([expectation, dg.expectations.RowCountEqual(value=N)]),
-            tables=TABLES,
-        )
+        both = dg.Suite([expectation, dg.expectations.RowCountEqual(value=N)])
+        if name == "expression":  # an expression is checked against the schema: a suite error
+            with pytest.raises(dg.SuiteError, match=r"expectations\[0\]\.expr: .*unknown column"):
+                dg.validate(remaining, both)
+            return
+        result = dg.validate(remaining, both, tables=TABLES)
         assert result.results[0].passed is False
         assert result.results[0].reason is dg.Reason.COLUMN_MISSING
         assert result.results[1].passed is True

@@ -31,6 +31,7 @@ from dataguard.expectations._base import (
 from dataguard.expectations._distribution import KlDivergenceBelow, NoOutliers, ZScoreBelow
 from dataguard.expectations._drift import NoDrift
 from dataguard.expectations._each import EachColumn
+from dataguard.expectations._expression import Expression
 from dataguard.expectations._freshness import Freshness
 from dataguard.expectations._multi import (
     CompoundColumnsUnique,
@@ -111,6 +112,7 @@ __all__ = [
     "EachColumn",
     "EqualWithinRecord",
     "Expectation",
+    "Expression",
     "ForeignKey",
     "Freshness",
     "InSet",
