@@ -41,6 +41,7 @@ from dataguard.expectations import (
     Duration,
     EqualWithinRecord,
     Expectation,
+    Expression,
     Freshness,
     Increasing,
     InSet,
@@ -149,6 +150,9 @@ EXPECTATIONS: list[Expectation] = [
     ValueLengthEqual("s", value=2),
     MatchesStrftimeFormat("s", strftime_format="%m"),
     JsonParseable("s"),
+    # Row expressions the oracle evaluates with pandas' own engine.
+    Expression("f * 2 > i or s == 'a'"),
+    Expression("i - f <= 1 and s != 'b'", mostly=0.5),
     PairGreater(column_a="f", column_b="i"),
     PairGreater(column_a="i", column_b="f", or_equal=True, ignore_row_if="never"),
     PairEqual(column_a="i", column_b="f"),
@@ -355,6 +359,8 @@ def oracle(expectation: Expectation, frame: pd.DataFrame) -> np.ndarray:
         return frame[e.column].isna().to_numpy()
     if isinstance(e, Null):
         return (~frame[e.column].isna()).to_numpy()
+    if isinstance(e, Expression):  # every row is judged; a missing result fails
+        return ~_condition(frame, e.expr)
     if e.where is not None:
         kept = _condition(frame, e.where)
         inner = oracle(dataclasses.replace(e, where=None), frame[kept].reset_index(drop=True))
@@ -462,7 +468,8 @@ def _single(e: Any, column: pd.Series, present: pd.Series) -> pd.Series:
 
 def _condition(frame: pd.DataFrame, where: str) -> np.ndarray:
     """The rows a ``where`` of the examples keeps, by pandas' own query engine."""
-    return frame.eval(where.replace(" and ", " & ")).fillna(False).to_numpy(dtype=bool)
+    spelled = where.replace(" and ", " & ").replace(" or ", " | ")
+    return frame.eval(spelled).fillna(False).to_numpy(dtype=bool)
 
 
 def _spread(e: Any, column: pd.Series, present: pd.Series) -> pd.Series:
