@@ -154,10 +154,12 @@ TYPES = (
 GROUPS: Mapping[str, tuple[str, ...]] = {
     "Table and schema": ("_table", "_types"),
     "Column values": ("_values",),
+    "Row expressions": ("_expression",),
     "Text": ("_strings", "_patterns"),
     "Aggregates": ("_aggregate", "_freshness"),
     "Distribution": ("_distribution",),
     "Multi-column": ("_multi",),
+    "Cross-table": ("_tables",),
     "Drift": ("_drift",),
 }
 OTHER = "Other"
