@@ -37,12 +37,14 @@ from dataguard.expectations import (
     Decreasing,
     DistinctValuesContainSet,
     DistinctValuesEqualSet,
+    DistinctValuesEqualTable,
     DistinctValuesInSet,
     Duration,
     EqualWithinRecord,
     Expectation,
     Expression,
     Freshness,
+    ForeignKey,
     Increasing,
     InSet,
     InTypeList,
@@ -78,6 +80,7 @@ from dataguard.expectations import (
     QuantilesBetween,
     RowCountBetween,
     RowCountEqual,
+    RowCountEqualTable,
     RowExpectation,
     StdevBetween,
     SumBetween,
@@ -206,7 +209,20 @@ EXPECTATIONS: list[Expectation] = [
     EqualWithinRecord(column_list=["f", "i"]),
     Between("f", min_value=0, where="i > 0 and s != 'a'"),
     Freshness(column="t", max_age=Duration("1d")),
+    ForeignKey(column="i", table="other", table_column="f"),
+    ForeignKey(columns=("s", "f"), table="other", table_columns=("s", "f"), mostly=0.5),
+    RowCountEqualTable(table="other"),
+    DistinctValuesEqualTable(column="s", table="other", table_column="s"),
 ]
+# The other table the cross-table expectations read: integers as floats, -0.0, inf and NaN.
+TABLES = {
+    "other": pa.table(
+        {
+            "f": pa.array([0.0, 1.0, -0.0, 2.5, math.inf, math.nan, None], pa.float64()),
+            "s": pa.array(["a", "b", "", "a", "12", None, "é"], pa.string()),
+        }
+    )
+}
 SUITE = dg.Suite(EXPECTATIONS)
 ROW_LEVEL = [e for e in EXPECTATIONS if isinstance(e, RowExpectation)]
 
@@ -220,7 +236,7 @@ NOW = dt.datetime(2020, 1, 4, tzinfo=dt.timezone.utc)
 
 
 def validate(data: Any, suite: dg.Suite, **options: Any) -> dg.ValidationResult:
-    return dg.validate(data, suite, now=NOW, **options)
+    return dg.validate(data, suite, now=NOW, tables=TABLES, **options)
 
 
 def _results(result: dg.ValidationResult) -> list[dict[str, Any]]:
@@ -292,8 +308,8 @@ def test_inputs_are_never_mutated(table: pa.Table) -> None:
     suite = SUITE.with_expectations(
         NotNull("obj"), InSet("cat", value_set=["a"]), Unique("nullable")
     )
-    dg.validate(frame, suite, result_format="complete", chunk_size=7)
-    dg.validate(table, SUITE, result_format="complete", chunk_size=7)
+    dg.validate(frame, suite, result_format="complete", chunk_size=7, tables=TABLES)
+    dg.validate(table, SUITE, result_format="complete", chunk_size=7, tables=TABLES)
     pd.testing.assert_frame_equal(frame, frame_before, check_exact=True)
     assert list(frame.dtypes) == list(frame_before.dtypes)
     assert _ipc(table) == table_before
@@ -355,6 +371,13 @@ def _found(column: pd.Series, pattern: str) -> pd.Series:
 def oracle(expectation: Expectation, frame: pd.DataFrame) -> np.ndarray:
     """Failing rows of a row-level expectation, by GX's rules, written naively."""
     e: Any = expectation
+    if isinstance(e, ForeignKey):
+        other = TABLES[e.table].to_pandas()[list(e.table_columns)].dropna()
+        known = set(other.itertuples(index=False, name=None))
+        keys = frame[list(e.columns)]
+        present = keys.notna().all(axis=1).to_numpy()
+        held = np.array([k in known for k in keys.itertuples(index=False, name=None)], bool)
+        return present & ~held
     if isinstance(e, NotNull):
         return frame[e.column].isna().to_numpy()
     if isinstance(e, Null):
@@ -527,7 +550,9 @@ def test_row_level_expectations_agree_with_a_naive_oracle(
     frame = table.to_pandas()
     failing = oracle(expectation, frame)
     expected = tuple(int(i) for i in np.flatnonzero(failing))
-    result = dg.validate(table, dg.Suite([expectation]), result_format="complete").results[0]
+    result = dg.validate(
+        table, dg.Suite([expectation]), result_format="complete", tables=TABLES
+    ).results[0]
     assert result.unexpected_index_list == expected
     assert result.unexpected_count == len(expected)
     rows = table.num_rows if expectation.where is None else _condition(frame, expectation.where)
@@ -535,5 +560,7 @@ def test_row_level_expectations_agree_with_a_naive_oracle(
     assert result.unexpected_list is not None
     assert len(result.unexpected_list) == len(expected)
     # The same through pandas, where integers with nulls are floats and NaN is null.
-    via_pandas = dg.validate(frame, dg.Suite([expectation]), result_format="complete").results[0]
+    via_pandas = dg.validate(
+        frame, dg.Suite([expectation]), result_format="complete", tables=TABLES
+    ).results[0]
     assert via_pandas.unexpected_index_list == expected

@@ -24,7 +24,7 @@ from dataguard._frame import ReadPlan, as_source
 from dataguard.cluster import _dask
 from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.extend.custom import custom_suite
-from tests.test_contract import NAMES, NOW, example
+from tests.test_contract import NAMES, NOW, TABLES, example
 
 #: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.
 ROWS = 60
@@ -104,8 +104,12 @@ def registry_results(dask_client: Any) -> dict[tuple[str, str, str], Any]:
             table = as_table(data)
             for fmt in FORMATS:
                 for ids_name, ids in IDS.items():
-                    on_dask = dg.validate(data, suite, result_format=fmt, id_columns=ids, now=NOW)
-                    here = dg.validate(table, suite, result_format=fmt, id_columns=ids, now=NOW)
+                    on_dask = dg.validate(
+                        data, suite, result_format=fmt, id_columns=ids, tables=TABLES, now=NOW
+                    )
+                    here = dg.validate(
+                        table, suite, result_format=fmt, id_columns=ids, tables=TABLES, now=NOW
+                    )
                     results[layout, fmt, ids_name] = (comparable(on_dask), comparable(here))
     return results
 

@@ -25,7 +25,7 @@ import dataguard as dg
 from dataguard.cli import main
 from dataguard.expectations import Unique, registered
 from tests.extend.custom import custom_suite
-from tests.test_contract import EXAMPLES, NAMES, NOW, example
+from tests.test_contract import EXAMPLES, NAMES, NOW, TABLES, example
 
 N = 40
 #: Where the example's increasing column drops, and where an id repeats an earlier one: both at
@@ -116,8 +116,10 @@ def outcomes(spark: Any) -> dict[tuple[str, str, tuple[str, ...]], tuple[Any, An
     for layout, fmt, ids in CASES:
         df = frame(spark, LAYOUTS[layout])
         assert df.rdd.getNumPartitions() == sum(p for _, _, p in LAYOUTS[layout])
-        local = dg.validate(df.toArrow(), SUITE, result_format=fmt, id_columns=ids, now=NOW)
-        remote = dg.validate(df, SUITE, result_format=fmt, id_columns=ids, now=NOW)
+        local = dg.validate(
+            df.toArrow(), SUITE, result_format=fmt, id_columns=ids, tables=TABLES, now=NOW
+        )
+        remote = dg.validate(df, SUITE, result_format=fmt, id_columns=ids, tables=TABLES, now=NOW)
         assert remote.run.data.rows == local.run.data.rows == N
         assert remote.run.data.schema_hash == local.run.data.schema_hash
         found[layout, fmt, ids] = (_dicts(remote), _dicts(local))
@@ -148,8 +150,12 @@ def test_spark_connect_result_equals_local(spark_connect: Any) -> None:
     """A Spark Connect session's DataFrame runs the same passes (its tasks know their
     partition too)."""
     df = frame(spark_connect, LAYOUTS["many"])
-    local = dg.validate(df.toArrow(), SUITE, result_format="complete", id_columns=("id",), now=NOW)
-    remote = dg.validate(df, SUITE, result_format="complete", id_columns=("id",), now=NOW)
+    local = dg.validate(
+        df.toArrow(), SUITE, result_format="complete", id_columns=("id",), tables=TABLES, now=NOW
+    )
+    remote = dg.validate(
+        df, SUITE, result_format="complete", id_columns=("id",), tables=TABLES, now=NOW
+    )
     assert _dicts(remote) == _dicts(local)
 
 
