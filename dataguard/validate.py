@@ -195,7 +195,7 @@ def validate(
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
-    others = other_tables(the_suite, expectations, tables)
+    others = table_sources(the_suite, expectations, tables)
     used = list(dict.fromkeys(c for e in expectations for c in e.columns if c in names))
     describe(source, used, workers)
     decided: dict[int, ExpectationResult] = {}
@@ -243,7 +243,7 @@ def validate(
     return ValidationResult(the_suite, results, run)
 
 
-def other_tables(
+def table_sources(
     suite: Suite, expectations: Sequence[Expectation], given: Mapping[str, Any] | None
 ) -> dict[str, Source]:
     """The other tables the expectations read, as sources: those ``given`` by name, else the
@@ -301,7 +301,7 @@ def split(
         raise ValueError(f"reason_column {reason_column!r} is already a column of the data")
     failing = FAILING_SEVERITIES[fail_on]
     expectations = the_suite.expand(source.names)
-    others = other_tables(the_suite, expectations, tables)
+    others = table_sources(the_suite, expectations, tables)
     rules = [
         e
         for e in expectations
