@@ -102,6 +102,21 @@ def key_prints(arrays: Sequence[pa.Array]) -> np.ndarray:
     return parts[0] if len(parts) == 1 else chained(parts, len(arrays[0]))
 
 
+def _exact_prints(mine: Sequence[pa.Array], theirs: Sequence[pa.Array]) -> bool:
+    """Whether equal fingerprints mean equal keys: one column of integers (of one signedness)
+    or booleans on both sides, printed by their own bits, so nothing is left to confirm."""
+    if len(mine) != 1:
+        return False
+    left, right = mine[0].type, theirs[0].type
+    if pa.types.is_boolean(left) and pa.types.is_boolean(right):
+        return True
+    return bool(
+        pa.types.is_integer(left)
+        and pa.types.is_integer(right)
+        and pa.types.is_signed_integer(left) == pa.types.is_signed_integer(right)
+    )
+
+
 def _equal(left: pa.Array, right: pa.Array) -> np.ndarray:
     """Element-wise exact equality of two arrays of one kind (nulls are not equal)."""
     left, right = _plain(left), _plain(right)
@@ -158,9 +173,16 @@ class KeySet:
         found = np.zeros(prints.size, dtype=bool)
         if self.size == 0 or prints.size == 0:
             return found
-        slots = np.searchsorted(self.prints, prints)
+        # Looked up in order: a binary search for sorted needles stays in cache (about three
+        # times faster than for needles in row order, sorting included).
+        order = np.argsort(prints)
+        slots = np.empty(prints.size, dtype=np.intp)
+        slots[order] = np.searchsorted(self.prints, prints[order])
         rows = np.flatnonzero(slots < self.size)
         slots = slots[rows]
+        if _exact_prints(keys, self.keys):
+            found[rows] = self.prints[slots] == prints[rows]
+            return found
         # Each pass compares the rows still unconfirmed with the next key of their fingerprint;
         # one pass unless the set holds different keys with one fingerprint.
         while rows.size:
