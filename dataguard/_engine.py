@@ -382,15 +382,19 @@ def execute(
     workers: int | None = None,
     progress: Progress | None = None,
     tables: Mapping[str, Source] | None = None,
+    known: Values | None = None,
 ) -> Values:
     """Compute the metrics and what they require over the source; failures are recorded.
-    Metrics of other tables are computed over those ``tables`` first."""
+    Metrics of other tables are computed over those ``tables`` first, unless ``known`` holds
+    their values already (from an earlier call: the tables are not read again)."""
     ordered = with_requirements(metrics)
     elsewhere = [m for m in ordered if m.on_table() is not None]
-    values = Values()
-    if elsewhere:
-        values = _on_tables(elsewhere, tables or {}, chunk_size=chunk_size, workers=workers)
-        ordered = [m for m in ordered if m.on_table() is None]
+    values = Values() if known is None else known.only(elsewhere)
+    unknown = [m for m in elsewhere if m not in values]
+    if unknown:
+        found = _on_tables(unknown, tables or {}, chunk_size=chunk_size, workers=workers)
+        values = values.merged(found)
+    ordered = [m for m in ordered if m.on_table() is None]
     planned = set(ordered)
     servers = {m: s for m in ordered if (s := m.served_by()) is not None and s in planned}
     passes = stages([m for m in ordered if m not in servers], elsewhere)

@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar, Union
 
 import numpy as np
 
-from dataguard._engine import Progress, describe, execute
+from dataguard._engine import Progress, describe, execute, with_requirements
 from dataguard._frame import (
     ReadPlan,
     Source,
@@ -38,6 +38,7 @@ from dataguard.metrics import (
     MetricUnavailable,
     MissingCount,
     RowCount,
+    Values,
 )
 from dataguard.result import (
     FAILING_SEVERITIES,
@@ -211,6 +212,8 @@ def validate(
     if len(planned) > 1 and not source.reiterable:
         source.remember()
     contexts: dict[str | None, Context] = {}
+    # Other tables' metrics, kept from one row condition's passes for the next.
+    known = Values()
     for where, members in planned.items():
         part = rows_judged(source, where)
         plan = Context(part, fmt, ids, tables=others, now=clock)
@@ -221,7 +224,16 @@ def validate(
             # (a later value may widen a column): read every column whose type is used.
             metrics.extend(MissingCount(c) for c in used)
         values = execute(
-            metrics, part, chunk_size=chunk_size, workers=workers, progress=progress, tables=others
+            metrics,
+            part,
+            chunk_size=chunk_size,
+            workers=workers,
+            progress=progress,
+            tables=others,
+            known=known,
+        )
+        known = known.merged(
+            values.only(m for m in with_requirements(metrics) if m.on_table() is not None)
         )
         contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock)
     results = tuple(
@@ -249,19 +261,22 @@ def table_sources(
     """The other tables the expectations read, as sources: those ``given`` by name, else the
     suite's ``tables:``. SuiteError for a table nobody gave or a column it lacks (naming the
     suite file and line), InputError for a table that cannot be read."""
-    known: dict[str, Any] = {**suite.table_paths(), **(given or {})}
+    named: dict[str, Any] = {**suite.table_paths(), **(given or {})}
     sources: dict[str, Source] = {}
     for expectation in expectations:
         for name, columns in expectation.other_tables().items():
-            if name not in known:
-                listed = ", ".join(repr(n) for n in known) or "none"
-                hint = did_you_mean([name], known) or f" (tables given: {listed})"
+            if name not in named:
+                listed = ", ".join(repr(n) for n in named) or "none"
+                hint = did_you_mean([name], named) or f" (tables given: {listed})"
                 raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
             if name not in sources:
                 try:
-                    sources[name] = as_source(known[name])
+                    sources[name] = as_source(named[name])
                 except InputError as exc:
                     raise InputError(f"table {name!r}: {exc}") from None
+                # Checks with different row conditions read the table in passes of their own.
+                if not sources[name].reiterable:
+                    sources[name].remember()
             table = sources[name]
             for column in columns:
                 if column not in table.names:

@@ -21,8 +21,9 @@ different texts with one hash, a uint64 above 2**63 and a negative integer, a no
 and an integer with the same bits, timestamps of a unit finer than microseconds). So every row
 found by its fingerprint is confirmed: its key is compared exactly (Arrow ``equal``) with the keys
 of the other table stored at that fingerprint; a key set keeps every distinct key of a shared
-fingerprint, so a collision inside the other table is confirmed the same way. Results are exact,
-never probable.
+fingerprint, so a collision inside the other table is confirmed the same way. (A one-column key
+of integers of one signedness on both sides needs no confirmation: its fingerprint is its own
+bits, mixed by a bijection.) Results are exact, never probable.
 
 Memory. The data is streamed in batches and never held; the other table is streamed too, and
 what stays is its distinct keys: 8 bytes of fingerprint plus the key's own bytes per distinct key

@@ -279,3 +279,23 @@ def test_an_unreadable_table_file_is_an_input_error_naming_the_table(tmp_path: P
 def test_a_key_must_be_declared_once_on_each_side(params: dict[str, Any], problem: str) -> None:
     with pytest.raises(SuiteError, match=problem):
         ForeignKey.from_dict({"table": "t", **params})
+
+
+def test_a_table_read_once_as_a_stream_serves_every_row_condition() -> None:
+    """Checks with different row conditions read the other table in separate passes: a table
+    given as an iterator of batches must give them all its rows."""
+    flights, planes = _flights(300, seed=7)
+    suite = dg.Suite(
+        [
+            ForeignKey(column="tailnum", table="planes", table_column="tailnum"),
+            ForeignKey(
+                column="tailnum", table="planes", table_column="tailnum", where="year > 1995"
+            ),
+            RowCountEqualTable(table="planes", where="year < 1995"),
+        ]
+    )
+    table = pa.Table.from_pandas(planes, preserve_index=False)
+    expected = dg.validate(flights, suite, tables={"planes": table})
+    streamed = dg.validate(flights, suite, tables={"planes": iter(table.to_batches(50))})
+    assert [r.to_dict() for r in streamed.results] == [r.to_dict() for r in expected.results]
+    assert expected.results[1].unexpected_count > 0
