@@ -240,11 +240,11 @@ def test_split_as_on_one_machine(dask_client: Any, layout: str) -> None:
     suite = [*registry_suite(), example_on("increasing", column="x", where="y >= 2")]
     with dask_client.as_current():
         data = partitioned(rows(), LAYOUTS[layout])
-        good, bad = dg.split(data, suite, fail_on="warning", reason_column="why")
+        good, bad = dg.split(data, suite, fail_on="warning", reason_column="why", tables=TABLES)
         assert isinstance(good, dd.DataFrame)
         assert isinstance(bad, dd.DataFrame)
         here_good, here_bad = dg.split(
-            data.compute(), suite, fail_on="warning", reason_column="why"
+            data.compute(), suite, fail_on="warning", reason_column="why", tables=TABLES
         )
         pd.testing.assert_frame_equal(good.compute(), here_good)
         pd.testing.assert_frame_equal(bad.compute(), here_bad)

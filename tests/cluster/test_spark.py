@@ -225,15 +225,15 @@ SPLIT_SUITE = dg.Suite(
 def test_split_gives_the_local_parts_lazily(spark: Any) -> None:
     df = frame(spark, LAYOUTS["many"])
     local_good, local_bad = dg.split(
-        df.toArrow(), SPLIT_SUITE, fail_on="warning", reason_column="why"
+        df.toArrow(), SPLIT_SUITE, fail_on="warning", reason_column="why", tables=TABLES
     )
-    good, bad = dg.split(df, SPLIT_SUITE, fail_on="warning", reason_column="why")
+    good, bad = dg.split(df, SPLIT_SUITE, fail_on="warning", reason_column="why", tables=TABLES)
     assert type(good) is type(df)
     assert good.toArrow().equals(local_good)
     assert bad.toArrow().equals(local_bad)
     assert DROP in bad.toArrow().column("id").to_pylist()  # the straddling violation
-    plain_good, plain_bad = dg.split(df, SPLIT_SUITE)
-    local_plain = dg.split(df.toArrow(), SPLIT_SUITE)
+    plain_good, plain_bad = dg.split(df, SPLIT_SUITE, tables=TABLES)
+    local_plain = dg.split(df.toArrow(), SPLIT_SUITE, tables=TABLES)
     assert plain_good.toArrow().equals(local_plain[0])
     assert plain_bad.toArrow().equals(local_plain[1])
 
