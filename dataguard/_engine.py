@@ -361,9 +361,9 @@ def _on_tables(
     of its own, by this same engine, before the data's passes that need them."""
     by_table: dict[str, dict[AnyMetric, AnyMetric]] = {}
     for metric in metrics:
-        where = metric.on_table()
-        assert where is not None
-        by_table.setdefault(where[0], {})[metric] = where[1]
+        place = metric.on_table()
+        if place is not None:
+            by_table.setdefault(place[0], {})[metric] = place[1]
     values = Values()
     for name, wanted in by_table.items():
         table = tables.get(name)
