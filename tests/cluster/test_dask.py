@@ -466,3 +466,16 @@ def test_custom_expectations_run_on_the_workers(dask_client: Any) -> None:
         pd.testing.assert_frame_equal(good.compute(), here_good)
         pd.testing.assert_frame_equal(bad.compute(), here_bad)
     assert comparable(there) == comparable(here)
+
+
+def test_the_other_table_may_be_a_dask_frame_too(dask_client: Any) -> None:
+    """A cross-table check of a Dask frame against another Dask frame: both are read on the
+    cluster by the same passes; the result is the one of the same rows on one machine."""
+    suite = [example("foreign_key"), example("row_count_equal_table")]
+    other = TABLES["other"].to_pandas()
+    with dask_client.as_current():
+        data = partitioned(rows(), LAYOUTS["many"])
+        on_dask = dg.validate(data, suite, tables={"other": partitioned(other, [0, 1, 1, 4])})
+        here = dg.validate(as_table(data), suite, tables=TABLES)
+    assert comparable(on_dask)["results"] == comparable(here)["results"]
+    assert on_dask.results[0].unexpected_count > 0
