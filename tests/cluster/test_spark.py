@@ -267,3 +267,15 @@ def test_custom_expectations_run_on_the_executors(spark: Any) -> None:
     assert [r.to_dict() for r in remote.results] == [r.to_dict() for r in local.results]
     assert bad.toArrow().equals(here_bad)
     assert good.toArrow().equals(here_good)
+
+
+def test_the_other_table_may_be_a_spark_frame_too(spark: Any) -> None:
+    """A cross-table check of a Spark frame against another Spark frame: both are read on the
+    cluster; the result is the one of the same rows on one machine."""
+    suite = dg.Suite([example("foreign_key"), example("row_count_equal_table")])
+    df = frame(spark, LAYOUTS["many"])
+    other = spark.createDataFrame(TABLES["other"].to_pandas()).repartition(2)
+    remote = dg.validate(df, suite, tables={"other": other})
+    local = dg.validate(df.toArrow(), suite, tables=TABLES)
+    assert _dicts(remote) == _dicts(local)
+    assert remote.results[0].unexpected_count > 0
