@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dataguard._expr._functions import FUNCTIONS
 from dataguard._expr._nodes import (
+    PREDICATES,
     Arithmetic,
     Call,
     Column,
@@ -119,13 +120,13 @@ class Checker:
             return self._column(node.name).kind
         if isinstance(node, Literal):
             return node.kind
-        if isinstance(node, (Compare, Member, IsNull, Not, Logical)):
+        if isinstance(node, PREDICATES):
             self._predicate(node)
             return Kind.BOOLEAN
         if isinstance(node, Negative):
             kind = self._usable(node.operand)
             if kind not in (_N, _U) and kind not in _WILD:
-                raise self._error(f"cannot negate {self._phrase(node.operand, kind)}")
+                raise ExpressionTypeError(f"cannot negate {self._phrase(node.operand, kind)}")
             return kind
         if isinstance(node, Arithmetic):
             return self._arithmetic(node)
@@ -138,7 +139,7 @@ class Checker:
             return ColumnKind(Kind.ANY)
         found = self.columns.get(name)
         if found is None:
-            raise self._error(f"unknown column {name!r}{did_you_mean([name], self.names)}")
+            raise ExpressionTypeError(f"unknown column {name!r}{did_you_mean([name], self.names)}")
         return found
 
     def _usable(self, node: Node) -> Kind:
@@ -146,7 +147,7 @@ class Checker:
         kind = self.kind(node)
         if kind is Kind.OTHER:
             dtype = self._column(node.name).dtype if isinstance(node, Column) else ""
-            raise self._error(
+            raise ExpressionTypeError(
                 f"{render(node)} holds values of type {dtype or 'other'}, which expressions "
                 "can only test with 'is null'"
             )
@@ -155,7 +156,7 @@ class Checker:
     def _truth(self, node: Node) -> None:
         kind = self._usable(node)
         if kind is not Kind.BOOLEAN and kind not in _WILD:
-            raise self._error(
+            raise ExpressionTypeError(
                 f"{self._what(node, kind)}, not a condition (true or false); compare it "
                 "with something"
             )
@@ -180,7 +181,7 @@ class Checker:
         if self._compatible(op, left, a, right, b):
             return
         shown = f" (in {render(left)} {op} {render(right)})" if op != "in" else ""
-        raise self._error(
+        raise ExpressionTypeError(
             f"cannot compare {self._phrase(left, a)} with {self._phrase(right, b)}{shown}"
         )
 
@@ -205,7 +206,7 @@ class Checker:
             other = self._usable(operand)
             result = _combine(op, kind, other)
             if result is None:
-                raise self._error(
+                raise ExpressionTypeError(
                     f"cannot compute {kind.value} {op} {other.value} (in {render(node)})"
                 )
             kind = result
@@ -219,7 +220,7 @@ class Checker:
             allowed = function.param(position)
             if kind not in allowed and kind not in _WILD:
                 names = " or ".join(sorted(k.value for k in allowed))
-                raise self._error(
+                raise ExpressionTypeError(
                     f"{node.name}() takes {names} as argument {position + 1}, but "
                     f"{self._what(arg, kind)}"
                 )
@@ -231,7 +232,7 @@ class Checker:
             known = {_T}
         if len(known) > 1:
             listed = " and ".join(sorted(k.value for k in known))
-            raise self._error(f"{node.name}() needs arguments of one kind, got {listed}")
+            raise ExpressionTypeError(f"{node.name}() needs arguments of one kind, got {listed}")
         return known.pop() if known else (Kind.ANY if Kind.ANY in kinds else Kind.NULL)
 
     def _what(self, node: Node, kind: Kind) -> str:
@@ -243,9 +244,6 @@ class Checker:
         """``carrier (text, string)``: a node and its kind, for messages."""
         dtype = self._column(node.name).dtype if isinstance(node, Column) else ""
         return f"{render(node)} ({_article(kind)}" + (f", {dtype})" if dtype else ")")
-
-    def _error(self, problem: str) -> ExpressionTypeError:
-        return ExpressionTypeError(problem)
 
 
 def _combine(op: str, a: Kind, b: Kind) -> Kind | None:

@@ -28,6 +28,9 @@ def compare_literal(op: str, array: pa.Array, value: Any, rows: int) -> np.ndarr
         return bools(COMPARISONS[op](span, literal[0]))
     if pa.types.is_date(array.type) and isinstance(value, dt.datetime):
         array = as_timestamp(array)  # a date meets a timestamp as its midnight
+    if pa.types.is_timestamp(array.type) and array.type.unit in ("s", "ms"):
+        # In microseconds, as literals are: a literal in seconds would lose its fraction.
+        array = array.cast(pa.timestamp("us", array.type.tz))
     try:
         return bools(compare(array, op, value))  # exact for integers and decimals of any size
     except Incomparable as exc:

@@ -32,6 +32,7 @@ from dataguard._expr._kernels import (
     times,
 )
 from dataguard._expr._nodes import (
+    PREDICATES,
     Arithmetic,
     Call,
     Column,
@@ -91,7 +92,7 @@ class Evaluator:
             return self.batch.array(node.name)
         if isinstance(node, Literal):
             return Const(node.value)
-        if isinstance(node, (Compare, Member, IsNull, Not, Logical)):
+        if isinstance(node, PREDICATES):
             return pa.array(self.mask(node))
         if isinstance(node, Negative):
             operand = self.value(node.operand)

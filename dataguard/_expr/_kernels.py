@@ -190,7 +190,7 @@ def times(left: Operand, right: Operand) -> tuple[Operand, Operand]:
 def as_timestamp(operand: Operand) -> Operand:
     """A date operand as the timestamp of its midnight; a timestamp as it is."""
     if pa.types.is_date(operand.type):
-        return operand.cast(pa.timestamp("s"))
+        return operand.cast(pa.timestamp("us"))
     return operand
 
 

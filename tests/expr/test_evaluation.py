@@ -178,6 +178,20 @@ def test_arithmetic_follows_python(text: str, expected: list[int]) -> None:
     assert rows(text, NUMBERS) == expected
 
 
+def test_literals_keep_their_fraction_against_columns_in_seconds() -> None:
+    table = pa.table(
+        {
+            "s": pa.array(
+                [dt.datetime(2024, 1, 1, 6), dt.datetime(2024, 1, 1, 7)], pa.timestamp("s")
+            ),
+            "d": pa.array([dt.timedelta(seconds=1), None], pa.duration("s")),
+        }
+    )
+    assert rows("s == timestamp '2024-01-01 06:00:00.5'", table) == []
+    assert rows("s >= timestamp '2024-01-01 06:00:00.5'", table) == [1]
+    assert rows("d < interval '1s 1ms' and d != interval '1s 1ms'", table) == [0]
+
+
 def test_integer_results_beyond_64_bits_are_missing_not_wrapped() -> None:
     table = pa.table({"a": pa.array([2**62, 1, -(2**63), None], pa.int64())})
     assert rows("a * 4 is null", table) == [0, 2, 3]
