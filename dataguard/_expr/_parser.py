@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataguard._expr._functions import FUNCTIONS
+from dataguard._expr._functions import FUNCTIONS, Function
 from dataguard._expr._lexer import LexError, Token, tokens
 from dataguard._expr._literals import TYPED_WORDS, LiteralError, typed
 from dataguard._expr._nodes import (
@@ -256,24 +256,25 @@ class Parser:
             raise SuiteError(f"{name}() takes {function.arity}, got {len(args)}")
         for position in function.literal:
             if position < len(args):
-                _literal_argument(name, position, args[position])
+                _literal_argument(function, position, args[position])
         return Call(name, tuple(args))
 
 
-def _literal_argument(name: str, position: int, arg: Node) -> None:
-    """Check an argument that must be a literal: a pattern of text, or a whole number of digits."""
-    wanted = "whole number" if name == "round" else "text"
+def _literal_argument(function: Function, position: int, arg: Node) -> None:
+    """Check an argument that must be a literal: a whole number where the function takes a
+    number there (digits), else text (a pattern, a prefix)."""
+    whole = Kind.NUMBER in function.param(position)
     value: Any = arg.value if isinstance(arg, Literal) else None
     fits = (
-        isinstance(value, int) and not isinstance(value, bool)
-        if name == "round"
-        else isinstance(value, str)
+        isinstance(value, int) and not isinstance(value, bool) if whole else isinstance(value, str)
     )
     if not fits:
+        wanted = "whole number" if whole else "text"
         raise SuiteError(
-            f"argument {position + 1} of {name}() must be a {wanted} literal, not {render(arg)}"
+            f"argument {position + 1} of {function.name}() must be a {wanted} literal, "
+            f"not {render(arg)}"
         )
-    if name == "matches":
+    if function.name == "matches":
         _check_pattern(value)
 
 
