@@ -17,7 +17,7 @@ from dataguard._expr._evaluate import Evaluator
 from dataguard._expr._parser import Parser
 from dataguard._frame import as_source
 from dataguard.expectations import Between, NotNull
-from tests.expr.conftest import rows
+from tests.expr.helpers import rows
 
 UTC = dt.timezone.utc
 TABLE = pa.table(

@@ -14,7 +14,7 @@ import dataguard as dg
 from dataguard._expr import MAX_DEPTH, MAX_LENGTH, parse_expression
 from dataguard._expr._nodes import Kind, Literal, render
 from dataguard._expr._parser import Parser
-from tests.expr.conftest import rows
+from tests.expr.helpers import rows
 
 TABLE = pa.table(
     {

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from dataguard._expr import ExpressionTypeError
-from tests.expr.conftest import checked, rows
+from tests.expr.helpers import checked, rows
 
 TABLE = pa.table(
     {
