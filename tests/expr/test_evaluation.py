@@ -17,7 +17,7 @@ from dataguard._expr._evaluate import Evaluator
 from dataguard._expr._parser import Parser
 from dataguard._frame import as_source
 from dataguard.expectations import Between, NotNull
-from tests.expr.helpers import rows
+from tests.expr.helpers import checked, rows
 
 UTC = dt.timezone.utc
 TABLE = pa.table(
@@ -288,3 +288,58 @@ def test_results_do_not_depend_on_the_batch_size(
     assert [r.to_dict() for r in chunked.results] == [r.to_dict() for r in whole.results]
     kept = [(a is not None and a % 7 < 3) or x is None for a, x in values]
     assert whole.results[0].element_count == sum(kept)
+
+
+_operands = st.sampled_from(["a", "x", "1", "2.5", "-3"])
+_sums = st.recursive(
+    _operands,
+    lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*"]), inner).map(
+        lambda t: f"({t[0]} {t[1]} {t[2]})"
+    ),
+    max_leaves=4,
+)
+_comparisons = st.tuples(_sums, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), _sums).map(
+    lambda t: f"({t[0]} {t[1]} {t[2]})"
+)
+_conditions = st.recursive(
+    _comparisons,
+    lambda inner: st.one_of(
+        inner.map(lambda c: f"~{c}"),
+        st.tuples(inner, st.sampled_from(["&", "|"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    _conditions,
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-5, 5)),
+            st.one_of(st.none(), st.sampled_from([-1.5, 0.0, 2.5, float("nan")])),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_conditions_agree_with_pandas_query(
+    text: str, values: list[tuple[int | None, float | None]]
+) -> None:
+    table = pa.table(
+        {
+            "a": pa.array([v[0] for v in values], pa.int64()),
+            "x": pa.array([v[1] for v in values], pa.float64()),
+        }
+    )
+    try:
+        condition = checked(text, table)
+    except dg.SuiteError:  # a comparison of two constants: pandas has no such refusal
+        return
+    (batch,) = as_source(table).batches(condition.columns, None)
+    ours = condition.mask(batch).tolist()
+    frame = table.to_pandas()  # integers with nulls become floats, missing values NaN
+    theirs = frame.eval(text, engine="python").fillna(False).astype(bool).tolist()
+    assert ours == theirs, text
