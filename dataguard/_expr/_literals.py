@@ -6,24 +6,12 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from dataguard._duration import Duration
 from dataguard._expr._nodes import Kind, Literal
 
 #: Decimal literals with exponents up to this size are kept exact (floats reach 10**308).
 _DECIMAL_EXPONENTS = 330
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
-
-#: Units of an interval literal, longest spelling first so that ``ms`` is not read as ``m``.
-_INTERVAL_UNITS = {
-    "w": dt.timedelta(weeks=1),
-    "d": dt.timedelta(days=1),
-    "h": dt.timedelta(hours=1),
-    "ms": dt.timedelta(milliseconds=1),
-    "m": dt.timedelta(minutes=1),
-    "s": dt.timedelta(seconds=1),
-    "us": dt.timedelta(microseconds=1),
-}
-_INTERVAL_PART = re.compile(r"\s*(\d+)\s*(ms|us|w|d|h|m|s)")
-_INTERVAL = re.compile(r"\s*-?(?:\s*\d+\s*(?:ms|us|w|d|h|m|s))+\s*")
 
 #: The words that turn the text literal after them into a typed one.
 TYPED_WORDS = ("timestamp", "date", "interval")
@@ -77,17 +65,12 @@ def _timestamp(text: str) -> dt.datetime:
 
 
 def interval(text: str) -> dt.timedelta:
-    """A duration written as whole numbers of units: ``24h``, ``1h30m``, ``2d 12h``, ``-90s``
-    (units ``w d h m s ms us``)."""
-    if not _INTERVAL.fullmatch(text):
-        raise LiteralError(
-            f"interval {text!r}: expected whole numbers of units w, d, h, m, s, ms, us, "
-            "such as '24h' or '1h 30m'"
-        )
-    total = dt.timedelta()
+    """A duration spelled as suites spell them (``24h``, ``1d12h``, ``1.5h``, ``P1DT2H``: see
+    ``dataguard._duration``), with an optional leading minus."""
+    spelled = text.strip()
+    negative = spelled.startswith("-")
     try:
-        for count, unit in _INTERVAL_PART.findall(text):
-            total += int(count) * _INTERVAL_UNITS[unit]
-    except OverflowError:
-        raise LiteralError(f"interval {text!r} is longer than durations go") from None
-    return -total if text.strip().startswith("-") else total
+        length = Duration(spelled[1:] if negative else spelled).delta
+    except (ValueError, OverflowError) as exc:
+        raise LiteralError(f"interval {text!r}: {exc}") from None
+    return -length if negative else length

@@ -198,22 +198,15 @@ def render_literal(literal: Literal) -> str:
 
 
 def format_duration(value: dt.timedelta) -> str:
-    """A duration in the interval literal's units: ``1d 2h 30m``, ``-90s``, ``0s``."""
+    """A duration as an interval literal spells it: ``1d 2h 30m``, ``1.5s``, ``-90s``, ``0s``."""
     micro = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
     sign, micro = ("-", -micro) if micro < 0 else ("", micro)
     parts = []
-    for unit, size in _FORMAT_UNITS:
+    for unit, size in (("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000)):
         count, micro = divmod(micro, size)
         if count:
             parts.append(f"{count}{unit}")
-    return sign + (" ".join(parts) or "0s")
-
-
-_FORMAT_UNITS = (
-    ("d", 86_400_000_000),
-    ("h", 3_600_000_000),
-    ("m", 60_000_000),
-    ("s", 1_000_000),
-    ("ms", 1_000),
-    ("us", 1),
-)
+    if micro or not parts:
+        seconds, fraction = divmod(micro, 1_000_000)
+        parts.append(f"{seconds}.{fraction:06d}".rstrip("0").rstrip(".") + "s")
+    return sign + " ".join(parts)
