@@ -26,6 +26,9 @@ from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.extend.custom import custom_suite
 from tests.test_contract import NAMES, NOW, TABLES, example
 
+# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("dask")
+
 #: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.
 ROWS = 60
 LAYOUTS: dict[str, list[int]] = {

@@ -21,6 +21,9 @@ from dataguard.cluster import open_dask_file
 from dataguard.suite import loads_suite
 from tests.cluster.test_dask import rows
 
+# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("dask_cli")
+
 SUITE = """\
 name: on dask
 schema:

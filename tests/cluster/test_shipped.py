@@ -18,6 +18,9 @@ from dataguard.cluster import Shipped, as_source, observe_shipped
 from dataguard.cluster._shipped import shipped_observer
 from dataguard.expectations import Between, NotNull, Unique
 
+# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("shipped")
+
 PARTITIONS = 4
 #: A duplicate id (row 7 repeats 8), so that the uniqueness check needs its second pass.
 SUITE = dg.Suite([Unique(column="id"), NotNull(column="x"), Between(column="x", min_value=0)])

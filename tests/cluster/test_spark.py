@@ -27,6 +27,9 @@ from dataguard.expectations import Unique, registered
 from tests.extend.custom import custom_suite
 from tests.test_contract import EXAMPLES, NAMES, NOW, TABLES, example
 
+# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("spark")
+
 N = 40
 #: Where the example's increasing column drops, and where an id repeats an earlier one: both at
 #: the start of a partition in every layout below, so the violation and the duplicate straddle a
@@ -45,6 +48,7 @@ TABLE = pa.table(
         "id": pa.array(_ids, pa.int64()),
     }
 )
+
 SCHEMA = "x double, y long, s string, t timestamp_ntz, id long"
 
 #: Each layout's ranges of rows (start, stop, partitions), in order. Spark cuts a range of one
