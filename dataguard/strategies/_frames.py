@@ -26,9 +26,11 @@ from dataguard.cluster import failing_rows, rows_judged
 from dataguard.expectations import (
     ColumnCountBetween,
     ColumnCountEqual,
+    ColumnDtype,
     ColumnExists,
     ColumnsMatchOrderedList,
     ColumnsMatchSet,
+    ColumnType,
     CompoundColumnsUnique,
     Context,
     Decreasing,
@@ -40,7 +42,7 @@ from dataguard.expectations import (
     RowExpectation,
     Unique,
 )
-from dataguard.strategies._plan import ColumnPlan, TablePlan
+from dataguard.strategies._plan import ColumnPlan, TablePlan, breaking
 
 _ARROW = {
     "integer": pa.int64(),
@@ -219,6 +221,8 @@ def _break(
         return table.drop_columns([expectation.column])
     if isinstance(expectation, ColumnsMatchOrderedList):
         return table.select(list(reversed(table.column_names)))
+    if isinstance(expectation, ColumnsMatchSet) and not expectation.exact_match:
+        return table.drop_columns([expectation.column_set[-1]])  # a subset is allowed
     if isinstance(expectation, _COLUMN_RULES):
         count = len(table.column_names) + 1
         if isinstance(expectation, ColumnCountBetween) and expectation.max_value is not None:
@@ -230,6 +234,8 @@ def _break(
             )
             table = table.append_column(name, pa.array([0] * table.num_rows, pa.int64()))
         return table
+    if isinstance(expectation, (ColumnType, ColumnDtype)):
+        return _retyped(table, expectation.column)
     if isinstance(expectation, _ROW_COUNT_RULES):
         return table  # the row count was drawn to break it
     if isinstance(expectation, (Unique, CompoundColumnsUnique)):
@@ -237,6 +243,17 @@ def _break(
     if isinstance(expectation, (Increasing, Decreasing)):
         return _swapped(table, expectation.column)
     return _with_failing_rows(draw, request, columns, table, expectation)
+
+
+def _retyped(table: pa.Table, name: str) -> pa.Table:
+    """The column replaced by one of another type: text, or numbers in place of text."""
+    index = table.schema.get_field_index(name)
+    array = table.column(name)
+    if pa.types.is_string(array.type):
+        other = pa.array(range(table.num_rows), pa.int64())
+    else:
+        other = array.cast(pa.string())
+    return table.set_column(index, name, other)
 
 
 def _copied(table: pa.Table, names: Sequence[str]) -> pa.Table:
@@ -280,7 +297,9 @@ def _with_failing_rows(
         if chosen.num_rows >= needed:
             break
         wide = sides[attempt % len(sides)]
-        row = st.tuples(*(c.wide() if c.name == wide else c.values() for c in columns))
+        row = st.tuples(
+            *(breaking(expectation, c) if c.name == wide else c.values() for c in columns)
+        )
         wanted = 2 * (needed - chosen.num_rows) + _SLACK
         drawn = _table(columns, draw(st.lists(row, min_size=wanted, max_size=wanted)))
         candidates = drawn.select(table.column_names)

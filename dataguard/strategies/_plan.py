@@ -17,19 +17,30 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from dataguard._condition import parse_condition
 from dataguard._deferred import st
 from dataguard.expectations import (
     Between,
     ColumnCountBetween,
     ColumnCountEqual,
+    ColumnExists,
     ColumnsMatchOrderedList,
     ColumnsMatchSet,
     ColumnType,
     Decreasing,
+    EqualWithinRecord,
     Expectation,
     Increasing,
     InSet,
     MatchesRegex,
+    MaxBetween,
+    MeanBetween,
+    MedianBetween,
+    MinBetween,
+    NoExtraColumns,
+    NotInSet,
+    NotMatchesLikePattern,
+    NotMatchesRegex,
     NotNull,
     Null,
     PairEqual,
@@ -135,6 +146,8 @@ class TablePlan:
     columns: dict[str, ColumnPlan] = field(default_factory=dict)
     rows: tuple[int, int] = DEFAULT_ROWS
     extra_columns: int = 0
+    #: Columns that must stand at a position (``column_exists`` with ``column_index``).
+    positions: dict[str, int] = field(default_factory=dict)
 
     def column(self, name: str) -> ColumnPlan:
         """The plan of a column, added at the end if new."""
@@ -154,6 +167,9 @@ def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
     for expectation in expectations:
         for name in expectation.columns:
             table.column(name)
+        if expectation.where is not None:
+            for name in parse_condition(expectation.where).columns:
+                table.column(name)
         if expectation.where is None:
             narrow(expectation, table)
         else:  # a rule on some rows says nothing of the others' values, only of their kind
@@ -167,7 +183,26 @@ def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
     for column in table.columns.values():
         if column.copy_of is not None:
             column.kind = column.kind or table.column(column.copy_of).kind
+    _place(table)
+    if not table.columns and not table.extra_columns:  # rows need a column to live in
+        table.column("value").kind = "integer"
     return table
+
+
+def _place(table: TablePlan) -> None:
+    """Put the columns with a required position there, with filler columns before them if
+    the table has too few."""
+    names = [n for n in table.columns if n not in table.positions]
+    fillers = 0
+    for name, index in sorted(table.positions.items(), key=lambda item: item[1]):
+        while len(names) < index:
+            fillers += 1
+            names.append(f"extra_{fillers}")
+        names.insert(index, name)
+    table.columns = {n: table.column(n) for n in names}
+    for column in table.columns.values():
+        if column.name.startswith("extra_") and column.kind is None:
+            column.kind = "integer"
 
 
 def _accepted_kind(accepts: frozenset[str] | None) -> str | None:
@@ -220,11 +255,52 @@ def _ordered(column: ColumnPlan, *, decreasing: bool, strictly: bool) -> None:
     column.unique = column.unique or strictly
 
 
+def _values_within(
+    expectation: Between | MinBetween | MaxBetween | MeanBetween | MedianBetween,
+    table: TablePlan,
+) -> None:
+    """Every value within the bounds: for a statistic's bounds, that puts the minimum,
+    maximum, mean and median there too."""
+    _within(table.column(expectation.column), expectation.min_value, expectation.max_value)
+
+
+for _bounded in (Between, MinBetween, MaxBetween, MeanBetween, MedianBetween):
+    narrow.register(_bounded, _values_within)
+
+
+def _within(column: ColumnPlan, low: Any, high: Any) -> None:
+    """Narrow the column's values to ``[low, high]`` (``None``: open), within earlier bounds."""
+    column.kind = column.kind or _kind_of(low, high)
+    try:
+        column.low = (
+            low if column.low is None or (low is not None and low > column.low) else column.low
+        )
+        column.high = (
+            high
+            if column.high is None or (high is not None and high < column.high)
+            else column.high
+        )
+    except TypeError:  # bounds of different types: the latest wins
+        column.low, column.high = low, high
+
+
 @narrow.register
-def _(expectation: Between, table: TablePlan) -> None:
-    column = table.column(expectation.column)
-    column.kind = column.kind or _kind_of(expectation.min_value, expectation.max_value)
-    column.low, column.high = expectation.min_value, expectation.max_value
+def _(expectation: ColumnExists, table: TablePlan) -> None:
+    if expectation.column_index is not None:
+        table.positions[expectation.column] = expectation.column_index
+
+
+@narrow.register
+def _(expectation: NoExtraColumns, table: TablePlan) -> None:
+    for name in expectation.column_set:
+        table.column(name)
+
+
+@narrow.register
+def _(expectation: EqualWithinRecord, table: TablePlan) -> None:
+    first, *rest = expectation.column_list
+    for name in rest:
+        table.column(name).copy_of = first
 
 
 @narrow.register
@@ -326,3 +402,27 @@ def _kind_of(*values: Any) -> str | None:
             return "date"
         return "string"
     return None
+
+
+@functools.singledispatch
+def breaking(expectation: Expectation, column: ColumnPlan) -> st.SearchStrategy[Any]:
+    """Values of ``column`` likely to break ``expectation``: any value of the column's kind,
+    unless a rule knows better."""
+    return column.wide()
+
+
+@breaking.register
+def _(expectation: NotInSet, column: ColumnPlan) -> st.SearchStrategy[Any]:
+    members = [v for v in expectation.value_set if _kind_of(v) == column.settled_kind]
+    return st.sampled_from(members) if members else column.wide()
+
+
+@breaking.register
+def _(expectation: NotMatchesRegex, column: ColumnPlan) -> st.SearchStrategy[Any]:
+    return st.from_regex(expectation.regex)
+
+
+@breaking.register
+def _(expectation: NotMatchesLikePattern, column: ColumnPlan) -> st.SearchStrategy[Any]:
+    # Any run of characters for %, one for _: text the pattern matches.
+    return st.just(expectation.like_pattern.replace("%", "").replace("_", "x"))
