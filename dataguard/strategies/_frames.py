@@ -42,7 +42,8 @@ from dataguard.expectations import (
     RowExpectation,
     Unique,
 )
-from dataguard.strategies._plan import ColumnPlan, TablePlan, breaking
+from dataguard.strategies._breaking import breaking
+from dataguard.strategies._plan import ColumnPlan, TablePlan
 
 _ARROW = {
     "integer": pa.int64(),

@@ -38,9 +38,6 @@ from dataguard.expectations import (
     MedianBetween,
     MinBetween,
     NoExtraColumns,
-    NotInSet,
-    NotMatchesLikePattern,
-    NotMatchesRegex,
     NotNull,
     Null,
     PairEqual,
@@ -270,7 +267,7 @@ for _bounded in (Between, MinBetween, MaxBetween, MeanBetween, MedianBetween):
 
 def _within(column: ColumnPlan, low: Any, high: Any) -> None:
     """Narrow the column's values to ``[low, high]`` (``None``: open), within earlier bounds."""
-    column.kind = column.kind or _kind_of(low, high)
+    column.kind = column.kind or kind_of(low, high)
     try:
         column.low = (
             low if column.low is None or (low is not None and low > column.low) else column.low
@@ -307,7 +304,7 @@ def _(expectation: EqualWithinRecord, table: TablePlan) -> None:
 def _(expectation: InSet, table: TablePlan) -> None:
     column = table.column(expectation.column)
     column.choices = tuple(v for v in expectation.value_set if v is not None)
-    column.kind = column.kind or _kind_of(*column.choices)
+    column.kind = column.kind or kind_of(*column.choices)
 
 
 @narrow.register
@@ -344,7 +341,7 @@ def _(expectation: PairInSet, table: TablePlan) -> None:
     for side, name in enumerate(expectation.columns):
         column = table.column(name)
         column.choices = tuple(dict.fromkeys(p[side] for p in expectation.value_pairs_set))
-        column.kind = column.kind or _kind_of(*column.choices)
+        column.kind = column.kind or kind_of(*column.choices)
 
 
 @narrow.register
@@ -385,7 +382,7 @@ def _(expectation: ColumnCountEqual, table: TablePlan) -> None:
     table.extra_columns = max(table.extra_columns, expectation.value - len(table.columns))
 
 
-def _kind_of(*values: Any) -> str | None:
+def kind_of(*values: Any) -> str | None:
     """The kind of the first value that is not None."""
     for value in values:
         if value is None:
@@ -402,27 +399,3 @@ def _kind_of(*values: Any) -> str | None:
             return "date"
         return "string"
     return None
-
-
-@functools.singledispatch
-def breaking(expectation: Expectation, column: ColumnPlan) -> st.SearchStrategy[Any]:
-    """Values of ``column`` likely to break ``expectation``: any value of the column's kind,
-    unless a rule knows better."""
-    return column.wide()
-
-
-@breaking.register
-def _(expectation: NotInSet, column: ColumnPlan) -> st.SearchStrategy[Any]:
-    members = [v for v in expectation.value_set if _kind_of(v) == column.settled_kind]
-    return st.sampled_from(members) if members else column.wide()
-
-
-@breaking.register
-def _(expectation: NotMatchesRegex, column: ColumnPlan) -> st.SearchStrategy[Any]:
-    return st.from_regex(expectation.regex)
-
-
-@breaking.register
-def _(expectation: NotMatchesLikePattern, column: ColumnPlan) -> st.SearchStrategy[Any]:
-    # Any run of characters for %, one for _: text the pattern matches.
-    return st.just(expectation.like_pattern.replace("%", "").replace("_", "x"))
