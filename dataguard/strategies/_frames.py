@@ -90,7 +90,9 @@ def draw_frame(draw: Callable[[st.SearchStrategy[Any]], Any], request: Request) 
     """One frame as ``request`` asks (a hypothesis ``composite`` body)."""
     plan = request.plan
     columns = list(plan.columns.values())
-    columns += [ColumnPlan(f"extra_{k}", "integer") for k in range(1, plan.extra_columns + 1)]
+    fillers = (f"extra_{k}" for k in range(1, len(columns) + plan.extra_columns + 1))
+    free = [name for name in fillers if name not in plan.columns][: plan.extra_columns]
+    columns += [ColumnPlan(name, "integer") for name in free]
     rows = draw(_row_count(request))
     table = _valid_rows(draw, request, columns, rows)
     broken = [e for e in request.expectations if request.broken(e)]
@@ -110,13 +112,21 @@ def draw_frame(draw: Callable[[st.SearchStrategy[Any]], Any], request: Request) 
 
 
 def _row_count(request: Request) -> st.SearchStrategy[int]:
-    low, high = request.plan.rows
-    if any(isinstance(e, _ROW_COUNT_RULES) and request.broken(e) for e in request.expectations):
-        options = [st.integers(high + 1, high + 3)]
-        if low > 0:
-            options.append(st.integers(max(0, low - 3), low - 1))
-        return st.one_of(*options)
-    return st.integers(low, high)
+    """How many valid rows to draw: within the plan's bounds, or outside a row count to break."""
+    for e in request.expectations:
+        if request.broken(e) and isinstance(e, _ROW_COUNT_RULES):
+            low: int | None
+            high: int | None
+            if isinstance(e, RowCountEqual):
+                low, high = e.value, e.value
+            else:
+                low = None if e.min_value is None else e.min_value + int(e.strict_min)
+                high = None if e.max_value is None else e.max_value - int(e.strict_max)
+            options = [] if high is None else [st.integers(high + 1, high + 3)]
+            if low is not None and low > 0:
+                options.append(st.integers(max(0, low - 3), low - 1))
+            return st.one_of(*options)
+    return st.integers(*request.plan.rows)
 
 
 def _valid_rows(
