@@ -13,6 +13,7 @@ ones: ``"row_count_between"``), or by their position among the suite's expectati
 from __future__ import annotations
 
 import importlib.util
+import random
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -65,22 +66,19 @@ def example(suite: Suite, rows: int, *, kind: Kind = "pandas") -> Any:
         raise SuiteError(f"the suite allows between {low} and {high} rows, not {rows}")
     table.rows = (rows, rows)
     strategy = st.composite(draw_frame)(Request(expectations, table, frozenset(), kind))
-    found: list[Any] = []
-
-    @hypothesis.seed(0)
-    @hypothesis.settings(
-        database=None,
-        max_examples=1,
-        phases=[hypothesis.Phase.generate],
-        suppress_health_check=list(hypothesis.HealthCheck),
-        deadline=None,
+    # find, not given: it runs inside a test that is itself a hypothesis test.
+    return hypothesis.find(
+        strategy,
+        lambda _: True,
+        settings=hypothesis.settings(
+            database=None,
+            max_examples=50,
+            phases=[hypothesis.Phase.generate],
+            suppress_health_check=list(hypothesis.HealthCheck),
+            deadline=None,
+        ),
+        random=random.Random(0),
     )
-    @hypothesis.given(strategy)
-    def keep(frame: Any) -> None:
-        found.append(frame)
-
-    keep()
-    return found[0]
 
 
 def selected(expectations: Sequence[Expectation], names: Iterable[str | int]) -> list[int]:
