@@ -238,7 +238,8 @@ class Declared:
         return f"{name}({listed}): {summary}" if summary else f"{name} holds on {listed}."
 
     def __reduce__(self) -> tuple[Any, ...]:
-        params = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}  # type: ignore[arg-type]
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]  # a dataclass by build_class
+        params = {f.name: getattr(self, f.name) for f in fields if f.init}
         return (_rebuild, (self.declaration, self.base, params))
 
 
