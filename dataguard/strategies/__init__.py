@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from dataguard._deferred import hypothesis, st
 from dataguard.errors import SuiteError
 from dataguard.expectations import Expectation, RowExpectation
-from dataguard.strategies._frames import Request, draw_frame, judge
+from dataguard.strategies._frames import Request, draw_frame
 from dataguard.strategies._plan import plan
 
 if TYPE_CHECKING:
     from dataguard.suite import Suite
 
-__all__ = ["example", "frames", "judge", "selected"]
+__all__ = ["example", "frames", "selected"]
 
 Kind = Literal["pandas", "arrow"]
 
