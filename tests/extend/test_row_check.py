@@ -12,6 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataguard as dg
 from dataguard import extend
@@ -219,3 +221,32 @@ def test_a_module_level_function_pickles_by_reference() -> None:
     copy = pickle.loads(pickle.dumps(expectation))
     assert type(copy) is type(expectation)
     assert copy == expectation
+
+
+@pytest.mark.usefixtures("clean")
+def test_a_custom_check_counts_as_the_built_in_it_restates() -> None:
+    """A custom range check finds the rows ``between`` finds, for any values and batch size."""
+
+    @extend.row_check("within", accepts="numeric")
+    def within(column: pa.Array, low: float, high: float) -> pa.Array:
+        return pc.and_(pc.greater_equal(column, low), pc.less_equal(column, high))
+
+    custom = registered()["within"].from_dict({"column": "x", "low": -1, "high": 1})
+    builtin = dg.expectations.Between("x", min_value=-1.0, max_value=1.0)
+    values = st.lists(st.one_of(st.none(), st.floats(-3, 3)), max_size=40)
+
+    @settings(max_examples=30, deadline=None)
+    @given(values, st.integers(1, 8))
+    def check(xs: list[float | None], chunk_size: int) -> None:
+        table = pa.table({"x": pa.array(xs, pa.float64())})
+        mine, theirs = dg.validate(
+            table, [custom, builtin], result_format="complete", chunk_size=chunk_size
+        ).results
+        assert mine.unexpected_index_list == theirs.unexpected_index_list
+        assert (mine.element_count, mine.missing_count) == (
+            theirs.element_count,
+            theirs.missing_count,
+        )
+        assert mine.passed == theirs.passed
+
+    check()
