@@ -17,8 +17,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataguard._condition import parse_condition
 from dataguard._deferred import st
+from dataguard._expr import parse_condition
 from dataguard.expectations import (
     Between,
     ColumnCountBetween,
