@@ -168,17 +168,29 @@ class KeySet:
         """Number of keys held."""
         return int(self.prints.size)
 
+    def _slots(self, prints: np.ndarray) -> np.ndarray:
+        """Where each fingerprint first occurs in the set; for one it lacks, a position that does
+        not hold it (possibly ``size``)."""
+        if self.size * 4 <= prints.size:
+            # A set small beside the batch: one hash table of it beats any binary search
+            # (5 ms against 30 ms for 131,072 fingerprints in a set of 3,322).
+            index = pc.index_in(pa.array(prints), value_set=pa.array(self.prints))
+            slots: np.ndarray = index.fill_null(self.size).to_numpy().astype(np.intp)
+            return slots
+        # Looked up in order: a binary search for sorted needles stays in cache (about three
+        # times faster than for needles in row order at 1M keys, sorting included).
+        order = np.argsort(prints)
+        slots = np.empty(prints.size, dtype=np.intp)
+        slots[order] = np.searchsorted(self.prints, prints[order])
+        return slots
+
     def holds(self, prints: np.ndarray, keys: Sequence[pa.Array]) -> np.ndarray:
         """Which of the given keys (fingerprints and values, one array per column) are in the
         set: looked up by fingerprint, then confirmed exactly."""
         found = np.zeros(prints.size, dtype=bool)
         if self.size == 0 or prints.size == 0:
             return found
-        # Looked up in order: a binary search for sorted needles stays in cache (about three
-        # times faster than for needles in row order, sorting included).
-        order = np.argsort(prints)
-        slots = np.empty(prints.size, dtype=np.intp)
-        slots[order] = np.searchsorted(self.prints, prints[order])
+        slots = self._slots(prints)
         rows = np.flatnonzero(slots < self.size)
         slots = slots[rows]
         if _exact_prints(keys, self.keys):
