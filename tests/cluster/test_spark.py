@@ -204,7 +204,12 @@ def test_cli_engine_spark_gives_the_local_results(
     # Spark cannot read Parquet nanosecond timestamps: the file holds microseconds.
     pq.write_table(TABLE, data, coerce_timestamps="us")
     SUITE.dump(suite)
-    common = ["validate", str(data), "--suite", str(suite), "--format", "json"]
+    other = tmp_path / "other.parquet"
+    pq.write_table(TABLES["other"], other)
+    common = [
+        *("validate", str(data), "--suite", str(suite), "--format", "json"),
+        *("--table", f"other={other}", "--now", NOW.isoformat()),
+    ]
     local_code = main(common)
     local = json.loads(capsys.readouterr().out)
     spark_code = main([*common, "--engine", "spark", "--spark-master", "local[2]"])
