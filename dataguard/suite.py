@@ -304,16 +304,30 @@ class Suite:
         return cls(read.expectations, read.name, description=read.description)
 
     def strategy(
-        self, *, violate: Iterable[str | int] = (), kind: Literal["pandas", "arrow"] = "pandas"
+        self,
+        *,
+        violate: Iterable[str | int] = (),
+        kind: Literal["pandas", "arrow"] = "pandas",
+        tables: Mapping[str, Any] | None = None,
+        now: dt.datetime | None = None,
     ) -> SearchStrategy[Any]:
         """A hypothesis strategy of pandas DataFrames (``kind="arrow"``: pyarrow Tables) passing
         this suite, or failing exactly the expectations named in ``violate`` (``"type:column"``,
-        ``"type"`` or a position); see ``dataguard.strategies``. Needs hypothesis."""
-        return strategies.frames(self, violate=violate, kind=kind)
+        ``"type"`` or a position), with ``tables`` and ``now`` as for ``validate``; see
+        ``dataguard.strategies``. Needs hypothesis."""
+        return strategies.frames(self, violate=violate, kind=kind, tables=tables, now=now)
 
-    def example(self, rows: int, *, kind: Literal["pandas", "arrow"] = "pandas") -> Any:
-        """One frame of ``rows`` rows passing this suite, the same each time. Needs hypothesis."""
-        return strategies.example(self, rows, kind=kind)
+    def example(
+        self,
+        rows: int,
+        *,
+        kind: Literal["pandas", "arrow"] = "pandas",
+        tables: Mapping[str, Any] | None = None,
+        now: dt.datetime | None = None,
+    ) -> Any:
+        """One frame of ``rows`` rows passing this suite (``tables`` and ``now`` as for
+        ``validate``), the same each time. Needs hypothesis."""
+        return strategies.example(self, rows, kind=kind, tables=tables, now=now)
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""

@@ -8,13 +8,18 @@ Expectations to break are named ``"type:column"`` (every expectation of that typ
 column: ``"unique:order_id"``), ``"type"`` (every expectation of that type, for table-level
 ones: ``"row_count_between"``), or by their position among the suite's expectations, as
 ``validate`` lists its results (an ``int`` or a string of digits).
+
+Like ``validate``, they take the other tables cross-table checks read (``tables=``, added to
+the suite's own ``tables:``) and the clock freshness is measured against (``now=``, by default
+read once, when the strategy is made); frames are drawn from and judged against both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard._deferred import hypothesis, st
@@ -22,6 +27,7 @@ from dataguard.errors import SuiteError
 from dataguard.expectations import Expectation, RowExpectation
 from dataguard.strategies._frames import Request, draw_frame
 from dataguard.strategies._plan import plan
+from dataguard.strategies._setting import setting
 
 if TYPE_CHECKING:
     from dataguard.suite import Suite
@@ -36,10 +42,12 @@ def frames(
     *,
     violate: Iterable[str | int] = (),
     kind: Kind = "pandas",
+    tables: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> st.SearchStrategy[Any]:
     """A strategy of pandas DataFrames (``kind="arrow"``: pyarrow Tables) that pass every
     expectation of ``suite``, or, with ``violate``, fail exactly the named ones and pass the
-    others (see the module docstring for names)."""
+    others (see the module docstring for names, ``tables`` and ``now``)."""
     _require_hypothesis()
     if kind not in ("pandas", "arrow"):
         raise ValueError(f"kind must be 'pandas' or 'arrow', got {kind!r}")
@@ -49,18 +57,26 @@ def frames(
         expectation = expectations[i]
         if isinstance(expectation, RowExpectation) and expectation.mostly == 0:
             raise SuiteError(f"{_label(expectation)} has mostly 0: no data can fail it")
-    request = Request(expectations, plan(expectations), frozenset(broken), kind)
-    return st.composite(draw_frame)(request)
+    around = setting(suite, expectations, tables, now)
+    table = plan(expectations, around, tuple(expectations[i] for i in broken))
+    return st.composite(draw_frame)(Request(expectations, table, frozenset(broken), kind))
 
 
-def example(suite: Suite, rows: int, *, kind: Kind = "pandas") -> Any:
-    """One frame of ``rows`` rows passing ``suite`` (drawn with a fixed seed: the same suite
-    gives the same frame)."""
+def example(
+    suite: Suite,
+    rows: int,
+    *,
+    kind: Kind = "pandas",
+    tables: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Any:
+    """One frame of ``rows`` rows passing ``suite`` (drawn with a fixed seed: the same suite,
+    tables and clock give the same frame)."""
     if rows < 0:
         raise ValueError(f"rows must be at least 0, got {rows}")
     _require_hypothesis()
     expectations = suite.expand(_columns(suite))
-    table = plan(expectations)
+    table = plan(expectations, setting(suite, expectations, tables, now))
     low, high = table.rows
     if not low <= rows <= high:
         raise SuiteError(f"the suite allows between {low} and {high} rows, not {rows}")

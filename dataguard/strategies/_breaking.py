@@ -1,7 +1,8 @@
 """Values likely to break an expectation, for the rows added to make it fail.
 
 By default any value of the column's kind (null included): most rules on a value reject most
-values. Rules that reject few values (a set of excluded values, a pattern to avoid) say which.
+values. Rules that reject few values (a set of excluded values, a pattern to avoid) say which,
+and rules read against another table's values take values that table lacks.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from typing import Any
 
 from dataguard._deferred import st
 from dataguard.expectations import (
+    DistinctValuesEqualTable,
     Expectation,
+    ForeignKey,
     NotInSet,
     NotMatchesLikePattern,
     NotMatchesRegex,
 )
-from dataguard.strategies._plan import ColumnPlan, kind_of
+from dataguard.strategies._plan import ColumnPlan, any_value, kind_of
 
 
 @functools.singledispatch
@@ -42,3 +45,15 @@ def _(expectation: NotMatchesRegex, column: ColumnPlan) -> st.SearchStrategy[Any
 def _(expectation: NotMatchesLikePattern, column: ColumnPlan) -> st.SearchStrategy[Any]:
     # Any run of characters for %, one for _: text the pattern matches.
     return st.just(expectation.like_pattern.replace("%", "").replace("_", "x"))
+
+
+def _elsewhere(expectation: Expectation, column: ColumnPlan) -> st.SearchStrategy[Any]:
+    """Present values of the column's kind that the other table lacks (the column's values
+    were narrowed to the other table's: ``choices``)."""
+    held = column.choices or ()
+    values = any_value(column.settled_kind, None, None, (0, None))
+    return values.filter(lambda value: value not in held)
+
+
+breaking.register(ForeignKey, _elsewhere)
+breaking.register(DistinctValuesEqualTable, _elsewhere)

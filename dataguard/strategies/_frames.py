@@ -11,6 +11,7 @@ come out as asked is rejected (``assume``), for hypothesis to draw another.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,24 +36,19 @@ from dataguard.expectations import (
     Context,
     Decreasing,
     Expectation,
+    Freshness,
     Increasing,
     NoExtraColumns,
     RowCountBetween,
     RowCountEqual,
+    RowCountEqualTable,
     RowExpectation,
     Unique,
 )
 from dataguard.strategies._breaking import breaking
-from dataguard.strategies._plan import ColumnPlan, TablePlan
+from dataguard.strategies._plan import ARROW, ColumnPlan, TablePlan
+from dataguard.strategies._setting import Setting
 
-_ARROW = {
-    "integer": pa.int64(),
-    "float": pa.float64(),
-    "string": pa.string(),
-    "boolean": pa.bool_(),
-    "datetime": pa.timestamp("us"),
-    "date": pa.date32(),
-}
 #: pandas dtypes that keep an integer or boolean column's type when it holds nulls.
 _PANDAS = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 #: Rows beyond those wanted drawn as candidates, for the row checks to drop some.
@@ -64,7 +60,7 @@ _THREADS = 1
 #: The name of a column added to break a rule on the table's columns.
 EXTRA = "unexpected_column"
 _COLUMN_RULES = (ColumnsMatchSet, NoExtraColumns, ColumnCountBetween, ColumnCountEqual)
-_ROW_COUNT_RULES = (RowCountBetween, RowCountEqual)
+_ROW_COUNT_RULES = (RowCountBetween, RowCountEqual, RowCountEqualTable)
 
 
 @dataclass(frozen=True)
@@ -75,6 +71,11 @@ class Request:
     plan: TablePlan
     violate: frozenset[int]
     kind: str
+
+    @property
+    def setting(self) -> Setting:
+        """The other tables and the clock the frames are judged with."""
+        return self.plan.setting
 
     @property
     def rules(self) -> list[RowExpectation]:
@@ -94,7 +95,7 @@ def draw_frame(draw: Callable[[st.SearchStrategy[Any]], Any], request: Request) 
     free = [name for name in fillers if name not in plan.columns][: plan.extra_columns]
     columns += [ColumnPlan(name, "integer") for name in free]
     rows = draw(_row_count(request))
-    table = _valid_rows(draw, request, columns, rows)
+    table = _covering(request, columns, _valid_rows(draw, request, columns, rows))
     broken = [e for e in request.expectations if request.broken(e)]
     # Orders are broken last, after the rows added to break other rules are sorted in.
     sequential = [e for e in broken if isinstance(e, (Increasing, Decreasing))]
@@ -105,7 +106,7 @@ def draw_frame(draw: Callable[[st.SearchStrategy[Any]], Any], request: Request) 
     for expectation in sequential:
         table = _break(draw, request, columns, table, expectation)
     frame = table.to_pandas(types_mapper=_PANDAS.get) if request.kind == "pandas" else table
-    outcomes = judge(frame, request.expectations)
+    outcomes = judge(frame, request.expectations, request.setting)
     wanted = [not request.broken(e) for e in request.expectations]
     hypothesis.assume(outcomes == wanted)
     return frame
@@ -119,6 +120,8 @@ def _row_count(request: Request) -> st.SearchStrategy[int]:
             high: int | None
             if isinstance(e, RowCountEqual):
                 low, high = e.value, e.value
+            elif isinstance(e, RowCountEqualTable):
+                low = high = request.setting.rows[e.table]
             else:
                 low = None if e.min_value is None else e.min_value + int(e.strict_min)
                 high = None if e.max_value is None else e.max_value - int(e.strict_max)
@@ -162,6 +165,29 @@ def _valid_rows(
     return table.slice(0, rows)
 
 
+def _covering(request: Request, columns: list[ColumnPlan], table: pa.Table) -> pa.Table:
+    """The table with each value a column must hold (``covers``) and lacks written into a row
+    whose value another row repeats, or that holds none; every rule still passing."""
+    covering = [c for c in columns if c.covers]
+    for column in covering:
+        values = table.column(column.name).to_pylist()
+        for value in column.covers:
+            if value in values:
+                continue
+            counts = Counter(v for v in values if v is not None)
+            spare = next((i for i, v in enumerate(values) if v is None or counts[v] > 1), None)
+            hypothesis.assume(spare is not None)
+            values[spare] = value
+        index = table.schema.get_field_index(column.name)
+        table = table.set_column(
+            index, column.name, pa.array(values, table.schema.field(index).type)
+        )
+    if covering:
+        table = _ordered(table, columns, frozenset())
+        hypothesis.assume(not _failing(request, table, broken=False).any())
+    return table
+
+
 def _copied_values(columns: list[ColumnPlan], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The rows with each column that repeats another (``copy_of``) given that one's value."""
     position = {c.name: i for i, c in enumerate(columns)}
@@ -190,7 +216,7 @@ def _key(positions: list[int]) -> Callable[[tuple[Any, ...]], Any]:
 
 def _table(columns: list[ColumnPlan], rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     arrays = {
-        c.name: pa.array([row[i] for row in rows], _ARROW[c.settled_kind])
+        c.name: pa.array([row[i] for row in rows], ARROW[c.settled_kind])
         for i, c in enumerate(columns)
     }
     return pa.table(arrays) if arrays else pa.table({}).slice(0, 0)
@@ -210,11 +236,14 @@ def _failing(request: Request, table: pa.Table, *, broken: bool) -> np.ndarray:
     rules = [r for r in request.rules if request.broken(r) == broken]
     out = np.zeros(table.num_rows, dtype=bool)
     source = as_source(table)
+    tables = request.setting.sources
     # A rule that cannot judge these columns (absent, of another type) fails as a whole.
-    rules = [r for r in rules if r.precheck(Context(rows_judged(source, r.where))) is None]
+    rules = [
+        r for r in rules if r.precheck(Context(rows_judged(source, r.where), tables=tables)) is None
+    ]
     if not rules or table.num_rows == 0:
         return out
-    _, masks = failing_rows(rules, source, None, workers=_THREADS)
+    _, masks = failing_rows(rules, source, None, workers=_THREADS, tables=tables)
     for mask in masks.values():
         out |= mask
     return out
@@ -247,8 +276,8 @@ def _break(
         return table
     if isinstance(expectation, (ColumnType, ColumnDtype)):
         return _retyped(table, expectation.column)
-    if isinstance(expectation, _ROW_COUNT_RULES):
-        return table  # the row count was drawn to break it
+    if isinstance(expectation, (*_ROW_COUNT_RULES, Freshness)):
+        return table  # the row count, or the times, were drawn to break it
     if isinstance(expectation, (Unique, CompoundColumnsUnique)):
         return _copied(table, expectation.columns)
     if isinstance(expectation, (Increasing, Decreasing)):
@@ -316,30 +345,40 @@ def _with_failing_rows(
         candidates = drawn.select(table.column_names)
         keep = ~_failing(request, candidates, broken=False)
         if isinstance(expectation, RowExpectation):
-            _, masks = failing_rows([expectation], as_source(candidates), None, workers=_THREADS)
+            _, masks = failing_rows(
+                [expectation],
+                as_source(candidates),
+                None,
+                workers=_THREADS,
+                tables=request.setting.sources,
+            )
             keep &= masks[0]
         chosen = pa.concat_tables([chosen, candidates.filter(pa.array(keep))])
     hypothesis.assume(chosen.num_rows >= needed)
     return pa.concat_tables([table, chosen.slice(0, needed)])
 
 
-def judge(frame: Any, expectations: Sequence[Expectation]) -> list[bool]:
-    """Whether each expectation passes on ``frame``, as ``validate`` judges it: each group of
-    expectations under one row condition computes its metrics in one go."""
+def judge(frame: Any, expectations: Sequence[Expectation], setting: Setting) -> list[bool]:
+    """Whether each expectation passes on ``frame``, as ``validate`` judges it in ``setting``:
+    each group of expectations under one row condition computes its metrics in one go."""
     source = as_source(frame)
+    tables, now = setting.sources, setting.now
     outcomes: dict[int, bool] = {}
     groups: dict[str | None, list[int]] = {}
     for i, expectation in enumerate(expectations):
-        early = expectation.precheck(Context(rows_judged(source, expectation.where)))
+        early = expectation.precheck(
+            Context(rows_judged(source, expectation.where), tables=tables, now=now)
+        )
         if early is None:
             groups.setdefault(expectation.where, []).append(i)
         else:
             outcomes[i] = early.passed
     for where, members in groups.items():
         part = rows_judged(source, where)
-        plan = Context(part)
+        plan = Context(part, tables=tables, now=now)
         metrics = [m for i in members for m in expectations[i].metrics(plan)]
-        ctx = Context(part, values=execute(metrics, part, workers=_THREADS))
+        values = execute(metrics, part, workers=_THREADS, tables=tables)
+        ctx = Context(part, values=values, tables=tables, now=now)
         for i in members:
             try:
                 outcomes[i] = expectations[i].evaluate(ctx).passed

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from dataguard._deferred import st
-from dataguard._expr import parse_condition
+from dataguard._expr import Condition, parse_condition, parse_expression
+from dataguard._frame import as_source
 from dataguard.expectations import (
     Between,
     ColumnCountBetween,
@@ -28,8 +32,12 @@ from dataguard.expectations import (
     ColumnsMatchSet,
     ColumnType,
     Decreasing,
+    DistinctValuesEqualTable,
     EqualWithinRecord,
     Expectation,
+    Expression,
+    ForeignKey,
+    Freshness,
     Increasing,
     InSet,
     MatchesRegex,
@@ -44,13 +52,28 @@ from dataguard.expectations import (
     PairInSet,
     RowCountBetween,
     RowCountEqual,
+    RowCountEqualTable,
     Unique,
     ValueLengthBetween,
     ValueLengthEqual,
 )
+from dataguard.strategies._setting import Setting
 
 #: The logical kinds generated, and the kind a schema's wider kinds are generated as.
 KINDS = ("integer", "float", "string", "boolean", "datetime", "date")
+#: The Arrow type each kind is generated as.
+ARROW = {
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "datetime": pa.timestamp("us"),
+    "date": pa.date32(),
+}
+#: Combinations of kinds tried for the columns of a row expression, at most (four columns).
+_KIND_TRIALS = len(KINDS) ** 4
+#: How far back from the newest value a generated time column reaches, when nothing else says.
+_HISTORY = dt.timedelta(days=365)
 _AS_KIND = {"numeric": "float", "categorical": "string"}
 #: Open ends of generated ranges: values a reader can take in at a glance.
 _SPAN = {"integer": (-1000, 1000), "float": (-1000.0, 1000.0)}
@@ -77,6 +100,8 @@ class ColumnPlan:
     lengths: tuple[int, int | None] = (0, None)
     #: A column whose value this one repeats in every row (``pair_equal``).
     copy_of: str | None = None
+    #: Values that must each occur at least once (``distinct_values_equal_table``).
+    covers: tuple[Any, ...] = ()
 
     @property
     def settled_kind(self) -> str:
@@ -138,8 +163,11 @@ def _number(value: Any) -> bool:
 
 @dataclass
 class TablePlan:
-    """The table to generate: its columns in order, and its bounds on rows."""
+    """The table to generate: its columns in order, and its bounds on rows; drawn in a
+    ``setting`` (other tables, clock), with some expectations to break."""
 
+    setting: Setting
+    broken: tuple[Expectation, ...] = ()
     columns: dict[str, ColumnPlan] = field(default_factory=dict)
     rows: tuple[int, int] = DEFAULT_ROWS
     extra_columns: int = 0
@@ -158,9 +186,14 @@ class TablePlan:
         self.rows = (lo, max(lo, hi))
 
 
-def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
-    """The table the expectations describe."""
-    table = TablePlan()
+def plan(
+    expectations: tuple[Expectation, ...],
+    setting: Setting,
+    broken: tuple[Expectation, ...] = (),
+) -> TablePlan:
+    """The table the expectations describe, in ``setting``; values for the ``broken`` ones
+    that cannot be broken by added rows (freshness) are drawn to fail them."""
+    table = TablePlan(setting, broken)
     for expectation in expectations:
         for name in expectation.columns:
             table.column(name)
@@ -170,7 +203,7 @@ def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
         if expectation.where is None:
             narrow(expectation, table)
         else:  # a rule on some rows says nothing of the others' values, only of their kind
-            scratch = TablePlan()
+            scratch = TablePlan(setting, broken)
             narrow(expectation, scratch)
             for name, column in scratch.columns.items():
                 table.column(name).kind = table.column(name).kind or column.kind
@@ -180,10 +213,36 @@ def plan(expectations: tuple[Expectation, ...]) -> TablePlan:
     for column in table.columns.values():
         if column.copy_of is not None:
             column.kind = column.kind or table.column(column.copy_of).kind
+    for expectation in expectations:
+        conditions = [parse_condition(expectation.where)] if expectation.where else []
+        if isinstance(expectation, Expression):
+            conditions.append(parse_expression(expectation.expr))
+        for condition in conditions:
+            _expression_kinds(table, condition)
     _place(table)
     if not table.columns and not table.extra_columns:  # rows need a column to live in
         table.column("value").kind = "integer"
     return table
+
+
+def _expression_kinds(table: TablePlan, condition: Condition) -> None:
+    """Kinds for the columns a row expression reads that nothing else settles: the first
+    combination (integers first) its type checker accepts, so that ``starts_with(s, 'a')``
+    makes ``s`` text. Left open when none is found (integers, then)."""
+    open_ = [c for c in condition.columns if table.column(c).kind is None]
+    if not open_:
+        return
+    settled = {c: table.column(c).settled_kind for c in condition.columns if c not in open_}
+    for kinds in itertools.islice(itertools.product(KINDS, repeat=len(open_)), _KIND_TRIALS):
+        chosen = settled | dict(zip(open_, kinds, strict=True))
+        empty = as_source(pa.table({c: pa.array([], ARROW[k]) for c, k in chosen.items()}))
+        try:
+            condition.check({c: empty.info(c) for c in chosen}, list(chosen))
+        except TypeError:
+            continue
+        for name, kind in zip(open_, kinds, strict=True):
+            table.column(name).kind = kind
+        return
 
 
 def _place(table: TablePlan) -> None:
@@ -380,6 +439,64 @@ def _(expectation: ColumnCountBetween, table: TablePlan) -> None:
 @narrow.register
 def _(expectation: ColumnCountEqual, table: TablePlan) -> None:
     table.extra_columns = max(table.extra_columns, expectation.value - len(table.columns))
+
+
+@narrow.register
+def _(expectation: ForeignKey, table: TablePlan) -> None:
+    # Each column drawn from its side of the other table's keys: a compound key drawn is
+    # declared there often enough, and the rule itself drops the others.
+    for mine, theirs in zip(expectation.columns, expectation.table_columns, strict=True):
+        _from_values(table.column(mine), table.setting.values[expectation.table, theirs])
+
+
+@narrow.register
+def _(expectation: DistinctValuesEqualTable, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    _from_values(column, table.setting.values[expectation.table, expectation.table_column])
+    column.covers = column.choices or ()
+    table.limit_rows(len(column.covers), None)
+
+
+def _from_values(column: ColumnPlan, values: tuple[Any, ...]) -> None:
+    """Draw the column's present values from another table's ``values``, as values of the
+    column's kind (``1.0`` is ``1`` in an integer column; ``1.5`` is none)."""
+    column.kind = column.kind or kind_of(*values)
+    if column.kind == "integer":
+        values = tuple(int(v) for v in values if _number(v) and float(v).is_integer())
+    elif column.kind == "float":
+        values = tuple(float(v) for v in values if _number(v))
+    else:
+        values = tuple(v for v in values if kind_of(v) == column.kind)
+    column.choices = values
+
+
+@narrow.register
+def _(expectation: RowCountEqualTable, table: TablePlan) -> None:
+    rows = table.setting.rows[expectation.table]
+    table.limit_rows(rows, rows)
+
+
+@narrow.register
+def _(expectation: Freshness, table: TablePlan) -> None:
+    """Valid: every value in the newer half of ``max_age`` before the clock (half, so that a
+    check run a little later still passes). Broken: every value older than ``max_age``."""
+    column = table.column(expectation.column)
+    column.kind = column.kind or "datetime"
+    now, age = table.setting.naive_now, expectation.max_age.delta
+    broken = any(expectation is e for e in table.broken)
+    if column.kind == "date":
+        if broken:  # the newest day starts before the clock less max_age
+            last = (now - age - dt.timedelta(microseconds=1)).date()
+            _within(column, last - _HISTORY, last)
+        else:
+            start = now - age / 2
+            first = start.date() + dt.timedelta(days=int(start.time() != dt.time()))
+            _within(column, first, max(first, now.date()))
+    elif broken:
+        last = now - age - dt.timedelta(seconds=1)
+        _within(column, last - _HISTORY, last)
+    else:
+        _within(column, now - age / 2, now)
 
 
 def kind_of(*values: Any) -> str | None:

@@ -1,5 +1,6 @@
 """Every registered expectation, alone in a suite: frames pass it, and frames fail it when
-asked, except where docs/strategies.md says data is not targeted (listed here, with why)."""
+asked, except where docs/strategies.md says data is not targeted (listed here, with why).
+Cross-table and freshness checks read the contract's other table and clock."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import dataguard as dg
-from tests.test_contract import NAMES, example
+from tests.test_contract import NAMES, NOW, TABLES, example
 
 SETTINGS = settings(max_examples=2, deadline=None, database=None)
 
@@ -33,9 +34,9 @@ def test_frames_pass_each_expectation(name: str) -> None:
     suite = dg.Suite([example(name)])
 
     @SETTINGS
-    @given(suite.strategy())
+    @given(suite.strategy(tables=TABLES, now=NOW))
     def check(frame: pd.DataFrame) -> None:
-        result = dg.validate(frame, suite).results[0]
+        result = dg.validate(frame, suite, tables=TABLES, now=NOW).results[0]
         assert result.passed, result.message
 
     check()
@@ -46,8 +47,8 @@ def test_frames_fail_each_expectation_when_asked(name: str) -> None:
     suite = dg.Suite([example(name)])
 
     @SETTINGS
-    @given(suite.strategy(violate=[0]))
+    @given(suite.strategy(violate=[0], tables=TABLES, now=NOW))
     def check(frame: pd.DataFrame) -> None:
-        assert not dg.validate(frame, suite).results[0].passed
+        assert not dg.validate(frame, suite, tables=TABLES, now=NOW).results[0].passed
 
     check()
