@@ -57,7 +57,7 @@ def setting(
             if name not in named:
                 hint = did_you_mean([name], named) or (
                     f": give it as strategy(tables={{{name!r}: data or path}})"
-                    " or in the suite's tables:"
+                    " or list it in the suite's tables block"
                 )
                 raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
             if name not in sources:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -99,3 +101,38 @@ def test_custom_row_checks_are_honoured_and_can_be_broken() -> None:
 
         valid()
         broken()
+
+
+FLIGHT_CHECKS: list[dict[str, Any]] = [
+    {"type": "foreign_key", "column": "tailnum", "table": "planes", "table_column": "id"},
+    {"type": "freshness", "column": "time_hour", "max_age": "1h"},
+]
+FLIGHTS = dg.Suite.from_dict({"expectations": FLIGHT_CHECKS})
+PLANES = pa.table({"id": ["N1", "N2", "N3"]})
+
+
+def test_a_table_nobody_gave_is_named() -> None:
+    with pytest.raises(dg.SuiteError, match=r"unknown table 'planes'.*tables="):
+        FLIGHTS.strategy()
+    with pytest.raises(dg.SuiteError, match="unknown table 'planes'"):
+        FLIGHTS.example(3)
+    with pytest.raises(dg.SuiteError, match="table 'planes' has no column 'id'"):
+        FLIGHTS.strategy(tables={"planes": pa.table({"tailnum": ["N1"]})})
+
+
+def test_the_suites_own_tables_are_read_and_the_clock_defaults_to_now(tmp_path: Any) -> None:
+    pq.write_table(PLANES, tmp_path / "planes.parquet")
+    with_tables = {"tables": {"planes": "planes.parquet"}, "expectations": FLIGHT_CHECKS}
+    (tmp_path / "flights.yaml").write_text(dg.Suite.from_dict(with_tables).dumps())
+    suite = dg.load_suite(tmp_path / "flights.yaml")
+    frame = suite.example(5)
+    assert set(frame["tailnum"].dropna()) <= {"N1", "N2", "N3"}
+    assert dg.validate(frame, suite).passed  # the clock validate reads is a moment later
+
+
+def test_an_example_is_drawn_with_the_tables_and_clock_given() -> None:
+    now = dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc)
+    frame = FLIGHTS.example(4, tables={"planes": PLANES}, now=now)
+    assert dg.validate(frame, FLIGHTS, tables={"planes": PLANES}, now=now).passed
+    newest = frame["time_hour"].max().to_pydatetime()
+    assert now - dt.timedelta(minutes=30) <= newest.replace(tzinfo=dt.timezone.utc) <= now

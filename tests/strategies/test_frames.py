@@ -1,13 +1,16 @@
 """Frames drawn from suites pass them, or fail exactly the expectations named to fail.
 
-Five suites of different shapes; every claim is checked by ``dg.validate`` on the drawn frame.
+Six suites of different shapes; every claim is checked by ``dg.validate`` on the drawn frame,
+with the other tables and the clock the frames were drawn with.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -83,9 +86,37 @@ SUITES: dict[str, dict[str, Any]] = {
             {"type": "unique", "column": "id"},
         ],
     },
+    "flights": {
+        "schema": {
+            "columns": {
+                "dep_time": {"type": "integer"},
+                "arr_time": {"type": "integer", "nullable": True},
+                "cancelled": {"type": "boolean"},
+            }
+        },
+        "expectations": [
+            {"type": "expression", "expr": "dep_time % 100 < 60 and dep_time >= 0"},
+            {
+                "type": "expression",
+                "expr": "arr_time > dep_time or arr_time is null or cancelled",
+            },
+            {
+                "type": "foreign_key",
+                "column": "tailnum",
+                "table": "planes",
+                "table_column": "tailnum",
+            },
+            {"type": "freshness", "column": "time_hour", "max_age": "24h"},
+        ],
+    },
 }
+#: The other tables and the clock each suite is drawn and judged with.
+TABLES: dict[str, dict[str, Any]] = {
+    "flights": {"planes": pa.table({"tailnum": ["N10156", "N102UW", "N103US", None]})}
+}
+NOW = dt.datetime(2013, 12, 31, 23, tzinfo=dt.timezone.utc)
 
-VIOLATIONS: dict[str, list[list[str]]] = {
+VIOLATIONS: dict[str, list[list[str | int]]] = {
     "numbers": [["unique:order_id", "between:amount"], ["between:qty"], ["not_null:qty"]],
     "text": [
         ["matches_regex:code"],
@@ -99,6 +130,13 @@ VIOLATIONS: dict[str, list[list[str]]] = {
         ["pair_equal:recorded"],
     ],
     "nullable": [["not_null:score"], ["in_set:grade"], ["between:age"]],
+    "flights": [
+        [8],  # "expression:dep_time" would name both expressions
+        ["expression:arr_time"],
+        ["foreign_key:tailnum"],
+        ["freshness:time_hour"],
+        ["foreign_key", "freshness"],
+    ],
     "table": [
         ["row_count_between"],
         ["columns_match_set", "no_extra_columns", "column_count_equal"],
@@ -117,12 +155,13 @@ def _failed(result: dg.ValidationResult) -> list[int]:
 @pytest.mark.parametrize("name", sorted(SUITES))
 def test_frames_pass_their_suite(name: str) -> None:
     suite = _suite(name)
+    tables = TABLES.get(name, {})
 
     @SETTINGS
-    @given(suite.strategy())
+    @given(suite.strategy(tables=tables, now=NOW))
     def check(frame: pd.DataFrame) -> None:
         assert isinstance(frame, pd.DataFrame)
-        result = dg.validate(frame, suite)
+        result = dg.validate(frame, suite, tables=tables, now=NOW)
         assert _failed(result) == [], [r.message for r in result.results if not r.passed]
 
     check()
@@ -132,13 +171,14 @@ CASES = [(name, names) for name, lists in sorted(VIOLATIONS.items()) for names i
 
 
 @pytest.mark.parametrize(("name", "violate"), CASES)
-def test_frames_fail_exactly_the_named_expectations(name: str, violate: list[str]) -> None:
+def test_frames_fail_exactly_the_named_expectations(name: str, violate: list[str | int]) -> None:
     suite = _suite(name)
     expected = dg.strategies.selected(suite.expand([]), violate)
+    tables = TABLES.get(name, {})
 
     @SETTINGS
-    @given(suite.strategy(violate=violate))
+    @given(suite.strategy(violate=violate, tables=tables, now=NOW))
     def check(frame: pd.DataFrame) -> None:
-        assert _failed(dg.validate(frame, suite)) == sorted(expected)
+        assert _failed(dg.validate(frame, suite, tables=tables, now=NOW)) == sorted(expected)
 
     check()
