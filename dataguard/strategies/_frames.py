@@ -55,6 +55,10 @@ _PANDAS = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 _SLACK = 8
 #: Rounds of candidate rows drawn before a frame is given up.
 _ROUNDS = 3
+#: The least share of candidate rows expected to pass, and the most candidates drawn in a
+#: round: a round after one where few passed draws more, within what hypothesis draws readily.
+_LEAST_PASSING = 1 / 16
+_MOST_CANDIDATES = 100
 #: Frames are small: threads would cost more than they save.
 _THREADS = 1
 #: The name of a column added to break a rule on the table's columns.
@@ -139,7 +143,8 @@ def _valid_rows(
     rows: int,
 ) -> pa.Table:
     """``rows`` rows passing every row-level rule not to break: candidates are drawn in a few
-    rounds, each judged with the rows kept so far (uniqueness and order span rounds)."""
+    rounds, each judged with the rows kept so far (uniqueness and order span rounds), and each
+    drawing more when fewer passed in the last one (rules that reject most rows)."""
     keys = [_key([i]) for i, c in enumerate(columns) if c.unique]
     keys += [
         _key([i for i, c in enumerate(columns) if c.name in e.column_list])
@@ -149,10 +154,12 @@ def _valid_rows(
     row = st.tuples(*(c.values() for c in columns))
     kept: list[tuple[Any, ...]] = []
     table = _table(columns, kept)
+    passing = 1.0
     for _ in range(_ROUNDS):
         if len(kept) >= rows:
             break
-        wanted = rows - len(kept)
+        wanted = min(math.ceil((rows - len(kept)) / passing), _MOST_CANDIDATES)
+        before = len(kept)
         more = draw(
             st.lists(row, min_size=wanted, max_size=wanted + _SLACK, unique_by=tuple(keys) or None)
         )
@@ -161,6 +168,7 @@ def _valid_rows(
         )
         table = table.filter(pa.array(~_failing(request, table, broken=False)))
         kept = [tuple(r.values()) for r in table.to_pylist()]
+        passing = max(_LEAST_PASSING, (len(kept) - before) / max(len(more), 1))
     hypothesis.assume(len(kept) >= rows)
     return table.slice(0, rows)
 

@@ -136,3 +136,11 @@ def test_an_example_is_drawn_with_the_tables_and_clock_given() -> None:
     assert dg.validate(frame, FLIGHTS, tables={"planes": PLANES}, now=now).passed
     newest = frame["time_hour"].max().to_pydatetime()
     assert now - dt.timedelta(minutes=30) <= newest.replace(tzinfo=dt.timezone.utc) <= now
+
+
+def test_an_expression_few_rows_pass_is_still_honoured() -> None:
+    # About one drawn value in seven passes: later rounds draw more candidates.
+    suite = dg.Suite.from_dict({"expectations": [{"type": "expression", "expr": "x % 7 == 3"}]})
+    frame = suite.example(12)
+    assert len(frame) == 12
+    assert dg.validate(frame, suite).passed
