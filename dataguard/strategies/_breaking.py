@@ -12,7 +12,9 @@ from typing import Any
 
 from dataguard._deferred import st
 from dataguard.expectations import (
+    DistinctValuesEqualSet,
     DistinctValuesEqualTable,
+    DistinctValuesInSet,
     Expectation,
     ForeignKey,
     NotInSet,
@@ -48,8 +50,8 @@ def _(expectation: NotMatchesLikePattern, column: ColumnPlan) -> st.SearchStrate
 
 
 def _elsewhere(expectation: Expectation, column: ColumnPlan) -> st.SearchStrategy[Any]:
-    """Present values of the column's kind that the other table lacks (the column's values
-    were narrowed to the other table's: ``choices``)."""
+    """Present values of the column's kind outside the values the column was narrowed to
+    (``choices``: the other table's, or the declared set)."""
     held = column.choices or ()
     values = any_value(column.settled_kind, None, None, (0, None))
     return values.filter(lambda value: value not in held)
@@ -57,3 +59,5 @@ def _elsewhere(expectation: Expectation, column: ColumnPlan) -> st.SearchStrateg
 
 breaking.register(ForeignKey, _elsewhere)
 breaking.register(DistinctValuesEqualTable, _elsewhere)
+breaking.register(DistinctValuesEqualSet, _elsewhere)
+breaking.register(DistinctValuesInSet, _elsewhere)

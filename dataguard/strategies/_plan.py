@@ -32,7 +32,10 @@ from dataguard.expectations import (
     ColumnsMatchSet,
     ColumnType,
     Decreasing,
+    DistinctValuesContainSet,
+    DistinctValuesEqualSet,
     DistinctValuesEqualTable,
+    DistinctValuesInSet,
     EqualWithinRecord,
     Expectation,
     Expression,
@@ -102,6 +105,8 @@ class ColumnPlan:
     copy_of: str | None = None
     #: Values that must each occur at least once (``distinct_values_equal_table``).
     covers: tuple[Any, ...] = ()
+    #: Values never drawn (a declared value to leave out, to break ``distinct_values_contain_set``).
+    excluded: tuple[Any, ...] = ()
 
     @property
     def settled_kind(self) -> str:
@@ -117,6 +122,12 @@ class ColumnPlan:
         return st.one_of(present, present, present, st.none()) if self.nullable else present
 
     def _present(self) -> st.SearchStrategy[Any]:
+        if self.excluded:
+            excluded = self.excluded
+            return self._allowed().filter(lambda value: value not in excluded)
+        return self._allowed()
+
+    def _allowed(self) -> st.SearchStrategy[Any]:
         if self.choices is not None:
             return st.sampled_from(self.choices) if self.choices else st.nothing()
         if self.settled_kind == "string" and self.regex is not None:
@@ -455,6 +466,33 @@ def _(expectation: DistinctValuesEqualTable, table: TablePlan) -> None:
     _from_values(column, table.setting.values[expectation.table, expectation.table_column])
     column.covers = column.choices or ()
     table.limit_rows(len(column.covers), None)
+
+
+@narrow.register
+def _(expectation: DistinctValuesInSet, table: TablePlan) -> None:
+    if expectation.value_set is not None:  # no set: any value
+        _from_values(table.column(expectation.column), tuple(expectation.value_set))
+
+
+@narrow.register
+def _(expectation: DistinctValuesEqualSet, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    _from_values(column, tuple(expectation.value_set))
+    column.covers = column.choices or ()
+    table.limit_rows(len(column.covers), None)
+
+
+@narrow.register
+def _(expectation: DistinctValuesContainSet, table: TablePlan) -> None:
+    column = table.column(expectation.column)
+    scratch = ColumnPlan(column.name, column.kind)
+    _from_values(scratch, tuple(expectation.value_set))
+    column.kind, declared = scratch.kind, scratch.choices or ()
+    if any(expectation is e for e in table.broken):
+        column.excluded = declared[:1]
+    else:
+        column.covers = tuple(dict.fromkeys(column.covers + declared))
+        table.limit_rows(len(column.covers), None)
 
 
 def _from_values(column: ColumnPlan, values: tuple[Any, ...]) -> None:
