@@ -23,6 +23,7 @@ from dataguard._frame import (
     select_rows,
     with_text_column,
 )
+from dataguard._run_setting import run_clock, table_sources
 from dataguard._version import __version__
 from dataguard.cluster import (
     as_source,
@@ -31,7 +32,7 @@ from dataguard.cluster import (
     rows_judged,
     split_where_rows_live,
 )
-from dataguard.errors import InputError, SuiteError, ValidationFailedError, did_you_mean
+from dataguard.errors import InputError, SuiteError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
 from dataguard.metrics import (
     Metric,
@@ -79,15 +80,6 @@ def as_result_format(value: str | ResultFormat) -> ResultFormat:
     except ValueError:
         names = ", ".join(f.value for f in ResultFormat)
         raise ValueError(f"unknown result_format {value!r}; use one of {names}") from None
-
-
-def _as_clock(now: dt.datetime) -> dt.datetime:
-    """A run's clock in UTC; a naive time is taken to be UTC already."""
-    if not isinstance(now, dt.datetime):
-        raise TypeError(f"now must be a datetime, got {type(now).__name__}")
-    if now.tzinfo is None:
-        return now.replace(tzinfo=dt.timezone.utc)
-    return now.astimezone(dt.timezone.utc)
 
 
 def _schema_hash(source: Source) -> str:
@@ -183,7 +175,7 @@ def validate(
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
-    clock = started_at if now is None else _as_clock(now)
+    clock = started_at if now is None else run_clock(now)
     the_suite = as_suite(suite)
     fmt = as_result_format(result_format)
     if chunk_size is not None and chunk_size < 1:
@@ -253,41 +245,6 @@ def validate(
         clock,
     )
     return ValidationResult(the_suite, results, run)
-
-
-def table_sources(
-    suite: Suite, expectations: Sequence[Expectation], given: Mapping[str, Any] | None
-) -> dict[str, Source]:
-    """The other tables the expectations read, as sources: those ``given`` by name, else the
-    suite's ``tables:``. SuiteError for a table nobody gave or a column it lacks (naming the
-    suite file and line), InputError for a table that cannot be read."""
-    named: dict[str, Any] = {**suite.table_paths(), **(given or {})}
-    sources: dict[str, Source] = {}
-    for expectation in expectations:
-        for name, columns in expectation.other_tables().items():
-            if name not in named:
-                listed = ", ".join(repr(n) for n in named) or "none"
-                hint = did_you_mean([name], named) or f" (tables given: {listed})"
-                raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
-            if name not in sources:
-                try:
-                    sources[name] = as_source(named[name])
-                except InputError as exc:
-                    raise InputError(f"table {name!r}: {exc}") from None
-                # Checks with different row conditions read the table in passes of their own.
-                if not sources[name].reiterable:
-                    sources[name].remember()
-            table = sources[name]
-            for column in columns:
-                if column not in table.names:
-                    key = "table_column" if len(columns) == 1 else "table_columns"
-                    raise suite.error(
-                        f"table {name!r} has no column {column!r}"
-                        + did_you_mean([column], table.names),
-                        expectation,
-                        key,
-                    )
-    return sources
 
 
 def split(

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from dataguard._frame import Source, as_source
-from dataguard.errors import InputError, did_you_mean
+from dataguard._frame import Source
+from dataguard._run_setting import run_clock, table_sources
 from dataguard.expectations import Expectation
 
 if TYPE_CHECKING:
@@ -48,34 +48,14 @@ def setting(
     """The setting ``validate`` would judge with: the ``tables`` given by name, else the
     suite's ``tables:``, and the clock ``now`` (default: read now, once). A table an
     expectation needs and nobody gave, or a column it lacks, is a SuiteError naming it."""
-    named: dict[str, Any] = {**suite.table_paths(), **(tables or {})}
-    sources: dict[str, Source] = {}
+    sources = table_sources(suite, expectations, tables)
+    for source in sources.values():
+        source.remember()  # read for drawing, then again for each frame judged
     rows: dict[str, int] = {}
     values: dict[tuple[str, str], tuple[Any, ...]] = {}
     for expectation in expectations:
         for name, columns in expectation.other_tables().items():
-            if name not in named:
-                hint = did_you_mean([name], named) or (
-                    f": give it as strategy(tables={{{name!r}: data or path}})"
-                    " or list it in the suite's tables block"
-                )
-                raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
-            if name not in sources:
-                try:
-                    sources[name] = as_source(named[name])
-                except InputError as exc:
-                    raise InputError(f"table {name!r}: {exc}") from None
-                sources[name].remember()  # read for drawing, then again for each frame judged
             source = sources[name]
-            for column in columns:
-                if column not in source.names:
-                    key = "table_column" if len(columns) == 1 else "table_columns"
-                    raise suite.error(
-                        f"table {name!r} has no column {column!r}"
-                        + did_you_mean([column], source.names),
-                        expectation,
-                        key,
-                    )
             read = [c for c in columns if (name, c) not in values]
             arrays: dict[str, list[pa.Array]] = {c: [] for c in read}
             count = 0
@@ -87,15 +67,4 @@ def setting(
             for column, chunks in arrays.items():
                 present = pa.chunked_array(chunks, source.info(column).arrow_type).drop_null()
                 values[name, column] = tuple(present.unique().to_pylist())
-    return Setting(_clock(now), sources, rows, values)
-
-
-def _clock(now: dt.datetime | None) -> dt.datetime:
-    """The clock in UTC, read now if not given; a naive time is taken to be UTC already."""
-    if now is None:
-        return dt.datetime.now(dt.timezone.utc)
-    if not isinstance(now, dt.datetime):
-        raise TypeError(f"now must be a datetime, got {type(now).__name__}")
-    if now.tzinfo is None:
-        return now.replace(tzinfo=dt.timezone.utc)
-    return now.astimezone(dt.timezone.utc)
+    return Setting(run_clock(now), sources, rows, values)
