@@ -192,11 +192,18 @@ class Suite:
         declared = self.schema.expectations() if self.schema else ()
         return declared + self.expectations
 
-    def table_paths(self) -> dict[str, Path]:
-        """The ``tables`` as paths, relative ones resolved against the suite file's folder."""
+    @property
+    def folder(self) -> Path:
+        """Where relative file paths written in the suite (``tables:``, ``no_drift``'s
+        ``reference``) are read from: the suite file's folder, so that a suite and its files
+        move together and run from any directory; the working directory for a suite built in
+        Python or from text."""
         source = self.document.source if self.document is not None else None
-        folder = Path(source).parent if source is not None else Path()
-        return {name: folder / Path(path) for name, path in self.tables.items()}
+        return Path(source).parent if source is not None else Path()
+
+    def table_paths(self) -> dict[str, Path]:
+        """The ``tables`` as paths, relative ones resolved against ``folder``."""
+        return {name: self.folder / Path(path) for name, path in self.tables.items()}
 
     def error(self, problem: str, expectation: Expectation, key: str) -> SuiteError:
         """A SuiteError about ``expectation``'s parameter ``key``, naming the suite file and

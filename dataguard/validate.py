@@ -189,13 +189,21 @@ def validate(
 
     expectations = the_suite.expand(source.names)
     others = table_sources(the_suite, expectations, tables)
+    folder = the_suite.folder
     used = list(dict.fromkeys(c for e in expectations for c in e.columns if c in names))
     describe(source, used, workers)
     decided: dict[int, ExpectationResult] = {}
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
     planned: dict[str | None, list[int]] = {None: []}
     for i, expectation in enumerate(expectations):
-        ctx = Context(rows_judged(source, expectation.where), fmt, ids, tables=others, now=clock)
+        ctx = Context(
+            rows_judged(source, expectation.where),
+            fmt,
+            ids,
+            tables=others,
+            now=clock,
+            folder=folder,
+        )
         early = _skipped(expectation, the_suite, names) or _prechecked(expectation, the_suite, ctx)
         if early is not None:
             decided[i] = early
@@ -208,7 +216,7 @@ def validate(
     known = Values()
     for where, members in planned.items():
         part = rows_judged(source, where)
-        plan = Context(part, fmt, ids, tables=others, now=clock)
+        plan = Context(part, fmt, ids, tables=others, now=clock, folder=folder)
         metrics: list[Metric[Any, Any]] = [RowCount()]
         metrics.extend(m for i in members for m in expectations[i].metrics(plan))
         if where is None and not source.types_final:
@@ -227,7 +235,7 @@ def validate(
         known = known.merged(
             values.only(m for m in with_requirements(metrics) if m.on_table() is not None)
         )
-        contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock)
+        contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock, folder=folder)
     results = tuple(
         decided[i] if i in decided else _evaluate(e, contexts[e.where])
         for i, e in enumerate(expectations)

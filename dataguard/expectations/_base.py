@@ -13,6 +13,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import KW_ONLY, MISSING, dataclass, field, fields
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -46,6 +47,8 @@ class Context:
     tables: Mapping[str, Source] = field(default_factory=dict)
     #: The run's clock, in UTC: what ``freshness`` measures ages against.
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    #: Where relative file paths in the suite are read from (``Suite.folder``).
+    folder: Path = field(default_factory=Path)
 
     @property
     def sample_limit(self) -> int | None:

@@ -1,8 +1,9 @@
 """``no_drift``: a column's distribution matches a stored reference profile, inside a suite.
 
 This lets one ``dataguard validate`` run cover rules and drift. The profile path is read when the
-suite is planned (relative paths from the working directory); an unreadable profile is a
-ProfileError, so the CLI exits 2 rather than reporting a data failure.
+suite is planned (a relative path from the suite file's folder, as ``tables:`` are, see
+``Suite.folder``); an unreadable profile is a ProfileError, so the CLI exits 2 rather than
+reporting a data failure.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _load(path: str, modified: int, size: int) -> Profile:
     return load_profile(path)
 
 
-def reference_profile(path: str) -> Profile:
+def reference_profile(path: str | os.PathLike[str]) -> Profile:
     """The profile at ``path``, read once per file version."""
     location = Path(path)
     try:
@@ -96,8 +97,19 @@ class NoDrift(Expectation):
         if not self.reference:
             raise SuiteError("give the path of a reference profile", path="reference")
 
-    def _reference_column(self) -> ColumnProfile:
-        profile = reference_profile(os.fspath(self.reference))
+    def _reference_column(self, ctx: Context) -> ColumnProfile:
+        location = ctx.folder / self.reference
+        if not location.exists() and Path(self.reference).exists():
+            # Relative references were once read from the working directory: say how to write
+            # this one rather than read a file that may not be the one meant.
+            written = Path(os.path.relpath(self.reference, ctx.folder)).as_posix()
+            raise SuiteError(
+                f"no reference profile at {location}: a relative reference is read relative to "
+                f"the suite file's folder, not the working directory (write "
+                f"reference: {written})",
+                path="reference",
+            )
+        profile = reference_profile(location)
         column = profile.columns.get(self.column)
         if column is None:
             raise SuiteError(
@@ -106,11 +118,19 @@ class NoDrift(Expectation):
             )
         return column
 
+    def precheck(self, ctx: Context) -> ExpectationResult | None:
+        """As any expectation's, then the reference is read: a suite error in it (a column the
+        profile lacks) is found before any row is, at the suite's line."""
+        early = Expectation.precheck(self, ctx)
+        if early is None:
+            self._reference_column(ctx)
+        return early
+
     def _kind_changed(self, ctx: Context, reference: ColumnProfile) -> bool:
         return column_kind(ctx.info(self.column)) != reference.kind
 
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
-        reference = self._reference_column()
+        reference = self._reference_column(ctx)
         if self._kind_changed(ctx, reference):  # all missing, or a type change: count the gaps
             return (MissingCount(self.column),)
         return (grid_metric(reference),)
@@ -129,7 +149,7 @@ class NoDrift(Expectation):
         return compare(reference, empty, self.method)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        comparison = self._comparison(ctx, self._reference_column())
+        comparison = self._comparison(ctx, self._reference_column(ctx))
         verdict = decide([comparison], self.alpha, self.min_effect)[self.column]
         observed = {
             "method": verdict.method,

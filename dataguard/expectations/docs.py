@@ -105,7 +105,7 @@ MEANINGS: Mapping[str, str] = {
     "ties_okay": "pass when a value of the set ties for most common",
     "sum_total": "the sum each row must have",
     "tolerance": "the largest allowed difference from `sum_total`",
-    "reference": "the path of the reference profile (`dataguard profile`)",
+    "reference": "the reference profile's path (`dataguard profile`), relative to the suite file",
     "alpha": "the significance level of the drift test",
     "min_effect": "the smallest effect size that counts as drift",
     # The row expression and cross-table parameters named by issue 16.

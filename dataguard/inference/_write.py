@@ -24,8 +24,8 @@ def write_draft(
     """Draft a suite of ``data`` into ``output`` and say what was written.
 
     ``profile``: a file name for the reference profile, written beside the suite (a relative
-    path is taken from the suite's directory); the suite's ``no_drift`` expectations name it by
-    its path relative to the working directory, from where ``no_drift`` reads it.
+    path is taken from the suite's directory); the suite's ``no_drift`` expectations name it as
+    given, which ``no_drift`` reads from the suite's directory too: the pair can move together.
     """
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     reference = None
@@ -34,7 +34,7 @@ def write_draft(
         location = Path(output).parent / profile
         if os.path.realpath(location) == os.path.realpath(output):
             raise InputError(f"--profile {profile!r} would replace the suite {output!r}")
-        reference = Path(os.path.relpath(location)).as_posix()
+        reference = Path(profile).as_posix()
     drafted = draft(
         data,
         margin,

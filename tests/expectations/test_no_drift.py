@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pandas as pd
 import pytest
 
 import dataguard as dg
+from dataguard.cli import main
+from dataguard.expectations import NoDrift
+from dataguard.suite import loads_suite
 
 
 @pytest.fixture
@@ -99,3 +103,85 @@ def test_gates_are_checked_as_drift_checks_them(
     with pytest.raises(ValueError) as drift_refusal:
         dg.drift(frame, reference=frame, **drift_option)  # type: ignore[arg-type]
     assert refused.value.problem == str(drift_refusal.value)
+
+
+SUITE_IN_A_FOLDER = """\
+expectations:
+  - type: no_drift
+    column: a
+    reference: {reference}
+"""
+
+
+def reference_data() -> pd.DataFrame:
+    return pd.DataFrame({"a": np.random.default_rng(5).normal(size=200)})
+
+
+@pytest.fixture
+def suite_in_a_folder(tmp_path: Path) -> Path:
+    """suites/orders.yaml naming ref.profile.json beside it, relatively."""
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    dg.profile(reference_data()).save(folder / "ref.profile.json")
+    path = folder / "orders.yaml"
+    path.write_text(SUITE_IN_A_FOLDER.format(reference="ref.profile.json"))
+    return path
+
+
+def test_a_relative_reference_is_read_from_the_suite_files_folder(
+    suite_in_a_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    current = reference_data()
+    suite = dg.load_suite(suite_in_a_folder)
+    (result,) = dg.validate(current, suite).results
+    assert result.passed, result.message
+    assert suite.expectations[0].to_dict()["reference"] == "ref.profile.json"  # as written
+    assert "reference: ref.profile.json\n" in suite.dumps()
+
+
+def test_from_the_command_line_too(
+    suite_in_a_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    reference_data().to_parquet("data.parquet")
+    argv = ["validate", "data.parquet", "--suite", "suites/orders.yaml"]
+    assert main(argv, stdout=io.StringIO()) == 0
+
+
+def test_a_suite_built_in_python_or_from_text_reads_from_the_working_directory(
+    suite_in_a_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(suite_in_a_folder.parent)
+    current = reference_data()
+    text = suite_in_a_folder.read_text()
+    for suite in (dg.Suite([NoDrift(column="a", reference="ref.profile.json")]), loads_suite(text)):
+        (result,) = dg.validate(current, suite).results
+        assert result.passed, result.message
+
+
+def test_a_reference_written_from_the_working_directory_is_an_error_that_says_how_to_write_it(
+    suite_in_a_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The old meaning of a relative reference: a file that exists from the working directory but
+    # not from the suite's folder is not read in its place (the two could be different files).
+    monkeypatch.chdir(tmp_path)
+    suite_in_a_folder.write_text(SUITE_IN_A_FOLDER.format(reference="suites/ref.profile.json"))
+    current = pd.DataFrame({"a": [1.0, 2.0]})
+    with pytest.raises(dg.SuiteError) as refused:
+        dg.validate(current, dg.load_suite(suite_in_a_folder))
+    assert (refused.value.source, refused.value.line) == (str(suite_in_a_folder), 4)
+    assert refused.value.path == "expectations[0].reference"
+    message = str(refused.value)
+    assert str(Path("suites/suites/ref.profile.json")) in message
+    assert "relative to the suite file's folder" in message
+    assert "reference: ref.profile.json" in message
+    current.to_parquet("d.parquet")
+    code = main(["validate", "d.parquet", "--suite", "suites/orders.yaml"], stdout=io.StringIO())
+    assert code == 2
+    assert "reference: ref.profile.json" in capsys.readouterr().err

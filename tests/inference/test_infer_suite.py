@@ -175,9 +175,25 @@ def test_the_command_writes_the_suite_and_its_reference_profile(
     suite = load_suite("suites/orders.yaml")
     drift = [e for e in suite.expectations if isinstance(e, NoDrift)]
     assert {e.column for e in drift} == {"amount", "quantity", "status", "country"}
-    assert {e.reference for e in drift} == {"suites/ref.profile.json.gz"}
+    assert {e.reference for e in drift} == {"ref.profile.json.gz"}  # beside the suite
     assert dg.load_profile("suites/ref.profile.json.gz").rows == 1000
     assert main(["validate", "ref.parquet", "--suite", "suites/orders.yaml"], stdout=out) == 0
+
+
+def test_the_suite_and_its_profile_keep_working_when_moved_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    orders(1000, planted=False).to_parquet("ref.parquet")
+    argv = ["infer", "ref.parquet", "-o", "suites/orders.yaml", "--profile", "ref.json.gz"]
+    assert main(argv, stdout=io.StringIO()) == 0
+    Path("suites").rename("moved")
+    monkeypatch.chdir(Path("moved"))
+    argv = ["validate", "../ref.parquet", "--suite", "orders.yaml"]
+    assert main(argv, stdout=io.StringIO()) == 0
+    result = dg.validate(tmp_path / "ref.parquet", tmp_path / "moved" / "orders.yaml")
+    assert any(isinstance(r.expectation, NoDrift) for r in result.results)
+    assert result.passed
 
 
 @pytest.mark.parametrize("margin", ["-0.1", "1", "nan"])
