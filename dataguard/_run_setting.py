@@ -7,7 +7,7 @@ that every frame drawn is judged in the setting validation would judge it in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dataguard._frame import Source, as_source
@@ -17,7 +17,7 @@ from dataguard.expectations import Expectation
 if TYPE_CHECKING:  # for annotations only: the suite module uses data generation, which uses this
     from dataguard.suite import Suite
 
-__all__ = ["run_clock", "table_sources"]
+__all__ = ["run_clock", "table_sources", "unknown_table"]
 
 
 def run_clock(now: dt.datetime | None) -> dt.datetime:
@@ -44,12 +44,7 @@ def table_sources(
     for expectation in expectations:
         for name, columns in expectation.other_tables().items():
             if name not in named:
-                listed = ", ".join(repr(n) for n in named) or "none"
-                hint = did_you_mean([name], named) or (
-                    f" (tables given: {listed}): give it as tables={{{name!r}: data or path}}"
-                    " or in the suite's tables block"
-                )
-                raise suite.error(f"unknown table {name!r}{hint}", expectation, "table")
+                raise suite.error(unknown_table(name, named), expectation, "table")
             if name not in sources:
                 try:
                     sources[name] = as_source(named[name])
@@ -68,3 +63,10 @@ def table_sources(
                         key,
                     )
     return sources
+
+
+def unknown_table(name: str, named: Collection[str]) -> str:
+    """What to say of a table an expectation reads that is not among those ``named``."""
+    listed = ", ".join(repr(n) for n in named) or "none"
+    given = did_you_mean([name], named) or f" (tables given: {listed})"
+    return f"unknown table {name!r}{given}"

@@ -116,14 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="identify failing rows by this column's values (repeatable)",
     )
-    check.add_argument(
-        "--table",
-        action="append",
-        default=[],
-        metavar="NAME=PATH",
-        help="another table cross-table checks read, e.g. planes=planes.parquet (repeatable; "
-        "overrides the suite's table of that name)",
-    )
+    _add_table_option(check)
     check.add_argument(
         "--now",
         type=_moment,
@@ -261,6 +254,7 @@ def _add_lint_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     lint.add_argument(
         "--schema", metavar="DATA", help="also check columns and types against DATA's schema"
     )
+    _add_table_option(lint)
     _add_debug(lint)
 
 
@@ -455,6 +449,17 @@ def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
         return
     with _ENGINES[args.engine](args, read_plan) as data:
         yield data
+
+
+def _add_table_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="another table cross-table checks read, e.g. planes=planes.parquet (repeatable; "
+        "overrides the suite's table of that name)",
+    )
 
 
 def _tables(specs: list[str]) -> dict[str, str]:
@@ -671,7 +676,7 @@ def _infer(args: argparse.Namespace, stdout: TextIO) -> int:
 def _lint(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.lint import lint_suites
 
-    problems = lint_suites(args.suites, args.schema)
+    problems = lint_suites(args.suites, args.schema, tables=_tables(args.table))
     stdout.writelines(f"{problem}\n" for problem in problems)
     return EXIT_ERROR if problems else EXIT_PASSED
 

@@ -1,26 +1,30 @@
 """``dataguard lint``: check suite files without validating data, each problem at its line.
 
 Loading a suite checks every key, type, parameter, pattern and row condition; lint reports all the
-problems of a file, not only the first. Given data, it also checks the suite against the data's
-schema: the suite is validated on an empty table of that schema (only the schema, or the first
-block of a text file, is read), so missing columns, type mismatches and suite errors raised when a
-validation is planned (an unreadable reference profile, an expression that does not type-check)
-come out as they would in a real run, before any row is read.
+problems of a file, not only the first, and the other tables cross-table checks name (each known to
+the suite's ``tables:`` or given, each file of ``tables:`` present). Given data, it also checks the
+suite against the data's schema: the suite is validated on an empty table of that schema, with
+empty tables of the other tables' schemas (only the schema, or the first block of a text file, is
+read), so missing columns, type mismatches and suite errors raised when a validation is planned (an
+unreadable reference profile, an expression that does not type-check, another table's missing
+column) come out as they would in a real run, before any row is read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
 from dataguard._documents import Document, PathPart, format_path, read_document
-from dataguard._frame import ReadPlan
+from dataguard._frame import ReadPlan, Source
+from dataguard._run_setting import unknown_table
 from dataguard.cluster import as_source
-from dataguard.errors import DataguardError, SuiteError
+from dataguard.errors import DataguardError, InputError, SuiteError
 from dataguard.expectations import EachColumn, Expectation
 from dataguard.result import Reason
 from dataguard.suite import Suite, suite_problems
@@ -46,15 +50,32 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def lint_suites(paths: Iterable[str | os.PathLike[str]], schema: Any = None) -> list[Problem]:
-    """The problems of every suite file, in the order given (see ``lint_suite``)."""
-    return [problem for path in paths for problem in lint_suite(path, schema)]
+def lint_suites(
+    paths: Iterable[str | os.PathLike[str]],
+    schema: Any = None,
+    *,
+    tables: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """The problems of every suite file, in the order given (see ``lint_suite``). InputError for
+    a table of ``tables`` that is a path to no file."""
+    for name, table in (tables or {}).items():
+        if isinstance(table, (str, os.PathLike)) and not os.path.exists(table):
+            raise InputError(f"table {name!r}: no such file {os.fspath(table)}")
+    return [problem for path in paths for problem in lint_suite(path, schema, tables=tables)]
 
 
-def lint_suite(path: str | os.PathLike[str], schema: Any = None) -> list[Problem]:
-    """The problems of one suite file: everything loading it finds, and, given ``schema`` (a
-    data file or frame whose schema the suite must fit), every column the suite names that the
-    data lacks or holds with another type. Empty when the suite is clean."""
+def lint_suite(
+    path: str | os.PathLike[str],
+    schema: Any = None,
+    *,
+    tables: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """The problems of one suite file: everything loading it finds, a table a cross-table check
+    names that neither the suite's ``tables:`` nor ``tables`` (other tables by name, as
+    ``validate`` takes them) holds, a file of ``tables:`` that does not exist, and, given
+    ``schema`` (a data file or frame whose schema the suite must fit), every column the suite
+    names that the data (or another table) lacks or holds with another type. Empty when the
+    suite is clean."""
     source = os.fspath(path)
     try:
         document = read_document(source)
@@ -63,10 +84,62 @@ def lint_suite(path: str | os.PathLike[str], schema: Any = None) -> list[Problem
     found = suite_problems(document)
     if found:
         return [_problem(exc, source) for exc in found]
-    if schema is None:
-        return []
     suite = Suite.from_dict(document.data, source=source)
-    return _schema_problems(suite, document, source, schema)
+    given = dict(tables or {})
+    out, unusable = _table_problems(suite, document, source, given)
+    if schema is not None:
+        others, unread = _empty_tables(suite, document, source, given, unusable)
+        out += unread + _schema_problems(suite, document, source, schema, others)
+    return sorted(out, key=lambda problem: problem.line or 0)
+
+
+def _table_problems(
+    suite: Suite, document: Document, source: str, given: Mapping[str, Any]
+) -> tuple[list[Problem], set[str]]:
+    """Each file of the suite's ``tables:`` that does not exist, at its entry, and each table an
+    expectation names that is neither there nor ``given``, at the expectation's ``table``; with
+    the names of those tables."""
+    out: list[Problem] = []
+    unusable: set[str] = set()
+    for name, path in suite.table_paths().items():
+        if name not in given and not path.exists():
+            at = document.line(["tables", name])
+            out.append(Problem(source, at, f"tables.{name}: no such file {path}"))
+            unusable.add(name)
+    named = list(dict.fromkeys([*suite.tables, *given]))
+    for index, expectation in enumerate(suite.expectations):
+        for name in expectation.other_tables():
+            if name not in named:
+                place: list[PathPart] = ["expectations", index, "table"]
+                message = f"{format_path(place)}: {unknown_table(name, named)}"
+                out.append(Problem(source, document.line(place), message))
+                unusable.add(name)
+    return out, unusable
+
+
+def _empty_tables(
+    suite: Suite,
+    document: Document,
+    source: str,
+    given: Mapping[str, Any],
+    unusable: set[str],
+) -> tuple[dict[str, pa.Table], list[Problem]]:
+    """Empty tables of the other tables' schemas, by name (``given`` ones instead of the
+    suite's), but for ``unusable`` ones; with the problems of the suite's tables that cannot be
+    read, at their entries. InputError for a given one that cannot be read."""
+    out: dict[str, pa.Table] = {}
+    problems: list[Problem] = []
+    for name, table in {**suite.table_paths(), **given}.items():
+        if name in unusable:
+            continue
+        try:
+            out[name] = _empty_table(as_source(table))
+        except InputError as exc:
+            if name in given:
+                raise InputError(f"table {name!r}: {exc}") from None
+            at = document.line(["tables", name])
+            problems.append(Problem(source, at, f"tables.{name}: {exc}"))
+    return out, problems
 
 
 def _problem(error: SuiteError, source: str) -> Problem:
@@ -74,21 +147,32 @@ def _problem(error: SuiteError, source: str) -> Problem:
     return Problem(error.source or source, error.line, message)
 
 
-def _empty_table(suite: Suite, data: Any) -> pa.Table:
-    """An empty table with the data's columns and types, read as ``validate`` would read them."""
-    found = as_source(data, lambda names: ReadPlan(suite.column_types, suite.text_columns(names)))
+def _empty_table(found: Source) -> pa.Table:
+    """An empty table with the source's columns and types."""
     fields = [pa.field(name, found.info(name).arrow_type) for name in found.names]
     return pa.schema(fields).empty_table()
 
 
-def _schema_problems(suite: Suite, document: Document, source: str, data: Any) -> list[Problem]:
+def _schema_problems(
+    suite: Suite,
+    document: Document,
+    source: str,
+    data: Any,
+    tables: Mapping[str, pa.Table],
+) -> list[Problem]:
     """Each expectation validated on its own (with the schema block, which says which columns
-    may be absent), so that one that cannot be planned does not hide the others' problems."""
-    table = _empty_table(suite, data)
-    check = _Check(table, _places(suite, table.column_names), document, source)
+    may be absent), so that one that cannot be planned does not hide the others' problems; the
+    data is read as ``validate`` would read it. Expectations of a table not in ``tables`` are
+    left out: that table's problem is said already."""
+    found = as_source(data, lambda names: ReadPlan(suite.column_types, suite.text_columns(names)))
+    table = _empty_table(found)
+    check = _Check(table, _places(suite, table.column_names), document, source, tables)
     out = check.problems(Suite((), suite.name, suite.schema), ())
     for index, expectation in enumerate(suite.expectations):
-        alone = Suite((expectation,), suite.name, suite.schema)
+        if not tables.keys() >= expectation.other_tables().keys():
+            continue
+        # Cut from the suite itself, so that its relative paths are read from its file's folder.
+        alone = dataclasses.replace(suite, expectations=(expectation,))
         out += check.problems(alone, ("expectations", index))
     return out
 
@@ -101,12 +185,14 @@ class _Check:
     places: dict[Expectation, tuple[PathPart, ...]]
     document: Document
     source: str
+    #: The other tables cross-table checks read (empty), by name.
+    tables: Mapping[str, pa.Table]
 
     def problems(self, suite: Suite, place: tuple[PathPart, ...]) -> list[Problem]:
         """The schema disagreements of ``suite``'s listed expectations (of its schema when none
         is listed), or the error planning it raised, located at ``place``."""
         try:
-            result = validate(self.table, suite)
+            result = validate(self.table, suite, tables=self.tables)
         except SuiteError as exc:
             inner = _document_path(exc.path)
             if inner[:1] == ("expectations",):  # the lone expectation's own index

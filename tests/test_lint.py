@@ -150,6 +150,124 @@ def test_a_drafted_suite_lints_clean_against_its_data(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     orders(1000, planted=False).to_parquet("orders.parquet")
-    argv = ["infer", "orders.parquet", "-o", "orders.suite.yaml", "--profile", "ref.json.gz"]
+    argv = ["infer", "orders.parquet", "-o", "suites/orders.yaml", "--profile", "ref.json.gz"]
     assert run(argv)[0] == 0
-    assert run(["lint", "orders.suite.yaml", "--schema", "orders.parquet"]) == (0, [])
+    # Linted from elsewhere than the suite's folder, from where its profile is read.
+    assert run(["lint", "suites/orders.yaml", "--schema", "orders.parquet"]) == (0, [])
+
+
+CROSS_TABLE = """\
+tables:
+  planes: planes.parquet
+  gone: nowhere.parquet
+expectations:
+  - type: foreign_key
+    column: tailnum
+    table: plane
+    table_column: tailnum
+  - type: foreign_key
+    column: tailnum
+    table: planes
+    table_column: tail_num
+  - type: foreign_key
+    column: tailnum
+    table: planes
+    table_column: seats
+  - type: row_count_equal_table
+    table: weather
+  - type: row_count_equal_table
+    table: gone
+  - type: foreign_key
+    column: tailnum
+    table: planes
+    table_column: tailnum
+"""
+
+
+@pytest.fixture
+def cross_table(tmp_path: Path) -> Path:
+    """A suite in a folder of its own, naming planes.parquet beside it."""
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    pd.DataFrame({"tailnum": ["A"], "seats": [180]}).to_parquet(folder / "planes.parquet")
+    pd.DataFrame({"tailnum": ["A", "B"]}).to_parquet(tmp_path / "flights.parquet")
+    pd.DataFrame({"t": [1]}).to_parquet(tmp_path / "weather.parquet")
+    suite = folder / "flights.yaml"
+    suite.write_text(CROSS_TABLE)
+    return suite
+
+
+def test_unknown_tables_and_missing_table_files_are_problems_at_their_lines(
+    cross_table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # table paths are read from the suite's folder, not from here
+    at = {p.line: p.message for p in lint_suite(cross_table)}
+    assert sorted(at) == [3, 7, 18]
+    assert at[3] == f"tables.gone: no such file {cross_table.parent / 'nowhere.parquet'}"
+    assert at[7] == "expectations[0].table: unknown table 'plane'; did you mean 'planes'?"
+    assert at[18].startswith("expectations[3].table: unknown table 'weather'")
+    given = {p.line for p in lint_suite(cross_table, tables={"weather": "weather.parquet"})}
+    assert given == {3, 7}
+
+
+def test_with_the_data_schema_the_other_tables_columns_and_key_types_are_checked(
+    cross_table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    tables = {"weather": "weather.parquet"}
+    at = {p.line: p.message for p in lint_suite(cross_table, "flights.parquet", tables=tables)}
+    assert sorted(at) == [3, 7, 12, 13]
+    assert at[12] == (
+        "expectations[1].table_column: table 'planes' has no column 'tail_num'; "
+        "did you mean 'tailnum'?"
+    )
+    assert at[13].startswith("foreign_key on tailnum: column 'tailnum' (")
+    assert "cannot be matched with column 'seats' (int64) of table 'planes'" in at[13]
+
+
+def test_the_command_takes_tables_and_exits_2_on_their_problems(
+    cross_table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    argv = ["lint", str(cross_table), "--schema", "flights.parquet"]
+    code, lines = run([*argv, "--table", "weather=weather.parquet"])
+    assert code == 2
+    expected = lint_suite(cross_table, "flights.parquet", tables={"weather": "weather.parquet"})
+    assert lines == [str(p) for p in expected]
+    clean = tmp_path / "clean.yaml"
+    clean.write_text("expectations:\n  - {type: row_count_equal_table, table: weather}\n")
+    assert run(["lint", str(clean), "--table", "weather=weather.parquet"]) == (0, [])
+    argv = ["lint", str(clean), "--schema", "flights.parquet", "--table", "weather=weather.parquet"]
+    assert run(argv) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("weather", "use NAME=PATH"), ("weather=nowhere.parquet", "table 'weather'")],
+)
+def test_a_bad_table_option_exits_2_with_one_line(
+    cross_table: Path, option: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run(["lint", str(cross_table), "--table", option])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1
+
+
+def test_an_unreadable_table_file_is_a_problem_at_its_entry(tmp_path: Path) -> None:
+    (tmp_path / "planes.parquet").write_text("not parquet")
+    pd.DataFrame({"tailnum": ["A"]}).to_parquet(tmp_path / "flights.parquet")
+    suite = tmp_path / "s.yaml"
+    suite.write_text(
+        "tables:\n  planes: planes.parquet\nexpectations:\n"
+        "  - {type: row_count_equal_table, table: planes}\n"
+        "  - {type: distinct_values_equal_table, columns_matching: '^tail', table: plane,\n"
+        "     table_column: t}\n"
+    )
+    problems = lint_suite(suite, tmp_path / "flights.parquet")
+    assert [p.line for p in problems] == [2, 5]
+    assert problems[0].message.startswith("tables.planes: ")
+    assert "cannot read the file" in problems[0].message
+    assert "unknown table 'plane'; did you mean 'planes'?" in problems[1].message

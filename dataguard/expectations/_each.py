@@ -86,6 +86,9 @@ class EachColumn(Expectation):
             if hit
         )
 
+    def other_tables(self) -> dict[str, tuple[str, ...]]:
+        return self.template.other_tables()
+
     def evaluate(self, ctx: Context) -> ExpectationResult:
         # Reached only when no column matched: a matching column replaces the item.
         return self.result(
