@@ -312,12 +312,14 @@ def validated(
     fail_on: Literal["error", "warning"] = "error",
     result_format: str | ResultFormat = ResultFormat.SUMMARY,
     now: dt.datetime | None = None,
+    tables: Mapping[str, Any] | None = None,
 ) -> Callable[[F], F]:
     """Decorate a pipeline step so that its result (and the named arguments) are validated.
 
     Raises ``ValidationFailedError`` when a check fails at ``fail_on``, naming the function and
     the argument (or the returned data) that failed. ``now`` fixes the clock of every call (see
-    ``validate``); by default each call reads its own::
+    ``validate``); by default each call reads its own. ``tables`` are the other tables
+    cross-table checks read, as for ``validate``, for every suite::
 
         @dg.validated(clean_suite, inputs={"raw": raw_suite})
         def clean(raw): ...
@@ -335,7 +337,7 @@ def validated(
         step = function.__qualname__.rpartition("<locals>.")[2]
 
         def check(data: Any, suite: Suite, what: str) -> None:
-            result = validate(data, suite, result_format=result_format, now=now)
+            result = validate(data, suite, result_format=result_format, now=now, tables=tables)
             try:
                 result.raise_for_failures(fail_on)
             except ValidationFailedError as exc:

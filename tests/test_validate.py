@@ -14,7 +14,14 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
-from dataguard.expectations import Between, InSet, NotNull, RowCountBetween, Unique
+from dataguard.expectations import (
+    Between,
+    ForeignKey,
+    InSet,
+    NotNull,
+    RowCountBetween,
+    Unique,
+)
 
 SUITE = dg.Suite(
     [
@@ -246,6 +253,22 @@ def test_validated_decorator() -> None:
     assert str(argument.value).startswith("clean(): argument 'raw' failed validation: ")
     with pytest.raises(TypeError, match="no parameter 'nope'"):
         dg.validated(inputs={"nope": in_suite})(lambda raw: raw)
+
+
+def test_a_validated_step_reads_the_other_tables_it_is_given() -> None:
+    planes = pd.DataFrame({"tailnum": ["A", "B"]})
+    known = dg.Suite([ForeignKey(column="tailnum", table="planes", table_column="tailnum")])
+
+    @dg.validated(known, inputs={"raw": known}, tables={"planes": planes})
+    def keep(raw: pd.DataFrame) -> pd.DataFrame:
+        return raw
+
+    assert len(keep(pd.DataFrame({"tailnum": ["A", None]}))) == 2
+    with pytest.raises(dg.ValidationFailedError, match="argument 'raw'") as failed:
+        keep(pd.DataFrame({"tailnum": ["A", "Z"]}))
+    assert failed.value.result.results[0].unexpected_count == 1
+    with pytest.raises(dg.SuiteError, match="unknown table 'planes'"):
+        dg.validated(known)(lambda: planes)()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
