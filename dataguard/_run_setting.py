@@ -44,7 +44,11 @@ def table_sources(
     for expectation in expectations:
         for name, columns in expectation.other_tables().items():
             if name not in named:
-                raise suite.error(unknown_table(name, named), expectation, "table")
+                how = (
+                    f": give it with tables={{{name!r}: data or path}} (--table {name}=PATH on"
+                    " the command line) or in the suite's tables block"
+                )
+                raise suite.error(unknown_table(name, named) + how, expectation, "table")
             if name not in sources:
                 try:
                     sources[name] = as_source(named[name])
