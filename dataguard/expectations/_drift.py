@@ -100,8 +100,8 @@ class NoDrift(Expectation):
     def _reference_column(self, ctx: Context) -> ColumnProfile:
         location = ctx.folder / self.reference
         if not location.exists() and Path(self.reference).exists():
-            # Relative references were once read from the working directory: say how to write
-            # this one rather than read a file that may not be the one meant.
+            # Most likely written relative to the working directory: say how to write it rather
+            # than read that file, which may not be the one meant.
             written = Path(os.path.relpath(self.reference, ctx.folder)).as_posix()
             raise SuiteError(
                 f"no reference profile at {location}: a relative reference is read relative to "
