@@ -244,10 +244,12 @@ def _failing(request: Request, table: pa.Table, *, broken: bool) -> np.ndarray:
     rules = [r for r in request.rules if request.broken(r) == broken]
     out = np.zeros(table.num_rows, dtype=bool)
     source = as_source(table)
-    tables = request.setting.sources
+    tables, folder = request.setting.sources, request.setting.folder
     # A rule that cannot judge these columns (absent, of another type) fails as a whole.
     rules = [
-        r for r in rules if r.precheck(Context(rows_judged(source, r.where), tables=tables)) is None
+        r
+        for r in rules
+        if r.precheck(Context(rows_judged(source, r.where), tables=tables, folder=folder)) is None
     ]
     if not rules or table.num_rows == 0:
         return out
@@ -370,12 +372,12 @@ def judge(frame: Any, expectations: Sequence[Expectation], setting: Setting) -> 
     """Whether each expectation passes on ``frame``, as ``validate`` judges it in ``setting``:
     each group of expectations under one row condition computes its metrics in one go."""
     source = as_source(frame)
-    tables, now = setting.sources, setting.now
+    tables, now, folder = setting.sources, setting.now, setting.folder
     outcomes: dict[int, bool] = {}
     groups: dict[str | None, list[int]] = {}
     for i, expectation in enumerate(expectations):
         early = expectation.precheck(
-            Context(rows_judged(source, expectation.where), tables=tables, now=now)
+            Context(rows_judged(source, expectation.where), tables=tables, now=now, folder=folder)
         )
         if early is None:
             groups.setdefault(expectation.where, []).append(i)
@@ -383,10 +385,10 @@ def judge(frame: Any, expectations: Sequence[Expectation], setting: Setting) -> 
             outcomes[i] = early.passed
     for where, members in groups.items():
         part = rows_judged(source, where)
-        plan = Context(part, tables=tables, now=now)
+        plan = Context(part, tables=tables, now=now, folder=folder)
         metrics = [m for i in members for m in expectations[i].metrics(plan)]
         values = execute(metrics, part, workers=_THREADS, tables=tables)
-        ctx = Context(part, values=values, tables=tables, now=now)
+        ctx = Context(part, values=values, tables=tables, now=now, folder=folder)
         for i in members:
             try:
                 outcomes[i] = expectations[i].evaluate(ctx).passed

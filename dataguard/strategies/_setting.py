@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -32,6 +33,8 @@ class Setting:
     rows: Mapping[str, int] = field(default_factory=dict)
     #: The distinct present values of each column read, by (table, column).
     values: Mapping[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
+    #: Where the suite's relative paths (a drift reference) are read from.
+    folder: Path = field(default_factory=Path)
 
     @property
     def naive_now(self) -> dt.datetime:
@@ -67,4 +70,4 @@ def setting(
             for column, chunks in arrays.items():
                 present = pa.chunked_array(chunks, source.info(column).arrow_type).drop_null()
                 values[name, column] = tuple(present.unique().to_pylist())
-    return Setting(run_clock(now), sources, rows, values)
+    return Setting(run_clock(now), sources, rows, values, suite.folder)

@@ -144,3 +144,19 @@ def test_an_expression_few_rows_pass_is_still_honoured() -> None:
     frame = suite.example(12)
     assert len(frame) == 12
     assert dg.validate(frame, suite).passed
+
+
+def test_a_suite_files_drift_reference_is_read_beside_it(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    reference = pa.table({"x": pa.array([float(k % 10) for k in range(200)])})
+    dg.profile(reference).save(folder / "ref.profile.json")
+    (folder / "s.yaml").write_text(
+        "expectations:\n  - {type: no_drift, column: x, reference: ref.profile.json}\n"
+    )
+    monkeypatch.chdir(tmp_path)  # the reference is not in the working directory
+    suite = dg.load_suite(folder / "s.yaml")
+    frame = suite.example(10)
+    assert dg.validate(frame, suite).results[0].reason is not dg.Reason.ERROR
