@@ -237,7 +237,8 @@ def _add_infer_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     infer.add_argument(
         "--profile",
         metavar="FILE",
-        help="also write a reference profile beside the suite and check drift against it",
+        help="also write a reference profile and check drift against it; FILE is taken from "
+        "the suite's folder (a bare name lands beside the suite), as the suite will read it",
     )
     infer.add_argument("--margin", type=float, default=0.1, help="range widening (0.1)")
     _add_reading_options(infer)

@@ -51,5 +51,6 @@ def write_draft(
         f"from {rows:,} rows into {written}\n"
     )
     if location is not None:
+        location.parent.mkdir(parents=True, exist_ok=True)
         out += f"reference profile: {drafted.profile.save(location)}\n"
     return out

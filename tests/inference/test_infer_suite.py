@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,3 +224,13 @@ def test_ranges_widen_by_the_margin_without_crossing_zero() -> None:
     }
     assert (rules["minute"].min_value, rules["minute"].max_value) == (0, 64)
     assert (rules["price"].min_value, rules["price"].max_value) == (9.0, 21.0)
+
+
+def test_a_profile_path_with_folders_is_written_under_the_suites_folder(tmp_path: Path) -> None:
+    data = tmp_path / "ref.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0, 3.0]}), data)
+    suite = tmp_path / "out" / "orders.yaml"
+    argv = ["infer", str(data), "-o", str(suite), "--profile", "profiles/ref.json.gz"]
+    assert main(argv, io.StringIO()) == 0
+    assert (tmp_path / "out" / "profiles" / "ref.json.gz").is_file()
+    assert dg.validate(pa.table({"x": [1.5, 2.5]}), load_suite(suite)).results
