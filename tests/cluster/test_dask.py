@@ -26,7 +26,8 @@ from dataguard.expectations import Expectation, Increasing, Unique, registered
 from tests.extend.custom import custom_suite
 from tests.test_contract import NAMES, NOW, TABLES, example
 
-# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+# All Spark modules run on one test worker, all Dask modules on one: two clusters of a kind at
+# once would compete for the cores; each module's cluster fixtures still start once.
 pytestmark = pytest.mark.xdist_group("dask")
 
 #: Partition boundaries (row numbers where a partition starts), each a list of cuts of ROWS rows.

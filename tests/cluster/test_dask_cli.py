@@ -21,8 +21,9 @@ from dataguard.cluster import open_dask_file
 from dataguard.suite import loads_suite
 from tests.cluster.test_dask import rows
 
-# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
-pytestmark = pytest.mark.xdist_group("dask_cli")
+# All Spark modules run on one test worker, all Dask modules on one: two clusters of a kind at
+# once would compete for the cores; each module's cluster fixtures still start once.
+pytestmark = pytest.mark.xdist_group("dask")
 
 SUITE = """\
 name: on dask

@@ -18,8 +18,9 @@ from dataguard.cluster import Shipped, as_source, observe_shipped
 from dataguard.cluster._shipped import shipped_observer
 from dataguard.expectations import Between, NotNull, Unique
 
-# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
-pytestmark = pytest.mark.xdist_group("shipped")
+# All Spark modules run on one test worker, all Dask modules on one: two clusters of a kind at
+# once would compete for the cores; each module's cluster fixtures still start once.
+pytestmark = pytest.mark.xdist_group("spark")
 
 PARTITIONS = 4
 #: A duplicate id (row 7 repeats 8), so that the uniqueness check needs its second pass.

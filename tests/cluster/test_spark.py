@@ -27,7 +27,8 @@ from dataguard.expectations import Unique, registered
 from tests.extend.custom import custom_suite
 from tests.test_contract import EXAMPLES, NAMES, NOW, TABLES, example
 
-# Runs on one test worker: the module's cluster fixtures start once, not once per worker.
+# All Spark modules run on one test worker, all Dask modules on one: two clusters of a kind at
+# once would compete for the cores; each module's cluster fixtures still start once.
 pytestmark = pytest.mark.xdist_group("spark")
 
 N = 40
