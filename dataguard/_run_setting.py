@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dataguard._frame import Source, as_source
+from dataguard._frame import Source
+from dataguard.cluster import as_source
 from dataguard.errors import InputError, did_you_mean
 from dataguard.expectations import Expectation
 
