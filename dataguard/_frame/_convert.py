@@ -133,10 +133,27 @@ def compare(array: pa.Array, op: str, value: Any) -> pa.Array:
         if op in ("==", "!=") and _nearest_float(value) != value:  # an integer no float holds
             return _constant(len(array), op == "!=")
         return COMPARISONS[op](array, pa.scalar(_float_on_side(op, value), type=pa.float64()))
+    if pa.types.is_timestamp(t) and t.unit in _MICROSECONDS_PER_UNIT:
+        # A second or millisecond column would truncate a finer bound (x >= 00:00:00.5 would
+        # become x >= 00:00:00): compare whole units instead, as for integers.
+        units = Fraction(_epoch_microseconds(value), _MICROSECONDS_PER_UNIT[t.unit])
+        return _compare_units(array.cast(pa.int64()), op, units)
     return COMPARISONS[op](array, pa.scalar(value, type=t))
 
 
-def _units(value: int | float | Decimal, t: pa.DataType) -> Fraction:
+#: Microseconds in one unit of the timestamp units coarser than a Python datetime.
+_MICROSECONDS_PER_UNIT = {"s": 1_000_000, "ms": 1_000}
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _epoch_microseconds(value: dt.datetime) -> int:
+    """Microseconds from the Unix epoch to ``value`` (UTC when it has a time zone), exactly."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return (value - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _units(value: int | float | Decimal | Fraction, t: pa.DataType) -> Fraction:
     """A finite declared number in units of the integer or decimal type ``t``."""
     return Fraction(value) * 10**t.scale if pa.types.is_decimal(t) else Fraction(value)
 
@@ -147,7 +164,7 @@ def _unit_range(t: pa.DataType) -> tuple[int, int]:
     return integer_range(t)
 
 
-def _compare_units(array: pa.Array, op: str, value: int | float | Decimal) -> pa.Array:
+def _compare_units(array: pa.Array, op: str, value: int | float | Decimal | Fraction) -> pa.Array:
     if isinstance(value, float) and math.isinf(value):
         # Every number is below +inf and above -inf, and equals neither.
         if op in ("==", "!="):
@@ -235,6 +252,11 @@ def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
     if is_numeric_type(t):
         # A number no float holds (an integer beyond 2**53) equals no value of the column.
         return pa.array([float(m) for m in members if _nearest_float(m) == m], type=pa.float64())
+    if pa.types.is_timestamp(t) and t.unit in _MICROSECONDS_PER_UNIT:
+        # A member between two whole units equals no value of the column (rather than the one
+        # Arrow would truncate it to).
+        per_unit = _MICROSECONDS_PER_UNIT[t.unit]
+        members = [m for m in members if _epoch_microseconds(m) % per_unit == 0]
     return pa.array(members, type=t)
 
 

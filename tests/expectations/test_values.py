@@ -686,6 +686,32 @@ def test_comparisons_with_declared_numbers_are_exact(
     assert found == [Fraction(v) == wanted for v in values]
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(["s", "ms", "us", "ns"]),
+    st.sampled_from([None, "UTC"]),
+    st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=8),
+    st.sampled_from(sorted(_OPS)),
+    st.integers(-2_000_000, 2_000_000),
+)
+def test_comparisons_with_declared_datetimes_are_exact(
+    unit: str, zone: str | None, raw: list[int], op: str, offset_us: int
+) -> None:
+    # Declared bounds finer than the column's unit are neither truncated nor rounded.
+    per_unit = {"s": 10**6, "ms": 10**3, "us": 1, "ns": Fraction(1, 1000)}[unit]
+    column_type = pa.timestamp(unit, tz=zone)
+    values = [r * 997 for r in raw]  # in the column's unit
+    declared_us = math.floor(values[0] * per_unit) + offset_us  # near the first value
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc if zone else None)
+    value = epoch + dt.timedelta(microseconds=declared_us)
+    array = pa.array(values, type=column_type)
+    got = compare(array, op, value).to_pylist()
+    assert got == [_OPS[op](v * per_unit, declared_us) for v in values]
+    members = value_set((value,), column_type)
+    found = pc.is_in(set_comparable(array, members), value_set=members).to_pylist()
+    assert found == [v * per_unit == declared_us for v in values]
+
+
 def test_messages_group_the_digits_of_large_counts() -> None:
     frame = pd.DataFrame({"a": range(123_456)})
     failed = dg.validate(frame, [Between("a", max_value=123_452)]).results[0]
