@@ -8,8 +8,9 @@ import pyarrow.compute as pc
 import pytest
 
 import dataguard as dg
-from dataguard.expectations import Between, EachColumn, NotNull, RowCountEqual
+from dataguard.expectations import Between, EachColumn, NotNull, RowCountEqual, registered
 from dataguard.suite import loads_suite
+from tests.test_contract import DATA, EXAMPLES, NAMES, NOW, TABLES, example
 
 FRAME = pd.DataFrame({"id": [1, 2], "amount_eur": [1.0, -2.0], "amount_usd": [3.0, 4.0]})
 SUITE_YAML = """
@@ -107,3 +108,20 @@ def test_a_pattern_re2_cannot_run_is_refused_for_column_names() -> None:
     with pytest.raises(dg.SuiteError, match="backreference") as caught:
         loads_suite("expectations:\n  - {type: not_null, columns_matching: '(a)\\1'}\n")
     assert "columns_matching" in str(caught.value)
+
+
+ONE_COLUMN = [n for n in NAMES if "column" in EXAMPLES[n] and n != EachColumn.name]
+
+
+@pytest.mark.parametrize("name", ONE_COLUMN)
+def test_a_pattern_gives_what_naming_the_column_gives(name: str) -> None:
+    # Every expectation about one column, matched by pattern, judges exactly as when named,
+    # including those that derive fields from the column when built (a foreign key's key).
+    params = dict(EXAMPLES[name])
+    column = params.pop("column")
+    kind = registered()[name]
+    matched = EachColumn.of(f"^{column}$", kind, params)
+    run = {"tables": TABLES, "now": NOW}
+    by_pattern = dg.validate(DATA, dg.Suite([matched]), **run).results
+    named = dg.validate(DATA, dg.Suite([example(name)]), **run).results
+    assert [r.to_dict() for r in by_pattern] == [r.to_dict() for r in named]

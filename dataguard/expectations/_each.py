@@ -80,8 +80,13 @@ class EachColumn(Expectation):
         """The template on every matching column, in the order of ``names``."""
         # On RE2: the names come from the data, so a backtracking engine could be made to hang.
         found = compile_regex(self.columns_matching).search(pa.array(list(names), pa.string()))
+        # Rebuilt from the declaration rather than replaced field by field: an expectation may
+        # derive fields from ``column`` when built (a foreign key's ``columns``).
+        declared = self.template.to_dict()
+        del declared["type"]
+        kind = type(self.template)
         return tuple(
-            dataclasses.replace(self.template, column=name)  # type: ignore[call-arg]
+            kind.from_dict({**declared, "column": name})
             for name, hit in zip(names, found.to_pylist(), strict=True)
             if hit
         )
