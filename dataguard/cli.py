@@ -25,13 +25,15 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from dataguard._atomic import is_system_path, write_atomic
-from dataguard._formats import FORMATS, RENDERERS, to_text
+from dataguard._formats import FORMATS, RENDERERS, FailOn, to_text
 from dataguard._version import __version__
 from dataguard.errors import DataguardError
 from dataguard.result import ResultFormat
 
 if TYPE_CHECKING:  # deferred at run time: the command line starts without them
     from dataguard._frame import ReadPlan
+    from dataguard.drift import DriftReport
+    from dataguard.result import ValidationResult
     from dataguard.suite import Suite
 
 EXIT_PASSED = 0
@@ -125,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         "2026-12-07T12:00:00Z; a time without offset is UTC (default: the current time)",
     )
     _add_reading_options(check)
+    _add_notify_options(check)
     _add_debug(check)
 
     prof = commands.add_parser(
@@ -203,6 +206,7 @@ def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
     _add_reading_options(drift)
+    _add_notify_options(drift)
     _add_debug(drift)
 
 
@@ -379,6 +383,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         from dataguard.report import write_report
 
         write_report(result, args.report, fail_on=args.fail_on)
+    _notify(args, result, fail_on=args.fail_on)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
 
 
@@ -450,6 +455,75 @@ def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
         return
     with _ENGINES[args.engine](args, read_plan) as data:
         yield data
+
+
+def _webhook(text: str) -> str:
+    from dataguard.notify import webhook_url
+
+    try:
+        return webhook_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"use a positive number of seconds, not {text!r}")
+    return value
+
+
+def _add_notify_options(command: argparse.ArgumentParser) -> None:
+    """The options of commands that can post a summary of their outcome to webhooks."""
+    command.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        type=_webhook,
+        metavar="URL",
+        help="post a JSON summary (with Slack-compatible text) to this http(s) webhook after "
+        "the outputs are written (repeatable); a failed post is a warning, not a failure",
+    )
+    command.add_argument(
+        "--notify-on",
+        choices=("failure", "always"),
+        default="failure",
+        help="when to post: on failure (failed validation, drift found; the default) or always",
+    )
+    command.add_argument(
+        "--notify-timeout",
+        type=_seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long a post may wait to connect and for each read (default: 5)",
+    )
+
+
+def _notify(
+    args: argparse.Namespace,
+    outcome: ValidationResult | DriftReport,
+    *,
+    fail_on: FailOn = "error",
+    dataset: str | None = None,
+) -> None:
+    """Post the run's summary to the ``--notify`` webhooks; a failed post is one warning line
+    on stderr naming the webhook by scheme and host only, and never changes the exit code."""
+    if not args.notify:
+        return
+    from dataguard.notify import notify
+
+    for warning in notify(
+        outcome,
+        args.notify,
+        on=args.notify_on,
+        timeout=args.notify_timeout,
+        fail_on=fail_on,
+        dataset=dataset,
+    ):
+        print(f"dataguard: warning: {warning}", file=sys.stderr)
 
 
 def _add_table_option(command: argparse.ArgumentParser) -> None:
@@ -626,6 +700,7 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
         from dataguard.report import write_report
 
         write_report(report, args.report)
+    _notify(args, report, dataset=args.data)
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
 
 
