@@ -11,6 +11,7 @@ from dataguard.metrics._codec import (
 )
 from dataguard.metrics._duplicates import Duplicated, DuplicateRows
 from dataguard.metrics._exact import round_exact
+from dataguard.metrics._group_tally import MAX_GROUPS, GroupCounts, GroupTally, TooManyGroups
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._quantiles import QuantileMethod, quantiles
@@ -62,6 +63,7 @@ from dataguard.metrics._violations import (
 )
 
 __all__ = [
+    "MAX_GROUPS",
     "SCAN_PARTS",
     "Budget",
     "Counts",
@@ -69,6 +71,8 @@ __all__ = [
     "Duplicated",
     "FailingRows",
     "Fingerprints",
+    "GroupCounts",
+    "GroupTally",
     "Histogram",
     "IgnoreRowIf",
     "Key",
@@ -96,6 +100,7 @@ __all__ = [
     "RowRule",
     "Scan",
     "StateCodecError",
+    "TooManyGroups",
     "ValueCounts",
     "Values",
     "ViolationSummary",

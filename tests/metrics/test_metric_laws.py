@@ -42,6 +42,7 @@ from dataguard.metrics import (
     DuplicateRows,
     FailingRows,
     Fingerprints,
+    GroupTally,
     Histogram,
     Key,
     Keys,
@@ -184,6 +185,10 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: Keys(("d",)),
     lambda: OnTable("other", ValueCounts("s")),
     lambda: Violations(ForeignKey(column="f", table="other", table_column="i"), 3, ("s",)),
+    lambda: GroupTally(("s",)),
+    lambda: GroupTally(("f", "s"), "i"),
+    lambda: GroupTally(("t", "d"), "f", outcome=True, positive=1.0),
+    lambda: GroupTally(("i",), "s", outcome=True, positive="a"),
 ]
 IDS = [
     "row_count",
@@ -243,6 +248,10 @@ IDS = [
     "keys-decimal",
     "on_table",
     "violations-foreign_key",
+    "group_tally",
+    "group_tally-missing",
+    "group_tally-outcome",
+    "group_tally-positive",
 ]
 
 

@@ -1,0 +1,177 @@
+"""Counts per group of rows: how many rows, present outcomes and positive outcomes each group has.
+
+The fairness expectations compare groups (a positive rate per gender, a missing share per
+region), so one metric tallies every group in one pass: each batch is grouped by Arrow's hash
+aggregation, and the per-batch tables are summed by the same aggregation when states merge.
+Missing group values (null, NaN, NaT) form one group of their own, as ``pandas.groupby(...,
+dropna=False)`` does, and -0.0 is 0.0, so the groups do not depend on how the rows were batched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._frame import Batch, bools
+from dataguard.errors import DataguardError
+from dataguard.metrics._base import Metric, Values
+from dataguard.metrics._codec import state_type
+from dataguard.metrics._values import canonical
+
+#: Most groups a tally keeps: fairness checks compare groups one by one, and beyond a thousand
+#: the grouping is almost surely a mistake (an id column), whose tally would hold every row.
+MAX_GROUPS = 1000
+#: The counters summed per group, after the group columns.
+COUNTERS = ("rows", "present", "positive", "other")
+
+#: Per-batch tables of group keys (``k0``, ``k1``, ...) and counters; summed in ``compact``.
+TallyState = tuple[pa.Table, ...]
+
+
+class TooManyGroups(DataguardError, ValueError):
+    """The group columns hold more distinct combinations than a tally keeps."""
+
+
+@state_type("group_counts")
+@dataclass(frozen=True, slots=True)
+class GroupCounts:
+    """The groups in key order (missing keys last), with their counters.
+
+    ``keys`` holds one tuple of values per group, in the order of the group columns (``None`` for
+    a missing value); ``present`` counts the rows whose outcome column holds a value,
+    ``positive`` those whose value is the positive outcome, and ``other`` those whose value is
+    neither outcome of a 0/1 column.
+    """
+
+    columns: tuple[str, ...]
+    keys: tuple[tuple[Any, ...], ...]
+    rows: tuple[int, ...]
+    present: tuple[int, ...]
+    positive: tuple[int, ...]
+    other: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """Rows in all groups."""
+        return sum(self.rows)
+
+    def key(self, index: int) -> dict[str, Any]:
+        """The group at ``index`` as a dict of column to value."""
+        return dict(zip(self.columns, self.keys[index], strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTally(Metric[TallyState, GroupCounts]):
+    """Rows per group of ``group_by``, and, given a ``column``, its present values per group.
+
+    With ``outcome`` the column is a binary outcome and its positive values are counted too: the
+    positive value is ``positive`` when given (a value of the column's type), else true in a
+    boolean column and 1 in a numeric one, where values other than 0 and 1 are counted in
+    ``other``. Raises ``TooManyGroups`` beyond ``limit`` groups.
+    """
+
+    group_by: tuple[str, ...]
+    column: str | None = None
+    outcome: bool = False
+    positive: Any = None
+    limit: int = MAX_GROUPS
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        extra = (self.column,) if self.column is not None else ()
+        return tuple(dict.fromkeys(self.group_by + extra))
+
+    def empty(self) -> TallyState:
+        return ()
+
+    def compute(self, batch: Batch, inputs: Values) -> TallyState:
+        if batch.num_rows == 0:
+            return ()
+        data = {f"k{i}": _group_values(batch, c) for i, c in enumerate(self.group_by)}
+        data.update(zip(COUNTERS, self._counters(batch), strict=True))
+        return (self._checked(_sum(pa.table(data), len(self.group_by))),)
+
+    def _counters(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        rows = np.ones(batch.num_rows, dtype=np.int64)
+        none = np.zeros(batch.num_rows, dtype=np.int64)
+        if self.column is None:
+            return rows, none, none, none
+        present = ~batch.missing(self.column)
+        if not self.outcome:
+            return rows, present.astype(np.int64), none, none
+        array = batch.array(self.column)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        if self.positive is not None:
+            positive = bools(pc.equal(array, pa.scalar(self.positive, array.type)))
+            other = np.zeros(batch.num_rows, dtype=bool)
+        elif pa.types.is_boolean(array.type):
+            positive = bools(array)
+            other = np.zeros(batch.num_rows, dtype=bool)
+        elif pa.types.is_null(array.type):
+            positive = other = np.zeros(batch.num_rows, dtype=bool)
+        else:
+            positive = bools(pc.equal(array, 1))
+            other = ~positive & ~bools(pc.equal(array, 0))
+        return (
+            rows,
+            present.astype(np.int64),
+            (positive & present).astype(np.int64),
+            (other & present).astype(np.int64),
+        )
+
+    def _checked(self, table: pa.Table) -> pa.Table:
+        if table.num_rows > self.limit:
+            listed = ", ".join(repr(c) for c in self.group_by)
+            raise TooManyGroups(
+                f"grouping by {listed} makes more than {self.limit:,} groups; group by columns "
+                f"of few distinct values (bin a numeric column first)"
+            )
+        return table
+
+    def merge(self, left: TallyState, right: TallyState) -> TallyState:
+        return left + right
+
+    def compact(self, state: TallyState) -> TallyState:
+        if len(state) < 2:
+            return state
+        return (self._combined(state),)
+
+    def _combined(self, state: TallyState) -> pa.Table:
+        table = pa.concat_tables(state, promote_options="permissive")
+        return self._checked(_sum(table, len(self.group_by)))
+
+    def finalize(self, state: TallyState) -> GroupCounts:
+        if not state:
+            return GroupCounts(self.group_by, (), (), (), (), ())
+        table = self._combined(state)
+        keys = [f"k{i}" for i in range(len(self.group_by))]
+        order = pc.sort_indices(table, sort_keys=[(k, "ascending", "at_end") for k in keys])
+        table = table.take(order)
+        columns = [table.column(k).to_pylist() for k in keys]
+        counters = [tuple(int(n) for n in table.column(c).to_pylist()) for c in COUNTERS]
+        return GroupCounts(self.group_by, tuple(zip(*columns, strict=True)), *counters)
+
+
+def _group_values(batch: Batch, column: str) -> pa.Array:
+    """The column's values as group keys: missing ones null, -0.0 as 0.0, plain (not encoded)."""
+    array = batch.array(column)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    array = canonical(array)
+    missing = batch.missing(column)
+    if missing.any() and not pa.types.is_null(array.type):
+        array = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
+    return array
+
+
+def _sum(table: pa.Table, width: int) -> pa.Table:
+    """One row per distinct key (columns ``k0`` ... ``k{width-1}``), each counter summed."""
+    keys = [f"k{i}" for i in range(width)]
+    summed = table.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in COUNTERS])
+    names = [n if n in keys else n.removesuffix("_sum") for n in summed.column_names]
+    return summed.rename_columns(names).select([*keys, *COUNTERS])
