@@ -106,6 +106,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "foreign_key": {"column": "y", "table": "other", "table_column": "k", "mostly": 0.5},
     "row_count_equal_table": {"table": "other"},
     "distinct_values_equal_table": {"column": "s", "table": "other", "table_column": "s"},
+    "rate_parity": {"column": "y", "group_by": ["s"], "positive": 1, "min_ratio": 0.5},
+    "missingness_parity": {"column": "x", "group_by": ["s"], "max_difference": 0.5},
+    "group_share_between": {"group_by": ["s", "y"], "max_share": 0.5, "severity": "warning"},
 }
 
 N = 20

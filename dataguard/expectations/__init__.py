@@ -32,6 +32,12 @@ from dataguard.expectations._distribution import KlDivergenceBelow, NoOutliers, 
 from dataguard.expectations._drift import NoDrift
 from dataguard.expectations._each import EachColumn
 from dataguard.expectations._expression import Expression
+from dataguard.expectations._fairness import (
+    GroupComparison,
+    GroupShareBetween,
+    MissingnessParity,
+    RateParity,
+)
 from dataguard.expectations._freshness import Freshness
 from dataguard.expectations._multi import (
     CompoundColumnsUnique,
@@ -115,6 +121,8 @@ __all__ = [
     "Expression",
     "ForeignKey",
     "Freshness",
+    "GroupComparison",
+    "GroupShareBetween",
     "InSet",
     "InTypeList",
     "Increasing",
@@ -130,6 +138,7 @@ __all__ = [
     "MeanBetween",
     "MedianBetween",
     "MinBetween",
+    "MissingnessParity",
     "MostCommonValueInSet",
     "MulticolumnSumEqual",
     "NoDrift",
@@ -148,6 +157,7 @@ __all__ = [
     "ProportionNonNullBetween",
     "ProportionUniqueBetween",
     "QuantilesBetween",
+    "RateParity",
     "RowCountBetween",
     "RowCountEqual",
     "RowCountEqualTable",

@@ -57,6 +57,32 @@ def reference_profile(path: str | os.PathLike[str]) -> Profile:
     return _load(str(location.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
+def reference_column(
+    folder: Path, reference: str, column: str, parameter: str = "column"
+) -> ColumnProfile:
+    """The profile of ``column`` in the reference profile at ``reference``, a path relative to
+    the suite's ``folder``; a SuiteError says how to write a path meant relative to the working
+    directory, or that the profile lacks the column (at ``parameter``, which names it)."""
+    location = folder / reference
+    if not location.exists() and Path(reference).exists():
+        # Most likely written relative to the working directory: say how to write it rather
+        # than read that file, which may not be the one meant.
+        written = Path(os.path.relpath(reference, folder)).as_posix()
+        raise SuiteError(
+            f"no reference profile at {location}: a relative reference is read relative to "
+            f"the suite file's folder, not the working directory (write "
+            f"reference: {written})",
+            path="reference",
+        )
+    profile = reference_profile(location)
+    found = profile.columns.get(column)
+    if found is None:
+        raise SuiteError(
+            f"column {column!r} is not in the reference profile {reference}", path=parameter
+        )
+    return found
+
+
 def _as_suite_error(check: Callable[[Any], object], value: Any, parameter: str) -> None:
     """Run one of drift's argument checks; its ValueError becomes a SuiteError at ``parameter``."""
     try:
@@ -98,25 +124,7 @@ class NoDrift(Expectation):
             raise SuiteError("give the path of a reference profile", path="reference")
 
     def _reference_column(self, ctx: Context) -> ColumnProfile:
-        location = ctx.folder / self.reference
-        if not location.exists() and Path(self.reference).exists():
-            # Most likely written relative to the working directory: say how to write it rather
-            # than read that file, which may not be the one meant.
-            written = Path(os.path.relpath(self.reference, ctx.folder)).as_posix()
-            raise SuiteError(
-                f"no reference profile at {location}: a relative reference is read relative to "
-                f"the suite file's folder, not the working directory (write "
-                f"reference: {written})",
-                path="reference",
-            )
-        profile = reference_profile(location)
-        column = profile.columns.get(self.column)
-        if column is None:
-            raise SuiteError(
-                f"column {self.column!r} is not in the reference profile {self.reference}",
-                path="column",
-            )
-        return column
+        return reference_column(ctx.folder, self.reference, self.column)
 
     def precheck(self, ctx: Context) -> ExpectationResult | None:
         """As any expectation's, then the reference is read: a suite error in it (a column the

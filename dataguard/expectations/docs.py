@@ -114,6 +114,14 @@ MEANINGS: Mapping[str, str] = {
     "table_column": "the column of `table` whose values are looked up",
     "columns": "the columns of a compound key (instead of `column`)",
     "table_columns": "the columns of `table` matching `columns`, in order",
+    # The fairness and representation parameters of issue 17.
+    "positive": "the outcome value that counts as positive (default: `true`, or 1)",
+    "preset": "a named rule: `four_fifths` (each rate at least 80% of the best group's)",
+    "min_ratio": "the lowest allowed ratio of a group's rate to the best group's",
+    "max_difference": "the largest allowed absolute difference, as a share from 0 to 1",
+    "min_group_rows": "groups with fewer rows are reported but not judged",
+    "min_share": "the smallest share of the rows (0 to 1) each group may hold",
+    "max_share": "the largest share of the rows (0 to 1) each group may hold",
 }
 
 #: Meanings that differ for one expectation, by (expectation name, parameter name).
@@ -137,6 +145,24 @@ SPECIFIC: Mapping[tuple[str, str], str] = {
     ("no_drift", "method"): "the drift test to use (default: chosen by the column's type)",
     ("kl_divergence_below", "threshold"): "the largest allowed KL divergence (inclusive)",
     ("z_score_below", "threshold"): "the z-score every value must stay below",
+    ("rate_parity", "group_by"): "the columns whose value combinations form the groups compared",
+    ("missingness_parity", "group_by"): (
+        "the columns whose value combinations form the groups compared"
+    ),
+    ("group_share_between", "group_by"): (
+        "the columns whose value combinations form the groups (one column with `reference`)"
+    ),
+    ("rate_parity", "column"): "the binary outcome: boolean, 0/1, or any with `positive`",
+    ("rate_parity", "max_difference"): "the largest allowed rate below the best group's",
+    ("rate_parity", "min_group_rows"): (
+        "groups with fewer present outcomes are reported but not judged"
+    ),
+    ("missingness_parity", "max_difference"): (
+        "the largest allowed difference from the overall missing share"
+    ),
+    ("group_share_between", "tolerance"): (
+        "the largest allowed difference from the reference share (with `reference`)"
+    ),
 }
 
 #: What the type words of the parameter tables mean.
@@ -161,6 +187,7 @@ GROUPS: Mapping[str, tuple[str, ...]] = {
     "Multi-column": ("_multi",),
     "Cross-table": ("_tables",),
     "Drift": ("_drift",),
+    "Fairness and representation": ("_fairness",),
 }
 OTHER = "Other"
 
