@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dataguard.report import _format as fmt
@@ -151,4 +152,110 @@ def bars(
         "paths": [{"cls": classes[i], "d": "".join(p)} for i, p in enumerate(paths)],
         "rows": rows,
         "label": label,
+    }
+
+
+#: Trend charts over runs: a sparkline for a table row, and a larger chart for a page.
+SPARK_WIDTH, SPARK_HEIGHT = 132, 30
+TREND_WIDTH, TREND_HEIGHT = 560, 150
+#: The larger chart's plot margins (its left margin holds the value range).
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 64, 12, 10, 24
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One run's value of a metric: when the run started, the value (None when the run has
+    none, or it is not finite) and whether the run's check passed (None when unknown)."""
+
+    time: str
+    value: float | None
+    passed: bool | None
+
+
+def _mark(passed: bool | None) -> str:
+    """A point's mark: passed, failed or unknown (shape and colour both differ, so the state
+    does not rest on colour alone)."""
+    return "unknown" if passed is None else ("pass" if passed else "fail")
+
+
+def trend(
+    points: Sequence[TrendPoint],
+    *,
+    label: str,
+    text: Any = fmt.number,
+    large: bool = False,
+) -> dict[str, Any]:
+    """A line over runs, oldest first, one evenly spaced slot per run, each point marked
+    passed or failed.
+
+    Runs without a value break the line and get their mark on the baseline; a series without
+    any value is a strip of marks. ``label`` names the metric and ``text`` writes a value for
+    the points' tooltips and the description, which screen readers announce.
+    """
+    width, height = (TREND_WIDTH, TREND_HEIGHT) if large else (SPARK_WIDTH, SPARK_HEIGHT)
+    if large:
+        x0, x1, y0, y1 = TREND_LEFT, width - TREND_RIGHT, TREND_TOP, height - TREND_BOTTOM
+    else:
+        x0, x1, y0, y1 = 4, width - 4, 4, height - 4
+    values = [p.value for p in points if p.value is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    slot = (x1 - x0) / max(len(points) - 1, 1)
+
+    def y_of(value: float | None) -> float:
+        if value is None:
+            return y1
+        if high == low:  # a flat series sits in the middle, not on an edge
+            return (y0 + y1) / 2
+        return y1 - (y1 - y0) * (value - low) / (high - low)
+
+    line: list[str] = []
+    marks = []
+    previous: float | None = None
+    for index, point in enumerate(points):
+        x = x0 + index * slot if len(points) > 1 else (x0 + x1) / 2
+        y = y_of(point.value) if values else (y0 + y1) / 2
+        if point.value is not None:
+            line.append(f"{'L' if previous is not None else 'M'}{_n(x)} {_n(y)}")
+        previous = point.value
+        shown = "no value" if point.value is None else text(point.value)
+        state = {None: "", True: ", passed", False: ", failed"}[point.passed]
+        marks.append(
+            {
+                "x": _n(x),
+                "y": _n(y),
+                "cls": _mark(point.passed),
+                "title": f"{point.time or 'run ' + str(index + 1)}: {shown}{state}",
+            }
+        )
+    failed = sum(1 for p in points if p.passed is False)
+    latest = points[-1] if points else None
+    words = [f"{len(points)} runs" if len(points) != 1 else "1 run"]
+    if points and points[0].time and latest is not None and latest.time:
+        words[0] += f" from {points[0].time} to {latest.time}"
+    if latest is not None:
+        words.append(
+            "latest "
+            + ("no value" if latest.value is None else text(latest.value))
+            + {None: "", True: " (passed)", False: " (failed)"}[latest.passed]
+        )
+    if values:
+        words.append(f"range {text(low)} to {text(high)}")
+    words.append(f"{failed} failed")
+    return {
+        "width": width,
+        "height": height,
+        "large": large,
+        "line": "".join(line),
+        "marks": marks,
+        "label": label,
+        "description": "; ".join(words),
+        "x0": x0,
+        "x1": x1,
+        "y0": y0,
+        "y1": y1,
+        "high": text(high) if values else "",
+        "low": text(low) if values and high != low else "",
+        "first": points[0].time if points else "",
+        "last": latest.time if latest is not None and len(points) > 1 else "",
+        "label_y": y1 + 16,
     }

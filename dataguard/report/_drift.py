@@ -350,6 +350,8 @@ def _column(index: int, column: Mapping[str, Any], alpha: float) -> dict[str, An
         "chart": chart,
         "summary": _summary_rows(details),
         "extras": _extras(column, details),
+        "key": str(column.get("column")),
+        "trend": None,
     }
 
 
@@ -430,4 +432,5 @@ def drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
             {"name": str(name), "why": str(why)} for name, why in (doc.get("skipped") or {}).items()
         ],
         "multivariate": joint,
+        "trend_runs": 0,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +19,7 @@ from dataguard.report._drift import drift_view
 from dataguard.report._profile import profile_view
 from dataguard.report._schema import check_document
 from dataguard.report._validation import validation_view
+from dataguard.report.trends import add_trends
 from dataguard.result import ValidationResult
 
 #: What a report page may load: nothing from anywhere, styles only from itself, no scripts.
@@ -97,30 +98,49 @@ def document_kind(doc: Any) -> Literal["validation", "drift", "profile"]:
 
 
 def view_model(
-    obj: Reportable, *, fail_on: Literal["error", "warning"] = "error"
+    obj: Reportable,
+    *,
+    fail_on: Literal["error", "warning"] = "error",
+    earlier: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The plain dict a report template renders, for a result, a report, a profile or a saved
-    document of one of them."""
+    document of one of them.
+
+    ``earlier`` holds the result documents of the same dataset's earlier runs, oldest first:
+    with them each expectation (validation) or column (drift) row gets a trend chart.
+    """
     if fail_on not in ("error", "warning"):
         raise ValueError(f"fail_on must be 'error' or 'warning', got {fail_on!r}")
     if isinstance(obj, ValidationResult):
-        return validation_view(obj.to_dict(), fail_on)
-    if isinstance(obj, DriftReport):
-        return drift_view(obj.to_dict())
-    if isinstance(obj, Profile):
+        doc: Mapping[str, Any] = obj.to_dict()
+        view = validation_view(doc, fail_on)
+    elif isinstance(obj, DriftReport):
+        doc = obj.to_dict()
+        view = drift_view(doc)
+    elif isinstance(obj, Profile):
         return profile_view(obj)
-    if isinstance(obj, Mapping):
+    elif isinstance(obj, Mapping):
         kind = document_kind(obj)
-        if kind != "profile":
-            check_document(obj, kind)
-        if kind == "validation":
-            return validation_view(obj, fail_on)
-        if kind == "drift":
-            return drift_view(obj)
-        return profile_view(Profile.from_doc(obj))
-    raise InputError(
-        f"cannot render a report of {type(obj).__name__}: give a ValidationResult, a "
-        "DriftReport, a Profile, or a document one of them wrote"
+        if kind == "profile":
+            return profile_view(Profile.from_doc(obj))
+        check_document(obj, kind)
+        doc = obj
+        view = validation_view(doc, fail_on) if kind == "validation" else drift_view(doc)
+    else:
+        raise InputError(
+            f"cannot render a report of {type(obj).__name__}: give a ValidationResult, a "
+            "DriftReport, a Profile, or a document one of them wrote"
+        )
+    return add_trends(view, doc, earlier)
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Render one of the report templates with ``context``, the page's policy and dataguard's
+    version: the one place a page gets its Content-Security-Policy."""
+    return (
+        environment()
+        .get_template(template)
+        .render(version=__version__, csp=CONTENT_SECURITY_POLICY, **context)
     )
 
 
@@ -132,8 +152,7 @@ def render_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "erro
     validation report say FAILED.
     """
     view = view_model(obj, fail_on=fail_on)
-    template = environment().get_template(f"{view['kind']}.html.j2")
-    return template.render(page=view, version=__version__, csp=CONTENT_SECURITY_POLICY)
+    return render_page(f"{view['kind']}.html.j2", page=view)
 
 
 #: Most rows (failed expectations, columns) a notebook display lists; the full report has all.

@@ -9,6 +9,7 @@ from typing import Any
 from dataguard._text import row_ids
 from dataguard.expectations import registered
 from dataguard.report import _format as fmt
+from dataguard.report.trends import expectation_key
 from dataguard.result import FAILING_SEVERITIES, SEVERITIES
 
 #: Display order: what needs attention first, passes last.
@@ -122,6 +123,8 @@ def _row(index: int, result: Mapping[str, Any], failing: frozenset[str]) -> dict
         "columns": _columns(expectation),
         "observed": _observed(result),
         "samples": _samples(result),
+        "key": expectation_key(result),
+        "trend": None,
     }
 
 
@@ -211,4 +214,5 @@ def validation_view(doc: Mapping[str, Any], fail_on: str = "error") -> dict[str,
         ],
         "counts": counts,
         "rows": rows,
+        "trend_runs": 0,
     }
