@@ -7,11 +7,12 @@
 True
 """
 
-from dataguard import expectations, extend
+from dataguard import expectations, extend, history
 from dataguard._version import __version__
 from dataguard.drift import ColumnDrift, DriftReport, drift
 from dataguard.errors import (
     DataguardError,
+    HistoryError,
     InputError,
     ProfileError,
     SuiteError,
@@ -31,6 +32,7 @@ __all__ = [
     "DataguardError",
     "DriftReport",
     "ExpectationResult",
+    "HistoryError",
     "InputError",
     "Profile",
     "ProfileError",
@@ -46,6 +48,7 @@ __all__ = [
     "drift",
     "expectations",
     "extend",
+    "history",
     "infer_suite",
     "load_profile",
     "load_suite",

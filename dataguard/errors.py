@@ -7,6 +7,7 @@ DataguardError
 │   └── UnknownExpectationError (SuiteError, KeyError)
 ├── InputError (TypeError)           data dataguard cannot read: unsupported object, unreadable file
 ├── ProfileError (ValueError)        corrupt, truncated, incompatible or future-version profile
+├── HistoryError (ValueError)        a run history that cannot be opened, read or written
 └── ValidationFailedError            raised only by ``ValidationResult.raise_for_failures()``
 ```
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataguardError",
+    "HistoryError",
     "InputError",
     "ProfileError",
     "SuiteError",
@@ -144,6 +146,11 @@ class InputError(DataguardError, TypeError):
 
 class ProfileError(DataguardError, ValueError):
     """A reference profile is corrupt, truncated, incompatible or from a future version."""
+
+
+class HistoryError(DataguardError, ValueError):
+    """A run history database cannot be used: not SQLite, not a dataguard history, written by a
+    newer dataguard, or a run could not be appended. The message names the file."""
 
 
 class ValidationFailedError(DataguardError):

@@ -34,6 +34,7 @@ from dataguard.cluster import (
 )
 from dataguard.errors import InputError, SuiteError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
+from dataguard.history import append_run
 from dataguard.metrics import (
     Metric,
     MetricUnavailable,
@@ -146,6 +147,8 @@ def validate(
     column_types: Mapping[str, str] | None = None,
     tables: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
+    history: str | os.PathLike[str] | None = None,
+    dataset: str | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -172,6 +175,10 @@ def validate(
 
     ``now`` is the run's clock, which ``freshness`` measures ages against (a naive time is taken
     to be UTC); by default the time the run starts. The result records it (``run.now``).
+
+    ``history`` names a SQLite run history (docs/history.md) the run is appended to, under
+    ``dataset`` (default: the data's file name, or its kind such as ``pandas.DataFrame``);
+    HistoryError if it cannot be written.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
@@ -252,7 +259,10 @@ def validate(
         fmt,
         clock,
     )
-    return ValidationResult(the_suite, results, run)
+    result = ValidationResult(the_suite, results, run)
+    if history is not None:
+        append_run(history, result, dataset=dataset)
+    return result
 
 
 def split(

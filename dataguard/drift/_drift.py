@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from dataguard.drift._compare import (
 )
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.errors import InputError, ProfileError
+from dataguard.history import append_run, dataset_name
 from dataguard.profile import NumericProfile, Profile, profile
 
 #: Defaults of the two gates (drift.md §6): significance after BH, and the smallest effect
@@ -279,6 +281,8 @@ def drift(
     multivariate: bool = False,
     chunk_size: int | None = None,
     column_types: Mapping[str, str] | None = None,
+    history: str | os.PathLike[str] | None = None,
+    dataset: str | None = None,
 ) -> DriftReport:
     """Compare ``current`` data with a reference Profile (or raw reference data).
 
@@ -297,6 +301,10 @@ def drift(
     reason; reference columns that could not be profiled are listed in ``skipped``. A reference
     with no rows or no comparable column is a ProfileError, and current data sharing no
     comparable column an InputError: drift never passes by comparing nothing.
+
+    ``history`` names a SQLite run history (docs/history.md) the report is appended to, under
+    ``dataset`` (default: the current data's file name, or its kind such as
+    ``pandas.DataFrame``); HistoryError if it cannot be written.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
@@ -355,7 +363,7 @@ def drift(
         if cur.comoments is None:
             raise InputError(_without_current_comoments(ref.comoments.columns, cur))
         joint = pca_drift(ref.comoments, cur.comoments)
-    return DriftReport(
+    report = DriftReport(
         columns_out,
         skipped,
         alpha,
@@ -366,6 +374,9 @@ def drift(
         started_at,
         time.perf_counter() - started,
     )
+    if history is not None:
+        append_run(history, report, dataset=dataset or dataset_name(current))
+    return report
 
 
 def _listed(reasons: Mapping[str, str], most: int = 5) -> str:
