@@ -126,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the clock freshness checks measure ages against, ISO 8601 such as "
         "2026-12-07T12:00:00Z; a time without offset is UTC (default: the current time)",
     )
+    _add_history_options(check)
     _add_reading_options(check)
     _add_notify_options(check)
     _add_debug(check)
@@ -150,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_infer_parser(commands)
     _add_lint_parser(commands)
     _add_diff_parser(commands)
+    _add_history_parser(commands)
 
     convert = commands.add_parser(
         "convert",
@@ -205,9 +207,45 @@ def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="force a method for all columns or one (repeatable), e.g. psi or amount=wasserstein",
     )
     drift.add_argument("--multivariate", action="store_true", help="add PCA reconstruction drift")
+    _add_history_options(drift)
     _add_reading_options(drift)
     _add_notify_options(drift)
     _add_debug(drift)
+
+
+def _add_history_options(command: argparse.ArgumentParser) -> None:
+    """--history and --dataset: append the run to a run history (docs/history.md)."""
+    command.add_argument(
+        "--history", metavar="DB", help="append the run to this SQLite run history"
+    )
+    command.add_argument(
+        "--dataset", metavar="NAME", help="--history: the dataset's name (default: the file name)"
+    )
+
+
+def _add_history_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    history = commands.add_parser(
+        "history",
+        help="show trends of metrics over the runs in a run history",
+        description="Print the runs stored in HISTORY (oldest first) with the chosen metrics.",
+    )
+    history.add_argument("history", metavar="HISTORY", help="SQLite run history (--history)")
+    history.add_argument("--dataset", "-d", help="only this dataset's runs")
+    history.add_argument("--kind", choices=("validation", "drift"), help="only runs of this kind")
+    history.add_argument(
+        "--metric",
+        "-m",
+        action="append",
+        default=[],
+        help="metric to show (repeatable), e.g. row_count, between(amount).unexpected_percent, "
+        "drift.amount.p_value (default: row_count, success_percent, drift_share)",
+    )
+    history.add_argument("--last", "-n", type=int, help="only the N most recent runs")
+    history.add_argument(
+        "--format", "-f", choices=("table", "json", "csv"), default="table", help="output format"
+    )
+    history.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    _add_debug(history)
 
 
 def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -283,6 +321,7 @@ _INPUTS = {
     "report": ("result",),
     "convert": ("suite",),
     "infer": ("data",),
+    "history": ("history",),
 }
 _OUTPUTS = ("output", "report")
 
@@ -365,6 +404,8 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 column_types=column_types,
                 tables=_tables(args.table),
                 now=args.now,
+                history=args.history,
+                dataset=args.dataset or _dataset(args),
             )
     finally:
         if progress is not None:
@@ -694,6 +735,8 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
             multivariate=args.multivariate,
             chunk_size=args.chunk_size,
             column_types=column_types,
+            history=args.history,
+            dataset=args.dataset or _dataset(args),
         )
     _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:
@@ -702,6 +745,26 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
         write_report(report, args.report)
     _notify(args, report, dataset=args.data)
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
+
+
+def _dataset(args: argparse.Namespace) -> str:
+    """The dataset a run of the data file is recorded under by default: the file's name."""
+    from dataguard.history import dataset_name
+
+    return dataset_name(args.data)
+
+
+def _history(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.history import TREND_FORMATS, History, trend
+
+    if args.last is not None and args.last < 1:
+        raise UsageError(f"--last must be a positive number of runs, got {args.last}")
+    with History(args.history) as history:
+        found = trend(
+            history, dataset=args.dataset, kind=args.kind, metrics=args.metric, last=args.last
+        )
+    _emit(TREND_FORMATS[args.format](found), args.output, stdout)
+    return EXIT_PASSED
 
 
 def _report(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -795,6 +858,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 "infer": _infer,
                 "lint": _lint,
                 "diff": _diff,
+                "history": _history,
             }
             return handlers[args.command](args, out)
     except UsageError as exc:
