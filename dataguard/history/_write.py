@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -34,23 +35,59 @@ def dataset_name(data: Any) -> str:
     return f"{kind.__module__.partition('.')[0]}.{kind.__qualname__}"
 
 
+#: The columns of each child table that ``RunRows`` fills, after ``run``.
+EXPECTATION_COLUMNS = (
+    "position",
+    "expectation_key",
+    "expectation_type",
+    "label",
+    "columns",
+    "group_key",
+    "passed",
+    "severity",
+    "reason",
+    "observed",
+    "observed_json",
+    "element_count",
+    "missing_count",
+    "unexpected_count",
+    "unexpected_percent",
+)
+DRIFT_COLUMNS = (
+    "position",
+    '"column"',
+    "group_key",
+    "kind",
+    "test",
+    "statistic",
+    "p_value",
+    "p_value_adjusted",
+    "effect",
+    "threshold",
+    "drifted",
+)
+
+
+def _insert_sql(table: str, columns: Sequence[str], *, verb: str = "INSERT") -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
 def _insert(connection: sqlite3.Connection, run_id: str, rows: RunRows, document: str) -> bool:
     """Insert one run in the open transaction; False when a run with that id is stored already."""
     fields = {"run_id": run_id, **rows.run, "document": document}
-    names = ", ".join(fields)
-    marks = ", ".join("?" for _ in fields)
     cursor = connection.execute(
-        f"INSERT OR IGNORE INTO runs ({names}) VALUES ({marks})", tuple(fields.values())
+        _insert_sql("runs", list(fields), verb="INSERT OR IGNORE"), tuple(fields.values())
     )
     if not cursor.rowcount:
         return False
     run = cursor.lastrowid
     connection.executemany(
-        "INSERT INTO expectation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _insert_sql("expectation_results", ["run", *EXPECTATION_COLUMNS]),
         [(run, *row) for row in rows.expectations],
     )
     connection.executemany(
-        "INSERT INTO drift_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _insert_sql("drift_columns", ["run", *DRIFT_COLUMNS]),
         [(run, *row) for row in rows.drift_columns],
     )
     return True
