@@ -6,12 +6,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import dataguard as dg
 from dataguard.expectations import Between
-from dataguard.history import History, append_run, expectation_key
+from dataguard.history import History, append_run, expectation_key, trend
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -129,3 +130,38 @@ def test_observed_values_most_recent_last(history: History) -> None:
 def test_a_document_of_an_unknown_run_is_an_error(history: History) -> None:
     with history, pytest.raises(dg.HistoryError, match="no run 'nope'"):
         history.document("nope")
+
+
+class GroupedResult(dg.ValidationResult):
+    """A validation whose between(amount) check was split per carrier, as grouped expectations
+    write it: one result per group, each with its ``group`` (results 1 and 2 here)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = super().to_dict()
+        for result, carrier, count in zip(doc["results"][1:3], ("AA", "UA"), (1, 3), strict=True):
+            result.update(group={"carrier": carrier}, unexpected_count=count)
+        return doc
+
+
+def test_a_grouped_result_gives_a_point_and_a_column_per_group(
+    tmp_path: Path, validation: Callable[[int], dg.ValidationResult]
+) -> None:
+    path = tmp_path / "runs.db"
+    result = validation(6)
+    first, between, rows = result.results
+    grouped = GroupedResult(result.suite, (first, between, between, rows), result.run)
+    append_run(path, grouped, dataset="orders")
+    key = expectation_key(Between("amount", min_value=0))
+    with History(path) as history:
+        points = history.series("between(amount).unexpected_count", dataset="orders")
+        assert [(p.group, p.value) for p in points] == [
+            ({"carrier": "AA"}, 1.0),
+            ({"carrier": "UA"}, 3.0),
+        ]
+        assert history.observed_values("orders", key, group={"carrier": "UA"}) == [None]
+        found = trend(history, metrics=["between(amount).unexpected_count"])
+    assert found.columns == [
+        "between(amount).unexpected_count[carrier=AA]",
+        "between(amount).unexpected_count[carrier=UA]",
+    ]
+    assert found.values == [dict(zip(found.columns, [1.0, 3.0], strict=True))]
