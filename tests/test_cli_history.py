@@ -136,3 +136,12 @@ def test_a_missing_or_foreign_history_exits_2(
     assert run(["history", str(notes)]) == (2, "")
     assert "notes.txt: not a SQLite database" in capsys.readouterr().err
     assert run(["validate", str(notes), "-s", str(notes), "--history", str(notes)])[0] == 2
+
+
+def test_the_output_never_replaces_the_history(
+    history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = history.read_bytes()
+    assert run(["history", str(history), "-o", str(history)]) == (2, "")
+    assert "is also an input" in capsys.readouterr().err
+    assert history.read_bytes() == before
