@@ -404,8 +404,6 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 column_types=column_types,
                 tables=_tables(args.table),
                 now=args.now,
-                history=args.history,
-                dataset=args.dataset or _dataset(args),
             )
     finally:
         if progress is not None:
@@ -425,6 +423,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
         write_report(result, args.report, fail_on=args.fail_on)
     _notify(args, result, fail_on=args.fail_on)
+    _record(args, result)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
 
 
@@ -735,8 +734,6 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
             multivariate=args.multivariate,
             chunk_size=args.chunk_size,
             column_types=column_types,
-            history=args.history,
-            dataset=args.dataset or _dataset(args),
         )
     _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:
@@ -744,14 +741,19 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
 
         write_report(report, args.report)
     _notify(args, report, dataset=args.data)
+    _record(args, report)
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
 
 
-def _dataset(args: argparse.Namespace) -> str:
-    """The dataset a run of the data file is recorded under by default: the file's name."""
-    from dataguard.history import dataset_name
+def _record(args: argparse.Namespace, outcome: ValidationResult | DriftReport) -> None:
+    """Append the run to the ``--history`` database, under ``--dataset`` or the data file's
+    name. It comes after every output, so a history that cannot be written (exit 2) still
+    leaves the run's output, report and notifications."""
+    if args.history is None:
+        return
+    from dataguard.history import append_run, dataset_name
 
-    return dataset_name(args.data)
+    append_run(args.history, outcome, dataset=args.dataset or dataset_name(args.data))
 
 
 def _history(args: argparse.Namespace, stdout: TextIO) -> int:

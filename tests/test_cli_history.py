@@ -135,7 +135,27 @@ def test_a_missing_or_foreign_history_exits_2(
     notes.write_text("not a database")
     assert run(["history", str(notes)]) == (2, "")
     assert "notes.txt: not a SQLite database" in capsys.readouterr().err
-    assert run(["validate", str(notes), "-s", str(notes), "--history", str(notes)])[0] == 2
+
+
+def test_a_history_that_cannot_be_written_exits_2_after_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(SUITE)
+    data = _orders(tmp_path / "orders.csv", 3)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database")
+    report = tmp_path / "report.html"
+    argv = ["validate", str(data), "-s", str(suite), "--report", str(report), "--history"]
+    code, text = run([*argv, str(notes)])
+    assert code == 2
+    assert text.startswith("FAILED")
+    assert report.is_file()
+    assert "notes.txt: not a SQLite database" in capsys.readouterr().err
+    code, text = run(["drift", str(data), "-r", str(data), "--history", str(notes)])
+    assert code == 2
+    assert text.startswith("NO DRIFT")
+    assert notes.read_text() == "not a database"
 
 
 def test_the_output_never_replaces_the_history(
