@@ -1,7 +1,8 @@
 """Appending a run to a history: one transaction per run, so a run is stored whole or not at all.
 
-A run's id is a hash of its JSON document: the same result appended twice is stored once, and
-any two runs differ at least in their start time, so they get different ids.
+A run's id is a hash of its dataset's name and its JSON document: the same result appended twice
+to one dataset is stored once, and any two runs differ at least in their start time, so they get
+different ids.
 """
 
 from __future__ import annotations
@@ -111,13 +112,15 @@ def append_run(
     """
     doc = result.to_dict()
     document = json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    run_id = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32]
     if isinstance(result, ValidationResult):
         columns = [r.expectation.columns for r in result.results]
         name = dataset or PurePath(result.run.data.source).name or result.run.data.source
         rows = validation_rows(doc, columns, name)
     else:
-        rows = drift_rows(doc, dataset or DEFAULT_DATASET)
+        name = dataset or DEFAULT_DATASET
+        rows = drift_rows(doc, name)
+    # The name ends at the first NUL, which JSON text never holds.
+    run_id = hashlib.sha256(f"{name}\0{document}".encode()).hexdigest()[:32]
     connection = open_for_writing(path)
     try:
         connection.execute("BEGIN IMMEDIATE")

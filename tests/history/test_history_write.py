@@ -150,3 +150,13 @@ def test_a_history_that_cannot_be_written_is_a_clear_error(
     (tmp_path / "runs.db").mkdir()
     with pytest.raises(dg.HistoryError, match=r"runs\.db: cannot open the history"):
         dg.validate({"id": [1]}, [dg.expectations.NotNull("id")], history=tmp_path / "runs.db")
+
+
+def test_one_result_appended_to_two_datasets_is_stored_in_each(
+    tmp_path: Path, validation: Callable[[int], dg.ValidationResult]
+) -> None:
+    path = tmp_path / "runs.db"
+    result = validation(3)
+    assert append_run(path, result, dataset="a") != append_run(path, result, dataset="b")
+    with History(path) as history:
+        assert [r.dataset for r in history.runs()] == ["a", "b"]
