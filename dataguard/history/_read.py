@@ -295,10 +295,11 @@ class History:
         expectation. Empty when there are none yet (a new dataset or a new check)."""
         grouped = group_key(group)
         rows = self._query(
-            "SELECT observed_json FROM (SELECT e.observed_json, r.started_at, r.id "
+            "SELECT observed_json FROM (SELECT e.observed_json, r.started_at, r.id, e.position "
             "FROM expectation_results e JOIN runs r ON e.run = r.id "
             "WHERE r.dataset = ? AND e.expectation_key = ? AND e.group_key IS ? "
-            "ORDER BY r.started_at DESC, r.id DESC LIMIT ?) ORDER BY started_at, id",
+            "ORDER BY r.started_at DESC, r.id DESC, e.position DESC LIMIT ?) "
+            "ORDER BY started_at, id, position",
             [dataset, expectation_key, grouped, _limit(last)],
         )
         return [None if text is None else json.loads(text) for (text,) in rows]
