@@ -85,3 +85,16 @@ def test_reading_leaves_the_file_unchanged_and_never_blocks_a_writer(
         assert path.read_bytes() == before
         append_run(path, validation(4))  # while the reader is open
         assert len(history.runs()) == 2
+
+
+def test_an_empty_file_becomes_a_history_when_written_not_when_read(
+    tmp_path: Path, validation: Callable[[int], dg.ValidationResult]
+) -> None:
+    path = tmp_path / "runs.db"
+    path.touch()
+    with pytest.raises(dg.HistoryError, match=r"runs\.db: not a dataguard history"):
+        History(path)
+    assert path.read_bytes() == b""
+    append_run(path, validation(3))
+    with History(path) as history:
+        assert len(history.runs()) == 1
