@@ -183,6 +183,7 @@ def trend(
     *,
     label: str,
     text: Any = fmt.number,
+    states: tuple[str, str] = ("passed", "failed"),
     large: bool = False,
 ) -> dict[str, Any]:
     """A line over runs, oldest first, one evenly spaced slot per run, each point marked
@@ -190,7 +191,8 @@ def trend(
 
     Runs without a value break the line and get their mark on the baseline; a series without
     any value is a strip of marks. ``label`` names the metric and ``text`` writes a value for
-    the points' tooltips and the description, which screen readers announce.
+    the points' tooltips and the description, which screen readers announce; ``states`` name
+    a passed and a failed point there.
     """
     width, height = (TREND_WIDTH, TREND_HEIGHT) if large else (SPARK_WIDTH, SPARK_HEIGHT)
     if large:
@@ -218,7 +220,7 @@ def trend(
             line.append(f"{'L' if previous is not None else 'M'}{_n(x)} {_n(y)}")
         previous = point.value
         shown = "no value" if point.value is None else text(point.value)
-        state = {None: "", True: ", passed", False: ", failed"}[point.passed]
+        state = "" if point.passed is None else ", " + states[not point.passed]
         marks.append(
             {
                 "x": _n(x),
@@ -236,11 +238,11 @@ def trend(
         words.append(
             "latest "
             + ("no value" if latest.value is None else text(latest.value))
-            + {None: "", True: " (passed)", False: " (failed)"}[latest.passed]
+            + ("" if latest.passed is None else f" ({states[not latest.passed]})")
         )
     if values:
         words.append(f"range {text(low)} to {text(high)}")
-    words.append(f"{failed} failed")
+    words.append(f"{failed} {states[1]}")
     return {
         "width": width,
         "height": height,

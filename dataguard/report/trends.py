@@ -19,6 +19,7 @@ from dataguard.report import _format as fmt
 from dataguard.report._charts import TrendPoint
 
 __all__ = [
+    "EFFECT",
     "SHARE",
     "TREND_RUNS",
     "TrendPoint",
@@ -34,6 +35,10 @@ __all__ = [
 
 #: Most runs a row's trend shows: the latest ones (the current run last).
 TREND_RUNS = 30
+#: A drift column's metric: its points say drift or no drift, not failed or passed.
+EFFECT = "effect"
+#: Metrics shown as a share of 1 (the site's share of checks passed per run).
+SHARE = "share of checks passed"
 
 Kind = Literal["validation", "drift"]
 
@@ -86,7 +91,7 @@ def _drift_points(doc: Mapping[str, Any]) -> dict[str, tuple[str, TrendPoint]]:
         effect = column.get("effect")
         value = _finite(effect if effect is not None else column.get("statistic"))
         point = TrendPoint(time, value, not column.get("drifted"))
-        found[str(column.get("column"))] = ("effect", point)
+        found[str(column.get("column"))] = (EFFECT, point)
     return found
 
 
@@ -108,10 +113,6 @@ def series(
     return found
 
 
-#: Metrics shown as a share of 1 (the site's share of checks passed per run).
-SHARE = "share of checks passed"
-
-
 def value_text(metric: str, value: float | None) -> str:
     """A metric's value as text: percentages as such, shares as percentages, else a number."""
     if value is None:
@@ -129,6 +130,7 @@ def chart(metric: str, points: Sequence[TrendPoint], *, large: bool = False) -> 
         points,
         label=f"{metric} over {len(points)} run{'s' if len(points) != 1 else ''}",
         text=lambda v: value_text(metric, v),
+        states=("no drift", "drift") if metric == EFFECT else ("passed", "failed"),
         large=large,
     )
 

@@ -184,6 +184,7 @@ def index_view(source: str, datasets: Mapping[str, Sequence[SiteRun]]) -> dict[s
             }
         )
     total = sum(len(r) for r in datasets.values())
+    failing = sum(1 for r in datasets.values() if not r[-1].passed)
     return {
         "kind": "site",
         "title": "Data docs",
@@ -192,7 +193,10 @@ def index_view(source: str, datasets: Mapping[str, Sequence[SiteRun]]) -> dict[s
             f"{len(datasets)} dataset{'s' if len(datasets) != 1 else ''}, "
             f"{total} run{'s' if total != 1 else ''}"
         ),
-        "failing": sum(1 for r in datasets.values() if not r[-1].passed),
+        "failing": failing,
+        "verdict": (
+            f"{failing} FAILING" if failing else ("ALL PASSING" if datasets else "NO RUNS")
+        ),
         "datasets": entries,
     }
 

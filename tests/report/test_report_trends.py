@@ -131,6 +131,8 @@ def test_drift_rows_show_the_effect_over_the_runs() -> None:
     x = next(c for c in view["columns"] if c["name"] == "x")
     assert x["trend"]["label"] == "effect over 4 runs"
     assert x["trend"]["marks"][-1]["cls"] == "fail"
+    assert x["trend"]["marks"][-1]["title"].endswith(", drift")
+    assert "(drift)" in x["trend"]["description"]
     assert [m["cls"] for m in x["trend"]["marks"][:2]] == ["pass", "pass"]
     columns = [c for d in documents for c in d["columns"] if c["column"] == "x"]
     assert series("drift", documents)["x"][1] == [

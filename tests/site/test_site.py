@@ -140,6 +140,7 @@ def test_hostile_dataset_names_and_values_stay_text(tmp_path: Path) -> None:
 def test_an_empty_history_builds_an_index_that_says_so(tmp_path: Path) -> None:
     built = _build([], tmp_path / "site")
     assert "The history holds no runs yet." in built.index.read_text()
+    assert "NO RUNS" in built.index.read_text()
 
 
 def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
