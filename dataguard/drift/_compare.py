@@ -180,6 +180,10 @@ def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[
     shares = _infinite_shares(reference, current)
     if shares is not None:
         extras["infinite_share"] = shares
+    if reference.rank_error:
+        # A merged reference: its binned figures (PSI, histogram, binned distances) rest on
+        # counts known to this share of its values.
+        extras["reference_rank_error"] = reference.rank_error / reference.count
     if reference.counts is not None and current.counts is not None:
         extras["psi"] = t.psi(*distance_cells(reference.counts, current.counts)).statistic
     if reference.exact is not None and current.exact is not None:
@@ -197,6 +201,7 @@ def _numeric_extras(reference: NumericProfile, current: NumericProfile) -> dict[
             low=low,
             high=high,
             scale=ref_std,
+            rank_error=reference.rank_error,
         )
         extras["wasserstein"] = binned.statistic
         extras["wasserstein_error_bound"] = binned.details["error_bound"]
@@ -347,7 +352,15 @@ def _numeric_test(
             f"{bins} quantile bins; D is bracketed and the p-value uses its lower end "
             "(conservative)"
         )
-        return t.ks_counts(reference.counts, current.counts, reference.edges), reason
+        if reference.rank_error:
+            reason += (
+                f"; the reference merges profiles on different grids, so its counts are known "
+                f"to {reference.rank_error:,} rows (its rank error), which widens the bracket"
+            )
+        result = t.ks_counts(
+            reference.counts, current.counts, reference.edges, rank_error=reference.rank_error
+        )
+        return result, reason
     if chosen == "chi_square":
         ref_counts, cur_counts = _atom_counts(reference, current)
         extras["new_share"] = float(cur_counts[-1] / current.count) if current.count else 0.0

@@ -108,7 +108,9 @@ def ks_pvalue(d: float, effective: int) -> float:
     return min(1.0, float(stats.kstwobign.sf(d * math.sqrt(effective))))
 
 
-def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
+def ks_counts(
+    reference: Any, current: Any, edges: Any = None, *, rank_error: int = 0
+) -> TestResult:
     """Kolmogorov-Smirnov from counts on shared bins, with a guaranteed bracket of D.
 
     With both CDFs known exactly at the bin edges, ``d_lo = max |R_j - C_j|`` <= D <= ``d_hi``
@@ -117,10 +119,17 @@ def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
     an upper bound of it, ``_ks_law.sf``), hence never below the exact p-value of the raw data;
     where scipy itself uses the asymptotic law (``max(n, m) > 10 000``) it is also never below
     that at ``d_lo``, so never below ``ks_2samp``'s p-value in either mode.
+
+    ``rank_error``: how many rows each reference count at or below an edge may be off (a merge
+    of profiles on different grids, ``merge_profiles``). The reference CDF is then known to
+    ``rank_error / n`` at the edges, so both ends of the bracket move out by that much and the
+    p-value, taken at the lower end, keeps its guarantee. With 0 nothing changes.
     """
     ref, cur = _pair(reference, current)
     if (ref != np.round(ref)).any() or (cur != np.round(cur)).any():
         raise ValueError("counts must be whole numbers")
+    if rank_error < 0:
+        raise ValueError("rank_error cannot be negative")
     n, m = int(ref.sum()), int(cur.sum())
     if n == 0 or m == 0:
         raise ValueError("both samples need at least one value")
@@ -131,7 +140,9 @@ def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
         gap = int(np.max(np.abs(ref_at * m - cur_at * n)))
     else:  # beyond int64: exact in Python integers
         gap = max(abs(int(a) * m - int(b) * n) for a, b in zip(ref_at, cur_at, strict=True))
-    d_lo = gap / (n * m)
+    # A reference count off by e rows moves |a m - b n| by at most e m.
+    proven = max(0, gap - rank_error * m)
+    d_lo = proven / (n * m)
     r, c = ref_at / n, cur_at / m
     inside = np.maximum(r[1:] - c[:-1], c[1:] - r[:-1])
     if edges is not None:
@@ -142,17 +153,18 @@ def ks_counts(reference: Any, current: Any, edges: Any = None) -> TestResult:
         if inner.size > 1:
             atom[1:-1] = inner[:-1] == np.nextafter(inner[1:], -np.inf)
         inside = np.where(atom, 0.0, inside)
-    d_hi = float(max(d_lo, np.max(inside)))
-    pvalue = _ks_law.sf(n, m, gap)
+    d_hi = float(max(gap / (n * m), np.max(inside)) + rank_error / n)
+    pvalue = _ks_law.sf(n, m, proven)
     if max(n, m) > KS_EXACT_UP_TO:
         pvalue = max(pvalue, ks_pvalue(d_lo, max(1, round(n * m / (n + m)))))
-    return TestResult(
-        "ks",
-        d_lo,
-        pvalue,
-        d_lo,
-        {"d_lo": d_lo, "d_hi": d_hi, "max_bin_mass": float(max((ref / n).max(), (cur / m).max()))},
-    )
+    details = {
+        "d_lo": d_lo,
+        "d_hi": d_hi,
+        "max_bin_mass": float(max((ref / n).max(), (cur / m).max())),
+    }
+    if rank_error:
+        details["rank_error"] = rank_error
+    return TestResult("ks", d_lo, pvalue, d_lo, details)
 
 
 def pool_sparse(
@@ -339,13 +351,21 @@ def wasserstein_samples(reference: Any, current: Any, scale: float | None = None
 
 
 def wasserstein_counts(
-    edges: Any, reference: Any, current: Any, *, low: float, high: float, scale: float
+    edges: Any,
+    reference: Any,
+    current: Any,
+    *,
+    low: float,
+    high: float,
+    scale: float,
+    rank_error: int = 0,
 ) -> TestResult:
     """Wasserstein-1 from counts on shared bins, assuming mass is spread evenly inside a bin.
 
     ``edges`` are the B-1 inner edges; ``low``/``high`` close the end bins (the smallest and
     largest value seen on either side). The error is at most ``sum(width_j * max(r_j, c_j))``,
-    reported as ``error_bound`` (in units of ``scale``).
+    reported as ``error_bound`` (in units of ``scale``); a reference whose counts at the edges
+    are known to ``rank_error`` rows (a merged profile) adds ``rank_error / n`` times the range.
     """
     ref, cur = _pair(reference, current)
     inner = np.asarray(edges, dtype=np.float64)
@@ -358,6 +378,10 @@ def wasserstein_counts(
     # Linear CDFs inside a bin: integrate |F - G| with the trapezoid rule.
     distance = float(np.sum(widths * (before + gap) / 2))
     bound = float(np.sum(widths * np.maximum(r, c)))
+    if rank_error:
+        # The reference CDF is off by at most rank_error / n at every edge, so inside the bins
+        # too (the estimate interpolates between edges): that much more, over the whole range.
+        bound += rank_error / max(float(ref.sum()), 1.0) * float(bounds[-1] - bounds[0])
     value = distance / scale if scale > 0 else (0.0 if distance == 0 else math.inf)
     error = bound / scale if scale > 0 else math.inf
     return TestResult(

@@ -21,6 +21,7 @@ from dataguard._frame import (
 from dataguard.cluster import as_source
 from dataguard.errors import InputError, ProfileError
 from dataguard.metrics import Metric, MissingCount, Ranks, RowCount, Values
+from dataguard.profile._approximate import counts_on, known_values, merged_grid
 from dataguard.profile._categories import (
     CategoryCounts,
     CategoryKeys,
@@ -104,23 +105,30 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
     """Bin edges from sorted values: a bin per distinct value when there are few of them, else
     ``bins`` quantile bins, with every value holding at least 1/bins of the mass in a bin of its
     own (the edge pair ``nextafter(v, -inf), v``), so ties do not widen the KS bracket."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
+    return counted_edges(*sorted_unique(values), settings)
+
+
+def counted_edges(distinct: np.ndarray, counts: np.ndarray, settings: Settings) -> np.ndarray:
+    """``reference_edges`` of the values ``distinct`` (sorted) repeated ``counts`` times."""
+    finite = np.isfinite(distinct)
+    values, weights = distinct[finite], counts[finite]
+    if values.size == 0:
         # Only infinities (or nothing): edges at the float range's ends still give -inf, the
         # finite values and +inf a bin each, so a current finite value is not counted as an inf.
-        return INFINITY_EDGES if values.size else np.zeros(0)
-    distinct, counts = sorted_unique(finite)
+        return INFINITY_EDGES if distinct.size else np.zeros(0)
     # Infinities count among the distinct values, as in a streamed pass's tally of them, so
     # a file and the same data in memory take the same branch.
-    infinities = int(values[0] == -np.inf) + int(values[-1] == np.inf)
-    if distinct.size + infinities <= settings.discrete_cap:
-        atoms = distinct
+    infinities = distinct.size - values.size
+    if values.size + infinities <= settings.discrete_cap:
+        atoms = values
         quantiles = np.zeros(0)
     else:
-        positions = (np.arange(1, settings.bins) * finite.size) // settings.bins
-        quantiles = finite[positions]
-        atoms = distinct[counts * settings.bins >= finite.size]
-    return grid_edges(quantiles, atoms, finite[0], finite[-1])
+        total = int(weights.sum())
+        positions = (np.arange(1, settings.bins) * total) // settings.bins
+        # The value at each position of the sorted finite values.
+        quantiles = values[np.searchsorted(np.cumsum(weights), positions, side="right")]
+        atoms = values[weights * settings.bins >= total]
+    return grid_edges(quantiles, atoms, values[0], values[-1])
 
 
 def _from_state(name: str, dtype: str, state: NumericState, **tiers: Any) -> NumericProfile:
@@ -509,11 +517,26 @@ def _refine(
 
 
 def merge_profiles(profiles: Iterable[Profile]) -> Profile:
-    """Merge profiles of disjoint parts of the same data, exactly.
+    """Merge profiles of disjoint parts of the same data; exact where the parts allow it.
 
-    Profiles counted on the same reference's grid (``profile(part, reference=ref)``) always merge.
-    Reference profiles merge when every numeric column still holds its exact tier (the union of
-    the values is known, so the grid is rebuilt as a single pass would build it).
+    Exact (the counts add, and the result does not depend on the order or the partition):
+
+    - profiles counted on the same reference's grid (``profile(part, reference=ref)``);
+    - reference profiles whose numeric columns all kept their values (exact tier) or their value
+      counts (discrete tier): the grid is rebuilt as one pass over all the data would build it,
+      to the same bytes.
+
+    Otherwise (reference profiles built independently, on different grids) a numeric column is
+    merged approximately onto a rebuilt grid, and its ``rank_error`` says how many rows each
+    stored count at or below an edge may be off (``_approximate``); the drift tests widen their
+    brackets by it. Approximate merges do not depend on the order of the parts either, but a
+    merge of merges need not give the bytes of one merge of all the parts (each merge rebuilds
+    the grid); its rank error still bounds its counts. Settings must match.
+
+    Category counts add exactly. When parts pooled categories into OTHER, a category is listed
+    only if every part pins its count down (lists it, pooled nothing, or surely did not pool
+    it); the rest join the merged OTHER, whose filter of pooled values is the parts' joined
+    when they share a shape, else unknown (as in a format 1 profile).
     """
     items = list(profiles)
     if not items:
@@ -543,17 +566,18 @@ def merge_profiles(profiles: Iterable[Profile]) -> Profile:
 def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericProfile:
     if not all(isinstance(p, NumericProfile) for p in parts):
         raise ProfileError(f"column {name!r} is numeric in one profile and not in another")
+    grids = {p.grid for p in parts}
+    on_grid = None not in grids
+    if on_grid and (len(grids) != 1 or len({p.grid_id() for p in parts}) != 1):
+        raise ProfileError(f"column {name!r}: profiles were counted on different bins")
+    if not on_grid and len(grids) != 1:
+        raise ProfileError(
+            f"column {name!r}: a profile counted on a reference's grid cannot be merged with a "
+            "reference profile; merge profiles of one kind"
+        )
     exact = None
     if all(p.exact is not None for p in parts):
         exact = np.sort(np.concatenate([p.exact for p in parts]))
-    on_grid = parts[0].grid is not None and len({p.grid for p in parts}) == 1
-    if on_grid and len({p.grid_id() for p in parts}) != 1:
-        raise ProfileError(f"column {name!r}: profiles were counted on different bins")
-    if not on_grid and (len({p.grid for p in parts}) != 1 or exact is None):
-        raise ProfileError(
-            f"column {name!r}: reference profiles of large parts have different bins; profile the "
-            "parts on one reference's grid (profile(part, reference=ref)) or profile all the data"
-        )
     state = NumericState(
         rows=sum(p.rows for p in parts),
         missing=sum(p.missing for p in parts),
@@ -567,11 +591,96 @@ def _merge_numeric(name: str, parts: list[Any], settings: Settings) -> NumericPr
         values=() if exact is None else (exact,),
         counts=np.sum([p.counts for p in parts], axis=0) if on_grid else None,
     )
+    # The dtype of the first part in name order, so the result does not depend on the order.
+    dtype = min(p.dtype for p in parts)
     if on_grid:
         # Every part was counted on the same reference grid: the merged counts are on it too.
-        return _numeric_on_grid(name, parts[0].dtype, state, parts[0])
-    # Every part kept all its values: rebuild the grid as one pass over all the data would.
-    return _numeric_reference(name, parts[0].dtype, state, settings)
+        merged = _numeric_on_grid(name, dtype, state, parts[0])
+        return replace(merged, rank_error=sum(p.rank_error for p in parts))
+    if exact is not None:
+        # Every part kept all its values: rebuild the grid as one pass over all the data would.
+        return _numeric_reference(name, dtype, state, settings)
+    known = [known_values(p) for p in parts]
+    if all(k is not None for k in known):
+        # Every part kept its value counts: so does the whole, and its grid follows from them.
+        distinct, inverse = np.unique(
+            np.concatenate([k[0] for k in known if k]), return_inverse=True
+        )
+        counts = np.zeros(distinct.size, dtype=np.int64)
+        np.add.at(counts, inverse, np.concatenate([k[1] for k in known if k]))
+        return _numeric_reference_counted(
+            name, dtype, state, distinct=distinct, counts=counts, settings=settings
+        )
+    return _numeric_merged_approximately(name, dtype, state, parts, settings)
+
+
+def _numeric_reference_counted(
+    name: str,
+    dtype: str,
+    state: NumericState,
+    *,
+    distinct: np.ndarray,
+    counts: np.ndarray,
+    settings: Settings,
+) -> NumericProfile:
+    """``_numeric_reference`` of more than ``exact_cap`` values given as distinct values and their
+    counts: the same profile, without the exact tier."""
+    edges = counted_edges(distinct, counts, settings)
+    cumulative = np.concatenate([[0], np.cumsum(counts)])
+    at_or_below = cumulative[np.searchsorted(distinct, edges, side="right")]
+    discrete = distinct.size <= settings.discrete_cap
+    return _from_state(
+        name,
+        dtype,
+        state,
+        distinct=int(distinct.size) if discrete else None,
+        exact=None,
+        discrete_values=distinct if discrete else None,
+        discrete_counts=counts if discrete else None,
+        edges=edges,
+        counts=np.diff(np.concatenate([[0], at_or_below, [state.count]])).astype(np.int64),
+    )
+
+
+def _numeric_merged_approximately(
+    name: str, dtype: str, state: NumericState, parts: list[NumericProfile], settings: Settings
+) -> NumericProfile:
+    """A numeric column of reference profiles on different grids, on a rebuilt grid with its
+    rank error (``_approximate``); parts on one grid keep it, and their counts add."""
+    first = parts[0].edges
+    if first is not None and all(
+        p.edges is not None and np.array_equal(p.edges, first) for p in parts
+    ):
+        edges = first
+        counts = np.sum([p.counts for p in parts if p.counts is not None], axis=0)
+        counts = counts.astype(np.int64)
+        error = sum(p.rank_error for p in parts)
+    else:
+        finite = state.count - state.positive_infinities - state.negative_infinities
+        if finite == 0 or state.low is None or state.high is None:
+            edges = INFINITY_EDGES if state.count else np.zeros(0)
+        else:
+            edges = merged_grid(
+                parts,
+                bins=settings.bins,
+                negative_infinities=state.negative_infinities,
+                finite=finite,
+                low=state.low,
+                high=state.high,
+            )
+        counts, error = counts_on(parts, edges, state.count)
+    merged = _from_state(
+        name,
+        dtype,
+        state,
+        distinct=None,
+        exact=None,
+        discrete_values=None,
+        discrete_counts=None,
+        edges=edges,
+        counts=counts,
+    )
+    return replace(merged, rank_error=min(error, state.count))
 
 
 def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> CategoricalProfile:
@@ -604,27 +713,31 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
             new_counts=new_counts,
             pooled=None if None in pooled else sum(pooled),
         )
-    if any(p.other for p in parts):
-        raise ProfileError(
-            f"column {name!r}: a part has more than {settings.categorical_cap} categories, so "
-            "its OTHER count cannot be split exactly; profile all the data at once"
-        )
     totals: dict[Any, int] = {}
     for part in parts:
         for key, count in zip(part.keys, part.counts.tolist(), strict=True):
             totals[key] = totals.get(key, 0) + count
-    keys = list(totals)
+    keys = sorted_keys(list(totals))
     prints = key_prints(keys)
+    # A key's count is known in a part that lists it, that pooled nothing, or whose pool surely
+    # does not hold it; otherwise it hides in that part's OTHER, and so goes to the merged one.
+    exact = np.ones(len(keys), dtype=bool)
+    where = {key: i for i, key in enumerate(keys)}
+    for part in parts:
+        if part.other:
+            listed = np.zeros(len(keys), dtype=bool)
+            listed[[where[k] for k in part.keys]] = True
+            maybe_pooled = part.pool.holds(prints) if part.pool is not None else ~listed
+            exact &= listed | ~maybe_pooled
     numbers = np.array([totals[k] for k in keys], dtype=np.int64)
     # The most frequent, ties broken by fingerprint: the categories one pass would keep.
     order = np.lexsort((prints, -numbers))
+    order = order[exact[order]]
     chosen = order[: settings.categorical_cap]
     kept = sorted_keys([keys[i] for i in chosen.tolist()])
     kept_counts = np.array([totals[k] for k in kept], dtype=np.int64)
-    pool = None
-    if len(keys) > len(kept):
-        beyond = np.sort(prints[order[settings.categorical_cap :]])
-        pool = PoolFilter.of([beyond], int(beyond.size))
+    beyond = np.sort(np.setdiff1d(prints, prints[chosen]))
+    pool = _merged_pool([p for p in parts if p.other], beyond)
     lengths = None
     known = [p.lengths for p in parts if p.lengths is not None]
     if known and len(known) == len(parts):
@@ -640,11 +753,27 @@ def _merge_categorical(name: str, parts: list[Any], settings: Settings) -> Categ
         missing,
         tuple(kept),
         kept_counts,
-        int(numbers.sum() - kept_counts.sum()),
-        len(totals),
+        sum(p.count for p in parts) - int(kept_counts.sum()),
+        len(totals) if not any(p.other for p in parts) else None,
         lengths=lengths,
         pool=pool,
     )
+
+
+def _merged_pool(pooling: list[CategoricalProfile], beyond: np.ndarray) -> PoolFilter | None:
+    """The filter of what the merged OTHER holds: the fingerprints ``beyond`` the kept keys and
+    whatever the ``pooling`` parts' filters hold. Filters of one shape are joined bit by bit;
+    parts whose filters differ in shape, or that did not record one (format 1), leave the merged
+    OTHER's contents unknown (None), so drift does not tell NEW values from pooled ones there."""
+    if not pooling:
+        return PoolFilter.of([beyond], int(beyond.size)) if beyond.size else None
+    filters = [p.pool for p in pooling if p.pool is not None]
+    if len(filters) < len(pooling) or len({(f.size, f.probes) for f in filters}) != 1:
+        return None
+    merged = filters[0]
+    for other in filters[1:]:
+        merged = merged.joined(other)
+    return merged.adding(beyond)
 
 
 def _merge_comoments(parts: list[CoMoments | None]) -> CoMoments | None:

@@ -41,8 +41,14 @@ from dataguard.profile._pool import PoolFilter
 
 #: Version of the profile document; files of a newer version are refused. Version 2 added a
 #: categorical column's ``pool`` (what its OTHER holds) and ``pooled`` (on a reference's grid:
-#: how many values fell in that OTHER); version 1 files load with both unknown (None).
-PROFILE_FORMAT_VERSION = 2
+#: how many values fell in that OTHER); version 1 files load with both unknown (None). Version 3
+#: added a numeric column's ``rank_error`` (a merge of profiles on different grids); older files
+#: load with 0 (exact). A profile is written with the lowest version that holds it: version 3
+#: only when a column has a rank error, so the bytes of exact profiles did not change, and an
+#: older dataguard refuses an approximate profile instead of taking it for exact.
+PROFILE_FORMAT_VERSION = 3
+#: The version of a profile without any rank error.
+EXACT_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,10 @@ class NumericProfile:
     edges: np.ndarray | None
     counts: np.ndarray | None
     grid: str | None = None
+    #: How far, in rows, each stored count of values at or below an inner bin edge may be from
+    #: the true count: 0 for a profile built from data, positive for a merge of profiles whose
+    #: grids differ (``merge_profiles``). The drift tests widen their brackets by it.
+    rank_error: int = 0
     kind: str = field(default="numeric", init=False)
 
     @property
@@ -161,6 +171,8 @@ class NumericProfile:
             "counts": None if self.counts is None else encode_counts(self.counts),
             "grid": self.grid,
         }
+        if self.rank_error:
+            doc["rank_error"] = self.rank_error
         if self.discrete_values is not None and self.discrete_counts is not None:
             doc["discrete"] = {
                 "values": encode_floats(self.discrete_values),
@@ -200,6 +212,7 @@ class NumericProfile:
             edges=None if edges is None else decode_floats(edges, f"{where} edges"),
             counts=None if bins is None else decode_counts(bins, f"{where} counts"),
             grid=doc.get("grid") if isinstance(doc.get("grid"), str) else None,
+            rank_error=_count(doc, "rank_error", where) if "rank_error" in doc else 0,
         )
         profile.check(where)
         return profile
@@ -217,6 +230,8 @@ class NumericProfile:
                 raise ProfileError(f"{where}: bin edges are not increasing")
             if int(self.counts.sum()) != self.count:
                 raise ProfileError(f"{where}: bin counts do not add up to the value count")
+        if self.rank_error > self.count or (self.rank_error and self.edges is None):
+            raise ProfileError(f"{where}: rank_error exceeds what the bins can be wrong by")
         if self.exact is not None and self.exact.size != self.count:
             raise ProfileError(
                 f"{where}: exact tier holds {self.exact.size} of {self.count} values"
@@ -265,6 +280,11 @@ class CategoricalProfile:
     def count(self) -> int:
         """Number of present values."""
         return int(self.counts.sum()) + self.other
+
+    @property
+    def rank_error(self) -> int:
+        """Category counts are always exact, merged or not."""
+        return 0
 
     @property
     def new(self) -> int | None:
@@ -492,8 +512,9 @@ class Profile:
     def to_doc(self) -> dict[str, Any]:
         """The profile document (``unprofiled`` only when a column was left out, so the bytes of
         a profile of plain columns do not change)."""
+        approximate = any(c.rank_error for c in self.columns.values())
         doc = {
-            "format_version": PROFILE_FORMAT_VERSION,
+            "format_version": PROFILE_FORMAT_VERSION if approximate else EXACT_FORMAT_VERSION,
             "dataguard_version": __version__,
             "rows": self.rows,
             "settings": self.settings.to_doc(),

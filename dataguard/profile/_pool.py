@@ -121,6 +121,20 @@ class PoolFilter:
             found &= (packed[positions >> 3] >> (positions & 7).astype(np.uint8)) & 1 == 1
         return found
 
+    def joined(self, other: PoolFilter) -> PoolFilter:
+        """The filter of both filters' values; ValueError unless they have the same shape.
+        ``values`` adds up, so it may count a value twice (the false-positive rate it gives
+        is then an overestimate)."""
+        if (self.size, self.probes) != (other.size, other.probes):
+            raise ValueError("pool filters of different shapes cannot be joined")
+        bits = np.frombuffer(self.bits, dtype=np.uint8) | np.frombuffer(other.bits, dtype=np.uint8)
+        return PoolFilter(bits.tobytes(), self.probes, self.values + other.values)
+
+    def adding(self, prints: np.ndarray) -> PoolFilter:
+        """This filter with the fingerprints ``prints`` added, in its own shape."""
+        bits = np.frombuffer(self.bits, dtype=np.uint8) | _packed([prints], self.size, self.probes)
+        return PoolFilter(bits.tobytes(), self.probes, self.values + int(prints.size))
+
     def digest(self) -> str:
         """A short fingerprint of the filter, part of the reference's category grid."""
         return hashlib.sha256(self.bits + bytes([self.probes])).hexdigest()[:16]

@@ -247,6 +247,13 @@ def _extras(column: Mapping[str, Any], details: Mapping[str, Any]) -> list[dict[
                 "value": text + (f" ({shown['more']})" if shown["more"] else ""),
             }
         )
+    if isinstance(details.get("reference_rank_error"), (int, float)):
+        out.append(
+            {
+                "label": "merged reference: counts known to",
+                "value": "± " + fmt.share(details["reference_rank_error"], 3),
+            }
+        )
     if column.get("method") == "ks" and isinstance(details.get("d_hi"), (int, float)):
         out.append(
             {
