@@ -9,6 +9,7 @@ from typing import Any
 from dataguard._text import row_ids
 from dataguard.expectations import registered
 from dataguard.report import _format as fmt
+from dataguard.report._group_chart import group_chart
 from dataguard.report.trends import expectation_key
 from dataguard.result import FAILING_SEVERITIES, SEVERITIES
 
@@ -125,6 +126,7 @@ def _row(index: int, result: Mapping[str, Any], failing: frozenset[str]) -> dict
         "samples": _samples(result),
         "key": expectation_key(result),
         "trend": None,
+        "chart": group_chart(result),
     }
 
 
