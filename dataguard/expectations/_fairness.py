@@ -567,10 +567,10 @@ class GroupShareBetween(GroupComparison):
         assert worst.value is not None
         wanted = expected.get(worst.key[column], Fraction(0))
         gap = worst.value - wanted
+        change = "the same" if gap == 0 else f"{_pct(abs(gap))} {'more' if gap > 0 else 'less'}"
         message = (
             f"group {group_label(worst.key)} holds {_pct(worst.value)} of the rows against "
-            f"{_pct(wanted)} in the reference ({_pct(abs(gap))} {'more' if gap > 0 else 'less'}); "
-            f"tolerance allows {_pct(limit)}"
+            f"{_pct(wanted)} in the reference ({change}); tolerance allows {_pct(limit)}"
         )
         return self._outcome(
             groups, worst, message, observed=float(abs(gap)), extra={"tolerance": float(limit)}
