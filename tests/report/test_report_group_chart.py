@@ -4,11 +4,14 @@ dashed line, hostile group values escaped, and no script."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 import dataguard as dg
 from dataguard.report._group_chart import MAX_BARS, group_chart
+from tests.report.test_report_browser import open_report
 from tests.report.test_report_html import IMG_VALUE, SCRIPT_NAME, assert_self_contained
 
 SUITE = dg.Suite.from_dict(
@@ -72,3 +75,24 @@ def test_results_without_groups_have_no_chart() -> None:
     assert group_chart({"details": {"reason": "x"}}) is None
     assert group_chart({"observed_value": 3}) is None
     assert group_chart({"details": {"groups": []}}) is None
+
+
+def test_the_chart_paints_in_the_browser_and_hostile_groups_stay_text(
+    chromium: Any, tmp_path: Path
+) -> None:
+    path = dg.write_report(dg.validate(_frame(), SUITE), tmp_path / "groups.html")
+    open_report(chromium, path)
+    found = chromium.evaluate(
+        "({elements: document.querySelectorAll('script, img, [onerror], iframe, object').length,"
+        " text: document.body.innerText,"
+        " bars: [...document.querySelectorAll('svg.groups path.g-fail, svg.groups path.g-pass')]"
+        "   .filter((p) => { const b = p.getBBox(); return b.width > 0 && b.height > 0; }).length,"
+        " limits: [...document.querySelectorAll('svg.groups path.limit')]"
+        "   .filter((p) => p.getBBox().height > 0).length})"
+    )
+    assert found["elements"] == 0
+    assert f"gender='{SCRIPT_NAME}'" in found["text"]  # in the message, as text
+    # One path per state drawn: rate parity's failing and passing bars, the shares' passing ones.
+    assert found["bars"] == 3
+    assert found["limits"] == 2
+    assert not [e for e in chromium.events if e["method"] == "Page.javascriptDialogOpening"]
