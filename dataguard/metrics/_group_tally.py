@@ -9,6 +9,7 @@ dropna=False)`` does, and -0.0 is 0.0, so the groups do not depend on how the ro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, bools
+from dataguard._frame import Batch, bools, missing_mask
 from dataguard.errors import DataguardError
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import state_type
@@ -91,9 +92,17 @@ class GroupTally(Metric[TallyState, GroupCounts]):
     def compute(self, batch: Batch, inputs: Values) -> TallyState:
         if batch.num_rows == 0:
             return ()
-        data = {f"k{i}": _group_values(batch, c) for i, c in enumerate(self.group_by)}
-        data.update(zip(COUNTERS, self._counters(batch), strict=True))
-        return (self._checked(_sum(pa.table(data), len(self.group_by))),)
+        keys = [_group_codes(batch, c) for c in self.group_by]
+        group, combinations = _groups([codes for codes, _ in keys], [len(d) for _, d in keys])
+        size = len(combinations[0])
+        data: dict[str, Any] = {
+            f"k{i}": dictionary.take(pa.array(combinations[i]))
+            for i, (_, dictionary) in enumerate(keys)
+        }
+        for name, counter in zip(COUNTERS, self._counters(batch), strict=True):
+            # The weights are 0/1 and the sums below 2**53, so the float sums are exact.
+            data[name] = np.bincount(group, weights=counter, minlength=size).astype(np.int64)
+        return (self._checked(pa.table(data)),)
 
     def _counters(self, batch: Batch) -> tuple[np.ndarray, ...]:
         rows = np.ones(batch.num_rows, dtype=np.int64)
@@ -157,13 +166,51 @@ class GroupTally(Metric[TallyState, GroupCounts]):
         return GroupCounts(self.group_by, tuple(zip(*columns, strict=True)), *counters)
 
 
-def _group_values(batch: Batch, column: str) -> pa.Array:
-    """The column's values as group keys: missing ones null, -0.0 as 0.0, plain (not encoded)."""
-    array = batch.array(column)
+def _group_codes(batch: Batch, column: str) -> tuple[np.ndarray, pa.Array]:
+    """Each row's position in a dictionary of the column's distinct values in this batch, and
+    the dictionary (missing values are one null entry, -0.0 is 0.0). A column the source holds
+    encoded is read by its codes: counting integers is cheaper than hashing every row's text."""
+    encoded = batch.encoded(column)
+    if encoded is None:
+        keyed = _group_values(batch.array(column), batch.missing(column))
+        unique = keyed.dictionary_encode(null_encoding="encode")
+        return _integers(unique.indices), unique.dictionary
+    codes = _integers(encoded.codes)
+    # The encoding spans the column (and may hold equal values twice): keep the values this
+    # batch uses, deduplicated by value.
+    used = np.flatnonzero(np.bincount(codes, minlength=len(encoded.values)))
+    values = encoded.values.take(pa.array(used))
+    unique = _group_values(values, missing_mask(values)).dictionary_encode(null_encoding="encode")
+    lookup = np.zeros(len(encoded.values), dtype=np.intp)
+    lookup[used] = _integers(unique.indices)
+    return lookup[codes], unique.dictionary
+
+
+def _integers(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.intp)
+
+
+def _groups(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each row's group number, and for each group column the dictionary position of each
+    group's value. When the columns' values make few combinations, each is numbered by its
+    position in their product (counted, and the ones seen kept); else the rows' code tuples
+    are sorted (``np.unique``), which needs no such product."""
+    rows = len(codes[0])
+    if math.prod(sizes) <= max(4 * rows, 1 << 16):
+        flat = np.ravel_multi_index(codes, sizes)
+        seen = np.flatnonzero(np.bincount(flat, minlength=math.prod(sizes)))
+        number = np.zeros(math.prod(sizes), dtype=np.intp)
+        number[seen] = np.arange(len(seen))
+        return number[flat], list(np.unravel_index(seen, sizes))
+    unique, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    return group.reshape(-1), list(unique.T)
+
+
+def _group_values(array: pa.Array, missing: np.ndarray) -> pa.Array:
+    """Values as group keys: missing ones null, -0.0 as 0.0, plain (not dictionary-typed)."""
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
     array = canonical(array)
-    missing = batch.missing(column)
     if missing.any() and not pa.types.is_null(array.type):
         array = pc.if_else(pa.array(missing), pa.scalar(None, array.type), array)
     return array
