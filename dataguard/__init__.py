@@ -9,7 +9,7 @@ True
 
 from dataguard import expectations, extend, history
 from dataguard._version import __version__
-from dataguard.drift import ColumnDrift, DriftReport, drift
+from dataguard.drift import ColumnDrift, DriftReport, GroupedDriftReport, drift
 from dataguard.errors import (
     DataguardError,
     HistoryError,
@@ -20,7 +20,7 @@ from dataguard.errors import (
     ValidationFailedError,
 )
 from dataguard.inference import infer_suite
-from dataguard.profile import Profile, load_profile, merge_profiles, profile
+from dataguard.profile import GroupedProfile, Profile, load_profile, merge_profiles, profile
 from dataguard.report import render_html, write_report
 from dataguard.result import ExpectationResult, Reason, ResultFormat, ValidationResult
 from dataguard.suite import ColumnSpec, Schema, Suite, load_suite
@@ -32,6 +32,8 @@ __all__ = [
     "DataguardError",
     "DriftReport",
     "ExpectationResult",
+    "GroupedDriftReport",
+    "GroupedProfile",
     "HistoryError",
     "InputError",
     "Profile",

@@ -11,6 +11,7 @@ from typing import Literal
 
 from dataguard._text import (
     MIN_LAST,
+    clip,
     column_of,
     duration,
     number,
@@ -18,7 +19,8 @@ from dataguard._text import (
     sample_lines,
     table,
 )
-from dataguard.drift import TYPE_CHANGE, DriftReport
+from dataguard.drift import TYPE_CHANGE, DriftReport, GroupedDriftReport
+from dataguard.profile import GroupKey
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
 
 FailOn = Literal["error", "warning"]
@@ -279,11 +281,28 @@ def drift_json(report: DriftReport) -> str:
 def drift_junit(report: DriftReport) -> str:
     """JUnit XML with one testcase per column: a drifted column is a failure."""
     suites = ET.Element("testsuites", name="dataguard")
-    suite = ET.SubElement(suites, "testsuite", name="drift")
+    suite = _drift_suite(suites, report, "drift")
+    for name in ("tests", "failures", "errors", "skipped", "time"):
+        suites.set(name, suite.get(name, "0"))
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def _drift_suite(suites: ET.Element, report: DriftReport, name: str) -> ET.Element:
+    """A test suite of one testcase per column (named with ``name``'s group, if any) under
+    ``suites``."""
+    suite = ET.SubElement(suites, "testsuite", name=_xml_text(name))
+    tag = name[len("drift") :]  # " [group]" for a group's suite, else ""
     failures = 0
     for c in report.columns.values():
         case = ET.SubElement(
-            suite, "testcase", classname="dataguard.drift", name=_xml_text(c.column), time="0"
+            suite,
+            "testcase",
+            classname="dataguard.drift",
+            name=_xml_text(c.column + tag),
+            time="0",
         )
         text = _xml_text(
             f"{c.reason}\n{c.method}: statistic {c.statistic:.6g}, p {c.pvalue}, "
@@ -292,25 +311,25 @@ def drift_junit(report: DriftReport) -> str:
         if c.drifted:
             failures += 1
             ET.SubElement(
-                case, "failure", message=_xml_text(f"{c.column} drifted"), type="drift"
+                case, "failure", message=_xml_text(f"{c.column}{tag} drifted"), type="drift"
             ).text = text
         else:
             ET.SubElement(case, "system-out").text = text
-    for name in report.skipped:
+    for skipped in report.skipped:
         case = ET.SubElement(
-            suite, "testcase", classname="dataguard.drift", name=_xml_text(name), time="0"
+            suite,
+            "testcase",
+            classname="dataguard.drift",
+            name=_xml_text(skipped + tag),
+            time="0",
         )
-        ET.SubElement(case, "skipped", message=_xml_text(report.skipped[name]))
-    for element in (suites, suite):
-        element.set("tests", str(len(report.columns) + len(report.skipped)))
-        element.set("failures", str(failures))
-        element.set("errors", "0")
-        element.set("skipped", str(len(report.skipped)))
-        element.set("time", f"{report.duration_seconds:.6f}")
-    ET.indent(suites)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-    )
+        ET.SubElement(case, "skipped", message=_xml_text(report.skipped[skipped]))
+    suite.set("tests", str(len(report.columns) + len(report.skipped)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(len(report.skipped)))
+    suite.set("time", f"{report.duration_seconds:.6f}")
+    return suite
 
 
 def drift_markdown(report: DriftReport) -> str:
@@ -330,4 +349,109 @@ DRIFT_RENDERERS: dict[str, Callable[[DriftReport], str]] = {
     "json": drift_json,
     "junit": drift_junit,
     "markdown": drift_markdown,
+}
+
+
+def _group_text(report: GroupedDriftReport, key: GroupKey) -> str:
+    return ", ".join(f"{c}={clip(repr(v), 60, tally=False)}" for c, v in report.label(key).items())
+
+
+def _grouped_headline(report: GroupedDriftReport) -> str:
+    verdict = "DRIFT" if report.drifted else "NO DRIFT"
+    flagged = report.drifted_groups
+    named = "; ".join(_group_text(report, k) for k in flagged[:5])
+    more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
+    worst = f"; worst: {_group_text(report, flagged[0])}" if flagged else ""
+    return (
+        f"{verdict}: {len(flagged)} of {len(report.groups)} groups by "
+        f"{', '.join(report.group_by)} drifted{worst}"
+        + (f" (drifted: {named}{more})" if len(flagged) > 1 else "")
+    )
+
+
+def _one_sided(report: GroupedDriftReport) -> list[str]:
+    """Lines naming the groups found on one side only, and those not compared."""
+    lines = [
+        f"only in the reference: {_group_text(report, k)} ({rows:,} rows)"
+        for k, rows in report.only_reference.items()
+    ]
+    lines += [
+        f"only in the current data: {_group_text(report, k)} ({rows:,} rows)"
+        for k, rows in report.only_current.items()
+    ]
+    if report.more_only_current:
+        lines.append("only in the current data: more groups than listed (the count stopped)")
+    lines += [
+        f"not compared: {_group_text(report, k)}: {why}" for k, why in report.not_compared.items()
+    ]
+    return lines
+
+
+def grouped_drift_text(report: GroupedDriftReport) -> str:
+    """The verdict by group, then each group's drift verdict and table, drifted groups first."""
+    order = [*report.drifted_groups, *(k for k in report.groups if not report.groups[k].drifted)]
+    parts = [_grouped_headline(report)]
+    parts += [f"== {_group_text(report, k)}: {drift_text(report.groups[k])}" for k in order]
+    tail = _one_sided(report)
+    return "\n\n".join(parts) + ("\n" + "\n".join(tail) + "\n" if tail else "")
+
+
+def grouped_drift_json(report: GroupedDriftReport) -> str:
+    """The drift-by-group document as JSON."""
+    return report.to_json() + "\n"
+
+
+def grouped_drift_junit(report: GroupedDriftReport) -> str:
+    """JUnit XML with one test suite per group and one testcase per column, named with the
+    group; a drifted column is a failure, a group found on one side only is skipped."""
+    suites = ET.Element("testsuites", name="dataguard")
+    for key, group in report.groups.items():
+        _drift_suite(suites, group, f"drift [{_group_text(report, key)}]")
+    extra = ET.SubElement(suites, "testsuite", name="drift groups not compared")
+    lines = _one_sided(report)
+    for line in lines:
+        case = ET.SubElement(
+            extra, "testcase", classname="dataguard.drift", name=_xml_text(line), time="0"
+        )
+        ET.SubElement(case, "skipped", message=_xml_text(line))
+    for name, value in (("tests", len(lines)), ("failures", 0), ("errors", 0)):
+        extra.set(name, str(value))
+    extra.set("skipped", str(len(lines)))
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for suite in suites:
+        for name in totals:
+            totals[name] += int(suite.get(name, "0"))
+    for name, value in totals.items():
+        suites.set(name, str(value))
+    suites.set("time", f"{report.duration_seconds:.6f}")
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def grouped_drift_markdown(report: GroupedDriftReport) -> str:
+    """A Markdown summary by group for a CI job page: a table per group."""
+    lines = [
+        f"## {'❌' if report.drifted else '✅'} dataguard drift: {_md(_grouped_headline(report))}",
+        "",
+    ]
+    for key, group in report.groups.items():
+        lines += [
+            f"### {_md(_group_text(report, key))}: {_md(_drift_headline(group))}",
+            "",
+            "| " + " | ".join(_DRIFT_HEADER) + " |",
+            "|" + "---|" * len(_DRIFT_HEADER),
+            *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in _drift_rows(group)),
+            "",
+        ]
+    lines += [f"- {_md(line)}" for line in _one_sided(report)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+GROUPED_DRIFT_RENDERERS: dict[str, Callable[[GroupedDriftReport], str]] = {
+    "text": grouped_drift_text,
+    "json": grouped_drift_json,
+    "junit": grouped_drift_junit,
+    "markdown": grouped_drift_markdown,
 }

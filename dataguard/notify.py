@@ -19,13 +19,13 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from dataguard._jsonable import jsonable
 from dataguard._text import clip, column_of, observed_text
 from dataguard._version import __version__
-from dataguard.drift import DriftReport
+from dataguard.drift import DriftReport, GroupedDriftReport
 from dataguard.errors import DataguardError
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
 
@@ -203,6 +203,48 @@ def _drift_summary(
     return payload
 
 
+@summary.register
+def _grouped_drift_summary(
+    outcome: GroupedDriftReport, *, fail_on: FailOn = "error", dataset: str | None = None
+) -> dict[str, Any]:
+    report = outcome
+    flagged = report.drifted_groups
+    listed = [(report.label(key), report.groups[key].drifted_columns) for key in flagged]
+    listed = listed[:MOST_LISTED]
+    payload = {
+        "kind": "drift_by_group",
+        "dataset": dataset,
+        "verdict": "DRIFT" if report.drifted else "NO DRIFT",
+        "failed": report.drifted,
+        "group_by": list(report.group_by),
+        "counts": {
+            "groups": len(report.groups),
+            "drifted_groups": len(flagged),
+            "only_reference": len(report.only_reference),
+            "only_current": len(report.only_current),
+        },
+        "drifted_groups": [
+            {"group": group, "drifted_columns": [clip(c, MAX_TEXT) for c in columns]}
+            for group, columns in listed
+        ],
+        "more_drifted_groups": len(flagged) - len(listed),
+        "fingerprints": {},
+        "dataguard_version": __version__,
+        "time": report.started_at.isoformat(),
+    }
+    on = f" on {_slack(dataset)}" if dataset else ""
+    headline = (
+        f"dataguard: {payload['verdict']}{on}: {len(flagged)} of {len(report.groups)} groups "
+        f"by {_slack(', '.join(report.group_by))} drifted"
+    )
+    lines = [
+        f"• {_group_words(group)}: {_slack(clip(', '.join(columns), MAX_TEXT))}"
+        for group, columns in listed
+    ]
+    payload["text"] = _text(headline, lines, len(flagged), "drifted groups")
+    return payload
+
+
 def _failure(result: ExpectationResult) -> dict[str, Any]:
     """One failed expectation as a summary lists it, with its ``group`` (column to value) when
     the result is one group's, as the result's JSON document writes it."""
@@ -217,11 +259,13 @@ def _failure(result: ExpectationResult) -> dict[str, Any]:
     }
 
 
-def _group_text(group: dict[str, Any] | None) -> str:
-    if not group:
-        return ""
-    keys = ", ".join(f"{k}={v}" for k, v in group.items())
-    return f" ({_slack(clip(keys, MAX_TEXT))})"
+def _group_words(group: Mapping[str, Any]) -> str:
+    """A group's key as ``column=value, ...``, escaped for Slack."""
+    return _slack(clip(", ".join(f"{k}={v}" for k, v in group.items()), MAX_TEXT))
+
+
+def _group_text(group: Mapping[str, Any] | None) -> str:
+    return f" ({_group_words(group)})" if group else ""
 
 
 def _slack(text: str) -> str:
@@ -252,7 +296,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def post_summary(
-    outcome: ValidationResult | DriftReport,
+    outcome: ValidationResult | DriftReport | GroupedDriftReport,
     url: str,
     *,
     timeout: float = DEFAULT_TIMEOUT,
@@ -307,7 +351,7 @@ def _why(reason: object, timeout: float) -> str:
 
 
 def notify(
-    outcome: ValidationResult | DriftReport,
+    outcome: ValidationResult | DriftReport | GroupedDriftReport,
     urls: Iterable[str],
     *,
     on: NotifyOn = "failure",

@@ -13,8 +13,8 @@ from dataguard.drift._drift import (
     check_method,
     check_min_effect,
     decide,
-    drift,
 )
+from dataguard.drift._grouped import GroupedDriftReport, drift
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.drift._tests import TestResult
 
@@ -23,6 +23,7 @@ __all__ = [
     "ColumnDrift",
     "Comparison",
     "DriftReport",
+    "GroupedDriftReport",
     "MissingDrift",
     "MultivariateDrift",
     "TestResult",

@@ -5,6 +5,7 @@ grid (``grid_metric``, ``on_grid``, ``of_another_kind``), which the ``no_drift``
 runs inside a validation.
 """
 
+from dataguard.profile._api import profile
 from dataguard.profile._build import (
     TypeChanged,
     column_kind,
@@ -12,7 +13,16 @@ from dataguard.profile._build import (
     merge_profiles,
     of_another_kind,
     on_grid,
-    profile,
+)
+from dataguard.profile._grouped import (
+    MAX_GROUPS,
+    GroupedProfile,
+    GroupKey,
+    current_by_group,
+    group_label,
+    is_grouped_document,
+    key_order,
+    load_grouped_profile,
 )
 from dataguard.profile._model import (
     CategoricalProfile,
@@ -26,15 +36,23 @@ from dataguard.profile._model import (
 )
 
 __all__ = [
+    "MAX_GROUPS",
     "CategoricalProfile",
     "CoMoments",
     "ColumnProfile",
+    "GroupKey",
+    "GroupedProfile",
     "NumericProfile",
     "Profile",
     "Settings",
     "TypeChanged",
     "column_kind",
+    "current_by_group",
     "grid_metric",
+    "group_label",
+    "is_grouped_document",
+    "key_order",
+    "load_grouped_profile",
     "load_profile",
     "loads_profile",
     "merge_profiles",

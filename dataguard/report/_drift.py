@@ -441,3 +441,69 @@ def drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
         "multivariate": joint,
         "trend_runs": 0,
     }
+
+
+def _group_words(group: Any) -> str:
+    """A group's key as ``column=value, ...`` text (escaped by the template, like every value)."""
+    if not isinstance(group, Mapping):
+        return str(group)
+    return ", ".join(f"{column}={value!r}" for column, value in group.items())
+
+
+def grouped_drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the drift-by-group template shows: a summary of the groups, then each
+    group's drift view (its anchors prefixed, so that groups' links stay apart)."""
+    groups = []
+    for index, group in enumerate(doc.get("groups") or []):
+        view = drift_view(group)
+        for column in view["columns"]:
+            column["anchor"] = f"group-{index}-{column['anchor']}"
+        groups.append(
+            {"anchor": f"group-{index}", "label": _group_words(group.get("group")), **view}
+        )
+    drifted = bool(doc.get("drifted"))
+    flagged = [g for g in groups if g["drifted"]]
+    worst = doc.get("worst_group")
+    one_sided = [
+        {"side": side, "label": _group_words(g.get("group")), "rows": fmt.number(g.get("rows"))}
+        for key, side in (("only_reference", "reference"), ("only_current", "current data"))
+        for g in doc.get(key) or []
+    ]
+    by = ", ".join(str(c) for c in doc.get("group_by") or [])
+    headline = f"{len(flagged)} of {len(groups)} groups by {by} drifted" + (
+        f"; worst: {_group_words(worst)}" if worst else ""
+    )
+    run = doc.get("run") or {}
+    return {
+        "kind": "drift_groups",
+        "title": "Drift report by group",
+        "drifted": drifted,
+        "verdict": "DRIFT" if drifted else "NO DRIFT",
+        "headline": headline,
+        "stats": [
+            {"label": "groups compared", "value": fmt.number(len(groups)), "tone": ""},
+            {
+                "label": "groups drifted",
+                "value": fmt.number(len(flagged)),
+                "tone": "bad" if flagged else "good",
+            },
+            {"label": "on one side only", "value": fmt.number(len(one_sided)), "tone": ""},
+        ],
+        "facts": [
+            {"label": "grouped by", "value": by},
+            {
+                "label": "α, after Benjamini–Hochberg in each group",
+                "value": fmt.number(doc.get("alpha")),
+            },
+            {"label": "minimum effect", "value": fmt.number(doc.get("min_effect"))},
+            {"label": "dataguard version", "value": str(run.get("dataguard_version", "–"))},
+            {"label": "started", "value": fmt.timestamp(run.get("started_at"))},
+        ],
+        "groups": groups,
+        "one_sided": one_sided,
+        "more_only_current": bool(doc.get("more_only_current")),
+        "not_compared": [
+            {"label": _group_words(g.get("group")), "why": str(g.get("reason"))}
+            for g in doc.get("not_compared") or []
+        ],
+    }

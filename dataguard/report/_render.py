@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from dataguard._atomic import write_atomic
 from dataguard._documents import read_json_file
 from dataguard._version import __version__
-from dataguard.drift import DriftReport
+from dataguard.drift import DriftReport, GroupedDriftReport
 from dataguard.errors import DataguardError, InputError
 from dataguard.profile import Profile
 from dataguard.report import _format as fmt
-from dataguard.report._drift import drift_view
+from dataguard.report._drift import drift_view, grouped_drift_view
 from dataguard.report._profile import profile_view
 from dataguard.report._schema import check_document
 from dataguard.report._validation import validation_view
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
-Reportable = ValidationResult | DriftReport | Profile | Mapping[str, Any]
+Reportable = ValidationResult | DriftReport | GroupedDriftReport | Profile | Mapping[str, Any]
 
 
 def template_dirs() -> list[Path]:
@@ -117,8 +117,12 @@ def view_model(
     elif isinstance(obj, DriftReport):
         doc = obj.to_dict()
         view = drift_view(doc)
+    elif isinstance(obj, GroupedDriftReport):
+        return grouped_drift_view(obj.to_dict())
     elif isinstance(obj, Profile):
         return profile_view(obj)
+    elif isinstance(obj, Mapping) and obj.get("kind") == "drift_by_group":
+        return grouped_drift_view(obj)
     elif isinstance(obj, Mapping):
         kind = document_kind(obj)
         if kind == "profile":
@@ -184,6 +188,8 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     not one."""
     location = Path(path)
     doc = read_json_file(location, InputError, "JSON document")
+    if isinstance(doc, dict) and doc.get("kind") == "drift_by_group":
+        return doc  # a drift report by group: its groups' reports follow the drift schema
     try:
         kind = document_kind(doc)
         if kind != "profile":

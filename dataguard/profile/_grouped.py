@@ -1,0 +1,469 @@
+"""Profiles by group: one sub-profile per value of the ``group_by`` columns, and the one-pass
+count of data by group on those sub-profiles' grids (what drift by group compares).
+
+A reference profile by group is built group by group (each group's rows profiled as a profile
+of those rows alone would be, so the bytes are as deterministic as a plain profile's); the data
+compared with it is read once, every group's rows counted on its own reference grid in the same
+pass (``GroupGrids``). Group values are kept as JSON scalars: text, numbers, booleans, null for
+a missing value, dates and times as ISO text, so a key read back from the file equals the key
+read from data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataguard._atomic import write_atomic
+from dataguard._documents import read_json_file
+from dataguard._engine import execute
+from dataguard._frame import Batch, ReadPlan, Source, check_column_types, keep_rows
+from dataguard._version import __version__
+from dataguard.cluster import as_source
+from dataguard.errors import InputError, ProfileError, did_you_mean
+from dataguard.metrics import (
+    Metric,
+    MetricUnavailable,
+    MissingCount,
+    RowCount,
+    Values,
+    state_type,
+)
+from dataguard.profile._build import (
+    TypeChanged,
+    column_kind,
+    grid_metric,
+    of_another_kind,
+    on_grid,
+)
+from dataguard.profile._model import ColumnProfile, Profile
+
+#: A group's key: each group column's value as a JSON scalar, None where it is missing.
+GroupKey = tuple[Any, ...]
+
+#: Most groups a profile or drift by group holds by default: each group is a whole profile
+#: (about 15 KB per column) and a drift comparison, so a mistaken ``group_by`` (an id column)
+#: must stop early rather than write a file per row.
+MAX_GROUPS = 100
+
+#: Version of the profile-by-group document; newer files are refused.
+GROUPED_FORMAT_VERSION = 1
+
+
+def key_value(value: Any) -> Any:
+    """A group column's value as a JSON scalar (dates and times as ISO text, decimals and
+    other values as text, bytes as hex), so that keys compare equal after a round trip."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def key_order(key: GroupKey) -> tuple[Any, ...]:
+    """A sort key for group keys: missing values first, then by type name, then by value."""
+    return tuple((0, "", 0) if v is None else (1, type(v).__name__, v) for v in key)
+
+
+def group_label(by: Sequence[str], key: GroupKey) -> dict[str, Any]:
+    """A group's key as ``{column: value}``, as results write it."""
+    return dict(zip(by, key, strict=True))
+
+
+def _comparable(batch: Batch, name: str) -> pa.Array:
+    """A group column's values as Arrow groups them: missing values (NaN, NaT) as null, -0.0
+    as 0.0, dictionaries decoded."""
+    array = batch.array(name)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if pa.types.is_floating(array.type):
+        array = pc.add(array, pa.scalar(0.0, array.type))  # -0.0 + 0.0 is 0.0
+    missing = batch.missing(name)
+    if missing.any():
+        array = pc.if_else(pa.array(missing), pa.nulls(len(array), array.type), array)
+    return array
+
+
+def partition(batch: Batch, by: Sequence[str]) -> dict[GroupKey, np.ndarray]:
+    """The batch's rows by group: each key with its rows' ascending positions in the batch."""
+    if batch.num_rows == 0:
+        return {}
+    names = [f"by{i}" for i in range(len(by))]
+    table = pa.table(
+        {
+            **{n: _comparable(batch, column) for n, column in zip(names, by, strict=True)},
+            "row": pa.array(np.arange(batch.num_rows, dtype=np.int64)),
+        }
+    )
+    try:
+        grouped = table.group_by(names, use_threads=False).aggregate([("row", "list")])
+    except pa.ArrowNotImplementedError as exc:
+        raise InputError(f"cannot group by {list(by)!r}: {exc}") from None
+    lists = grouped["row_list"].combine_chunks()
+    rows = lists.flatten().to_numpy()
+    offsets = lists.offsets.to_numpy()
+    keys = zip(*(grouped[n].to_pylist() for n in names), strict=True)
+    out: dict[GroupKey, np.ndarray] = {}
+    for index, raw in enumerate(keys):
+        key = tuple(key_value(v) for v in raw)
+        positions = rows[offsets[index] : offsets[index + 1]]
+        if key in out:  # two raw values with one JSON form
+            positions = np.concatenate([out[key], positions])
+        out[key] = np.sort(positions)
+    return out
+
+
+@state_type("group_grid_states")
+@dataclass(frozen=True, slots=True)
+class GroupGridStates:
+    """The states of each known group's metrics, the rows of every group seen (up to a cap),
+    and whether more groups were seen than counted."""
+
+    states: dict[GroupKey, tuple[Any, ...]] = field(default_factory=dict)
+    rows: dict[GroupKey, int] = field(default_factory=dict)
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
+    """Each known group's own metrics over that group's rows, and the rows of every group, in
+    one pass; keys beyond ``cap`` unknown groups are not counted (``more`` says so).
+
+    The value holds the final values of each group's metrics, in the order of ``grids``.
+    """
+
+    by: tuple[str, ...]
+    grids: tuple[tuple[GroupKey, tuple[Metric[Any, Any], ...]], ...]
+    cap: int
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        read = [c for _, metrics in self.grids for m in metrics for c in m.columns]
+        return tuple(dict.fromkeys([*self.by, *read]))
+
+    def _known(self) -> dict[GroupKey, tuple[Metric[Any, Any], ...]]:
+        return dict(self.grids)
+
+    def empty(self) -> GroupGridStates:
+        return GroupGridStates()
+
+    def compute(self, batch: Batch, inputs: Values) -> GroupGridStates:
+        known = self._known()
+        states: dict[GroupKey, tuple[Any, ...]] = {}
+        rows: dict[GroupKey, int] = {}
+        more = False
+        for key, positions in partition(batch, self.by).items():
+            metrics = known.get(key)
+            if metrics is None and len(rows) - len(states) >= self.cap:
+                more = True
+                continue
+            rows[key] = int(positions.size)
+            if metrics is None:
+                continue
+            names = list(dict.fromkeys(c for m in metrics for c in m.columns))
+            sub = Batch(
+                batch.take(positions, names),
+                0,
+                int(positions.size),
+                ids=batch.row_ids()[positions],
+            )
+            states[key] = tuple(m.compute(sub, inputs) for m in metrics)
+        return GroupGridStates(states, rows, more)
+
+    def merge(self, left: GroupGridStates, right: GroupGridStates) -> GroupGridStates:
+        known = self._known()
+        states = dict(left.states)
+        for key, theirs in right.states.items():
+            mine = states.get(key)
+            states[key] = (
+                theirs
+                if mine is None
+                else tuple(m.merge(a, b) for m, a, b in zip(known[key], mine, theirs, strict=True))
+            )
+        rows = dict(left.rows)
+        more = left.more or right.more
+        unknown = sum(1 for k in rows if k not in known)
+        for key, count in right.rows.items():
+            if key not in rows and key not in known and unknown >= self.cap:
+                more = True
+                continue
+            unknown += key not in rows and key not in known
+            rows[key] = rows.get(key, 0) + count
+        return GroupGridStates(states, rows, more)
+
+    def finalize(self, state: GroupGridStates) -> GroupGridStates:
+        known = self._known()
+        values = {
+            key: tuple(m.finalize(s) for m, s in zip(known[key], states, strict=True))
+            for key, states in state.states.items()
+        }
+        return GroupGridStates(values, dict(state.rows), state.more)
+
+
+def check_group_by(
+    group_by: Sequence[str], names: Sequence[str], description: str
+) -> tuple[str, ...]:
+    """``group_by`` as a tuple of column names that ``names`` holds; InputError naming the
+    missing ones (with the closest existing names) otherwise."""
+    if isinstance(group_by, str):
+        group_by = [group_by]
+    by = tuple(group_by)
+    if not by or not all(isinstance(c, str) for c in by):
+        raise ValueError(f"group_by must be a non-empty list of column names, got {group_by!r}")
+    if len(set(by)) != len(by):
+        raise ValueError(f"group_by names a column twice: {list(by)!r}")
+    missing = [c for c in by if c not in set(names)]
+    if missing:
+        raise InputError(
+            f"group_by column{'s' if len(missing) > 1 else ''} {missing!r} not found in "
+            f"{description}{did_you_mean(missing, names)}"
+        )
+    return by
+
+
+def too_many_groups(by: Sequence[str], cap: int) -> str:
+    """Why a grouping was refused: more groups than the cap."""
+    return (
+        f"group_by {list(by)!r} makes more than {cap} groups; group by columns with fewer "
+        "values, or raise max_groups"
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class GroupedProfile:
+    """One sub-profile per group of the ``group_by`` columns' values, in key order.
+
+    ``save`` writes canonical JSON (gzip-compressed for ``.gz`` paths) whose bytes depend only
+    on the data, as a plain profile's do.
+    """
+
+    group_by: tuple[str, ...]
+    groups: Mapping[GroupKey, Profile]
+
+    @property
+    def rows(self) -> int:
+        """Rows in all groups."""
+        return sum(p.rows for p in self.groups.values())
+
+    def __repr__(self) -> str:
+        """One line: the grouping, the number of groups and rows."""
+        return (
+            f"<GroupedProfile by {list(self.group_by)!r}: {len(self.groups)} groups, "
+            f"{self.rows:,} rows>"
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        """The document: the grouping and each group's key and profile document."""
+        return {
+            "format_version": GROUPED_FORMAT_VERSION,
+            "kind": "grouped_profile",
+            "dataguard_version": __version__,
+            "group_by": list(self.group_by),
+            "rows": self.rows,
+            "groups": [
+                {"key": list(key), "profile": self.groups[key].to_doc()}
+                for key in sorted(self.groups, key=key_order)
+            ],
+        }
+
+    def to_bytes(self, *, compress: bool = False) -> bytes:
+        """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
+        text = json.dumps(
+            self.to_doc(),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+        return gzip.compress(text, mtime=0) if compress else text
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write atomically; ``.gz`` paths are compressed."""
+        return write_atomic(path, self.to_bytes(compress=str(path).endswith(".gz")))
+
+    @classmethod
+    def from_doc(cls, doc: Any, source: str = "profile") -> GroupedProfile:
+        """Rebuild from ``to_doc``; ProfileError names what is wrong."""
+        if not isinstance(doc, Mapping) or doc.get("kind") != "grouped_profile":
+            raise ProfileError(
+                f"{source}: not a profile by group; build the reference with group_by "
+                "(dataguard profile --group-by COLUMN)"
+            )
+        version = doc.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ProfileError(f"{source}: no format_version")
+        if version > GROUPED_FORMAT_VERSION:
+            raise ProfileError(
+                f"{source}: format_version {version} is newer than this dataguard understands "
+                f"({GROUPED_FORMAT_VERSION}); upgrade dataguard"
+            )
+        by = doc.get("group_by")
+        groups = doc.get("groups")
+        if (
+            not isinstance(by, list)
+            or not by
+            or not all(isinstance(c, str) for c in by)
+            or not isinstance(groups, list)
+        ):
+            raise ProfileError(f"{source}: group_by must list columns and groups the groups")
+        out: dict[GroupKey, Profile] = {}
+        for index, group in enumerate(groups):
+            key = group.get("key") if isinstance(group, Mapping) else None
+            if not isinstance(key, list) or len(key) != len(by):
+                raise ProfileError(f"{source}: groups[{index}] needs a key of {len(by)} values")
+            out[tuple(key)] = Profile.from_doc(group.get("profile"), f"{source} groups[{index}]")
+        return cls(tuple(by), out)
+
+
+def load_grouped_profile(path: str | os.PathLike[str]) -> GroupedProfile:
+    """Read a profile by group (plain or gzip JSON); ProfileError for anything else."""
+    return GroupedProfile.from_doc(read_json_file(path, ProfileError, "profile"), str(path))
+
+
+def is_grouped_document(doc: Any) -> bool:
+    """Whether a parsed profile document is a profile by group."""
+    return isinstance(doc, Mapping) and doc.get("kind") == "grouped_profile"
+
+
+def group_rows(
+    source: Source, by: tuple[str, ...], cap: int, chunk_size: int | None
+) -> dict[GroupKey, int]:
+    """The rows of every group in one pass; ValueError beyond ``cap`` groups."""
+    metric = GroupGrids(by, (), cap)
+    found = _value(execute([metric], source, chunk_size=chunk_size), metric)
+    if found.more or len(found.rows) > cap:
+        raise ValueError(too_many_groups(by, cap))
+    return found.rows
+
+
+def _value(values: Values, metric: GroupGrids) -> GroupGridStates:
+    try:
+        return values[metric]
+    except MetricUnavailable as exc:
+        raise InputError(f"cannot group by {list(metric.by)!r}: {exc}") from None
+
+
+def _rows_of(by: tuple[str, ...], key: GroupKey) -> Any:
+    """A row filter keeping one group's rows."""
+
+    def keep(batch: Batch) -> np.ndarray:
+        mask = np.zeros(batch.num_rows, dtype=bool)
+        positions = partition(batch, by).get(key)
+        if positions is not None:
+            mask[positions] = True
+        return mask
+
+    return keep
+
+
+def profile_groups(
+    data: Any,
+    group_by: Sequence[str],
+    *,
+    build: Callable[[Source, list[str]], Profile],
+    columns: Sequence[str] | None,
+    max_groups: int,
+    chunk_size: int | None,
+    column_types: Mapping[str, str] | None,
+) -> GroupedProfile:
+    """A reference profile per group of ``data``'s rows: a pass finds the groups, then
+    ``build`` (``profile`` with its settings) profiles each group's rows."""
+    if max_groups < 1:
+        raise ValueError(f"max_groups must be at least 1, got {max_groups}")
+    pins = check_column_types(column_types)
+    source = as_source(data, lambda names: ReadPlan(pins))
+    by = check_group_by(group_by, source.names, source.description)
+    if not source.reiterable:
+        source.remember()  # every group's profile reads the rows again
+    keys = sorted(group_rows(source, by, max_groups, chunk_size), key=key_order)
+    chosen = [c for c in (columns or source.names) if c not in by]
+    return GroupedProfile(
+        by,
+        {key: build(keep_rows(source, _rows_of(by, key), by), chosen) for key in keys},
+    )
+
+
+def current_by_group(
+    data: Any,
+    reference: GroupedProfile,
+    *,
+    columns: Sequence[str] | None,
+    max_groups: int,
+    chunk_size: int | None,
+    column_types: Mapping[str, str] | None,
+) -> tuple[dict[GroupKey, Profile], dict[GroupKey, int], bool]:
+    """``data`` counted in one pass, each group on its reference group's grid: the profiles of
+    the groups the reference knows and the data holds, the rows of the groups only the data
+    holds (at most ``max_groups`` of them), and whether there were more of those."""
+    pins = check_column_types(column_types)
+    source = as_source(data, lambda names: ReadPlan(pins))
+    check_group_by(reference.group_by, source.names, source.description)
+    present = set(source.names)
+    infos = {}
+    grids = []
+    plans: dict[GroupKey, list[tuple[str, Metric[Any, Any], ColumnProfile]]] = {}
+    for key, ref in reference.groups.items():
+        plan = []
+        for name, ref_col in ref.columns.items():
+            if (columns is not None and name not in columns) or name not in present:
+                continue
+            if name not in infos:
+                infos[name] = source.info(name)
+            kind = column_kind(infos[name])
+            metric = grid_metric(ref_col) if kind == ref_col.kind else MissingCount(name)
+            plan.append((name, metric, ref_col))
+        plans[key] = plan
+        grids.append((key, (RowCount(), *(m for _, m, _ in plan))))
+    metric = GroupGrids(reference.group_by, tuple(grids), max_groups)
+    found = _value(execute([metric], source, chunk_size=chunk_size), metric)
+    profiles: dict[GroupKey, Profile] = {}
+    for key, values in found.states.items():
+        ref = reference.groups[key]
+        rows, *counted = values
+        built: dict[str, ColumnProfile] = {}
+        unprofiled: dict[str, str] = {}
+        for (name, grid, ref_col), value in zip(plans[key], counted, strict=True):
+            if isinstance(grid, MissingCount):
+                try:
+                    built[name] = of_another_kind(infos[name], value, ref_col)
+                except TypeChanged as change:
+                    unprofiled[name] = str(change)
+            else:
+                built[name] = on_grid(infos[name], value, ref_col)
+        profiles[key] = Profile(rows, built, ref.settings, None, unprofiled)
+    only_current = {k: n for k, n in found.rows.items() if k not in reference.groups}
+    return profiles, only_current, found.more
+
+
+__all__ = [
+    "MAX_GROUPS",
+    "GroupGrids",
+    "GroupKey",
+    "GroupedProfile",
+    "check_group_by",
+    "current_by_group",
+    "group_label",
+    "is_grouped_document",
+    "key_order",
+    "load_grouped_profile",
+    "partition",
+    "profile_groups",
+]
