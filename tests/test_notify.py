@@ -430,3 +430,22 @@ def test_notify_returns_warnings_and_posts_once_per_url(
 def test_redacted_keeps_only_scheme_host_and_port(url: str, shown: str) -> None:
     assert redacted(url) == shown
     assert webhook_url(url) == url
+
+
+def test_drift_by_group_posts_the_drifted_groups(
+    drift_files: dict[str, Path], webhook: Webhook, tmp_path: Path
+) -> None:
+    groups = np.resize(np.array(["x", "<y>"]), 2_000)
+    paths = {}
+    for name in ("reference", "shifted"):
+        frame = pd.read_parquet(drift_files[name]).assign(region=groups)
+        paths[name] = tmp_path / f"{name}-regions.parquet"
+        frame.to_parquet(paths[name])
+    argv = ["drift", str(paths["shifted"]), "-r", str(paths["reference"]), "--group-by", "region"]
+    assert run([*argv, "--notify", webhook.url(), "--fail-on-drift"])[0] == 1
+    [request] = webhook.received
+    payload = request["json"]
+    assert payload["kind"] == "drift_by_group"
+    assert payload["counts"]["drifted_groups"] == 2
+    assert sorted(g["group"]["region"] for g in payload["drifted_groups"]) == ["<y>", "x"]
+    assert "region=&lt;y&gt;: amount" in payload["text"]

@@ -483,3 +483,33 @@ def test_the_other_table_may_be_a_dask_frame_too(dask_client: Any) -> None:
         here = dg.validate(as_table(data), suite, tables=TABLES)
     assert comparable(on_dask)["results"] == comparable(here)["results"]
     assert on_dask.results[0].unexpected_count > 0
+
+
+def grouped_frame(seed: int, shift: float) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    carrier = rng.choice(["AA", "DL", None], 400)
+    return pd.DataFrame(
+        {
+            "carrier": carrier,
+            "amount": rng.normal(size=400) + np.where(carrier == "DL", shift, 0.0),
+            "status": rng.choice(["new", "done"], 400),
+        }
+    )
+
+
+def group_docs(report: dg.GroupedDriftReport) -> list[dict[str, Any]]:
+    return [{k: v for k, v in g.items() if k != "run"} for g in report.to_dict()["groups"]]
+
+
+def test_drift_by_group_is_identical(dask_client: Any) -> None:
+    reference = grouped_frame(0, 0.0)
+    current = grouped_frame(1, 1.0)
+    with dask_client.as_current():
+        data = partitioned(current, [0, 130, 131, 400])
+        on_dask = dg.drift(data, reference=reference, group_by=["carrier"])
+    here = dg.drift(
+        as_table(partitioned(current, [0, 400])), reference=reference, group_by=["carrier"]
+    )
+    assert on_dask.drifted_groups == (("DL",),)
+    assert group_docs(on_dask) == group_docs(here)
+    assert list(on_dask.groups) == [(None,), ("AA",), ("DL",)]
