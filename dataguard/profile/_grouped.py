@@ -18,7 +18,6 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +72,7 @@ def key_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.hex()
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    return str(value)  # decimals and other values by their text
 
 
 def key_order(key: GroupKey) -> tuple[Any, ...]:
@@ -239,6 +236,12 @@ def check_group_by(
     return by
 
 
+def check_max_groups(max_groups: int) -> None:
+    """ValueError unless ``max_groups`` is a whole number of at least 1."""
+    if isinstance(max_groups, bool) or not isinstance(max_groups, int) or max_groups < 1:
+        raise ValueError(f"max_groups must be a whole number of at least 1, got {max_groups!r}")
+
+
 def too_many_groups(by: Sequence[str], cap: int) -> str:
     """Why a grouping was refused: more groups than the cap."""
     return (
@@ -327,8 +330,15 @@ class GroupedProfile:
         out: dict[GroupKey, Profile] = {}
         for index, group in enumerate(groups):
             key = group.get("key") if isinstance(group, Mapping) else None
-            if not isinstance(key, list) or len(key) != len(by):
-                raise ProfileError(f"{source}: groups[{index}] needs a key of {len(by)} values")
+            if (
+                not isinstance(key, list)
+                or len(key) != len(by)
+                or not all(v is None or isinstance(v, (str, int, float)) for v in key)
+            ):
+                raise ProfileError(
+                    f"{source}: groups[{index}] needs a key of {len(by)} values (text, "
+                    "numbers, booleans or null)"
+                )
             out[tuple(key)] = Profile.from_doc(group.get("profile"), f"{source} groups[{index}]")
         return cls(tuple(by), out)
 
@@ -361,7 +371,7 @@ def _value(values: Values, metric: GroupGrids) -> GroupGridStates:
         raise InputError(f"cannot group by {list(metric.by)!r}: {exc}") from None
 
 
-def _rows_of(by: tuple[str, ...], key: GroupKey) -> Any:
+def _rows_of(by: tuple[str, ...], key: GroupKey) -> Callable[[Batch], np.ndarray]:
     """A row filter keeping one group's rows."""
 
     def keep(batch: Batch) -> np.ndarray:
@@ -386,8 +396,7 @@ def profile_groups(
 ) -> GroupedProfile:
     """A reference profile per group of ``data``'s rows: a pass finds the groups, then
     ``build`` (``profile`` with its settings) profiles each group's rows."""
-    if max_groups < 1:
-        raise ValueError(f"max_groups must be at least 1, got {max_groups}")
+    check_max_groups(max_groups)
     pins = check_column_types(column_types)
     source = as_source(data, lambda names: ReadPlan(pins))
     by = check_group_by(group_by, source.names, source.description)
@@ -413,6 +422,7 @@ def current_by_group(
     """``data`` counted in one pass, each group on its reference group's grid: the profiles of
     the groups the reference knows and the data holds, the rows of the groups only the data
     holds (at most ``max_groups`` of them), and whether there were more of those."""
+    check_max_groups(max_groups)
     pins = check_column_types(column_types)
     source = as_source(data, lambda names: ReadPlan(pins))
     check_group_by(reference.group_by, source.names, source.description)

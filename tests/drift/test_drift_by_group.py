@@ -169,6 +169,7 @@ def test_groups_validate_against_the_drift_schema(
         ({"group_by": []}, ValueError, "non-empty"),
         ({"group_by": ["carrier"], "multivariate": True}, ValueError, "not computed by group"),
         ({"group_by": ["carrier"], "max_groups": 2}, ValueError, "more than 2 groups"),
+        ({"group_by": ["carrier"], "max_groups": 0}, ValueError, "at least 1"),
     ],
 )
 def test_bad_grouping_is_a_clear_error(

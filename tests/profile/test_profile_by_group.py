@@ -76,6 +76,10 @@ def test_round_trip_and_versions(tmp_path: Path) -> None:
     broken.write_bytes(gzip.compress(json.dumps({**document, "groups": [{"key": []}]}).encode()))
     with pytest.raises(ProfileError, match="groups\\[0\\] needs a key of 2 values"):
         load_grouped_profile(broken)
+    nested = {**document, "groups": [{**document["groups"][0], "key": [["AA"], "done"]}]}
+    broken.write_bytes(gzip.compress(json.dumps(nested).encode()))
+    with pytest.raises(ProfileError, match="text, numbers, booleans or null"):
+        load_grouped_profile(broken)
 
 
 def test_dates_and_numbers_as_group_values_round_trip(tmp_path: Path) -> None:
