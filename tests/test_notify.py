@@ -95,6 +95,15 @@ def _handler(hook: Callable[[], Webhook]) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Posts go straight to the local webhook, whatever proxy the machine running the tests
+    sets (urllib reads the proxy variables)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
 @pytest.fixture
 def webhooks() -> Iterator[Callable[[], Webhook]]:
     """A factory of local webhooks, each on its own ephemeral port, all stopped at the end."""
