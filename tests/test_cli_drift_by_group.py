@@ -120,3 +120,19 @@ def test_too_many_groups_exits_two(
     argv = ["drift", str(files["moved"]), "-r", str(files["reference"]), "--group-by", "amount"]
     assert run(argv)[0] == 2
     assert "makes more than 100 groups" in capsys.readouterr().err
+
+
+def test_report_renders_a_saved_drift_by_group(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "drift.json"
+    argv = ["drift", str(files["moved"]), "-r", str(files["reference"]), "--group-by", "carrier"]
+    assert run([*argv, "--format", "json", "-o", str(saved)])[0] == 0
+    page = tmp_path / "drift.html"
+    assert run(["report", str(saved), "-o", str(page)])[0] == 0
+    assert "Drift report by group" in page.read_text()
+    document = json.loads(saved.read_text())
+    document["groups"][1]["columns"][0]["drifted"] = "yes"
+    saved.write_text(json.dumps(document))
+    assert run(["report", str(saved), "-o", str(page)])[0] == 2
+    assert "groups[1]: not a valid drift document" in capsys.readouterr().err

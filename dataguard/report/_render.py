@@ -122,6 +122,7 @@ def view_model(
     elif isinstance(obj, Profile):
         return profile_view(obj)
     elif isinstance(obj, Mapping) and obj.get("kind") == "drift_by_group":
+        check_grouped_drift(obj)
         return grouped_drift_view(obj)
     elif isinstance(obj, Mapping):
         kind = document_kind(obj)
@@ -136,6 +137,27 @@ def view_model(
             "DriftReport, a Profile, or a document one of them wrote"
         )
     return add_trends(view, doc, earlier)
+
+
+def check_grouped_drift(doc: Mapping[str, Any]) -> None:
+    """InputError unless a drift-by-group document lists its groups and columns, and each
+    group's report, its ``group`` aside, is a valid drift document."""
+    groups = doc.get("groups")
+    by = doc.get("group_by")
+    if not isinstance(groups, list) or not isinstance(by, list):
+        raise InputError("not a valid drift-by-group document: no groups or group_by list")
+    if isinstance(doc.get("format_version"), int) and doc["format_version"] > 1:
+        raise InputError(
+            f"drift-by-group document format_version {doc['format_version']} is newer than "
+            "this dataguard renders (1); upgrade dataguard"
+        )
+    for index, group in enumerate(groups):
+        if not isinstance(group, Mapping) or not isinstance(group.get("group"), Mapping):
+            raise InputError(f"not a valid drift-by-group document: groups[{index}] has no group")
+        try:
+            check_document({k: v for k, v in group.items() if k != "group"}, "drift")
+        except InputError as exc:
+            raise InputError(f"groups[{index}]: {exc}") from None
 
 
 def render_page(template: str, **context: Any) -> str:
@@ -188,9 +210,10 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     not one."""
     location = Path(path)
     doc = read_json_file(location, InputError, "JSON document")
-    if isinstance(doc, dict) and doc.get("kind") == "drift_by_group":
-        return doc  # a drift report by group: its groups' reports follow the drift schema
     try:
+        if isinstance(doc, dict) and doc.get("kind") == "drift_by_group":
+            check_grouped_drift(doc)
+            return doc
         kind = document_kind(doc)
         if kind != "profile":
             check_document(doc, kind)
