@@ -7,7 +7,7 @@ import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from dataguard._text import (
     MIN_LAST,
@@ -352,8 +352,16 @@ DRIFT_RENDERERS: dict[str, Callable[[DriftReport], str]] = {
 }
 
 
-def _group_text(report: GroupedDriftReport, key: GroupKey) -> str:
-    return ", ".join(f"{c}={clip(repr(v), 60, tally=False)}" for c, v in report.label(key).items())
+def _group_text(report: GroupedDriftReport, key: GroupKey, *, quoted: bool = True) -> str:
+    """A group as people read it, ``carrier='AA'`` (``quoted=False``: ``carrier=AA``, for test
+    case names), a missing value as ``null``, each value cut at 60 characters."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "null"
+        return clip(repr(value) if quoted else str(value), 60, tally=False)
+
+    return ", ".join(f"{c}={text(v)}" for c, v in report.label(key).items())
 
 
 def _grouped_headline(report: GroupedDriftReport) -> str:
@@ -406,7 +414,7 @@ def grouped_drift_junit(report: GroupedDriftReport) -> str:
     group; a drifted column is a failure, a group found on one side only is skipped."""
     suites = ET.Element("testsuites", name="dataguard")
     for key, group in report.groups.items():
-        _drift_suite(suites, group, f"drift [{_group_text(report, key)}]")
+        _drift_suite(suites, group, f"drift [{_group_text(report, key, quoted=False)}]")
     extra = ET.SubElement(suites, "testsuite", name="drift groups not compared")
     lines = _one_sided(report)
     for line in lines:

@@ -261,7 +261,8 @@ def _failure(result: ExpectationResult) -> dict[str, Any]:
 
 def _group_words(group: Mapping[str, Any]) -> str:
     """A group's key as ``column=value, ...``, escaped for Slack."""
-    return _slack(clip(", ".join(f"{k}={v}" for k, v in group.items()), MAX_TEXT))
+    words = ", ".join(f"{k}={'null' if v is None else v}" for k, v in group.items())
+    return _slack(clip(words, MAX_TEXT))
 
 
 def _group_text(group: Mapping[str, Any] | None) -> str:

@@ -74,10 +74,10 @@ def test_raw_reference_json_and_junit(files: dict[str, Path], tmp_path: Path) ->
     root = ET.fromstring(text)
     assert root.get("failures") == "1"
     names = [case.get("name") for case in root.iter("testcase")]
-    assert "amount [carrier='DL']" in names
-    assert "status [carrier='AA']" in names
+    assert "amount [carrier=DL]" in names
+    assert "status [carrier=AA]" in names
     [failed] = [case for case in root.iter("testcase") if case.find("failure") is not None]
-    assert failed.get("name") == "amount [carrier='DL']"
+    assert failed.get("name") == "amount [carrier=DL]"
     report = tmp_path / "drift.html"
     code, text = run([*base, "--format", "markdown", "--report", str(report)])
     assert code == 0

@@ -447,7 +447,9 @@ def _group_words(group: Any) -> str:
     """A group's key as ``column=value, ...`` text (escaped by the template, like every value)."""
     if not isinstance(group, Mapping):
         return str(group)
-    return ", ".join(f"{column}={value!r}" for column, value in group.items())
+    return ", ".join(
+        f"{column}={'null' if value is None else repr(value)}" for column, value in group.items()
+    )
 
 
 def grouped_drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:

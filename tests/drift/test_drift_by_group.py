@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
+from dataguard._formats import grouped_drift_junit, grouped_drift_text
 from dataguard.errors import InputError, ProfileError
 from dataguard.notify import summary
 
@@ -121,6 +122,8 @@ def test_a_missing_group_value_is_a_group_of_its_own() -> None:
     alone = dg.drift(rows_of(current, None), reference=rows_of(reference, None))
     assert without_run(report.groups[(None,)].to_dict()) == without_run(alone.to_dict())
     assert report.to_dict()["groups"][0]["group"] == {"carrier": None}
+    assert "== carrier=null: " in grouped_drift_text(report)
+    assert 'name="amount [carrier=null]"' in grouped_drift_junit(report)
 
 
 def test_two_group_columns() -> None:
