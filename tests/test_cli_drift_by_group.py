@@ -136,3 +136,19 @@ def test_report_renders_a_saved_drift_by_group(
     saved.write_text(json.dumps(document))
     assert run(["report", str(saved), "-o", str(page)])[0] == 2
     assert "groups[1]: not a valid drift document" in capsys.readouterr().err
+
+
+def test_a_profile_by_group_without_group_by_says_so(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "profile",
+        str(files["reference"]),
+        "-o",
+        str(files["profile"]),
+        "--group-by",
+        "carrier",
+    ]
+    assert run(argv)[0] == 0
+    assert run(["drift", str(files["moved"]), "-r", str(files["profile"])])[0] == 2
+    assert "a profile by group (group_by ['carrier'])" in capsys.readouterr().err

@@ -595,7 +595,14 @@ def _from_doc(doc: Any) -> Profile:
 
 def load_profile(path: str | os.PathLike[str]) -> Profile:
     """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one."""
-    return Profile.from_doc(read_json_file(path, ProfileError, "profile"), str(path))
+    doc = read_json_file(path, ProfileError, "profile")
+    if isinstance(doc, Mapping) and doc.get("kind") == "grouped_profile":
+        raise ProfileError(
+            f"{path}: a profile by group (group_by {doc.get('group_by')!r}): compare with it "
+            "by group (drift(..., group_by=...), --group-by), or read it with "
+            "load_grouped_profile"
+        )
+    return Profile.from_doc(doc, str(path))
 
 
 def loads_profile(raw: bytes, source: str = "profile") -> Profile:

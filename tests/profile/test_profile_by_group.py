@@ -67,7 +67,7 @@ def test_round_trip_and_versions(tmp_path: Path) -> None:
     newer.write_text(json.dumps({**document, "format_version": 99}))
     with pytest.raises(ProfileError, match="newer than this dataguard"):
         load_grouped_profile(newer)
-    with pytest.raises(ProfileError):  # a plain profile reader refuses it, it does not guess
+    with pytest.raises(ProfileError, match=r"a profile by group .*compare with it by group"):
         dg.load_profile(tmp_path / "ref.json")
     plain = dg.profile(orders(1, 50)).save(tmp_path / "plain.json")
     with pytest.raises(ProfileError, match="not a profile by group"):
