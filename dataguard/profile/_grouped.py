@@ -62,12 +62,16 @@ GROUPED_FORMAT_VERSION = 1
 
 
 def key_value(value: Any) -> Any:
-    """A group column's value as a JSON scalar (dates and times as ISO text, decimals and
-    other values as text, bytes as hex), so that keys compare equal after a round trip."""
+    """A group column's value as a JSON scalar (dates and times as ISO text, infinities,
+    decimals and other values as text, bytes as hex), so that keys compare equal after a round
+    trip."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return None if math.isnan(value) else value
+        if math.isnan(value):
+            return None
+        # JSON has no infinities: they are written as text, as a float column never holds text.
+        return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, (dt.date, dt.time)):  # datetime is a date
         return value.isoformat()
     if isinstance(value, bytes):
@@ -117,6 +121,7 @@ def partition(batch: Batch, by: Sequence[str]) -> dict[GroupKey, np.ndarray]:
     lists = grouped["row_list"].combine_chunks()
     rows = lists.flatten().to_numpy()
     offsets = lists.offsets.to_numpy()
+    offsets = offsets - offsets[0]  # ``flatten`` starts at the first list's first value
     keys = zip(*(grouped[n].to_pylist() for n in names), strict=True)
     out: dict[GroupKey, np.ndarray] = {}
     for index, raw in enumerate(keys):

@@ -85,12 +85,12 @@ def test_round_trip_and_versions(tmp_path: Path) -> None:
 def test_dates_and_numbers_as_group_values_round_trip(tmp_path: Path) -> None:
     data = orders(2, 600).assign(
         day=[dt.date(2026, 12, 1 + i % 3) for i in range(600)],
-        bucket=[float(i % 2) if i % 5 else -0.0 for i in range(600)],
+        bucket=[float(i % 2) if i % 5 else -0.0 for i in range(599)] + [float("inf")],
     )
     grouped = dg.profile(data.drop(columns="carrier"), group_by=["day", "bucket"])
     assert list(grouped.groups) == [
         (day, bucket) for day in ("2026-12-01", "2026-12-02", "2026-12-03") for bucket in (0.0, 1.0)
-    ]
+    ] + [("2026-12-03", "inf")]
     loaded = load_grouped_profile(grouped.save(tmp_path / "days.json"))
     report = dg.drift(data.drop(columns="carrier"), reference=loaded, group_by=["day", "bucket"])
     assert list(report.groups) == list(grouped.groups)
