@@ -21,6 +21,7 @@ class Reason(str, Enum):
     SCHEMA_MISMATCH = "schema_mismatch"
     NO_DATA = "no_data"
     DRIFTED = "drifted"
+    TOO_MANY_GROUPS = "too_many_groups"
     ERROR = "error"
 
 

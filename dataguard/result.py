@@ -46,6 +46,8 @@ class ExpectationResult:
     whose value is null, NaN or NaT, and ``unexpected_count`` the present rows that failed.
     ``unexpected_percent`` is relative to the present rows. ``unexpected_index_list`` holds global
     row numbers, or dicts of the ``id_columns`` values when the caller named id columns.
+    ``group`` is the group judged (group column -> value, ``None`` for a missing value) when the
+    expectation is judged per group (``group_by``), else ``None``.
     """
 
     expectation: Expectation
@@ -60,6 +62,7 @@ class ExpectationResult:
     unexpected_index_list: tuple[Any, ...] = ()
     unexpected_list: tuple[Any, ...] | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    group: Mapping[str, Any] | None = None
 
     @property
     def severity(self) -> Severity:
@@ -104,12 +107,17 @@ class ExpectationResult:
         columns = ", ".join(repr(c) for c in self.expectation.columns)
         on = f" on {_short(columns)}" if columns else ""
         outcome = "passed" if self.passed else f"failed ({self.reason.value})"
-        return f"<ExpectationResult {self.expectation.name}{on}: {outcome}: {_short(self.message)}>"
+        group = f" [{_short(group_label(self.group))}]" if self.group is not None else ""
+        return (
+            f"<ExpectationResult {self.expectation.name}{on}{group}: {outcome}: "
+            f"{_short(self.message)}>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the expectation's declaration, outcome, counts and samples."""
         out: dict[str, Any] = {
             "expectation": jsonable(self.expectation.to_dict()),
+            **({"group": jsonable(dict(self.group))} if self.group is not None else {}),
             "description": self.expectation.describe(),
             "passed": self.passed,
             "severity": self.severity,
@@ -339,6 +347,22 @@ def counted(values: Iterable[Any]) -> list[tuple[Any, int]]:
         first, count = counts.get(key, (value, 0))
         counts[key] = (first, count + 1)
     return sorted(counts.values(), key=lambda item: -item[1])
+
+
+def group_label(group: Mapping[str, Any] | None, *, quoted: bool = True) -> str:
+    """A group as people read it: ``carrier='AA', year=2020`` (``quoted=False``:
+    ``carrier=AA, year=2020``, for names such as JUnit test cases); empty for no group."""
+    if not group:
+        return ""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, (dt.date, dt.time)):
+            return value.isoformat()
+        return repr(value) if quoted else str(value)
+
+    return ", ".join(f"{column}={text(value)}" for column, value in group.items())
 
 
 def finite_or_none(value: float | None) -> float | None:

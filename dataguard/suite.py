@@ -40,6 +40,7 @@ from dataguard.expectations import (
     NoExtraColumns,
     NotNull,
     Unique,
+    check_grouping,
     lookup,
 )
 from dataguard.expectations._params import coerce, field_hints
@@ -156,6 +157,8 @@ class Suite:
     from YAML or JSON with ``load_suite``. Suites are frozen and hashable: declarations, not code.
     ``comments`` (by document path, such as ``("expectations", 2)``) are written into YAML above
     their entries; like ``meta`` they take no part in equality, and loading does not read them.
+    ``group_by`` judges every expectation that reads rows and names no ``group_by`` of its own
+    per group of these columns' values; ``max_groups`` caps the groups of those that set none.
     """
 
     expectations: tuple[Expectation, ...] = ()
@@ -169,8 +172,19 @@ class Suite:
     #: The document the suite was read from, if any: where its errors are located.
     document: Document | None = field(default=None, compare=False, repr=False)
     comments: Comments = field(default_factory=dict, hash=False, compare=False, repr=False)
+    group_by: tuple[str, ...] = ()
+    max_groups: int | None = None
 
     def __post_init__(self) -> None:
+        by: object = self.group_by
+        by = (by,) if isinstance(by, str) else by
+        if not isinstance(by, (list, tuple)) or not all(isinstance(c, str) for c in by):
+            raise SuiteError("group_by must be a column name or a list of them", path="group_by")
+        object.__setattr__(self, "group_by", tuple(by))
+        cap = self.max_groups
+        if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool)):
+            raise SuiteError(f"max_groups must be an integer, got {cap!r}", path="max_groups")
+        check_grouping(self.group_by, cap)
         for name, path in self.tables.items():
             if not isinstance(name, str) or not isinstance(path, str) or not path:
                 raise SuiteError("a table is a name and a file path", path="tables")
@@ -184,7 +198,17 @@ class Suite:
 
     def __hash__(self) -> int:
         tables = tuple(sorted(self.tables.items()))
-        return hash((self.expectations, self.name, self.schema, self.description, tables))
+        return hash(
+            (
+                self.expectations,
+                self.name,
+                self.schema,
+                self.description,
+                tables,
+                self.group_by,
+                self.max_groups,
+            )
+        )
 
     @property
     def compiled(self) -> tuple[Expectation, ...]:
@@ -272,6 +296,10 @@ class Suite:
             out["schema"] = self.schema.to_dict()
         if self.tables:
             out["tables"] = dict(self.tables)
+        if self.group_by:
+            out["group_by"] = list(self.group_by)
+        if self.max_groups is not None:
+            out["max_groups"] = self.max_groups
         out["expectations"] = [e.to_dict() for e in self.expectations]
         return out
 
@@ -347,6 +375,8 @@ class Suite:
             self.tables,
             self.document,
             self.comments,
+            self.group_by,
+            self.max_groups,
         )
 
     def locate(self, expectation: Expectation, error: SuiteError) -> SuiteError:
@@ -374,7 +404,17 @@ def loads_suite(text: str, fmt: str = "yaml") -> Suite:
     return _build(document)
 
 
-_TOP_KEYS = ("format_version", "name", "description", "meta", "schema", "tables", "expectations")
+_TOP_KEYS = (
+    "format_version",
+    "name",
+    "description",
+    "meta",
+    "schema",
+    "tables",
+    "group_by",
+    "max_groups",
+    "expectations",
+)
 _SCHEMA_KEYS = ("columns", "strict", "ordered")
 
 
@@ -422,9 +462,23 @@ def _build(doc: Document) -> Suite:
         raise doc.error("expectations must be a list", ["expectations"])
     expectations = tuple(_build_expectation(doc, item, i) for i, item in enumerate(raw))
     tables = _build_tables(doc, data["tables"]) if "tables" in data else {}
-    return Suite(
-        expectations, data.get("name", ""), schema, data.get("description", ""), meta, tables, doc
-    )
+    try:
+        return Suite(
+            expectations,
+            data.get("name", ""),
+            schema,
+            data.get("description", ""),
+            meta,
+            tables,
+            doc,
+            group_by=data.get("group_by", ()),
+            max_groups=data.get("max_groups"),
+        )
+    except SuiteError as exc:  # the suite-wide grouping options: name where they are written
+        key = (exc.path or "").split("[", 1)[0]
+        if key not in ("group_by", "max_groups"):
+            raise
+        raise doc.error(exc.problem, [key]) from None
 
 
 def _build_tables(doc: Document, value: Any) -> dict[str, str]:

@@ -23,6 +23,7 @@ from dataguard._frame import (
     select_rows,
     with_text_column,
 )
+from dataguard._groups import Grouping, grouping
 from dataguard._run_setting import run_clock, table_sources
 from dataguard._version import __version__
 from dataguard.cluster import (
@@ -104,6 +105,30 @@ def _evaluate(expectation: Expectation, ctx: Context) -> ExpectationResult:
         )
 
 
+def _read_columns(expectation: Expectation, grouped: Grouping | None) -> tuple[str, ...]:
+    """The columns an expectation reads, its group columns included."""
+    return expectation.columns + (grouped.by if grouped is not None else ())
+
+
+def _metrics(
+    expectation: Expectation, grouped: Grouping | None, ctx: Context
+) -> tuple[Metric[Any, Any], ...]:
+    """The metrics an expectation is judged on: per group when it is judged per group."""
+    return expectation.metrics(ctx) if grouped is None else grouped.metrics(expectation, ctx)
+
+
+def _judged(
+    expectation: Expectation,
+    grouped: Grouping | None,
+    contexts: Mapping[str | None, Context],
+) -> tuple[ExpectationResult, ...]:
+    """The expectation's result, or one result per group when it is judged per group."""
+    ctx = contexts[expectation.where]
+    if grouped is None:
+        return (_evaluate(expectation, ctx),)
+    return grouped.evaluate(expectation, ctx, _evaluate)
+
+
 def _skipped(
     expectation: Expectation, suite: Suite, names: frozenset[str]
 ) -> ExpectationResult | None:
@@ -149,6 +174,7 @@ def validate(
     now: dt.datetime | None = None,
     history: str | os.PathLike[str] | None = None,
     dataset: str | None = None,
+    max_groups: int | None = None,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -179,14 +205,16 @@ def validate(
     ``history`` names a SQLite run history (docs/history.md) the run is appended to, under
     ``dataset`` (default: the data's file name, or its kind such as ``pandas.DataFrame``);
     HistoryError if it cannot be written.
+    ``max_groups`` caps the groups of expectations judged per group (``group_by``) that neither
+    they nor the suite cap (default 1000); more groups fail the expectation with reason
+    ``too_many_groups``.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc)
     clock = started_at if now is None else run_clock(now)
     the_suite = as_suite(suite)
     fmt = as_result_format(result_format)
-    if chunk_size is not None and chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
+    _check_positive(chunk_size=chunk_size, max_groups=max_groups)
     pins = check_column_types(column_types)
     source = as_source(
         data, lambda names: ReadPlan(the_suite.column_types | pins, the_suite.text_columns(names))
@@ -197,7 +225,11 @@ def validate(
     expectations = the_suite.expand(source.names)
     others = table_sources(the_suite, expectations, tables)
     folder = the_suite.folder
-    used = list(dict.fromkeys(c for e in expectations for c in e.columns if c in names))
+    groupings = [
+        grouping(e, the_suite.group_by, the_suite.max_groups, max_groups) for e in expectations
+    ]
+    read = [c for e, g in zip(expectations, groupings, strict=True) for c in _read_columns(e, g)]
+    used = list(dict.fromkeys(c for c in read if c in names))
     describe(source, used, workers)
     decided: dict[int, ExpectationResult] = {}
     # Expectations with a row condition run on the rows it keeps: one pass set per condition.
@@ -212,6 +244,9 @@ def validate(
             folder=folder,
         )
         early = _skipped(expectation, the_suite, names) or _prechecked(expectation, the_suite, ctx)
+        grouped = groupings[i]
+        if early is None and grouped is not None:
+            early = grouped.precheck(expectation, ctx)
         if early is not None:
             decided[i] = early
         else:
@@ -225,7 +260,7 @@ def validate(
         part = rows_judged(source, where)
         plan = Context(part, fmt, ids, tables=others, now=clock, folder=folder)
         metrics: list[Metric[Any, Any]] = [RowCount()]
-        metrics.extend(m for i in members for m in expectations[i].metrics(plan))
+        metrics.extend(m for i in members for m in _metrics(expectations[i], groupings[i], plan))
         if where is None and not source.types_final:
             # Type checks read no rows, but a text file's types are settled only by reading
             # (a later value may widen a column): read every column whose type is used.
@@ -243,10 +278,11 @@ def validate(
             values.only(m for m in with_requirements(metrics) if m.on_table() is not None)
         )
         contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock, folder=folder)
-    results = tuple(
-        decided[i] if i in decided else _evaluate(e, contexts[e.where])
-        for i, e in enumerate(expectations)
-    )
+    results = [
+        result
+        for i, (expectation, grouped) in enumerate(zip(expectations, groupings, strict=True))
+        for result in ((decided[i],) if i in decided else _judged(expectation, grouped, contexts))
+    ]
 
     rows = contexts[None].values[RowCount()]
     summary = DataSummary(source.description, rows, len(source.names), _schema_hash(source))
@@ -259,10 +295,17 @@ def validate(
         fmt,
         clock,
     )
-    result = ValidationResult(the_suite, results, run)
+    result = ValidationResult(the_suite, tuple(results), run)
     if history is not None:
         append_run(history, result, dataset=dataset)
     return result
+
+
+def _check_positive(**counts: int | None) -> None:
+    """ValueError naming the first given count below one (a chunk size, a cap on groups)."""
+    for name, count in counts.items():
+        if count is not None and count < 1:
+            raise ValueError(f"{name} must be a positive number, got {count}")
 
 
 def split(

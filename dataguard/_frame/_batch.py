@@ -236,6 +236,34 @@ class Batch:
             return self.ids
         return np.arange(self.offset, self.offset + self.num_rows, dtype=np.int64)
 
+    def rows_at(self, positions: np.ndarray) -> Batch:
+        """The batch of the rows at these ascending positions, as if the source held only them
+        (a group's rows): columns are taken when first read, an encoded column stays encoded
+        (its verdicts per distinct value still shared), and rows keep their global numbers."""
+        index = pa.array(positions, type=pa.int64())
+
+        def load(name: str) -> pa.Array:
+            return self.arrays[name].take(index)
+
+        def encode(name: str) -> Encoded | None:
+            encoded = self.encoded(name)
+            if encoded is None:
+                return None
+            return Encoded(encoded.values, encoded.codes.take(index), encoded.results)
+
+        def objects(name: str) -> np.ndarray | None:
+            values = self.mixed_values(name)
+            return None if values is None else values[positions]
+
+        return Batch(
+            LazyColumns(load),
+            0,
+            len(positions),
+            ids=self.row_ids()[positions],
+            encode=encode if self.encode is not None else None,
+            objects=objects if self.objects is not None else None,
+        )
+
     def take(self, positions: np.ndarray, names: Sequence[str]) -> dict[str, pa.Array]:
         """The values of ``names`` at the given positions within the batch."""
         index = pa.array(positions, type=pa.int64())

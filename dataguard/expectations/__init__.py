@@ -27,6 +27,7 @@ from dataguard.expectations._base import (
     Context,
     Expectation,
     RowExpectation,
+    check_grouping,
 )
 from dataguard.expectations._distribution import KlDivergenceBelow, NoOutliers, ZScoreBelow
 from dataguard.expectations._drift import NoDrift
@@ -170,6 +171,7 @@ __all__ = [
     "ValueLengthBetween",
     "ValueLengthEqual",
     "ZScoreBelow",
+    "check_grouping",
     "lookup",
     "register",
     "registered",

@@ -84,8 +84,10 @@ class Expectation(ABC):
 
     ``severity`` says what a failure means: ``error`` fails the validation, ``warning`` and
     ``info`` are reported only. ``where`` restricts the expectation to the rows satisfying a row
-    condition (see ``dataguard._expr``), as if the data held only those rows. Subclasses set
-    ``name`` (the registry and YAML name).
+    condition (see ``dataguard._expr``), as if the data held only those rows. ``group_by`` judges
+    it on each group of rows sharing the values of these columns, one result per group (see
+    ``dataguard._groups``), with at most ``max_groups`` groups. Subclasses set ``name`` (the
+    registry and YAML name).
     """
 
     name: ClassVar[str] = ""
@@ -104,11 +106,19 @@ class Expectation(ABC):
     #: The parameters of a typical use (without ``type``), over meaningful column names: shown as
     #: one line of YAML in docs/expectations.md. Each registered class declares its own.
     example: ClassVar[dict[str, Any]] = {}
+    #: Whether the expectation consumes ``group_by`` itself (comparing groups with each other),
+    #: so that the generic per-group judgement leaves it alone.
+    groups_itself: ClassVar[bool] = False
 
     severity: Severity = "error"
     where: str | None = None
+    group_by: tuple[str, ...] = ()
+    max_groups: int | None = None
 
     def __post_init__(self) -> None:
+        group_by: object = self.group_by
+        if isinstance(group_by, str):  # one column may be named alone
+            object.__setattr__(self, "group_by", (group_by,))
         for name, hint in field_hints(type(self)).items():
             value = getattr(self, name)
             coerced = coerce(value, hint, name)
@@ -118,6 +128,11 @@ class Expectation(ABC):
             if not self.reads_rows:
                 raise SuiteError(f"{self.name} reads no rows, so it takes no 'where'", path="where")
             parse_condition(self.where)
+        check_grouping(self.group_by, self.max_groups)
+        if self.group_by and not self.reads_rows:
+            raise SuiteError(
+                f"{self.name} reads no rows, so it takes no 'group_by'", path="group_by"
+            )
         self.check()
 
     def check(self) -> None:  # noqa: B027 - an optional hook, empty unless a class needs it
@@ -174,23 +189,11 @@ class Expectation(ABC):
             except TypeError as exc:
                 return self.result(False, Reason.TYPE_MISMATCH, f"row condition: {exc}")
         if missing:
-            listed = ", ".join(repr(c) for c in missing)
-            return self.result(
-                False,
-                Reason.COLUMN_MISSING,
-                f"column{'s' if len(missing) > 1 else ''} {listed} not found"
-                + did_you_mean(missing, ctx.source.names),
-            )
+            return self.absent(self.columns, ctx)
         if not self.accepts_nested:
-            for column in self.columns:
-                info = ctx.info(column)
-                if pa.types.is_nested(info.arrow_type):
-                    return self.result(
-                        False,
-                        Reason.TYPE_MISMATCH,
-                        f"column {column!r} has nested values ({info.dtype}); "
-                        f"{self.name} needs single values",
-                    )
+            nested = self.nested(self.columns, ctx, f"{self.name} needs")
+            if nested is not None:
+                return nested
         if self.accepts is not None:
             for column in self.columns:
                 info = ctx.info(column)
@@ -216,6 +219,37 @@ class Expectation(ABC):
                     Reason.TYPE_MISMATCH,
                     f"{param} cannot be compared with column {column!r} "
                     f"({ctx.info(column).dtype}): {exc}",
+                )
+        return None
+
+    def absent(
+        self, columns: tuple[str, ...], ctx: Context, noun: str = "column"
+    ) -> ExpectationResult | None:
+        """A ``column_missing`` result naming those of ``columns`` the data lacks, if any."""
+        names = ctx.source.names
+        missing = [c for c in columns if c not in set(names)]
+        if not missing:
+            return None
+        listed = ", ".join(repr(c) for c in missing)
+        return self.result(
+            False,
+            Reason.COLUMN_MISSING,
+            f"{noun}{'s' if len(missing) > 1 else ''} {listed} not found"
+            + did_you_mean(missing, names),
+        )
+
+    def nested(
+        self, columns: tuple[str, ...], ctx: Context, needs: str, noun: str = "column"
+    ) -> ExpectationResult | None:
+        """A ``type_mismatch`` result for the first of ``columns`` holding nested values
+        (lists, structs, maps), if any: ``needs`` says what needs single values."""
+        for column in columns:
+            info = ctx.info(column)
+            if pa.types.is_nested(info.arrow_type):
+                return self.result(
+                    False,
+                    Reason.TYPE_MISMATCH,
+                    f"{noun} {column!r} has nested values ({info.dtype}); {needs} single values",
                 )
         return None
 
@@ -260,7 +294,20 @@ class Expectation(ABC):
         return cls(**params)
 
 
-_SHARED_OPTIONS = ("mostly", "severity", "where")
+_SHARED_OPTIONS = ("mostly", "severity", "where", "group_by", "max_groups")
+
+
+def check_grouping(group_by: tuple[str, ...], max_groups: int | None) -> None:
+    """Group columns are distinct non-empty names; a cap on groups is a positive count."""
+    for i, column in enumerate(group_by):
+        if not column:
+            raise SuiteError("a group_by column needs a name", path=f"group_by[{i}]")
+        if column in group_by[:i]:
+            raise SuiteError(f"group_by names {column!r} twice", path=f"group_by[{i}]")
+    if max_groups is not None and max_groups < 1:
+        raise SuiteError(f"max_groups must be at least 1, got {max_groups}", path="max_groups")
+
+
 #: Field metadata key marking an option of how an expectation runs (``regex_engine``), which
 #: a base class declares before its subclasses' own fields but a declaration lists after them.
 OPTION = "option"

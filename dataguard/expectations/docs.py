@@ -51,7 +51,9 @@ DEFAULT_PATH = Path("docs/expectations.md")
 COMMAND = "python -m dataguard.expectations.docs"
 
 #: Parameters that mean the same for every expectation taking them: described once, at the top.
-SHARED = ("severity", "where", "mostly")
+SHARED = ("severity", "where", "mostly", "group_by", "max_groups")
+#: Shared parameters that an expectation comparing groups (``groups_itself``) takes as its own.
+_GROUPING = ("group_by",)
 
 #: What each parameter is for, by name: one short phrase, read in the context of any
 #: expectation that takes it (``SPECIFIC`` says it better where one expectation needs to).
@@ -59,6 +61,11 @@ MEANINGS: Mapping[str, str] = {
     "severity": "what a failure means: `error` fails the run, `warning` and `info` are reported",
     "where": "a row condition (see the README's `where`); only the rows where it holds count",
     "mostly": "the share of present values (0 to 1) that must pass",
+    "group_by": "columns whose values split the rows into groups, each judged alone with a "
+    "result of its own (see the README's `group_by`); a suite's `group_by` applies to every "
+    "expectation that reads rows and sets none",
+    "max_groups": "the most groups `group_by` may find, else the expectation fails with "
+    "`too_many_groups`; not set: the suite's, else `validate`'s, else 1000",
     "column": "the column checked",
     "column_a": "the first column of each pair",
     "column_b": "the second column of each pair",
@@ -267,8 +274,8 @@ def parameters(cls: type[Expectation]) -> list[Parameter]:
         if not f.init:
             continue
         required = f.default is MISSING and f.default_factory is MISSING
-        if f.name == "where" and not cls.reads_rows:
-            continue  # an expectation that reads no rows refuses a row condition
+        if f.name in ("where", "group_by", "max_groups") and not cls.reads_rows:
+            continue  # an expectation that reads no rows refuses a row condition and groups
         default = "" if required else _default(f.default)
         found.append(
             Parameter(
@@ -278,8 +285,13 @@ def parameters(cls: type[Expectation]) -> list[Parameter]:
     # As a declaration lists them (``Expectation.to_dict``): options of how it runs after what
     # it is about, and the shared parameters last.
     options = {f.name for f in fields(cls) if f.metadata.get(OPTION, False)}
-    found.sort(key=lambda p: (p.name in SHARED, p.name in options))
+    found.sort(key=lambda p: (_shared(cls, p.name), p.name in options))
     return found
+
+
+def _shared(cls: type[Expectation], name: str) -> bool:
+    """Whether the parameter means for ``cls`` what it means for every expectation."""
+    return name in SHARED and not (cls.groups_itself and name in _GROUPING)
 
 
 def example_yaml(cls: type[Expectation]) -> str:
@@ -312,8 +324,8 @@ def _section(cls: type[Expectation]) -> Iterator[str]:
     yield "```"
     yield ""
     described = parameters(cls)
-    own = [p for p in described if p.name not in SHARED]
-    shared = [p.name for p in described if p.name in SHARED]
+    own = [p for p in described if not _shared(cls, p.name)]
+    shared = [p.name for p in described if _shared(cls, p.name)]
     if own:
         yield "| parameter | type | default | meaning |"
         yield "|---|---|---|---|"

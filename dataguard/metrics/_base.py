@@ -186,6 +186,14 @@ class Values:
             {m: f for m, f in self._failures.items() if m in keep},
         )
 
+    def without(self, metrics: Iterable[Metric[Any, Any]]) -> Values:
+        """A copy holding no value or failure of ``metrics``."""
+        drop = set(metrics)
+        return Values(
+            {m: v for m, v in self._values.items() if m not in drop},
+            {m: f for m, f in self._failures.items() if m not in drop},
+        )
+
     def merged(self, other: Values) -> Values:
         """A copy that also holds ``other``'s values and failures."""
         return self.with_values(other._values, other._failures)

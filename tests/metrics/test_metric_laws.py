@@ -43,6 +43,7 @@ from dataguard.metrics import (
     FailingRows,
     Fingerprints,
     GroupTally,
+    Grouped,
     Histogram,
     Key,
     Keys,
@@ -189,6 +190,14 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: GroupTally(("f", "s"), "i"),
     lambda: GroupTally(("t", "d"), "f", outcome=True, positive=1.0),
     lambda: GroupTally(("i",), "s", outcome=True, positive="a"),
+    lambda: Grouped(Violations(Increasing("f"), None, ("i",)), ("s",), 1000),
+    lambda: Grouped(Moments("f"), ("s", "i"), 1000),
+    lambda: Grouped(RankScan("f", (0.5,), 1, Budget(collect=2, split=64, hold=0)), ("s",), 1000),
+    lambda: Grouped(DuplicateRows(Key("s"), 2, ("i",)), ("t",), 1000),
+    lambda: Grouped(MinMax("d"), ("f",), 3),
+    lambda: Grouped(
+        Violations(ForeignKey(column="f", table="other", table_column="i"), 3), ("d",), 1000
+    ),
 ]
 IDS = [
     "row_count",
@@ -252,6 +261,12 @@ IDS = [
     "group_tally-missing",
     "group_tally-outcome",
     "group_tally-positive",
+    "grouped-violations-increasing",
+    "grouped-moments-two-columns",
+    "grouped-rank_scan",
+    "grouped-duplicate_rows",
+    "grouped-capped",
+    "grouped-foreign_key",
 ]
 
 
