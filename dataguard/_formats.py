@@ -14,10 +14,12 @@ from dataguard._text import (
     clip,
     column_of,
     duration,
+    group_label,
     number,
     observed_text,
     sample_lines,
     table,
+    with_groups,
 )
 from dataguard.drift import TYPE_CHANGE, DriftReport, GroupedDriftReport
 from dataguard.profile import GroupKey
@@ -84,9 +86,11 @@ def to_text(
         for r in ordered
     ]
     notes = [[] if r.passed else sample_lines(r) for r in ordered]
-    header = ("status", "severity", "expectation", "column", "observed", "message")
-    if rows:
-        body = table(header, rows, notes, width)
+    header, cells = with_groups(
+        ("status", "severity", "expectation", "column", "observed", "message"), rows, ordered
+    )
+    if cells:
+        body = table(header, cells, notes, width)
     elif result.results:
         body = "(no failures)"
     else:
@@ -126,7 +130,7 @@ def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
             suite,
             "testcase",
             classname=_xml_text(f"dataguard.{name}"),
-            name=_xml_text(f"{index:03d} {r.expectation.name} [{column_of(r)}]"),
+            name=_xml_text(f"{index:03d} {r.expectation.name} [{column_of(r)}]{_group_tag(r)}"),
             time="0",
         )
         counts["tests"] += 1
@@ -168,6 +172,11 @@ def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
     )
 
 
+def _group_tag(result: ExpectationResult) -> str:
+    """``[carrier=AA]`` after a test case's name when the result judged a group."""
+    return f"[{group_label(result.group, quoted=False)}]" if result.group is not None else ""
+
+
 def _md(text: object) -> str:
     """Markdown table cell text: pipes escaped, line breaks flattened, HTML neutralised."""
     flat = " ".join(str(text).split())
@@ -189,18 +198,26 @@ def to_markdown(result: ValidationResult, fail_on: FailOn = "error") -> str:
     ]
     findings = result.failures
     if findings:
-        lines += [
-            "| status | severity | expectation | column | observed | message "
-            "| unexpected values and rows |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {_status(r, fail_on)} | {r.severity} | `{_md(r.expectation.name)}` "
-            f"| {_md(column_of(r))} "
-            f"| {_md(observed_text(r))} | {_md(r.message)} "
-            f"| {_md('; '.join(sample_lines(r)) or '-')} |"
-            for r in findings
-        ]
+        header, rows = with_groups(
+            ("status", "severity", "expectation", "column", "observed", "message", "samples"),
+            [
+                (
+                    _status(r, fail_on),
+                    r.severity,
+                    f"`{_md(r.expectation.name)}`",
+                    _md(column_of(r)),
+                    _md(observed_text(r)),
+                    _md(r.message),
+                    _md("; ".join(sample_lines(r)) or "-"),
+                )
+                for r in findings
+            ],
+            findings,
+            _md,
+        )
+        header = (*header[:-1], "unexpected values and rows")
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
     else:
         lines.append("Every expectation passed.")
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataguard._engine import with_requirements
+from dataguard._text import group_label
 from dataguard.expectations import Context, Expectation
 from dataguard.metrics import (
     Grouped,
@@ -29,7 +30,7 @@ from dataguard.metrics import (
     MetricUnavailable,
     group_values,
 )
-from dataguard.result import ExpectationResult, Reason, group_label
+from dataguard.result import ExpectationResult, Reason
 
 __all__ = ["DEFAULT_MAX_GROUPS", "Grouping", "grouping"]
 

@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dataguard._outcome import PARTIAL_LIMIT, Reason
@@ -169,6 +169,22 @@ def column_of(result: ExpectationResult) -> str:
     return ", ".join(columns) if columns else "-"
 
 
+def group_label(group: Mapping[str, Any] | None, *, quoted: bool = True) -> str:
+    """A group as people read it: ``carrier='AA', year=2020`` (``quoted=False``:
+    ``carrier=AA, year=2020``, for names such as JUnit test cases); empty for no group."""
+    if not group:
+        return ""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, (dt.date, dt.time)):
+            return value.isoformat()
+        return repr(value) if quoted else str(value)
+
+    return ", ".join(f"{column}={text(value)}" for column, value in group.items())
+
+
 def observed_text(result: ExpectationResult) -> str:
     """A short text for what was observed: unexpected counts, else the observed value rounded
     for reading (the message keeps it exact)."""
@@ -243,11 +259,37 @@ def sample_lines(result: ExpectationResult) -> list[str]:
     return lines
 
 
+def group_of(result: ExpectationResult) -> str:
+    """The group a result judged (``carrier=AA``), or '-' for a result of all rows."""
+    return group_label(result.group, quoted=False) or "-"
+
+
+def with_groups(
+    header: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    results: Sequence[ExpectationResult],
+    cell: Callable[[str], str] = str,
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """A table's header and rows with a ``group`` column (its text through ``cell``) after
+    ``column`` when some result judged a group; unchanged otherwise."""
+    if all(r.group is None for r in results):
+        return header, list(rows)
+    at = header.index("column") + 1
+    return (
+        (*header[:at], "group", *header[at:]),
+        [(*row[:at], cell(group_of(r)), *row[at:]) for row, r in zip(rows, results, strict=True)],
+    )
+
+
 def failure_table(results: Sequence[ExpectationResult], width: int | None = None) -> str:
-    """The failed results as a table: severity, expectation, column, observation, reason, each
-    followed by its sample of unexpected values and rows."""
+    """The failed results as a table: severity, expectation, column (and group, when judged
+    per group), observation, reason, each followed by its sample of unexpected values and
+    rows."""
     rows = [
         (r.severity, r.expectation.name, column_of(r), observed_text(r), r.message) for r in results
     ]
     notes = [sample_lines(r) for r in results]
-    return table(("severity", "expectation", "column", "observed", "message"), rows, notes, width)
+    header, cells = with_groups(
+        ("severity", "expectation", "column", "observed", "message"), rows, results
+    )
+    return table(header, cells, notes, width)

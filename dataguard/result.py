@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard._jsonable import jsonable
 from dataguard._outcome import Reason, ResultFormat
-from dataguard._text import clip, failure_table
+from dataguard._text import clip, failure_table, group_label
 from dataguard.errors import ValidationFailedError
 
 if TYPE_CHECKING:
@@ -347,22 +347,6 @@ def counted(values: Iterable[Any]) -> list[tuple[Any, int]]:
         first, count = counts.get(key, (value, 0))
         counts[key] = (first, count + 1)
     return sorted(counts.values(), key=lambda item: -item[1])
-
-
-def group_label(group: Mapping[str, Any] | None, *, quoted: bool = True) -> str:
-    """A group as people read it: ``carrier='AA', year=2020`` (``quoted=False``:
-    ``carrier=AA, year=2020``, for names such as JUnit test cases); empty for no group."""
-    if not group:
-        return ""
-
-    def text(value: Any) -> str:
-        if value is None:
-            return "null"
-        if isinstance(value, (dt.date, dt.time)):
-            return value.isoformat()
-        return repr(value) if quoted else str(value)
-
-    return ", ".join(f"{column}={text(value)}" for column, value in group.items())
 
 
 def finite_or_none(value: float | None) -> float | None:

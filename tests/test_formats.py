@@ -250,3 +250,33 @@ def test_json_writes_date_and_time_parameters_as_iso_text() -> None:
     assert (
         document["results"][0]["expectation"] == json.loads(suite.dumps("json"))["expectations"][0]
     )
+
+
+def test_every_format_names_the_group_a_result_judged() -> None:
+    frame = pd.DataFrame({"carrier": ["AA", "UA", None, "A|<b>"], "delay": [None, 1.0, 2.0, None]})
+    result = dg.validate(frame, [NotNull("delay", group_by=["carrier"]), NotNull("carrier")])
+    text = to_text(result)
+    header = next(line for line in text.splitlines() if line.startswith("status"))
+    assert header.split()[:5] == ["status", "severity", "expectation", "column", "group"]
+    assert re.search(r"not_null +delay +carrier=AA ", text)
+    assert "worst group carrier='AA': 100% unexpected" in text
+    assert re.search(r"not_null +carrier +- ", text)
+    names = [c.get("name") for c in ET.fromstring(to_junit(result)).iter("testcase")]
+    assert names[:4] == [
+        "000 not_null [delay][carrier=AA]",
+        "001 not_null [delay][carrier=A|<b>]",
+        "002 not_null [delay][carrier=UA]",
+        "003 not_null [delay][carrier=null]",
+    ]
+    assert names[4] == "004 not_null [carrier]"
+    markdown = to_markdown(result)
+    assert "| column | group | observed |" in markdown
+    assert "| delay | carrier=A\\|&lt;b&gt; |" in markdown
+    failures = result.failure_table()
+    assert "carrier=AA" in failures
+
+
+def test_formats_leave_out_the_group_column_when_nothing_is_grouped() -> None:
+    result = dg.validate(pd.DataFrame({"x": [None]}), [NotNull("x")])
+    assert "group" not in to_text(result)
+    assert "group" not in to_markdown(result)

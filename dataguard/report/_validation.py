@@ -50,6 +50,14 @@ def _columns(expectation: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _group_keys(result: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The group a result judged (``group_by``), column by column; empty for all rows."""
+    group = result.get("group")
+    if not isinstance(group, Mapping):
+        return []
+    return [{"column": fmt.clip(str(c), 200), "value": fmt.value(v, 80)} for c, v in group.items()]
+
+
 def _observed(result: Mapping[str, Any]) -> list[str]:
     """Lines describing what was observed: counts for row checks, else the observed value."""
     lines: list[str] = []
@@ -122,6 +130,7 @@ def _row(index: int, result: Mapping[str, Any], failing: frozenset[str]) -> dict
         "message": fmt.clip(str(result.get("message", "")), 400),
         "reason": str(result.get("reason", "")),
         "columns": _columns(expectation),
+        "group_keys": _group_keys(result),
         "observed": _observed(result),
         "samples": _samples(result),
         "key": expectation_key(result),

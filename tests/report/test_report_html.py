@@ -322,3 +322,15 @@ def test_view_models_are_plain_data(orders: dict[str, Any]) -> None:
     for obj in orders.values():
         view = view_model(obj)
         json.dumps(view)  # dicts, lists, strings and numbers only
+
+
+def test_the_report_shows_each_result_s_group_escaped() -> None:
+    frame = pd.DataFrame({SCRIPT_NAME: ["AA", IMG_VALUE, None], "delay": [None, 1.0, 2.0]})
+    result = dg.validate(frame, [NotNull("delay", group_by=[SCRIPT_NAME])])
+    html = dg.render_html(result)
+    page = assert_self_contained(html)
+    assert not page.tags("img")
+    assert f"{SCRIPT_NAME}=AA" in page.text
+    assert f"{SCRIPT_NAME}={IMG_VALUE}" in page.text
+    assert f"{SCRIPT_NAME}=null" in page.text
+    assert f"{SCRIPT_NAME}=AA" in Page(result._repr_html_()).text
