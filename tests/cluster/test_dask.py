@@ -8,6 +8,7 @@ partitioning, format and id setting, each expectation's result then compared on 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import re
@@ -128,6 +129,29 @@ def test_every_expectation_as_on_one_machine(
     on_dask, here = registry_results[layout, fmt, ids]
     position = NAMES.index(name)
     assert on_dask["results"][position] == here["results"][position]
+
+
+@pytest.fixture(scope="module")
+def grouped_results(dask_client: Any) -> dict[str, Any]:
+    """For each partitioning: the Dask and the local result of the registry suite judged per
+    group of ``s`` (with a group of missing values), every row and value kept."""
+    suite = dg.Suite(registry_suite(), group_by=("s",))
+    results = {}
+    with dask_client.as_current():
+        for layout in ("many", "skewed"):
+            data = partitioned(rows(), LAYOUTS[layout])
+            run = functools.partial(
+                dg.validate, suite=suite, result_format="complete", tables=TABLES, now=NOW
+            )
+            results[layout] = (comparable(run(data)), comparable(run(as_table(data))))
+    return results
+
+
+@pytest.mark.parametrize("layout", ["many", "skewed"])
+def test_groups_as_on_one_machine(grouped_results: dict[str, Any], layout: str) -> None:
+    on_dask, here = grouped_results[layout]
+    assert {"s": None} in [r.get("group") for r in here["results"]]
+    assert on_dask == here
 
 
 @pytest.mark.parametrize("ids", IDS)

@@ -151,6 +151,19 @@ def test_boundary_cases_are_caught(outcomes: dict[Any, tuple[Any, Any]]) -> None
     assert {2, REPEAT} <= set(remote["unique"]["unexpected_index_list"])
 
 
+def test_groups_equal_local(spark: Any) -> None:
+    """Every expectation judged per group of ``s`` (a group of missing values among them): the
+    groups' states travel from the partitions and their rows are shifted into place."""
+    suite = dg.Suite(SUITE.expectations, group_by=("s",))
+    df = frame(spark, LAYOUTS["many"])
+    run = functools.partial(
+        dg.validate, suite=suite, result_format="complete", tables=TABLES, now=NOW
+    )
+    local = [r.to_dict() for r in run(df.toArrow()).results]
+    assert {"s": None} in [r.get("group") for r in local]
+    assert [r.to_dict() for r in run(df).results] == local
+
+
 def test_spark_connect_result_equals_local(spark_connect: Any) -> None:
     """A Spark Connect session's DataFrame runs the same passes (its tasks know their
     partition too)."""
