@@ -129,6 +129,25 @@ def _judged(
     return grouped.evaluate(expectation, ctx, _evaluate)
 
 
+def _check_split_groups(rule: RowExpectation, suite: Suite) -> None:
+    """``split`` judges rows as a whole: a rule judged per group whose verdict on a row depends
+    on other rows (``unique``, ``increasing``, ``z_score_below``) would split differently from
+    how ``validate`` judges it, so it is refused; other rules judge a row the same in any
+    group."""
+    grouped = grouping(rule, suite.group_by)
+    if grouped is None or not (
+        rule.sequential or any(m.on_table() is None for m in rule.requires())
+    ):
+        return
+    columns = ", ".join(repr(c) for c in grouped.by)
+    raise suite.error(
+        f"split cannot judge {rule.name} per group of {columns}: its verdict on a row depends "
+        "on the group's other rows; split without group_by, or validate to find the groups",
+        rule,
+        "group_by" if rule.group_by else "",
+    )
+
+
 def _skipped(
     expectation: Expectation, suite: Suite, names: frozenset[str]
 ) -> ExpectationResult | None:
@@ -343,6 +362,8 @@ def split(
         and _skipped(e, the_suite, names) is None
         and _prechecked(e, the_suite, Context(rows_judged(source, e.where), tables=others)) is None
     ]
+    for rule in rules:
+        _check_split_groups(rule, the_suite)
     if source.runner is not None:  # the rows live on a cluster: split there, never here
         return split_where_rows_live(source, rules, chunk_size, reason_column, others)
     try:

@@ -11,7 +11,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from test_contract import DATA, EXAMPLES, NAMES, NOW, TABLES, example
 
 import dataguard as dg
 from dataguard.expectations import (
@@ -19,6 +18,7 @@ from dataguard.expectations import (
     ColumnExists,
     Context,
     Expectation,
+    Increasing,
     MeanBetween,
     MedianBetween,
     NotNull,
@@ -27,6 +27,7 @@ from dataguard.expectations import (
 )
 from dataguard.metrics import Metric, ValueCounts
 from dataguard.suite import loads_suite
+from tests.test_contract import DATA, EXAMPLES, NAMES, NOW, TABLES, example
 
 #: Three groups, one of them the rows whose key is missing, interleaved through the data.
 GROUP = pa.array([("p", "q", None, "q")[k % 4] for k in range(DATA.num_rows)], pa.string())
@@ -308,3 +309,20 @@ def test_groups_of_categorical_and_float_columns() -> None:
     ]
     assert [r.unexpected_index_list for r in result.results] == [(), (), (1,), (4,), ()]
     assert [r.element_count for r in result.results] == [2, 1, 1, 1, 1]
+
+
+def test_split_judges_rows_alike_in_any_group() -> None:
+    rules = [NotNull("delay", group_by=["carrier"]), Between("delay", min_value=0)]
+    good, bad = dg.split(FRAME, dg.Suite(rules, group_by=("carrier",)))
+    assert bad.column("id").to_pylist() == [3, 5, 1]
+    assert good.num_rows == 5
+
+
+def test_split_refuses_rules_whose_verdict_depends_on_the_group() -> None:
+    text = "group_by: [carrier]\nexpectations:\n  - {type: not_null, column: id}\n"
+    text += "  - type: unique\n    column: id\n"
+    with pytest.raises(dg.SuiteError, match=r"line 4.*split cannot judge unique per group"):
+        dg.split(FRAME, loads_suite(text))
+    own = [Increasing("delay", group_by=["carrier"])]
+    with pytest.raises(dg.SuiteError, match=r"expectations\[0\]\.group_by: split cannot"):
+        dg.split(FRAME, own)
