@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataguard._engine import with_requirements
+from dataguard._frame import GroupKey
 from dataguard._text import group_label
 from dataguard.expectations import Context, Expectation
 from dataguard.metrics import (
     Grouped,
-    GroupKey,
     GroupValues,
     Metric,
     MetricUnavailable,

@@ -11,6 +11,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+#: A group's key: the value of each group column, ``None`` where it is missing.
+GroupKey = tuple[object, ...]
+
 LOGICAL_TYPES = (
     "integer",
     "float",
@@ -200,6 +203,8 @@ class Batch:
     encode: Callable[[str], Encoded | None] | None = None
     objects: Callable[[str], np.ndarray | None] | None = None
     _missing: dict[str, np.ndarray] = field(default_factory=dict)
+    _partitions: dict[tuple[str, ...], _Partition] = field(default_factory=dict)
+    _groups: dict[tuple[str, ...], list[tuple[GroupKey, Batch]]] = field(default_factory=dict)
 
     def array(self, name: str) -> pa.Array:
         """The column's values, nulls included."""
@@ -236,20 +241,54 @@ class Batch:
             return self.ids
         return np.arange(self.offset, self.offset + self.num_rows, dtype=np.int64)
 
-    def rows_at(self, positions: np.ndarray) -> Batch:
+    def groups(self, by: tuple[str, ...]) -> list[tuple[GroupKey, Batch]]:
+        """The batch's rows by group of the ``by`` columns' values: each group's key (a value
+        per column, ``None`` where it is missing) with the batch of its rows (``rows_at``), in
+        no particular order. Missing values (null, NaN, NaT) form one group; ``-0.0`` is
+        ``0.0``. Computed once per batch: every metric judged per group shares the groups, and
+        each group's batch caches its own views."""
+        found = self._groups.get(by)
+        if found is None:
+            ids = self.row_ids()
+            part = self._partition(by)
+            found = []
+            for i, key in enumerate(part.keys):
+                rows = part.rows(i)
+                found.append((key, self.rows_at(rows, ids[rows])))
+            self._groups[by] = found
+        return found
+
+    def group_keys(self, by: tuple[str, ...]) -> list[GroupKey]:
+        """The keys of ``groups(by)``, without making a batch of each group's rows (when
+        there are too many groups to judge, their keys are only counted)."""
+        return self._partition(by).keys
+
+    def _partition(self, by: tuple[str, ...]) -> _Partition:
+        found = self._partitions.get(by)
+        if found is None:
+            found = self._partitions[by] = _partition(self, by)
+        return found
+
+    def rows_at(self, positions: np.ndarray, ids: np.ndarray | None = None) -> Batch:
         """The batch of the rows at these ascending positions, as if the source held only them
         (a group's rows): columns are taken when first read, an encoded column stays encoded
-        (its verdicts per distinct value still shared), and rows keep their global numbers."""
-        index = pa.array(positions, type=pa.int64())
+        (its verdicts per distinct value still shared), and rows keep their global numbers
+        (``ids``, when known already)."""
+        made: list[pa.Array] = []
+
+        def index() -> pa.Array:  # made when first needed: a group's rows may never be read
+            if not made:
+                made.append(pa.array(positions, type=pa.int64()))
+            return made[0]
 
         def load(name: str) -> pa.Array:
-            return self.arrays[name].take(index)
+            return self.arrays[name].take(index())
 
         def encode(name: str) -> Encoded | None:
             encoded = self.encoded(name)
             if encoded is None:
                 return None
-            return Encoded(encoded.values, encoded.codes.take(index), encoded.results)
+            return Encoded(encoded.values, encoded.codes.take(index()), encoded.results)
 
         def objects(name: str) -> np.ndarray | None:
             values = self.mixed_values(name)
@@ -259,7 +298,7 @@ class Batch:
             LazyColumns(load),
             0,
             len(positions),
-            ids=self.row_ids()[positions],
+            ids=self.row_ids()[positions] if ids is None else ids,
             encode=encode if self.encode is not None else None,
             objects=objects if self.objects is not None else None,
         )
@@ -275,6 +314,72 @@ class Batch:
             else:
                 taken[name] = encoded.values.take(encoded.codes.take(index))
         return taken
+
+
+@dataclass(frozen=True, slots=True)
+class _Partition:
+    """A batch's groups: each group's key, and the positions of its rows, ascending, at
+    ``order[starts[i]:stops[i]]``."""
+
+    keys: list[GroupKey]
+    order: np.ndarray
+    starts: list[int]
+    stops: list[int]
+
+    def rows(self, i: int) -> np.ndarray:
+        """The positions of group ``i``'s rows."""
+        return self.order[self.starts[i] : self.stops[i]]
+
+
+def _partition(batch: Batch, by: tuple[str, ...]) -> _Partition:
+    """The batch's groups, from dictionary codes and one stable sort (a radix sort while there
+    are at most 65,536 groups); keys are read once per group, by array operations."""
+    if batch.num_rows == 0:
+        return _Partition([], np.zeros(0, dtype=np.int64), [], [])
+    columns = [_codes(batch, name) for name in by]
+    combined, size = columns[0][1], len(columns[0][0]) + 1
+    for values, codes in columns[1:]:
+        if size * (len(values) + 1) >= 1 << 62:  # renumbered densely: the product fits
+            combined, size = _dense(combined)
+        combined, size = combined * (len(values) + 1) + codes, size * (len(values) + 1)
+    if size > batch.num_rows:
+        combined, size = _dense(combined)
+    narrow = combined.astype(np.uint16) if size <= 1 << 16 else combined
+    order = np.argsort(narrow, kind="stable")
+    counts = np.bincount(combined, minlength=size)
+    stops = np.cumsum(counts)[counts > 0]
+    starts = stops - counts[counts > 0]
+    firsts = order[starts]
+    picked = []
+    for values, codes in columns:
+        lookup = [*values.to_pylist(), None]  # code len(values) stands for a missing value
+        picked.append([lookup[c] for c in codes[firsts].tolist()])
+    return _Partition(list(zip(*picked, strict=True)), order, starts.tolist(), stops.tolist())
+
+
+def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes renumbered 0, 1, ... in their order, and how many there are."""
+    distinct, dense = np.unique(codes, return_inverse=True)
+    return dense.astype(np.int64, copy=False), len(distinct)
+
+
+def _codes(batch: Batch, name: str) -> tuple[pa.Array, np.ndarray]:
+    """A column's distinct values and each row's index among them (``len(values)`` where the
+    row's value is missing)."""
+    encoded = batch.encoded(name)
+    if encoded is not None:
+        values, codes = encoded.values, encoded.codes
+    else:
+        array = batch.array(name)
+        if pa.types.is_floating(array.type):
+            array = pc.add(array, pa.scalar(0.0, array.type))  # -0.0 + 0.0 is 0.0
+        dictionary = array.dictionary_encode()
+        values, codes = dictionary.dictionary, dictionary.indices
+    numbers = np.asarray(codes.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    missing = batch.missing(name)
+    if missing.any():
+        numbers = np.where(missing, len(values), numbers)
+    return values, numbers
 
 
 def missing_mask(array: pa.Array) -> np.ndarray:

@@ -12,7 +12,7 @@ from dataguard.metrics._codec import (
 from dataguard.metrics._duplicates import Duplicated, DuplicateRows
 from dataguard.metrics._exact import round_exact
 from dataguard.metrics._group_tally import MAX_GROUPS, GroupCounts, GroupTally, TooManyGroups
-from dataguard.metrics._grouped import Grouped, GroupKey, GroupValues, group_values, partition
+from dataguard.metrics._grouped import Grouped, GroupValues, group_values
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
 from dataguard.metrics._quantiles import QuantileMethod, quantiles
@@ -73,7 +73,6 @@ __all__ = [
     "FailingRows",
     "Fingerprints",
     "GroupCounts",
-    "GroupKey",
     "GroupTally",
     "GroupValues",
     "Grouped",
@@ -121,7 +120,6 @@ __all__ = [
     "key_prints",
     "key_values",
     "order_keys",
-    "partition",
     "present",
     "quantiles",
     "register_state_type",

@@ -2,8 +2,8 @@
 
 ``Grouped(metric, by, cap)`` wraps a metric: its state maps each group's key (a tuple of the
 group columns' values, ``None`` for a missing one) to the wrapped metric's state over that
-group's rows. ``compute`` partitions a batch by its group columns with vectorized kernels
-(dictionary codes, one stable sort) and computes the wrapped metric on each group's rows, which
+group's rows. ``compute`` partitions a batch by its group columns (``Batch.groups``, shared
+by every grouped metric of the batch) and computes the wrapped metric on each group's rows, which
 keep their global row numbers; ``merge``, ``shift``, ``compact`` and ``finalize`` act group by
 group, and ``encode`` ships every group's state through the wrapped metric's own codec. Metrics
 it requires are required per group too, except those of another table, read whole.
@@ -19,70 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from dataguard._frame import Batch
+from dataguard._frame import Batch, GroupKey
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
 from dataguard.metrics._codec import decode_state, encode_state, state_type
 
-#: A group's key: the value of each group column, ``None`` where it is missing.
-GroupKey = tuple[Any, ...]
 #: Over the cap, keys are counted up to this many times the cap, then the count stops.
 _COUNTED_KEYS = 100
-
-
-def partition(batch: Batch, by: tuple[str, ...]) -> list[tuple[GroupKey, np.ndarray]]:
-    """The batch's rows by group: each group's key with its rows' ascending positions.
-
-    Missing values (null, NaN, NaT) of a group column form one group of their own, keyed
-    ``None``; ``-0.0`` is ``0.0``.
-    """
-    rows = batch.num_rows
-    if rows == 0:
-        return []
-    combined = np.zeros(rows, dtype=np.int64)
-    columns: list[tuple[pa.Array, np.ndarray]] = []
-    for name in by:
-        values, codes = _codes(batch, name)
-        columns.append((values, codes))
-        combined = combined * (len(values) + 1) + codes
-        # Renumbered densely, so that the next column's product cannot overflow.
-        _, combined = np.unique(combined, return_inverse=True)
-        combined = combined.astype(np.int64, copy=False)
-    order = np.argsort(combined, kind="stable")
-    counts = np.bincount(combined)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    groups = []
-    for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
-        positions = order[start : start + count]
-        first = int(positions[0])
-        key = tuple(
-            None if codes[first] == len(values) else values[int(codes[first])].as_py()
-            for values, codes in columns
-        )
-        groups.append((key, positions))
-    return groups
-
-
-def _codes(batch: Batch, name: str) -> tuple[pa.Array, np.ndarray]:
-    """A column's distinct values and each row's index among them (``len(values)`` where the
-    row's value is missing)."""
-    encoded = batch.encoded(name)
-    if encoded is not None:
-        values, codes = encoded.values, encoded.codes
-    else:
-        array = batch.array(name)
-        if pa.types.is_floating(array.type):
-            array = pc.add(array, pa.scalar(0.0, array.type))  # -0.0 + 0.0 is 0.0
-        dictionary = array.dictionary_encode()
-        values, codes = dictionary.dictionary, dictionary.indices
-    numbers = np.asarray(codes.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    missing = batch.missing(name)
-    if missing.any():
-        numbers = np.where(missing, len(values), numbers)
-    return values, numbers
 
 
 @state_type("group_states")
@@ -204,15 +146,15 @@ class Grouped(Metric[GroupStates, GroupValues]):
         return GroupStates()
 
     def compute(self, batch: Batch, inputs: Values) -> GroupStates:
-        groups = partition(batch, self.by)
-        if len(groups) > self.cap:
-            return self._over([key for key, _ in groups])
+        keys = batch.group_keys(self.by)
+        if len(keys) > self.cap:
+            return self._over(keys)
         needs = bool(self.metric.requires())
         whole, grouped = self._inputs(inputs) if needs else (inputs, {})
         states = {}
-        for key, positions in groups:
+        for key, rows in batch.groups(self.by):
             group_inputs = self._of_group(whole, grouped, key) if needs else inputs
-            states[key] = self.metric.compute(batch.rows_at(positions), group_inputs)
+            states[key] = self.metric.compute(rows, group_inputs)
         return GroupStates(states)
 
     def _over(self, keys: Iterable[GroupKey]) -> GroupStates:
