@@ -198,7 +198,7 @@ def test_schema_expectations_take_no_group_by() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("group_by: [a, a]", r"line 1.*group_by names 'a' twice"),
+        ("group_by: [a, a]", r"line 1.*'a' is listed twice in group_by"),
         ("group_by: 3", r"line 1.*group_by must be a column name or a list"),
         ("max_groups: 0", r"line 1.*max_groups must be at least 1"),
         ("max_groups: many", r"line 1.*max_groups must be an integer"),

@@ -303,7 +303,7 @@ def check_grouping(group_by: tuple[str, ...], max_groups: int | None) -> None:
         if not column:
             raise SuiteError("a group_by column needs a name", path=f"group_by[{i}]")
         if column in group_by[:i]:
-            raise SuiteError(f"group_by names {column!r} twice", path=f"group_by[{i}]")
+            raise SuiteError(f"{column!r} is listed twice in group_by", path=f"group_by[{i}]")
     if max_groups is not None and max_groups < 1:
         raise SuiteError(f"max_groups must be at least 1, got {max_groups}", path="max_groups")
 
