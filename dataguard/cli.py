@@ -120,6 +120,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_table_option(check)
     check.add_argument(
+        "--max-groups",
+        type=int,
+        metavar="N",
+        help="most groups an expectation judged per group (group_by) may have when neither it "
+        "nor the suite says (default: 1000)",
+    )
+    check.add_argument(
         "--now",
         type=_moment,
         metavar="TIME",
@@ -389,6 +396,8 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     suite = load_suite(args.suite)
     _check_chunk(args.chunk_size)
+    if args.max_groups is not None and args.max_groups < 1:
+        raise UsageError(f"--max-groups must be a positive number, got {args.max_groups}")
     column_types = _column_types(args.column_type)
     progress = None
     if ProgressLine.wanted() and args.engine is None:
@@ -406,6 +415,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 column_types=column_types,
                 tables=_tables(args.table),
                 now=args.now,
+                max_groups=args.max_groups,
             )
     finally:
         if progress is not None:

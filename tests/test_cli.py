@@ -313,3 +313,18 @@ def test_subprocess_smoke(data: Path, suite: Path) -> None:
     )
     assert version.returncode == 0
     assert version.stdout.startswith("dataguard ")
+
+
+def test_max_groups_caps_the_groups_of_a_grouped_suite(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = tmp_path / "grouped.yaml"
+    suite.write_text("group_by: [id]\nexpectations:\n  - {type: not_null, column: amount}\n")
+    code, out = run(["validate", str(data), "--suite", str(suite), "--max-groups", "50"])
+    assert code == 1
+    assert "group_by 'id' found 100 groups, more than max_groups 50" in out
+    code, out = run(["validate", str(data), "--suite", str(suite), "--format", "json"])
+    assert code == 0
+    assert len(json.loads(out)["results"]) == 100
+    assert run(["validate", str(data), "--suite", str(suite), "--max-groups", "0"])[0] == 2
+    assert "--max-groups must be a positive number" in capsys.readouterr().err
