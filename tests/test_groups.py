@@ -11,6 +11,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dataguard as dg
 from dataguard.expectations import (
@@ -326,3 +328,38 @@ def test_split_refuses_rules_whose_verdict_depends_on_the_group() -> None:
     own = [Increasing("delay", group_by=["carrier"])]
     with pytest.raises(dg.SuiteError, match=r"expectations\[0\]\.group_by: split cannot"):
         dg.split(FRAME, own)
+
+
+@st.composite
+def grouped_frames(draw: st.DrawFn) -> pa.Table:
+    n = draw(st.integers(min_value=0, max_value=30))
+    keys = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+    numbers = st.one_of(st.none(), st.integers(-5, 5), st.just(float("nan")))
+    return pa.table(
+        {
+            "g": pa.array(draw(st.lists(keys, min_size=n, max_size=n)), pa.string()),
+            "h": pa.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)), pa.int64()),
+            "x": pa.array(draw(st.lists(numbers, min_size=n, max_size=n)), pa.float64()),
+        }
+    )
+
+
+GROUPED_SUITE = dg.Suite(
+    [
+        NotNull("x", mostly=0.5),
+        Unique("x"),
+        Increasing("x"),
+        MeanBetween("x", min_value=0),
+        MedianBetween("x", max_value=1),
+        Between("x", min_value=-2, group_by=["h"]),
+    ],
+    group_by=("g", "h"),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(table=grouped_frames(), chunk_size=st.integers(min_value=1, max_value=8))
+def test_groups_are_the_same_for_any_batch_size(table: pa.Table, chunk_size: int) -> None:
+    whole = dg.validate(table, GROUPED_SUITE, result_format="complete")
+    chunked = dg.validate(table, GROUPED_SUITE, result_format="complete", chunk_size=chunk_size)
+    assert [r.to_dict() for r in chunked.results] == [r.to_dict() for r in whole.results]
