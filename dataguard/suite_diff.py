@@ -91,11 +91,27 @@ class Change:
 
 
 def diff_suites(old: Suite, new: Suite) -> list[Change]:
-    """The changes from ``old`` to ``new``: the schema's first, then the expectations', in the
-    new suite's order (removed ones after)."""
-    return _schema_changes(old.schema, new.schema) + _expectation_changes(
-        old.expectations, new.expectations
+    """The changes from ``old`` to ``new``: the suite's grouping options first, then the
+    schema's, then the expectations', in the new suite's order (removed ones after)."""
+    return (
+        _grouping_changes(old, new)
+        + _schema_changes(old.schema, new.schema)
+        + _expectation_changes(old.expectations, new.expectations)
     )
+
+
+def _grouping_changes(old: Suite, new: Suite) -> list[Change]:
+    """The suite-wide ``group_by`` and ``max_groups`` that changed (both change what every
+    grouped expectation judges, with no way that loosens)."""
+    pairs = {
+        "group_by": (old.group_by, new.group_by),
+        "max_groups": (old.max_groups, new.max_groups),
+    }
+    return [
+        Change("changed", "suite", f"{key} {_shown(a, key)} -> {_shown(b, key)}", key, a, b)
+        for key, (a, b) in pairs.items()
+        if a != b
+    ]
 
 
 def to_json(changes: Sequence[Change]) -> str:

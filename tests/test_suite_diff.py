@@ -151,3 +151,14 @@ def test_columns_matching_items_compare_by_pattern_and_template() -> None:
         "between on columns matching '^x': min_value 0 -> 1 (tightened)",
         "removed not_null on columns matching '^a'",
     ]
+
+
+def test_the_suite_wide_grouping_options_are_changes_too() -> None:
+    old = Suite((NotNull("x"),), group_by=("carrier",))
+    new = Suite((NotNull("x", group_by=("day",)),), max_groups=10)
+    said = [str(c) for c in diff_suites(old, new)]
+    assert said == [
+        "suite: group_by ['carrier'] -> [] (changed)",
+        "suite: max_groups none -> 10 (changed)",
+        "not_null on x: group_by [] -> ['day'] (changed)",
+    ]
