@@ -819,6 +819,8 @@ def _history(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     _emit(TREND_FORMATS[args.format](found), args.output, stdout)
     return EXIT_PASSED
+
+
 def _drift_groups(args: argparse.Namespace, stdout: TextIO, column_types: dict[str, str]) -> int:
     """``dataguard drift --group-by``: a drift comparison per group."""
     from dataguard._formats import GROUPED_DRIFT_RENDERERS
