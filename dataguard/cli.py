@@ -768,17 +768,17 @@ def _tests(specs: list[str]) -> str | dict[str, str] | None:
 
 
 def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
-    from dataguard._formats import DRIFT_RENDERERS
-    from dataguard.drift import drift
+    from dataguard._formats import DRIFT_RENDERERS, GROUPED_DRIFT_RENDERERS
+    from dataguard.drift import GroupedDriftReport, drift
 
     _check_chunk(args.chunk_size)
     column_types = _column_types(args.column_type)
-    if args.group_by:
-        return _drift_groups(args, stdout, column_types)
+    if args.group_by and args.multivariate:
+        raise UsageError("--multivariate is not computed by group; leave out --group-by")
     with _data(args, functools.partial(_pinned_plan, column_types)) as data:
         report = drift(
             data,
-            reference=_reference(args.reference),
+            reference=_reference(args.reference, grouped=bool(args.group_by)),
             columns=_columns(args.columns),
             tests=_tests(args.test),
             alpha=args.alpha,
@@ -786,8 +786,13 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
             multivariate=args.multivariate,
             chunk_size=args.chunk_size,
             column_types=column_types,
+            group_by=args.group_by or None,
+            max_groups=args.max_groups,
         )
-    _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
+    if isinstance(report, GroupedDriftReport):
+        _emit(GROUPED_DRIFT_RENDERERS[args.format](report), args.output, stdout)
+    else:
+        _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:
         from dataguard.report import write_report
 
@@ -797,7 +802,9 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
 
 
-def _record(args: argparse.Namespace, outcome: ValidationResult | DriftReport) -> None:
+def _record(
+    args: argparse.Namespace, outcome: ValidationResult | DriftReport | GroupedDriftReport
+) -> None:
     """Append the run to the ``--history`` database, under ``--dataset`` or the data file's
     name. It comes after every output, so a history that cannot be written (exit 2) still
     leaves the run's output, report and notifications."""
@@ -819,35 +826,6 @@ def _history(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     _emit(TREND_FORMATS[args.format](found), args.output, stdout)
     return EXIT_PASSED
-
-
-def _drift_groups(args: argparse.Namespace, stdout: TextIO, column_types: dict[str, str]) -> int:
-    """``dataguard drift --group-by``: a drift comparison per group."""
-    from dataguard._formats import GROUPED_DRIFT_RENDERERS
-    from dataguard.drift import drift
-
-    if args.multivariate:
-        raise UsageError("--multivariate is not computed by group; leave out --group-by")
-    with _data(args, functools.partial(_pinned_plan, column_types)) as data:
-        report = drift(
-            data,
-            reference=_reference(args.reference, grouped=True),
-            columns=_columns(args.columns),
-            tests=_tests(args.test),
-            alpha=args.alpha,
-            min_effect=args.min_effect,
-            chunk_size=args.chunk_size,
-            column_types=column_types,
-            group_by=args.group_by,
-            max_groups=args.max_groups,
-        )
-    _emit(GROUPED_DRIFT_RENDERERS[args.format](report), args.output, stdout)
-    if args.report:
-        from dataguard.report import write_report
-
-        write_report(report, args.report)
-    _notify(args, report, dataset=args.data)
-    return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
 
 
 def _report(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -66,6 +66,18 @@ def test_dataset_names_the_runs(tmp_path: Path) -> None:
         assert stored.datasets() == ["orders"]
 
 
+def test_a_drift_by_group_is_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    data = tmp_path / "orders.csv"
+    data.write_text("carrier,x\n" + "".join(f"{'AB'[i % 2]},{i % 7}\n" for i in range(60)))
+    argv = ["drift", str(data), "-r", str(data), "--group-by", "carrier"]
+    code, _ = run([*argv, "--history", str(path)])
+    assert code == 0
+    with History(path) as stored:
+        (found,) = stored.runs(kind="drift")
+        assert stored.document(found.run_id)["kind"] == "drift_by_group"
+
+
 def test_the_default_table_shows_the_row_count_trend(history: Path) -> None:
     code, text = run(["history", str(history), "--kind", "validation"])
     assert code == 0

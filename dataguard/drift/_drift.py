@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from dataguard.drift._compare import (
 )
 from dataguard.drift._multivariate import MultivariateDrift, pca_drift
 from dataguard.errors import InputError, ProfileError
-from dataguard.history import append_run, dataset_name
 from dataguard.profile import NumericProfile, Profile, profile
 
 #: Defaults of the two gates (drift.md §6): significance after BH, and the smallest effect
@@ -281,8 +279,6 @@ def drift(
     multivariate: bool = False,
     chunk_size: int | None = None,
     column_types: Mapping[str, str] | None = None,
-    history: str | os.PathLike[str] | None = None,
-    dataset: str | None = None,
 ) -> DriftReport:
     """Compare ``current`` data with a reference Profile (or raw reference data).
 
@@ -374,8 +370,6 @@ def drift(
         started_at,
         time.perf_counter() - started,
     )
-    if history is not None:
-        append_run(history, report, dataset=dataset or dataset_name(current))
     return report
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from dataguard.drift._drift import (
     drift as drift_whole,
 )
 from dataguard.errors import InputError, ProfileError
+from dataguard.history import append_run, dataset_name
 from dataguard.profile import (
     MAX_GROUPS,
     GroupedProfile,
@@ -276,6 +278,8 @@ def drift(
     column_types: Mapping[str, str] | None = ...,
     group_by: None = ...,
     max_groups: int = ...,
+    history: str | os.PathLike[str] | None = ...,
+    dataset: str | None = ...,
 ) -> DriftReport: ...
 
 
@@ -293,6 +297,8 @@ def drift(
     column_types: Mapping[str, str] | None = ...,
     group_by: Sequence[str],
     max_groups: int = ...,
+    history: str | os.PathLike[str] | None = ...,
+    dataset: str | None = ...,
 ) -> GroupedDriftReport: ...
 
 
@@ -309,10 +315,13 @@ def drift(
     column_types: Mapping[str, str] | None = None,
     group_by: Sequence[str] | None = None,
     max_groups: int = MAX_GROUPS,
+    history: str | os.PathLike[str] | None = None,
+    dataset: str | None = None,
 ) -> DriftReport | GroupedDriftReport:
     # The docstring: the whole-data comparison's, then ``GROUP_BY_DOC`` (set below).
+    report: DriftReport | GroupedDriftReport
     if group_by is None:
-        return drift_whole(
+        report = drift_whole(
             current,
             reference=reference,
             columns=columns,
@@ -323,20 +332,24 @@ def drift(
             chunk_size=chunk_size,
             column_types=column_types,
         )
-    if multivariate:
+    elif multivariate:
         raise ValueError("multivariate drift is not computed by group; leave out group_by")
-    return drift_by_group(
-        current,
-        reference=reference,
-        group_by=group_by,
-        columns=columns,
-        tests=tests,
-        alpha=alpha,
-        min_effect=min_effect,
-        chunk_size=chunk_size,
-        column_types=column_types,
-        max_groups=max_groups,
-    )
+    else:
+        report = drift_by_group(
+            current,
+            reference=reference,
+            group_by=group_by,
+            columns=columns,
+            tests=tests,
+            alpha=alpha,
+            min_effect=min_effect,
+            chunk_size=chunk_size,
+            column_types=column_types,
+            max_groups=max_groups,
+        )
+    if history is not None:
+        append_run(history, report, dataset=dataset or dataset_name(current))
+    return report
 
 
 #: What ``group_by`` adds to ``drift``'s documentation.

@@ -130,13 +130,16 @@ def validation_rows(
 
 
 def drift_rows(doc: Mapping[str, Any], dataset: str) -> RunRows:
-    """The rows of a drift document."""
-    run = doc["run"]
+    """The rows of a drift document: of every column, or of every column of every group for a
+    drift by group (``kind: drift_by_group``), each row then holding its group."""
+    grouped = doc.get("kind") == "drift_by_group"
+    parts = [(g["group"], g) for g in doc["groups"]] if grouped else [(None, doc)]
+    found = [(group, column) for group, part in parts for column in part["columns"]]
     columns = [
         (
             position,
             column["column"],
-            group_key(column.get("group")),
+            group_key(group or column.get("group")),
             column["kind"],
             column["method"],
             _number(column.get("statistic")),
@@ -146,8 +149,10 @@ def drift_rows(doc: Mapping[str, Any], dataset: str) -> RunRows:
             _number(column.get("threshold")),
             int(bool(column["drifted"])),
         )
-        for position, column in enumerate(doc["columns"])
+        for position, (group, column) in enumerate(found)
     ]
+    failed = sum(row[-1] for row in columns)
+    run = doc["run"]
     return RunRows(
         {
             "kind": "drift",
@@ -158,11 +163,11 @@ def drift_rows(doc: Mapping[str, Any], dataset: str) -> RunRows:
             "data_fingerprint": None,
             "passed": int(not doc["drifted"]),
             "verdict": "drift" if doc["drifted"] else "no drift",
-            "row_count": doc.get("current_rows"),
+            "row_count": sum(part.get("current_rows") or 0 for _, part in parts),
             "evaluated": len(columns),
-            "failed": sum(row[-1] for row in columns),
+            "failed": failed,
             "success_percent": None,
-            "drift_share": doc.get("drift_share"),
+            "drift_share": failed / len(columns) if grouped and columns else doc.get("drift_share"),
             "dataguard_version": run["dataguard_version"],
         },
         [],

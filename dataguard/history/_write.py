@@ -21,7 +21,7 @@ from dataguard.history._store import open_for_writing
 from dataguard.result import ValidationResult
 
 if TYPE_CHECKING:
-    from dataguard.drift import DriftReport
+    from dataguard.drift import DriftReport, GroupedDriftReport
 
 #: The dataset name ``append_run`` records when given none.
 DEFAULT_DATASET = "data"
@@ -96,7 +96,7 @@ def _insert(connection: sqlite3.Connection, run_id: str, rows: RunRows, document
 
 def append_run(
     path: str | os.PathLike[str],
-    result: ValidationResult | DriftReport,
+    result: ValidationResult | DriftReport | GroupedDriftReport,
     *,
     dataset: str | None = None,
 ) -> str:

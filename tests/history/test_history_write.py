@@ -93,6 +93,19 @@ def test_a_drift_report_round_trips(tmp_path: Path, drift_report: dg.DriftReport
         )
 
 
+def test_a_drift_by_group_stores_each_group_s_columns(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    reference = pd.DataFrame({"g": ["a", "b"] * 100, "x": [float(i % 50) for i in range(200)]})
+    current = reference.assign(x=reference["x"] + (reference["g"] == "b") * 20)
+    report = dg.drift(current, reference=reference, group_by=["g"], history=path, dataset="f")
+    with History(path) as history:
+        (run,) = history.runs(kind="drift")
+        assert history.document(run.run_id) == json.loads(report.to_json())
+    assert (run.dataset, run.verdict, run.row_count, run.drift_share) == ("f", "drift", 200, 0.5)
+    rows = _rows(path, 'SELECT group_key, "column", drifted FROM drift_columns ORDER BY position')
+    assert rows == [('{"g":"a"}', "x", 0), ('{"g":"b"}', "x", 1)]
+
+
 def test_appending_the_same_run_twice_stores_it_once(
     tmp_path: Path, validation: Callable[[int], dg.ValidationResult]
 ) -> None:
