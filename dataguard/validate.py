@@ -24,6 +24,7 @@ from dataguard._frame import (
     with_text_column,
 )
 from dataguard._groups import Grouping, grouping
+from dataguard._past import past_runs
 from dataguard._run_setting import run_clock, table_sources
 from dataguard._version import __version__
 from dataguard.cluster import (
@@ -35,7 +36,7 @@ from dataguard.cluster import (
 )
 from dataguard.errors import InputError, SuiteError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
-from dataguard.history import append_run
+from dataguard.history import append_run, dataset_name
 from dataguard.metrics import (
     Metric,
     MetricUnavailable,
@@ -223,7 +224,9 @@ def validate(
 
     ``history`` names a SQLite run history (docs/history.md) the run is appended to, under
     ``dataset`` (default: the data's file name, or its kind such as ``pandas.DataFrame``);
-    HistoryError if it cannot be written.
+    HistoryError if it cannot be written. Expectations with a ``history`` option compare with
+    their values in that dataset's earlier runs there (without ``history``, they are a
+    SuiteError).
     ``max_groups`` caps the groups of expectations judged per group (``group_by``) that neither
     they nor the suite cap (default 1000); more groups fail the expectation with reason
     ``too_many_groups``.
@@ -242,6 +245,7 @@ def validate(
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
+    past = past_runs(expectations, history, dataset or dataset_name(data))
     others = table_sources(the_suite, expectations, tables)
     folder = the_suite.folder
     groupings = [
@@ -296,7 +300,9 @@ def validate(
         known = known.merged(
             values.only(m for m in with_requirements(metrics) if m.on_table() is not None)
         )
-        contexts[where] = Context(part, fmt, ids, values, tables=others, now=clock, folder=folder)
+        contexts[where] = Context(
+            part, fmt, ids, values, tables=others, now=clock, folder=folder, past=past
+        )
     results = [
         result
         for i, (expectation, grouped) in enumerate(zip(expectations, groupings, strict=True))

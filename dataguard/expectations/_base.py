@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import KW_ONLY, MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -24,6 +24,11 @@ from dataguard._expr import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
 from dataguard._outcome import PARTIAL_LIMIT
 from dataguard.errors import SuiteError, did_you_mean
+from dataguard.expectations._history import (
+    check_history,
+    history_rule,
+    judged_by_history,
+)
 from dataguard.expectations._params import JsonObject, coerce, field_hints
 from dataguard.metrics import Metric, Values, Violations, ViolationSummary
 from dataguard.result import ExpectationResult, Reason, ResultFormat, Severity
@@ -33,6 +38,18 @@ NUMERIC = frozenset({"numeric"})
 ORDERABLE = frozenset({"numeric", "datetime", "date", "string", "boolean"})
 NUMERIC_OR_TEMPORAL = frozenset({"numeric", "datetime", "date"})
 STRING = frozenset({"string"})
+
+
+class PastValues(Protocol):
+    """The run history as an expectation sees it: what it observed in earlier runs of the
+    dataset being validated (``validate(..., history=PATH, dataset=NAME)``)."""
+
+    #: The dataset the runs are recorded under.
+    dataset: str
+
+    def observed(self, expectation: Expectation, last: int) -> list[Any]:
+        """The observed values of this expectation (same declaration) in the ``last`` most
+        recent earlier runs of the dataset, oldest first; empty when there are none."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,8 @@ class Context:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     #: Where relative file paths in the suite are read from (``Suite.folder``).
     folder: Path = field(default_factory=Path)
+    #: The run history's earlier values, when ``validate`` was given ``history=``.
+    past: PastValues | None = None
 
     @property
     def sample_limit(self) -> int | None:
@@ -146,6 +165,11 @@ class Expectation(ABC):
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         """The metrics ``evaluate`` reads."""
         return ()
+
+    def reads_history(self) -> bool:
+        """Whether the expectation compares with its values in earlier runs (a ``history``
+        option), which needs ``validate(..., history=PATH)``."""
+        return False
 
     def other_tables(self) -> dict[str, tuple[str, ...]]:
         """The other tables the expectation reads (given to ``validate`` by name), each with
@@ -510,6 +534,8 @@ class AggregateBetween(Expectation):
     strict_min: bool = False
     strict_max: bool = False
     allow_unbounded: bool = False
+    #: Bounds from the statistic's own earlier values (``dataguard.expectations._history``).
+    history: JsonObject | None = None
     statistic: ClassVar[str] = ""
     #: Present values the statistic needs to be defined (a sample deviation needs two).
     needs: ClassVar[int] = 1
@@ -519,7 +545,12 @@ class AggregateBetween(Expectation):
         return (self.column,)
 
     def check(self) -> None:
-        check_bounds(self.min_value, self.max_value, unbounded=self.allow_unbounded)
+        unbounded = self.allow_unbounded or self.history is not None
+        check_bounds(self.min_value, self.max_value, unbounded=unbounded)
+        check_history(self.history)
+
+    def reads_history(self) -> bool:
+        return self.history is not None
 
     @abstractmethod
     def observe(self, ctx: Context) -> Any:
@@ -546,15 +577,48 @@ class AggregateBetween(Expectation):
         verb = "is" if passed else "is not"
         if low is None and high is None:
             verb, wanted = "", "(no bounds: reported only)"
-        return self.result(
+        result = self.result(
             passed,
             Reason.PASSED if passed else Reason.OUT_OF_RANGE,
             " ".join(p for p in (self.statistic, show(observed), verb, wanted) if p),
             observed_value=observed,
         )
+        bounded = low is not None or high is not None
+        return with_history(self, self.history, ctx, result, bounded=bounded)
 
     def sentence(self) -> str:
-        if self.min_value is None and self.max_value is None:
-            return f"The {self.statistic} of {self.column!r} is reported (no bounds)."
-        wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
-        return f"The {self.statistic} of {self.column!r} is {wanted}."
+        wanted = None
+        if self.min_value is not None or self.max_value is not None:
+            wanted = range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
+        return history_sentence(f"The {self.statistic} of {self.column!r}", wanted, self.history)
+
+
+def with_history(
+    expectation: Expectation,
+    option: Mapping[str, Any] | None,
+    ctx: Context,
+    result: ExpectationResult,
+    *,
+    bounded: bool,
+) -> ExpectationResult:
+    """``result`` also judged against the expectation's earlier values when it has a
+    ``history`` option (``bounded``: whether fixed bounds judged it too)."""
+    if option is None:
+        return result
+    if ctx.past is None:
+        raise SuiteError(
+            f"{expectation.name} compares with earlier runs (history), but no run history was "
+            "given: pass history=PATH to validate (CLI: --history PATH)",
+            path="history",
+        )
+    past = ctx.past.observed(expectation, history_rule(option).window)
+    return judged_by_history(result, option, past, bounded=bounded)
+
+
+def history_sentence(subject: str, wanted: str | None, option: Mapping[str, Any] | None) -> str:
+    """What is expected of ``subject``: the fixed range ``wanted`` (None: no fixed bounds) and
+    the ``history`` rule, as one sentence."""
+    rule = None if option is None else history_rule(option).sentence()
+    if wanted is None and rule is None:
+        return f"{subject} is reported (no bounds)."
+    return f"{subject} is {' and '.join(p for p in (wanted, rule) if p)}."

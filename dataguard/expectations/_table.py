@@ -11,9 +11,13 @@ from dataguard.expectations._base import (
     Context,
     Expectation,
     check_bounds,
+    history_sentence,
     range_text,
+    with_history,
     within,
 )
+from dataguard.expectations._history import check_history
+from dataguard.expectations._params import JsonObject
 from dataguard.expectations._registry import register
 from dataguard.metrics import Metric, RowCount
 from dataguard.result import ExpectationResult, Reason
@@ -176,29 +180,38 @@ class _CountBetween(Expectation):
     strict_min: bool = False
     strict_max: bool = False
     allow_unbounded: bool = False
+    #: Bounds from the count's own earlier values (``dataguard.expectations._history``).
+    history: JsonObject | None = None
 
     def check(self) -> None:
-        check_bounds(self.min_value, self.max_value, unbounded=self.allow_unbounded)
+        unbounded = self.allow_unbounded or self.history is not None
+        check_bounds(self.min_value, self.max_value, unbounded=unbounded)
+        check_history(self.history)
+
+    def reads_history(self) -> bool:
+        return self.history is not None
 
     def _range(self) -> str:
         return range_text(self.min_value, self.max_value, self.strict_min, self.strict_max)
 
-    def judge(self, observed: int) -> ExpectationResult:
+    def judge(self, observed: int, ctx: Context) -> ExpectationResult:
         passed = within(observed, self.min_value, self.max_value, self.strict_min, self.strict_max)
         wanted = f"{'is' if passed else 'is not'} {self._range()}"
-        if self.min_value is None and self.max_value is None:
+        bounded = self.min_value is not None or self.max_value is not None
+        if not bounded:
             wanted = "(no bounds: reported only)"
-        return self.result(
+        result = self.result(
             passed,
             Reason.PASSED if passed else Reason.OUT_OF_RANGE,
             f"{self.counted} count {observed} {wanted}",
             observed_value=observed,
         )
+        return with_history(self, self.history, ctx, result, bounded=bounded)
 
     def sentence(self) -> str:
-        if self.min_value is None and self.max_value is None:
-            return f"The table's {self.counted} count is reported (no bounds)."
-        return f"The table's {self.counted} count is {self._range()}."
+        bounded = self.min_value is not None or self.max_value is not None
+        wanted = self._range() if bounded else None
+        return history_sentence(f"The table's {self.counted} count", wanted, self.history)
 
 
 def _check_count(value: int) -> None:
@@ -217,7 +230,7 @@ class ColumnCountBetween(_CountBetween):
     counted = "column"
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        return self.judge(len(ctx.source.names))
+        return self.judge(len(ctx.source.names), ctx)
 
 
 @register
@@ -261,7 +274,7 @@ class RowCountBetween(_CountBetween):
         return (RowCount(),)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
-        return self.judge(ctx.values[RowCount()])
+        return self.judge(ctx.values[RowCount()], ctx)
 
 
 @register

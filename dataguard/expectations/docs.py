@@ -77,6 +77,12 @@ MEANINGS: Mapping[str, str] = {
     "strict_min": "exclude `min_value` itself",
     "strict_max": "exclude `max_value` itself",
     "allow_unbounded": "allow leaving the bound (or set, list) out, to only report what is seen",
+    "history": (
+        "bound the value by this check's values in earlier runs of the dataset: "
+        "`{window: 14, max_mad: 3}` and/or `{relative_change: 0.2, baseline: last}` (needs "
+        "`validate(..., history=PATH)`; see docs/history.md); makes `min_value`/`max_value` "
+        "optional"
+    ),
     "value": "the exact number expected",
     "value_set": "the allowed values",
     "value_pairs_set": "the allowed `[a, b]` pairs",
