@@ -416,6 +416,10 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 tables=_tables(args.table),
                 now=args.now,
                 max_groups=args.max_groups,
+                # Read for checks bounded by their history; the run is appended by _record.
+                history=args.history,
+                dataset=_dataset(args),
+                record_history=False,
             )
     finally:
         if progress is not None:
@@ -810,9 +814,19 @@ def _record(
     leaves the run's output, report and notifications."""
     if args.history is None:
         return
-    from dataguard.history import append_run, dataset_name
+    from dataguard.history import append_run
 
-    append_run(args.history, outcome, dataset=args.dataset or dataset_name(args.data))
+    append_run(args.history, outcome, dataset=_dataset(args))
+
+
+def _dataset(args: argparse.Namespace) -> str | None:
+    """The dataset a run is recorded under: ``--dataset`` or the data file's name (None
+    without ``--history``)."""
+    if args.history is None:
+        return None
+    from dataguard.history import dataset_name
+
+    return str(args.dataset or dataset_name(args.data))
 
 
 def _history(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -195,6 +195,7 @@ def validate(
     history: str | os.PathLike[str] | None = None,
     dataset: str | None = None,
     max_groups: int | None = None,
+    record_history: bool = True,
 ) -> ValidationResult:
     """Check ``data`` against ``suite`` and return every expectation's result.
 
@@ -226,7 +227,8 @@ def validate(
     ``dataset`` (default: the data's file name, or its kind such as ``pandas.DataFrame``);
     HistoryError if it cannot be written. Expectations with a ``history`` option compare with
     their values in that dataset's earlier runs there (without ``history``, they are a
-    SuiteError).
+    SuiteError). ``record_history=False`` only reads the history for them, without appending
+    this run (the CLI appends it after writing its outputs).
     ``max_groups`` caps the groups of expectations judged per group (``group_by``) that neither
     they nor the suite cap (default 1000); more groups fail the expectation with reason
     ``too_many_groups``.
@@ -321,7 +323,7 @@ def validate(
         clock,
     )
     result = ValidationResult(the_suite, tuple(results), run)
-    if history is not None:
+    if history is not None and record_history:
         append_run(history, result, dataset=dataset)
     return result
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ import pandas as pd
 import pytest
 
 import dataguard as dg
+from dataguard.cli import main
 from dataguard.expectations._history import MAD_SCALE, history_rule
+from dataguard.history import History
 from dataguard.suite import loads_suite
 
 ROW_COUNT = "expectations:\n  - type: row_count_between\n    history: {window: 14, max_mad: 3}\n"
@@ -181,3 +184,24 @@ def test_a_declaration_with_history_round_trips() -> None:
     again = dg.Suite.from_dict(suite.to_dict())
     assert again.expectations == suite.expectations
     assert suite.to_dict()["expectations"][0]["history"] == {"window": 14, "max_mad": 3}
+
+
+def test_the_cli_compares_with_the_history_it_appends_to(tmp_path: Path) -> None:
+    # The acceptance run: ten validations with --history, the row count jumps on the tenth.
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(ROW_COUNT)
+    data = tmp_path / "orders.csv"
+    db = tmp_path / "runs.db"
+    codes = []
+    for i, n in enumerate([50, 52, 49, 51, 50, 48, 53, 50, 51, 120]):
+        data.write_text("id\n" + "".join(f"{k}\n" for k in range(n)))
+        out = io.StringIO()
+        codes.append(
+            main(["validate", str(data), "--suite", str(suite), "--history", str(db)], stdout=out)
+        )
+        assert ("not enough history" in out.getvalue()) == (i < 3)
+    assert codes == [0] * 9 + [1]
+    with History(db) as history:
+        assert len(history.runs(dataset="orders.csv")) == 10
+    # Without --history the same suite is a suite error (exit 2).
+    assert main(["validate", str(data), "--suite", str(suite)], stdout=io.StringIO()) == 2
