@@ -17,10 +17,12 @@ from dataguard.expectations._base import (
     AggregateBetween,
     Context,
     Expectation,
+    past_values,
     range_text,
     within,
 )
-from dataguard.expectations._params import Scalar
+from dataguard.expectations._history import check_history, history_rule, judged_each
+from dataguard.expectations._params import JsonObject, Scalar
 from dataguard.expectations._registry import register
 from dataguard.metrics import (
     Metric,
@@ -193,8 +195,11 @@ class QuantilesBetween(Expectation):
 
     column: str
     quantiles: tuple[float, ...]
-    value_ranges: tuple[tuple[int | float | None, int | float | None], ...]
+    value_ranges: tuple[tuple[int | float | None, int | float | None], ...] = ()
     method: QuantileMethod = "linear"
+    #: Bounds each quantile by its own earlier values (``dataguard.expectations._history``);
+    #: ``value_ranges`` may then be left out.
+    history: JsonObject | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -208,6 +213,9 @@ class QuantilesBetween(Expectation):
                 raise SuiteError(
                     f"a quantile must be between 0 and 1, got {q}", path=f"quantiles[{i}]"
                 )
+        check_history(self.history)
+        if self.history is not None and not self.value_ranges:
+            return
         if len(self.value_ranges) != len(self.quantiles):
             raise SuiteError(
                 f"{len(self.quantiles)} quantiles but {len(self.value_ranges)} value ranges",
@@ -234,9 +242,11 @@ class QuantilesBetween(Expectation):
                 False, Reason.NO_DATA, f"column {self.column!r} has no present values"
             )
         observed = ordered.quantiles(self.quantiles, self.method)
+        # Without value_ranges (history alone), every quantile is open-ended here.
+        ranges = self.value_ranges or ((None, None),) * len(self.quantiles)
         outside = [
             (q, v, r)
-            for q, v, r in zip(self.quantiles, observed, self.value_ranges, strict=True)
+            for q, v, r in zip(self.quantiles, observed, ranges, strict=True)
             if not within(v, r[0], r[1])
         ]
         value = {"quantiles": list(self.quantiles), "values": observed}
@@ -244,17 +254,37 @@ class QuantilesBetween(Expectation):
             q, v, (low, high) = outside[0]
             more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
             message = f"quantile {q:g} is {v!r}, not {range_text(low, high)}{more}"
-            return self.result(False, Reason.OUT_OF_RANGE, message, observed_value=value)
-        return self.result(
-            True, Reason.PASSED, "every quantile is within its range", observed_value=value
-        )
+            result = self.result(False, Reason.OUT_OF_RANGE, message, observed_value=value)
+        else:
+            message = "every quantile is within its range"
+            result = self.result(True, Reason.PASSED, message, observed_value=value)
+        if self.history is None:
+            return result
+        past = past_values(self, self.history, ctx)
+        # Each quantile against its own earlier values (the same check asks the same quantiles).
+        each = [[p["values"][i] for p in past if _quantile_values(p)] for i in range(len(observed))]
+        labels = [f"quantile {q:g}" for q in self.quantiles]
+        bounded = bool(self.value_ranges)
+        return judged_each(result, self.history, labels, observed, each, bounded=bounded)
 
     def sentence(self) -> str:
         parts = [
             f"q{q:g} {range_text(lo, hi)}"
-            for q, (lo, hi) in zip(self.quantiles, self.value_ranges, strict=True)
+            for q, (lo, hi) in zip(self.quantiles, self.value_ranges, strict=False)
         ]
+        if not parts:
+            parts = [", ".join(f"q{q:g}" for q in self.quantiles)]
+        if self.history is not None:
+            parts.append(f"each {history_rule(self.history).sentence()}")
         return f"Quantiles of {self.column!r}: {'; '.join(parts)}."
+
+    def reads_history(self) -> bool:
+        return self.history is not None
+
+
+def _quantile_values(observed: Any) -> bool:
+    """Whether an earlier observed value holds the quantiles' values (not a failed run's)."""
+    return isinstance(observed, dict) and isinstance(observed.get("values"), list)
 
 
 @register

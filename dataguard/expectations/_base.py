@@ -605,14 +605,19 @@ def with_history(
     ``history`` option (``bounded``: whether fixed bounds judged it too)."""
     if option is None:
         return result
+    return judged_by_history(result, option, past_values(expectation, option, ctx), bounded=bounded)
+
+
+def past_values(expectation: Expectation, option: Mapping[str, Any], ctx: Context) -> list[Any]:
+    """The expectation's observed values in the window of earlier runs its ``history`` option
+    names; SuiteError when ``validate`` was given no history."""
     if ctx.past is None:
         raise SuiteError(
             f"{expectation.name} compares with earlier runs (history), but no run history was "
             "given: pass history=PATH to validate (CLI: --history PATH)",
             path="history",
         )
-    past = ctx.past.observed(expectation, history_rule(option).window)
-    return judged_by_history(result, option, past, bounded=bounded)
+    return ctx.past.observed(expectation, history_rule(option).window)
 
 
 def history_sentence(subject: str, wanted: str | None, option: Mapping[str, Any] | None) -> str:

@@ -157,6 +157,38 @@ def judged_by_history(
     )
 
 
+def judged_each(
+    result: ExpectationResult,
+    option: Mapping[str, Any],
+    labels: Sequence[str],
+    observed: Sequence[Any],
+    past: Sequence[Sequence[Any]],
+    *,
+    bounded: bool,
+) -> ExpectationResult:
+    """``result`` combined with the history rule's verdict on each of several observed values
+    (quantiles), each against its own past values (``past[i]``, oldest first)."""
+    rule = history_rule(option)
+    rows = [
+        (label, *rule.judge(value, before))
+        for label, value, before in zip(labels, observed, past, strict=True)
+    ]
+    passed = all(ok for _, ok, _, _ in rows)
+    failing = [f"{label} {said}" for label, ok, said, _ in rows if not ok]
+    said = "; ".join(failing) if failing else f"{rows[0][0]} {rows[0][2]}"
+    if not failing and len(rows) > 1:
+        said += f" (the other {len(rows) - 1} alike)"
+    if bounded:
+        passed = passed and result.passed
+    return replace(
+        result,
+        passed=passed,
+        reason=Reason.PASSED if passed else Reason.OUT_OF_RANGE,
+        message=f"{result.message}; {said}" if bounded else said,
+        details={**result.details, "history": {label: d for label, _, _, d in rows}},
+    )
+
+
 def _is_number(value: Any) -> bool:
     return (
         isinstance(value, (int, float))

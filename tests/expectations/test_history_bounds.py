@@ -205,3 +205,29 @@ def test_the_cli_compares_with_the_history_it_appends_to(tmp_path: Path) -> None
         assert len(history.runs(dataset="orders.csv")) == 10
     # Without --history the same suite is a suite error (exit 2).
     assert main(["validate", str(data), "--suite", str(suite)], stdout=io.StringIO()) == 2
+
+
+def test_each_quantile_is_bounded_by_its_own_history(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    suite = (
+        "expectations:\n  - type: quantiles_between\n    column: amount\n"
+        "    quantiles: [0.5, 0.9]\n    history: {relative_change: 0.05}\n"
+    )
+    first = run(rows(2000, seed=1), suite, db).results[0]
+    assert first.passed
+    assert first.details["history"]["quantile 0.5"]["enough"] is False
+    assert run(rows(2000, seed=2), suite, db).passed
+    # A wider spread moves the 0.9 quantile by more than 5%, the median hardly.
+    wide = pd.DataFrame({"amount": np.random.default_rng(3).normal(100, 30, 2000)})
+    result = run(wide, suite, db).results[0]
+    assert not result.passed
+    assert "quantile 0.9" in result.message
+    assert "quantile 0.5" not in result.message
+    assert result.details["history"]["quantile 0.5"]["relative_change"] < 0.05
+
+
+def test_quantiles_need_value_ranges_without_history() -> None:
+    with pytest.raises(dg.SuiteError, match="2 quantiles but 0 value ranges"):
+        loads_suite(
+            "expectations:\n  - type: quantiles_between\n    column: a\n    quantiles: [0.5, 0.9]\n"
+        )
