@@ -90,13 +90,11 @@ class Grouping:
             keys.update(dict.fromkeys(found[metric].keys))
         if not keys:
             return (judge(expectation, _with_group(ctx, found, None)),)
-        results = [
-            dataclasses.replace(
-                judge(expectation, _with_group(ctx, found, key)),
-                group=dict(zip(self.by, key, strict=True)),
-            )
-            for key in sorted(keys, key=_order)
-        ]
+        results = []
+        for key in sorted(keys, key=_order):
+            group = dict(zip(self.by, key, strict=True))
+            judged = judge(expectation, _with_group(ctx, found, key, group))
+            results.append(dataclasses.replace(judged, group=group))
         return _worst_named(results)
 
     def _too_many(self, expectation: Expectation, over: GroupValues) -> ExpectationResult:
@@ -138,12 +136,19 @@ def _order(key: GroupKey) -> tuple[tuple[bool, Any], ...]:
     return tuple((value is None, value if value is not None else 0) for value in key)
 
 
-def _with_group(ctx: Context, found: dict[Metric[Any, Any], GroupValues], key: Any) -> Context:
-    """``ctx`` holding, for each grouped metric, the group's own value (or failure)."""
+def _with_group(
+    ctx: Context,
+    found: dict[Metric[Any, Any], GroupValues],
+    key: Any,
+    group: dict[str, Any] | None = None,
+) -> Context:
+    """``ctx`` holding, for each grouped metric, the group's own value (or failure), and the
+    run history read for the group's results."""
     # Whole-data values of the same metrics (for an expectation judged on all rows) are not
     # the group's, even where the group has none.
     own = ctx.values.without(found).merged(group_values(found, key))
-    return dataclasses.replace(ctx, values=own)
+    past = ctx.past.for_group(group) if ctx.past is not None and group is not None else ctx.past
+    return dataclasses.replace(ctx, values=own, past=past)
 
 
 def _worst_named(results: list[ExpectationResult]) -> tuple[ExpectationResult, ...]:

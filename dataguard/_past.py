@@ -10,7 +10,7 @@ one) has no earlier runs.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,22 @@ from dataguard.history import History, expectation_key
 
 
 class PastRuns:
-    """Earlier observed values of expectations in the runs of ``dataset`` stored at ``path``."""
+    """Earlier observed values of expectations in the runs of ``dataset`` stored at ``path``
+    (of one ``group``'s results for an expectation judged per group)."""
 
-    def __init__(self, path: str | os.PathLike[str], dataset: str) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        dataset: str,
+        group: Mapping[str, Any] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.dataset = dataset
+        self.group = group
+
+    def for_group(self, group: Mapping[str, Any]) -> PastRuns:
+        """The same history, read for one group's results."""
+        return PastRuns(self.path, self.dataset, group)
 
     def observed(self, expectation: Expectation, last: int) -> list[Any]:
         """The expectation's observed values in the ``last`` most recent earlier runs of the
@@ -34,7 +45,8 @@ class PastRuns:
         with History(self.path) as history:
             if self.dataset not in history.datasets():
                 return []
-            return history.observed_values(self.dataset, expectation_key(expectation), last=last)
+            key = expectation_key(expectation)
+            return history.observed_values(self.dataset, key, last=last, group=self.group)
 
 
 def past_runs(

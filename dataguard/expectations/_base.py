@@ -51,6 +51,9 @@ class PastValues(Protocol):
         """The observed values of this expectation (same declaration) in the ``last`` most
         recent earlier runs of the dataset, oldest first; empty when there are none."""
 
+    def for_group(self, group: Mapping[str, Any]) -> PastValues:
+        """The same history read for one group's results (an expectation judged per group)."""
+
 
 @dataclass(frozen=True)
 class Context:

@@ -231,3 +231,22 @@ def test_quantiles_need_value_ranges_without_history() -> None:
         loads_suite(
             "expectations:\n  - type: quantiles_between\n    column: a\n    quantiles: [0.5, 0.9]\n"
         )
+
+
+def test_a_grouped_check_compares_each_group_with_its_own_history(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    suite = (
+        "expectations:\n  - type: row_count_between\n    group_by: [carrier]\n"
+        "    history: {relative_change: 0.2}\n"
+    )
+
+    def flights(aa: int, ua: int) -> pd.DataFrame:
+        return pd.DataFrame({"carrier": ["AA"] * aa + ["UA"] * ua})
+
+    first = run(flights(100, 10), suite, db).results
+    assert all(r.passed and "not enough history" in r.message for r in first)
+    # UA grows from 10 to 15 rows (+50%), AA stays: only UA's result fails.
+    second = {r.group["carrier"]: r for r in run(flights(100, 15), suite, db).results if r.group}
+    assert second["AA"].passed
+    assert not second["UA"].passed
+    assert second["UA"].details["history"]["baseline_value"] == 10
