@@ -23,6 +23,7 @@ import pyarrow as pa
 from dataguard._deferred import hypothesis, st
 from dataguard._engine import execute
 from dataguard._frame import as_source
+from dataguard._groups import Grouping, grouping
 from dataguard.cluster import failing_rows, rows_judged
 from dataguard.expectations import (
     ColumnCountBetween,
@@ -45,6 +46,8 @@ from dataguard.expectations import (
     RowExpectation,
     Unique,
 )
+from dataguard.metrics import Metric
+from dataguard.result import ExpectationResult, Reason
 from dataguard.strategies._breaking import breaking
 from dataguard.strategies._plan import ARROW, ColumnPlan, TablePlan
 from dataguard.strategies._setting import Setting
@@ -375,10 +378,15 @@ def judge(frame: Any, expectations: Sequence[Expectation], setting: Setting) -> 
     tables, now, folder = setting.sources, setting.now, setting.folder
     outcomes: dict[int, bool] = {}
     groups: dict[str | None, list[int]] = {}
+    grouped = [grouping(e, setting.group_by, setting.max_groups) for e in expectations]
     for i, expectation in enumerate(expectations):
-        early = expectation.precheck(
-            Context(rows_judged(source, expectation.where), tables=tables, now=now, folder=folder)
+        before = Context(
+            rows_judged(source, expectation.where), tables=tables, now=now, folder=folder
         )
+        early = expectation.precheck(before)
+        by = grouped[i]
+        if early is None and by is not None:
+            early = by.precheck(expectation, before)
         if early is None:
             groups.setdefault(expectation.where, []).append(i)
         else:
@@ -386,12 +394,29 @@ def judge(frame: Any, expectations: Sequence[Expectation], setting: Setting) -> 
     for where, members in groups.items():
         part = rows_judged(source, where)
         plan = Context(part, tables=tables, now=now, folder=folder)
-        metrics = [m for i in members for m in expectations[i].metrics(plan)]
+        metrics = [m for i in members for m in _metrics(expectations[i], grouped[i], plan)]
         values = execute(metrics, part, workers=_THREADS, tables=tables)
         ctx = Context(part, values=values, tables=tables, now=now, folder=folder)
         for i in members:
-            try:
-                outcomes[i] = expectations[i].evaluate(ctx).passed
-            except Exception:  # validate reports the expectation as failed too
-                outcomes[i] = False
+            outcomes[i] = _passes(expectations[i], grouped[i], ctx)
     return [outcomes[i] for i in range(len(expectations))]
+
+
+def _metrics(
+    expectation: Expectation, grouped: Grouping | None, ctx: Context
+) -> tuple[Metric[Any, Any], ...]:
+    return expectation.metrics(ctx) if grouped is None else grouped.metrics(expectation, ctx)
+
+
+def _passes(expectation: Expectation, grouped: Grouping | None, ctx: Context) -> bool:
+    """Whether the expectation passes (in every group, when judged per group)."""
+    if grouped is not None:
+        return all(r.passed for r in grouped.evaluate(expectation, ctx, _evaluated))
+    return _evaluated(expectation, ctx).passed
+
+
+def _evaluated(expectation: Expectation, ctx: Context) -> ExpectationResult:
+    try:
+        return expectation.evaluate(ctx)
+    except Exception as exc:  # validate reports the expectation as failed too
+        return expectation.result(False, Reason.ERROR, str(exc))

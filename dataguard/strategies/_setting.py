@@ -35,6 +35,9 @@ class Setting:
     values: Mapping[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
     #: Where the suite's relative paths (a drift reference) are read from.
     folder: Path = field(default_factory=Path)
+    #: The suite's own ``group_by`` and ``max_groups``, for the expectations judged per group.
+    group_by: tuple[str, ...] = ()
+    max_groups: int | None = None
 
     @property
     def naive_now(self) -> dt.datetime:
@@ -70,4 +73,6 @@ def setting(
             for column, chunks in arrays.items():
                 present = pa.chunked_array(chunks, source.info(column).arrow_type).drop_null()
                 values[name, column] = tuple(present.unique().to_pylist())
-    return Setting(run_clock(now), sources, rows, values, suite.folder)
+    return Setting(
+        run_clock(now), sources, rows, values, suite.folder, suite.group_by, suite.max_groups
+    )
