@@ -15,6 +15,7 @@ from dataguard._text import (
     column_of,
     duration,
     group_label,
+    group_summaries,
     number,
     observed_text,
     sample_lines,
@@ -99,9 +100,11 @@ def to_text(
     tail = ""
     if hidden:
         tail = f"\n\n({hidden} passed or skipped expectation{'s' if hidden != 1 else ''} not shown)"
-    headline = _headline(result, fail_on)
+    headline = "\n".join([_headline(result, fail_on), *group_summaries(result.results)])
     if width is not None:
-        headline = textwrap.fill(headline, max(width, MIN_LAST))
+        headline = "\n".join(
+            textwrap.fill(line, max(width, MIN_LAST)) for line in headline.split("\n")
+        )
     return f"{headline}\n\n{body}{tail}\n"
 
 

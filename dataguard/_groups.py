@@ -21,7 +21,7 @@ from typing import Any
 
 from dataguard._engine import with_requirements
 from dataguard._frame import GroupKey
-from dataguard._text import group_label
+from dataguard._text import worst_group, worst_text
 from dataguard.expectations import Context, Expectation
 from dataguard.metrics import (
     Grouped,
@@ -155,15 +155,13 @@ def _worst_named(results: list[ExpectationResult]) -> tuple[ExpectationResult, .
     """The results, each failed one's message naming the worst group when there are several:
     the failed group with the largest share of unexpected values (the first failed one for
     expectations that judge no rows one by one)."""
-    failed = [r for r in results if not r.passed and r.reason is not Reason.SKIPPED]
-    if not failed or len(results) < 2:
+    worst = worst_group(results)
+    if worst is None or len(results) < 2:
         return tuple(results)
-    worst = max(
-        failed, key=lambda r: -1.0 if r.unexpected_percent is None else r.unexpected_percent
-    )
-    note = f"; worst group {group_label(worst.group)}"
-    if worst.unexpected_percent is not None:
-        note += f": {worst.unexpected_percent:.4g}% unexpected"
+    note = f"; {worst_text(worst)}"
     return tuple(
-        dataclasses.replace(r, message=r.message + note) if r in failed else r for r in results
+        r
+        if r.passed or r.reason is Reason.SKIPPED
+        else dataclasses.replace(r, message=r.message + note)
+        for r in results
     )

@@ -264,6 +264,40 @@ def group_of(result: ExpectationResult) -> str:
     return group_label(result.group, quoted=False) or "-"
 
 
+def worst_group(results: Sequence[ExpectationResult]) -> ExpectationResult | None:
+    """Of one expectation's results per group, the worst failed one: the largest share of
+    unexpected values, else (expectations that judge no rows one by one) the first failed."""
+    failed = [r for r in results if not r.passed and r.reason is not Reason.SKIPPED]
+    if not failed:
+        return None
+    return max(failed, key=lambda r: -1.0 if r.unexpected_percent is None else r.unexpected_percent)
+
+
+def worst_text(worst: ExpectationResult) -> str:
+    """``worst group carrier='AA': 12.5% unexpected`` (or the observed statistic)."""
+    text = f"worst group {group_label(worst.group)}"
+    if worst.unexpected_percent is not None:
+        text += f": {worst.unexpected_percent:.4g}% unexpected"
+    elif worst.observed_value is not None:
+        text += f": observed {observed_text(worst)}"
+    return text
+
+
+def group_summaries(results: Sequence[ExpectationResult]) -> list[str]:
+    """One line per expectation judged per group with a failed group: how many groups failed
+    and the worst of them (``not_null(delay): 2 of 4 groups failed; worst group ...``)."""
+    lines = []
+    for _, run in itertools.groupby(results, key=lambda r: id(r.expectation)):
+        judged = [r for r in run if r.group is not None]
+        worst = worst_group(judged)
+        if worst is None:
+            continue
+        failed = sum(1 for r in judged if not r.passed and r.reason is not Reason.SKIPPED)
+        name = f"{worst.expectation.name}({column_of(worst)})"
+        lines.append(f"{name}: {failed} of {len(judged)} groups failed; {worst_text(worst)}")
+    return lines
+
+
 def with_groups(
     header: tuple[str, ...],
     rows: Sequence[tuple[str, ...]],

@@ -259,7 +259,8 @@ def test_every_format_names_the_group_a_result_judged() -> None:
     header = next(line for line in text.splitlines() if line.startswith("status"))
     assert header.split()[:5] == ["status", "severity", "expectation", "column", "group"]
     assert re.search(r"not_null +delay +carrier=AA ", text)
-    assert "worst group carrier='AA': 100% unexpected" in text
+    summary = "not_null(delay): 2 of 4 groups failed; worst group carrier='AA': 100% unexpected"
+    assert text.splitlines()[1] == summary
     assert re.search(r"not_null +carrier +- ", text)
     names = [c.get("name") for c in ET.fromstring(to_junit(result)).iter("testcase")]
     assert names[:4] == [

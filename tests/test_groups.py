@@ -363,3 +363,9 @@ def test_groups_are_the_same_for_any_batch_size(table: pa.Table, chunk_size: int
     whole = dg.validate(table, GROUPED_SUITE, result_format="complete")
     chunked = dg.validate(table, GROUPED_SUITE, result_format="complete", chunk_size=chunk_size)
     assert [r.to_dict() for r in chunked.results] == [r.to_dict() for r in whole.results]
+
+
+def test_the_worst_group_of_an_aggregate_is_the_first_failed_with_its_statistic() -> None:
+    result = dg.validate(FRAME, [MeanBetween("delay", min_value=0, group_by=["carrier"])])
+    (failed,) = result.failures
+    assert failed.message == "mean -1.5 is not at least 0; worst group carrier='UA': observed -1.5"
