@@ -27,7 +27,14 @@ from dataguard.expectations import (
     Unique,
     registered,
 )
-from dataguard.metrics import Metric, ValueCounts
+from dataguard.metrics import (
+    Grouped,
+    Metric,
+    RowCount,
+    StateCodecError,
+    ValueCounts,
+    encode_state,
+)
 from dataguard.suite import loads_suite
 from tests.test_contract import DATA, EXAMPLES, NAMES, NOW, TABLES, example
 
@@ -369,3 +376,9 @@ def test_the_worst_group_of_an_aggregate_is_the_first_failed_with_its_statistic(
     result = dg.validate(FRAME, [MeanBetween("delay", min_value=0, group_by=["carrier"])])
     (failed,) = result.failures
     assert failed.message == "mean -1.5 is not at least 0; worst group carrier='UA': observed -1.5"
+
+
+def test_bytes_that_are_not_group_states_are_refused() -> None:
+    grouped = Grouped(RowCount(), ("g",), 10)
+    with pytest.raises(StateCodecError, match="not the states of groups"):
+        grouped.decode(encode_state({"rows": 3}))

@@ -21,7 +21,7 @@ from typing import Any
 
 from dataguard._frame import Batch, GroupKey
 from dataguard.metrics._base import Metric, MetricFailure, MetricUnavailable, Values
-from dataguard.metrics._codec import decode_state, encode_state, state_type
+from dataguard.metrics._codec import StateCodecError, decode_state, encode_state, state_type
 
 #: Over the cap, keys are counted up to this many times the cap, then the count stops.
 _COUNTED_KEYS = 100
@@ -196,7 +196,7 @@ class Grouped(Metric[GroupStates, GroupValues]):
     def decode(self, data: bytes) -> GroupStates:
         shipped = decode_state(data)
         if not isinstance(shipped, GroupStates):
-            raise TypeError(f"not the states of groups: {type(shipped).__name__}")
+            raise StateCodecError(f"not the states of groups: a {type(shipped).__name__}")
         states = {k: self.metric.decode(s) for k, s in shipped.states.items()}
         return GroupStates(states, shipped.over_cap, shipped.keys)
 
