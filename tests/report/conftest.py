@@ -304,6 +304,8 @@ def hostile() -> dict[str, Any]:
             InSet(SCRIPT_NAME, value_set=["ok"]),
             NotNull(IMG_VALUE),
             Between(IMG_VALUE, min_value=0, severity="warning"),
+            # Groups keyed by the probe values, shown beside the probe column's name.
+            NotNull(IMG_VALUE, group_by=[SCRIPT_NAME], severity="info"),
         ],
         name=SCRIPT_NAME,
     )
