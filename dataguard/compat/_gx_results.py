@@ -186,7 +186,8 @@ def result_to_gx(
         "success": result.passed,
         "expectation_config": _config(result.expectation),
         "result": body,
-        "meta": {},
+        # GX has no groups: a result judged per group says which one beside the result.
+        "meta": {"group": gx_jsonable(dict(result.group))} if result.group is not None else {},
         "exception_info": {
             "raised_exception": failed,
             "exception_message": result.message if failed else None,

@@ -176,3 +176,11 @@ def test_infinities_stay_floats_and_nan_becomes_null() -> None:
     mean = dg.validate(frame, [MeanBetween("x", max_value=1)]).results[0]
     assert mean.observed_value != mean.observed_value  # inf - inf: NaN
     assert result_to_gx(mean)["result"]["observed_value"] is None
+
+
+def test_a_result_judged_per_group_names_its_group_in_meta() -> None:
+    frame = pd.DataFrame({"g": ["a", None], "x": [None, 1.0]})
+    first, second = dg.validate(frame, [NotNull("x", group_by=["g"])]).results
+    assert result_to_gx(first)["meta"] == {"group": {"g": "a"}}
+    assert result_to_gx(second)["meta"] == {"group": {"g": None}}
+    assert result_to_gx(first)["expectation_config"]["type"] == "dataguard.not_null"
