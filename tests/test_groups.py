@@ -36,6 +36,7 @@ from dataguard.metrics import (
     encode_state,
 )
 from dataguard.suite import loads_suite
+from tests.extend.custom import custom_suite
 from tests.test_contract import DATA, EXAMPLES, NAMES, NOW, TABLES, example
 
 #: Three groups, one of them the rows whose key is missing, interleaved through the data.
@@ -382,3 +383,14 @@ def test_bytes_that_are_not_group_states_are_refused() -> None:
     grouped = Grouped(RowCount(), ("g",), 10)
     with pytest.raises(StateCodecError, match="not the states of groups"):
         grouped.decode(encode_state({"rows": 3}))
+
+
+def test_custom_expectations_are_judged_per_group_too() -> None:
+    with custom_suite() as suite:
+        grouped = dg.Suite(suite.expectations, group_by=("g",))
+        results = dg.validate(GROUPED_DATA, grouped, result_format="complete").results
+        for key in KEYS:
+            rows = _rows_of(key)
+            alone = dg.validate(DATA.take(rows), suite, result_format="complete").results
+            mine = [r for r in results if r.group == {"g": key}]
+            assert [_fields(r) for r in mine] == [_fields(r, rows.to_pylist()) for r in alone]
