@@ -477,7 +477,7 @@ def grouped_drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
     )
     run = doc.get("run") or {}
     return {
-        "kind": "drift_groups",
+        "kind": "drift-by-group",
         "title": "Drift report by group",
         "drifted": drifted,
         "verdict": "DRIFT" if drifted else "NO DRIFT",
