@@ -302,3 +302,16 @@ def test_the_other_table_may_be_a_spark_frame_too(spark: Any) -> None:
     local = dg.validate(df.toArrow(), suite, tables=TABLES)
     assert _dicts(remote) == _dicts(local)
     assert remote.results[0].unexpected_count > 0
+
+
+def test_drift_by_group_is_the_same(spark: Any) -> None:
+    """Each group of a Spark frame, counted where its partitions live, drifts as locally; the
+    group column ``s`` has a missing value, so one group is keyed null."""
+    df = frame(spark, LAYOUTS["skewed"])
+    remote = dg.drift(df, reference=TABLE.slice(0, 25), group_by=["s"])
+    local = dg.drift(df.toArrow(), reference=TABLE.slice(0, 25), group_by=["s"])
+    assert list(remote.groups) == list(local.groups)
+    assert (None,) in remote.groups
+    assert [_drift_dict(r) for r in remote.groups.values()] == [
+        _drift_dict(r) for r in local.groups.values()
+    ]
