@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from dataguard._atomic import write_atomic
 from dataguard._documents import read_json_file
@@ -89,48 +87,10 @@ def group_label(by: Sequence[str], key: GroupKey) -> dict[str, Any]:
     return dict(zip(by, key, strict=True))
 
 
-def _comparable(batch: Batch, name: str) -> pa.Array:
-    """A group column's values as Arrow groups them: missing values (NaN, NaT) as null, -0.0
-    as 0.0, dictionaries decoded."""
-    array = batch.array(name)
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    if pa.types.is_floating(array.type):
-        array = pc.add(array, pa.scalar(0.0, array.type))  # -0.0 + 0.0 is 0.0
-    missing = batch.missing(name)
-    if missing.any():
-        array = pc.if_else(pa.array(missing), pa.nulls(len(array), array.type), array)
-    return array
-
-
-def partition(batch: Batch, by: Sequence[str]) -> dict[GroupKey, np.ndarray]:
-    """The batch's rows by group: each key with its rows' ascending positions in the batch."""
-    if batch.num_rows == 0:
-        return {}
-    names = [f"by{i}" for i in range(len(by))]
-    table = pa.table(
-        {
-            **{n: _comparable(batch, column) for n, column in zip(names, by, strict=True)},
-            "row": pa.array(np.arange(batch.num_rows, dtype=np.int64)),
-        }
-    )
-    try:
-        grouped = table.group_by(names, use_threads=False).aggregate([("row", "list")])
-    except pa.ArrowNotImplementedError as exc:
-        raise InputError(f"cannot group by {list(by)!r}: {exc}") from None
-    lists = grouped["row_list"].combine_chunks()
-    rows = lists.flatten().to_numpy()
-    offsets = lists.offsets.to_numpy()
-    offsets = offsets - offsets[0]  # ``flatten`` starts at the first list's first value
-    keys = zip(*(grouped[n].to_pylist() for n in names), strict=True)
-    out: dict[GroupKey, np.ndarray] = {}
-    for index, raw in enumerate(keys):
-        key = tuple(key_value(v) for v in raw)
-        positions = rows[offsets[index] : offsets[index + 1]]
-        if key in out:  # two raw values with one JSON form
-            positions = np.concatenate([out[key], positions])
-        out[key] = np.sort(positions)
-    return out
+def groups_of(batch: Batch, by: tuple[str, ...]) -> list[tuple[GroupKey, Batch]]:
+    """The batch's rows by group (``Batch.groups``, shared with every metric judged per group),
+    keyed by JSON scalars (``key_value``)."""
+    return [(tuple(key_value(v) for v in raw), rows) for raw, rows in batch.groups(by)]
 
 
 @state_type("group_grid_states")
@@ -172,22 +132,20 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
         states: dict[GroupKey, tuple[Any, ...]] = {}
         rows: dict[GroupKey, int] = {}
         more = False
-        for key, positions in partition(batch, self.by).items():
+        for key, group in groups_of(batch, self.by):
             metrics = known.get(key)
-            if metrics is None and len(rows) - len(states) >= self.cap:
+            if metrics is None and key not in rows and len(rows) - len(states) >= self.cap:
                 more = True
                 continue
-            rows[key] = int(positions.size)
+            rows[key] = rows.get(key, 0) + group.num_rows
             if metrics is None:
                 continue
-            names = list(dict.fromkeys(c for m in metrics for c in m.columns))
-            sub = Batch(
-                batch.take(positions, names),
-                0,
-                int(positions.size),
-                ids=batch.row_ids()[positions],
-            )
-            states[key] = tuple(m.compute(sub, inputs) for m in metrics)
+            found = tuple(m.compute(group, inputs) for m in metrics)
+            if key in states:  # two values of the batch with one JSON form
+                found = tuple(
+                    m.merge(a, b) for m, a, b in zip(metrics, states[key], found, strict=True)
+                )
+            states[key] = found
         return GroupGridStates(states, rows, more)
 
     def merge(self, left: GroupGridStates, right: GroupGridStates) -> GroupGridStates:
@@ -381,9 +339,10 @@ def _rows_of(by: tuple[str, ...], key: GroupKey) -> Callable[[Batch], np.ndarray
 
     def keep(batch: Batch) -> np.ndarray:
         mask = np.zeros(batch.num_rows, dtype=bool)
-        positions = partition(batch, by).get(key)
-        if positions is not None:
-            mask[positions] = True
+        ids = batch.row_ids()
+        for found, rows in groups_of(batch, by):
+            if found == key:  # a group's rows keep their global numbers, ascending
+                mask[np.searchsorted(ids, rows.row_ids())] = True
         return mask
 
     return keep
@@ -476,9 +435,9 @@ __all__ = [
     "check_group_by",
     "current_by_group",
     "group_label",
+    "groups_of",
     "is_grouped_document",
     "key_order",
     "load_grouped_profile",
-    "partition",
     "profile_groups",
 ]
