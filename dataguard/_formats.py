@@ -7,11 +7,10 @@ import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from dataguard._text import (
     MIN_LAST,
-    clip,
     column_of,
     duration,
     group_label,
@@ -373,15 +372,9 @@ DRIFT_RENDERERS: dict[str, Callable[[DriftReport], str]] = {
 
 
 def _group_text(report: GroupedDriftReport, key: GroupKey, *, quoted: bool = True) -> str:
-    """A group as people read it, ``carrier='AA'`` (``quoted=False``: ``carrier=AA``, for test
-    case names), a missing value as ``null``, each value cut at 60 characters."""
-
-    def text(value: Any) -> str:
-        if value is None:
-            return "null"
-        return clip(repr(value) if quoted else str(value), 60, tally=False)
-
-    return ", ".join(f"{c}={text(v)}" for c, v in report.label(key).items())
+    """A group as results by group write it (``carrier='AA'``; ``quoted=False``: ``carrier=AA``,
+    for test case names)."""
+    return group_label(report.label(key), quoted=quoted)
 
 
 def _grouped_headline(report: GroupedDriftReport) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from dataguard._jsonable import jsonable
-from dataguard._text import clip, column_of, observed_text
+from dataguard._text import clip, column_of, group_label, observed_text
 from dataguard._version import __version__
 from dataguard.drift import DriftReport, GroupedDriftReport
 from dataguard.errors import DataguardError
@@ -261,8 +261,7 @@ def _failure(result: ExpectationResult) -> dict[str, Any]:
 
 def _group_words(group: Mapping[str, Any]) -> str:
     """A group's key as ``column=value, ...``, escaped for Slack."""
-    words = ", ".join(f"{k}={'null' if v is None else v}" for k, v in group.items())
-    return _slack(clip(words, MAX_TEXT))
+    return _slack(clip(group_label(group, quoted=False), MAX_TEXT))
 
 
 def _group_text(group: Mapping[str, Any] | None) -> str:

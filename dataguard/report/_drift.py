@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dataguard._text import group_label
 from dataguard.drift import TYPE_CHANGE
 from dataguard.report import _charts as charts
 from dataguard.report import _format as fmt
@@ -444,12 +445,9 @@ def drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _group_words(group: Any) -> str:
-    """A group's key as ``column=value, ...`` text (escaped by the template, like every value)."""
-    if not isinstance(group, Mapping):
-        return str(group)
-    return ", ".join(
-        f"{column}={'null' if value is None else repr(value)}" for column, value in group.items()
-    )
+    """A group's key as ``column='value', ...`` text (escaped by the template, like every
+    value)."""
+    return group_label(group) if isinstance(group, Mapping) else str(group)
 
 
 def grouped_drift_view(doc: Mapping[str, Any]) -> dict[str, Any]:
