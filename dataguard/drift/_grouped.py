@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from dataguard._text import clip, group_label
 from dataguard._version import __version__
 from dataguard.drift._drift import (
     ALPHA,
@@ -35,7 +36,7 @@ from dataguard.profile import (
     GroupKey,
     Profile,
     current_by_group,
-    group_label,
+    key_mapping,
     key_order,
     profile,
 )
@@ -90,7 +91,7 @@ class GroupedDriftReport:
 
     def label(self, key: GroupKey) -> dict[str, Any]:
         """A group's key as ``{column: value}``."""
-        return group_label(self.group_by, key)
+        return key_mapping(self.group_by, key)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the verdict, then every group's drift report with its ``group``."""
@@ -140,8 +141,8 @@ class GroupedDriftReport:
 
 
 def _short(label: Mapping[str, Any]) -> str:
-    text = ", ".join(f"{k}={v!r}" for k, v in label.items())
-    return text if len(text) <= 60 else text[:59] + "…"
+    """A group as results by group name it, cut at 60 characters for one-line messages."""
+    return clip(group_label(label), 60, tally=False)
 
 
 def _severity(report: DriftReport) -> tuple[float, float]:
@@ -251,12 +252,12 @@ def _nothing_compared(
     not_compared: Mapping[GroupKey, str],
 ) -> str:
     def listed(keys: Sequence[GroupKey]) -> str:
-        shown = ", ".join(_short(group_label(ref.group_by, k)) for k in keys[:5])
+        shown = ", ".join(_short(key_mapping(ref.group_by, k)) for k in keys[:5])
         return shown + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
     if not_compared:
         key, why = next(iter(not_compared.items()))
-        return f"no group could be compared; {_short(group_label(ref.group_by, key))}: {why}"
+        return f"no group could be compared; {_short(key_mapping(ref.group_by, key))}: {why}"
     return (
         f"no group of {list(ref.group_by)!r} is in both the reference "
         f"({listed(list(only_reference))}) and the current data "

@@ -82,7 +82,7 @@ def key_order(key: GroupKey) -> tuple[Any, ...]:
     return tuple((0, "", 0) if v is None else (1, type(v).__name__, v) for v in key)
 
 
-def group_label(by: Sequence[str], key: GroupKey) -> dict[str, Any]:
+def key_mapping(by: Sequence[str], key: GroupKey) -> dict[str, Any]:
     """A group's key as ``{column: value}``, as results write it."""
     return dict(zip(by, key, strict=True))
 
@@ -434,9 +434,9 @@ __all__ = [
     "GroupedProfile",
     "check_group_by",
     "current_by_group",
-    "group_label",
     "groups_of",
     "is_grouped_document",
+    "key_mapping",
     "key_order",
     "load_grouped_profile",
     "profile_groups",
