@@ -247,7 +247,7 @@ def _grouped_drift_summary(
 
 def _failure(result: ExpectationResult) -> dict[str, Any]:
     """One failed expectation as a summary lists it, with its ``group`` (column to value) when
-    the result is one group's, as the result's JSON document writes it."""
+    the result is one group's."""
     return {
         "expectation": result.expectation.name,
         "column": clip(column_of(result), MAX_TEXT),
@@ -255,7 +255,7 @@ def _failure(result: ExpectationResult) -> dict[str, Any]:
         "reason": result.reason.value,
         "observed": clip(observed_text(result), MAX_TEXT),
         "message": clip(result.message, MAX_TEXT),
-        "group": result.to_dict().get("group"),
+        "group": None if result.group is None else jsonable(dict(result.group)),
     }
 
 

@@ -467,3 +467,12 @@ def test_drift_by_group_posts_the_drifted_groups(
     assert payload["counts"]["drifted_groups"] == 2
     assert sorted(g["group"]["region"] for g in payload["drifted_groups"]) == ["<y>", "x"]
     assert "region=&lt;y&gt;: amount" in payload["text"]
+
+
+def test_a_result_by_group_names_its_group() -> None:
+    frame = {"carrier": ["AA", "AA", "<DL>"], "delay": [1.0, -1.0, -2.0]}
+    suite = dg.Suite([Between("delay", min_value=0, group_by=("carrier",))])
+    payload = summary(dg.validate(frame, suite))
+    assert sorted(f["group"]["carrier"] for f in payload["failures"]) == ["<DL>", "AA"]
+    assert "• between (carrier=AA) [delay]: 1 unexpected (50%)" in payload["text"]
+    assert "(carrier=&lt;DL&gt;)" in payload["text"]
