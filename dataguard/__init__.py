@@ -23,6 +23,7 @@ from dataguard.inference import infer_suite
 from dataguard.profile import GroupedProfile, Profile, load_profile, merge_profiles, profile
 from dataguard.report import render_html, write_report
 from dataguard.result import ExpectationResult, Reason, ResultFormat, ValidationResult
+from dataguard.site import build_site
 from dataguard.suite import ColumnSpec, Schema, Suite, load_suite
 from dataguard.validate import split, validate, validated
 
@@ -47,6 +48,7 @@ __all__ = [
     "ValidationFailedError",
     "ValidationResult",
     "__version__",
+    "build_site",
     "drift",
     "expectations",
     "extend",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from dataguard._atomic import is_system_path, write_atomic
 from dataguard._formats import FORMATS, RENDERERS, FailOn, to_text
 from dataguard._version import __version__
-from dataguard.errors import DataguardError
+from dataguard.errors import DataguardError, HistoryError
 from dataguard.result import ResultFormat
 
 if TYPE_CHECKING:  # deferred at run time: the command line starts without them
@@ -160,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_lint_parser(commands)
     _add_diff_parser(commands)
     _add_history_parser(commands)
+    _add_site_parser(commands)
 
     convert = commands.add_parser(
         "convert",
@@ -257,6 +258,20 @@ def _add_history_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_debug(history)
 
 
+def _add_site_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    site = commands.add_parser(
+        "site",
+        help="build a static data-docs site from a run history",
+        description=(
+            "Write an offline website of the runs in HISTORY into DIR: an index of datasets, a "
+            "page per dataset and each run's report. A rebuild renders only new runs."
+        ),
+    )
+    site.add_argument("history", metavar="HISTORY", help="SQLite run history (--history)")
+    site.add_argument("--output", "-o", metavar="DIR", required=True, help="the site's folder")
+    _add_debug(site)
+
+
 def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     report = commands.add_parser(
         "report",
@@ -331,6 +346,7 @@ _INPUTS = {
     "convert": ("suite",),
     "infer": ("data",),
     "history": ("history",),
+    "site": ("history",),
 }
 _OUTPUTS = ("output", "report")
 
@@ -435,9 +451,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         text = RENDERERS[args.format](result, args.fail_on)
     _emit(text, args.output, stdout)
     if args.report:
-        from dataguard.report import write_report
-
-        write_report(result, args.report, fail_on=args.fail_on)
+        _write_report(args, result, args.fail_on)
     _notify(args, result, fail_on=args.fail_on)
     _record(args, result)
     return EXIT_PASSED if result.passed_at(args.fail_on) else EXIT_FAILED
@@ -798,9 +812,7 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
     else:
         _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
     if args.report:
-        from dataguard.report import write_report
-
-        write_report(report, args.report)
+        _write_report(args, report)
     _notify(args, report, dataset=args.data)
     _record(args, report)
     return EXIT_FAILED if report.drifted and args.fail_on_drift else EXIT_PASSED
@@ -827,6 +839,41 @@ def _dataset(args: argparse.Namespace) -> str | None:
     from dataguard.history import dataset_name
 
     return str(args.dataset or dataset_name(args.data))
+
+
+def _write_report(
+    args: argparse.Namespace,
+    outcome: ValidationResult | DriftReport | GroupedDriftReport,
+    fail_on: FailOn = "error",
+) -> None:
+    """Write the --report; with --history, with each row's trend over the earlier runs of the
+    dataset. The run is appended after the report, so before the first run there is no
+    history to read; and a history that cannot be read leaves the report without trends (the
+    run's append then names the problem and exits 2)."""
+    from dataguard.history import dataset_name
+    from dataguard.report import write_report
+
+    if args.history is not None and os.path.exists(args.history):
+        dataset = args.dataset or dataset_name(args.data)
+        try:
+            write_report(
+                outcome, args.report, fail_on=fail_on, history=args.history, dataset=dataset
+            )
+            return
+        except HistoryError:
+            pass
+    write_report(outcome, args.report, fail_on=fail_on)
+
+
+def _site(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard.site import build_site
+
+    built = build_site(args.history, args.output)
+    stdout.write(
+        f"site: {built.index} ({built.datasets} datasets, {built.runs} runs; "
+        f"{len(built.rendered)} run pages rendered)\n"
+    )
+    return EXIT_PASSED
 
 
 def _history(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -934,6 +981,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 "lint": _lint,
                 "diff": _diff,
                 "history": _history,
+                "site": _site,
             }
             return handlers[args.command](args, out)
     except UsageError as exc:

@@ -19,7 +19,7 @@ from dataguard.report._drift import drift_view, grouped_drift_view
 from dataguard.report._profile import profile_view
 from dataguard.report._schema import check_document
 from dataguard.report._validation import validation_view
-from dataguard.report.trends import add_trends
+from dataguard.report.trends import add_trends, earlier_documents
 from dataguard.result import ValidationResult
 
 #: What a report page may load: nothing from anywhere, styles only from itself, no scripts.
@@ -170,15 +170,47 @@ def render_page(template: str, **context: Any) -> str:
     )
 
 
-def render_html(obj: Reportable, *, fail_on: Literal["error", "warning"] = "error") -> str:
+def render_html(
+    obj: Reportable,
+    *,
+    fail_on: Literal["error", "warning"] = "error",
+    history: str | os.PathLike[str] | None = None,
+    dataset: str | None = None,
+) -> str:
     """A self-contained HTML report (inline CSS and SVG, no scripts, no external requests).
 
     ``obj`` is a ValidationResult, a DriftReport, a Profile, or the dict any of them serializes
     to (``to_dict()`` / a loaded JSON file). ``fail_on`` sets which failed severities make a
     validation report say FAILED.
+
+    With ``history`` (a run history, docs/history.md) and ``dataset`` (the name the run is
+    stored under), each expectation or drift column row shows its metric over the dataset's
+    runs before this one, when there are any.
     """
-    view = view_model(obj, fail_on=fail_on)
+    view = view_model(obj, fail_on=fail_on, earlier=_earlier(obj, history, dataset))
     return render_page(f"{view['kind']}.html.j2", page=view)
+
+
+def _earlier(
+    obj: Reportable, history: str | os.PathLike[str] | None, dataset: str | None
+) -> list[dict[str, Any]]:
+    """The earlier runs' documents a report's trend charts draw (none for a profile, nor for
+    a drift by group, whose report has a table per group rather than rows to chart)."""
+    if history is None:
+        if dataset is not None:
+            raise ValueError("dataset names runs in a history: give history too")
+        return []
+    if dataset is None:
+        raise ValueError("give the dataset the run is stored under in the history")
+    if isinstance(obj, (ValidationResult, DriftReport)):
+        return earlier_documents(history, dataset, obj.to_dict())
+    if (
+        isinstance(obj, Mapping)
+        and obj.get("kind") != "drift_by_group"
+        and document_kind(obj) != "profile"
+    ):
+        return earlier_documents(history, dataset, obj)
+    return []
 
 
 #: Most rows (failed expectations, columns) a notebook display lists; the full report has all.
@@ -200,9 +232,12 @@ def write_report(
     path: str | os.PathLike[str],
     *,
     fail_on: Literal["error", "warning"] = "error",
+    history: str | os.PathLike[str] | None = None,
+    dataset: str | None = None,
 ) -> Path:
-    """Render ``obj`` (see ``render_html``) and write it to ``path`` atomically."""
-    return write_atomic(path, render_html(obj, fail_on=fail_on))
+    """Render ``obj`` (see ``render_html``, which says what ``history`` and ``dataset`` add) and
+    write it to ``path`` atomically."""
+    return write_atomic(path, render_html(obj, fail_on=fail_on, history=history, dataset=dataset))
 
 
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -9,11 +9,14 @@ group; a drift column by its name.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from dataguard.history import History
 from dataguard.report import _charts as charts
 from dataguard.report import _format as fmt
 from dataguard.report._charts import TrendPoint
@@ -25,6 +28,7 @@ __all__ = [
     "TrendPoint",
     "add_trends",
     "chart",
+    "earlier_documents",
     "expectation_key",
     "points_of",
     "run_time",
@@ -159,3 +163,37 @@ def add_trends(
             row["trend"] = sparkline(metric, points)
     view["trend_runs"] = min(len(earlier) + 1, TREND_RUNS)
     return view
+
+
+def _moment(text: Any) -> dt.datetime | None:
+    """A document's start time as an aware datetime (a naive one is UTC); None if unreadable."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def earlier_documents(
+    history: str | os.PathLike[str], dataset: str, current: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The documents of the runs of ``dataset`` in ``history`` of the same kind as ``current``
+    that started before it, oldest first, at most ``TREND_RUNS - 1`` (the newest ones).
+
+    "Before it" leaves out the current run itself, which ``--history`` stores before its report
+    is written, and shows a saved older result with the trend up to its own run. A dataset the
+    history does not hold yet has no earlier runs.
+    """
+    kind: Kind = "drift" if current.get("kind") == "drift" else "validation"
+    started = _moment((current.get("run") or {}).get("started_at"))
+    with History(history) as stored:
+        if dataset not in stored.datasets():
+            return []
+        runs = [
+            run
+            for run in stored.runs(dataset=dataset, kind=kind)
+            if started is None or run.started_at < started
+        ]
+        return [stored.document(run.run_id) for run in runs[-(TREND_RUNS - 1) :]]

@@ -11,7 +11,6 @@ The index pages are cheap and rendered on every build.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -23,6 +22,7 @@ from typing import Any
 from dataguard._atomic import write_atomic
 from dataguard._version import __version__
 from dataguard.errors import InputError
+from dataguard.history import History
 from dataguard.report import render_page, view_model
 from dataguard.report.trends import TREND_RUNS
 from dataguard.site._pages import (
@@ -74,14 +74,13 @@ def _prepare(output: Path) -> dict[str, Any]:
     somebody's folder, not a site dataguard built.
     """
     if output.exists() and not output.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "the site's output must be a folder", str(output))
+        raise NotADirectoryError(f"{output}: a site is written into a folder; this is a file")
     manifest = _read_manifest(output)
     if manifest is None:
         if output.is_dir() and any(output.iterdir()):
             raise FileExistsError(
-                errno.EEXIST,
-                "folder is not empty and holds no dataguard site; give an empty or new folder",
-                str(output),
+                f"{output}: the folder holds files but no dataguard site; give an empty or new "
+                "folder"
             )
         manifest = {}
     output.mkdir(parents=True, exist_ok=True)
@@ -207,3 +206,23 @@ def _remove_stale(folder: Path, manifest: Mapping[str, Any], keep: set[str]) -> 
         if parent != folder and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
     return tuple(removed)
+
+
+def build_site(history: str | os.PathLike[str], output: str | os.PathLike[str]) -> SiteBuild:
+    """Build the data-docs site of the run history ``history`` in the folder ``output``, or
+    bring one built earlier up to date: only run pages that are new or out of date are
+    rendered (``SiteBuild.rendered`` lists them). HistoryError when ``history`` is not a
+    readable run history; FileExistsError when ``output`` holds files but no site."""
+    with History(history) as stored:
+        runs = [
+            SiteRun(
+                run.run_id,
+                run.dataset,
+                run.kind,
+                run.started_at.isoformat(),
+                run.passed,
+                stored.document(run.run_id),
+            )
+            for run in stored.runs()
+        ]
+    return render_site(runs, output, source=Path(history).name)

@@ -4,7 +4,9 @@ earlier runs of the same dataset, every point marked passed or failed, all text 
 from __future__ import annotations
 
 import copy
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 import dataguard as dg
 from dataguard.expectations import Between, NotNull, RowCountBetween
 from dataguard.report import render_page, view_model
-from dataguard.report.trends import TREND_RUNS, TrendPoint, chart, series
+from dataguard.report.trends import TREND_RUNS, TrendPoint, chart, earlier_documents, series
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 
@@ -150,3 +152,68 @@ def test_reports_without_history_are_unchanged(kind: str) -> None:
     assert html == _html(doc, [])
     assert '<svg class="trend' not in html
     assert 'data-check="trends"' not in html
+
+
+def _record(history: Path, rows: int, dataset: str = "orders") -> dg.ValidationResult:
+    data = {"id": list(range(rows)), "amount": [float(i % 5) for i in range(rows)]}
+    suite = dg.Suite([NotNull("id"), RowCountBetween(max_value=150)], name="orders")
+    return dg.validate(data, suite, history=history, dataset=dataset)
+
+
+def test_a_report_reads_the_earlier_runs_from_a_history(tmp_path: Path) -> None:
+    history = tmp_path / "runs.db"
+    for rows in (100, 110, 120):
+        _record(history, rows)
+    current = _record(history, 400)  # stored too, as --history does before the report
+    html = dg.render_html(current, history=history, dataset="orders")
+    assert 'data-check="trends"' in html
+    view = view_model(current, earlier=earlier_documents(history, "orders", current.to_dict()))
+    counts = next(r for r in view["rows"] if r["type"] == "row_count_between")["trend"]
+    # three earlier runs and this one: the stored copy of this run is not drawn twice
+    assert [m["cls"] for m in counts["marks"]] == ["pass", "pass", "pass", "fail"]
+    written = dg.write_report(current, tmp_path / "r.html", history=history, dataset="orders")
+    assert written.read_text() == html
+
+
+def test_a_report_of_an_older_run_shows_the_trend_up_to_it(tmp_path: Path) -> None:
+    history = tmp_path / "runs.db"
+    first, second, _ = (_record(history, rows) for rows in (100, 110, 120))
+    assert earlier_documents(history, "orders", first.to_dict()) == []
+    assert earlier_documents(history, "orders", second.to_dict()) == [first.to_dict()]
+
+
+def test_a_new_dataset_or_another_kind_has_no_trend(tmp_path: Path) -> None:
+    history = tmp_path / "runs.db"
+    _record(history, 100)
+    current = _record(history, 100, dataset="other")
+    assert earlier_documents(history, "elsewhere", current.to_dict()) == []
+    assert earlier_documents(history, "other", current.to_dict()) == []
+    drift = dg.drift({"id": [1.0, 2.0] * 20}, reference={"id": [1.0, 2.0] * 20}).to_dict()
+    assert earlier_documents(history, "orders", drift) == []
+
+
+def test_history_and_dataset_come_together(tmp_path: Path) -> None:
+    result = _record(tmp_path / "runs.db", 100)
+    with pytest.raises(ValueError, match="give the dataset"):
+        dg.render_html(result, history=tmp_path / "runs.db")
+    with pytest.raises(ValueError, match="give history too"):
+        dg.render_html(result, dataset="orders")
+    with pytest.raises(dg.HistoryError):
+        dg.render_html(result, history=tmp_path / "absent.db", dataset="orders")
+
+
+def test_the_cli_report_draws_trends_with_history(tmp_path: Path) -> None:
+    from dataguard.cli import main
+
+    suite = tmp_path / "suite.yaml"
+    suite.write_text("expectations:\n  - {type: row_count_between, max_value: 15}\n")
+    data = tmp_path / "orders.csv"
+    report = tmp_path / "report.html"
+    for rows in (10, 11, 40):
+        data.write_text("id\n" + "".join(f"{i}\n" for i in range(rows)))
+        argv = ["validate", str(data), "-s", str(suite), "--history", str(tmp_path / "h.db")]
+        main([*argv, "--report", str(report)], stdout=io.StringIO())
+    html = report.read_text()
+    assert 'data-check="trends"' in html
+    assert html.count('<rect class="fail"') == 1
+    assert html.count('<circle class="pass"') == 2

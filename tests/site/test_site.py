@@ -145,10 +145,10 @@ def test_an_empty_history_builds_an_index_that_says_so(tmp_path: Path) -> None:
 
 def test_a_folder_that_is_not_a_site_is_refused(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("somebody's page")
-    with pytest.raises(FileExistsError, match="holds no dataguard site"):
+    with pytest.raises(FileExistsError, match="holds files but no dataguard site"):
         _build([validation_run(1)], tmp_path)
     assert (tmp_path / "index.html").read_text() == "somebody's page"
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(NotADirectoryError, match=r"index\.html: a site is written into a folder"):
         _build([validation_run(1)], tmp_path / "index.html")
 
 
