@@ -112,7 +112,12 @@ def _metric_label(kind: str, key: str, docs: Sequence[Mapping[str, Any]]) -> tup
         for result in doc.get("results") or []:
             if trends.expectation_key(result) == key:
                 declared = result.get("expectation") or {}
-                return str(declared.get("type", "?")), clip(str(result.get("description", "")), 300)
+                detail = clip(str(result.get("description", "")), 300)
+                group = result.get("group")
+                if isinstance(group, Mapping) and group:
+                    keys = ", ".join(f"{k} = {v}" for k, v in group.items())
+                    detail += f" (group {clip(keys, 200)})"
+                return str(declared.get("type", "?")), detail
     return key, ""
 
 

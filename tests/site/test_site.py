@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import dataguard as dg
+from dataguard.report import render_page
 from dataguard.site import MANIFEST, SiteBuild, SiteRun, render_site
+from dataguard.site._pages import dataset_view
 from tests.site.conftest import HOSTILE, drift_run, links, validation_run
 
 
@@ -185,3 +187,17 @@ def test_a_run_page_is_the_runs_report_under_the_sites_links(
     assert 'data-check="site-nav"' in page
     assert 'data-check="site-nav"' not in report
     assert report.split("<main>", 1)[1] == page.split("<main>", 1)[1]
+
+
+def test_a_grouped_expectation_is_one_metric_per_group() -> None:
+    runs = [validation_run(day) for day in (1, 2)]
+    for run in runs:
+        first = run.document["results"][0]
+        run.document["results"][:1] = [
+            {**first, "group": {"carrier": "AA"}},
+            {**first, "group": {"carrier": HOSTILE}},
+        ]
+    page = render_page("site_dataset.html.j2", page=dataset_view("orders.parquet", runs))
+    assert "(group carrier = AA)" in page
+    assert "(group carrier = &lt;script&gt;" in page
+    assert page.count('<svg class="trend"') == 4  # two groups, two other expectations
