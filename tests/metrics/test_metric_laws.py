@@ -193,7 +193,6 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: Grouped(Violations(Increasing("f"), None, ("i",)), ("s",), 1000),
     lambda: Grouped(Moments("f"), ("s", "i"), 1000),
     lambda: Grouped(RankScan("f", (0.5,), 1, Budget(collect=2, split=64, hold=0)), ("s",), 1000),
-    lambda: Grouped(DuplicateRows(Key("s"), 2, ("i",)), ("t",), 1000),
     lambda: Grouped(MinMax("d"), ("f",), 3),
     lambda: Grouped(
         Violations(ForeignKey(column="f", table="other", table_column="i"), 3), ("d",), 1000
@@ -264,7 +263,6 @@ IDS = [
     "grouped-violations-increasing",
     "grouped-moments-two-columns",
     "grouped-rank_scan",
-    "grouped-duplicate_rows",
     "grouped-capped",
     "grouped-foreign_key",
 ]
