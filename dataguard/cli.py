@@ -869,10 +869,9 @@ def _site(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.site import build_site
 
     built = build_site(args.history, args.output)
-    stdout.write(
-        f"site: {built.index} ({built.datasets} datasets, {built.runs} runs; "
-        f"{len(built.rendered)} run pages rendered)\n"
-    )
+    counts = [(built.datasets, "dataset"), (built.runs, "run"), (len(built.rendered), "run page")]
+    datasets, runs, pages = (f"{n:,} {noun}{'s' * (n != 1)}" for n, noun in counts)
+    stdout.write(f"site: {built.index} ({datasets}, {runs}; {pages} rendered)\n")
     return EXIT_PASSED
 
 

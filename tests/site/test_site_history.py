@@ -60,7 +60,7 @@ def test_the_site_command_builds_and_rebuilds(tmp_path: Path) -> None:
     site = tmp_path / "site"
     code, out = run(["site", str(history), "--output", str(site)])
     assert code == 0
-    assert out == f"site: {site / 'index.html'} (1 datasets, 2 runs; 2 run pages rendered)\n"
+    assert out == f"site: {site / 'index.html'} (1 dataset, 2 runs; 2 run pages rendered)\n"
     assert run(["site", str(history), "-o", str(site)])[1].endswith("; 0 run pages rendered)\n")
     assert (next(site.glob("orders-csv-*")) / "run-2.html").is_file()
 
