@@ -256,6 +256,8 @@ def trend(
         "y0": y0,
         "y1": y1,
         "high": text(high) if values else "",
+        # a flat series sits in the middle, and its one value is labelled there
+        "high_y": _n(y_of(high)) if values else y0,
         "low": text(low) if values and high != low else "",
         "first": points[0].time if points else "",
         "last": latest.time if latest is not None and len(points) > 1 else "",

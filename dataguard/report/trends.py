@@ -28,6 +28,8 @@ __all__ = [
     "TrendPoint",
     "add_trends",
     "chart",
+    "drift_columns",
+    "drift_key",
     "earlier_documents",
     "expectation_key",
     "points_of",
@@ -84,18 +86,39 @@ def _validation_points(doc: Mapping[str, Any]) -> dict[str, tuple[str, TrendPoin
     return found
 
 
+def drift_key(column: Mapping[str, Any], group: Mapping[str, Any] | None = None) -> str:
+    """What identifies a drift column across runs: its name, and its group in a drift by
+    group."""
+    name = str(column.get("column"))
+    if group is None:
+        return name
+    return json.dumps({"column": name, "group": group}, sort_keys=True, default=str)
+
+
+def drift_columns(
+    doc: Mapping[str, Any],
+) -> list[tuple[Mapping[str, Any] | None, Mapping[str, Any]]]:
+    """A drift document's columns with their group (None in a plain drift report; each
+    group's columns in a drift by group)."""
+    found: list[tuple[Mapping[str, Any] | None, Mapping[str, Any]]] = []
+    if doc.get("kind") == "drift_by_group":
+        for part in doc.get("groups") or []:
+            if isinstance(part, Mapping) and isinstance(part.get("group"), Mapping):
+                found += [(part["group"], c) for g, c in drift_columns(part) if g is None]
+        return found
+    return [(None, c) for c in doc.get("columns") or [] if isinstance(c, Mapping)]
+
+
 def _drift_points(doc: Mapping[str, Any]) -> dict[str, tuple[str, TrendPoint]]:
     """Each column's effect in one run (the statistic when a method reports no effect): unlike
     the p-value it does not shrink with the sample size, and the gate compares it."""
     time = run_time(doc)
     found = {}
-    for column in doc.get("columns") or []:
-        if not isinstance(column, Mapping):
-            continue
+    for group, column in drift_columns(doc):
         effect = column.get("effect")
         value = _finite(effect if effect is not None else column.get("statistic"))
         point = TrendPoint(time, value, not column.get("drifted"))
-        found[str(column.get("column"))] = (EFFECT, point)
+        found[drift_key(column, group)] = (EFFECT, point)
     return found
 
 

@@ -53,6 +53,10 @@ def pass_share(run: SiteRun) -> float | None:
     if run.kind == "validation":
         percent = (doc.get("statistics") or {}).get("success_percent")
         return float(percent) / 100.0 if isinstance(percent, (int, float)) else None
+    if doc.get("kind") == "drift_by_group":
+        groups = len(doc.get("groups") or [])
+        flagged = len(doc.get("drifted_groups") or [])
+        return 1.0 - flagged / groups if groups else None
     share = doc.get("drift_share")
     return 1.0 - float(share) if isinstance(share, (int, float)) else None
 
@@ -62,6 +66,9 @@ def _checks(run: SiteRun) -> str:
     if run.kind == "validation":
         stats = doc.get("statistics") or {}
         return f"{number(stats.get('passed'))} of {number(stats.get('evaluated'))} passed"
+    if doc.get("kind") == "drift_by_group":
+        flagged = len(doc.get("drifted_groups") or [])
+        return f"{flagged} of {len(doc.get('groups') or [])} groups drifted"
     flagged = len(doc.get("drifted_columns") or [])
     return f"{flagged} of {len(doc.get('columns') or [])} columns drifted"
 
@@ -100,24 +107,27 @@ def _run_row(position: int, run: SiteRun, prefix: str) -> dict[str, Any]:
     }
 
 
+def _group(group: Any) -> str:
+    """A result's group in words (empty when it has none)."""
+    if not isinstance(group, Mapping) or not group:
+        return ""
+    return " (group " + clip(", ".join(f"{k} = {v}" for k, v in group.items()), 200) + ")"
+
+
 def _metric_label(kind: str, key: str, docs: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
     """An expectation's type and description (or a drift column's name and test), from the
     newest run that has it."""
     for doc in reversed(docs):
         if kind == "drift":
-            for column in doc.get("columns") or []:
-                if str(column.get("column")) == key:
-                    return key, str(column.get("method", ""))
+            for group, column in trends.drift_columns(doc):
+                if trends.drift_key(column, group) == key:
+                    return str(column.get("column")), str(column.get("method", "")) + _group(group)
             continue
         for result in doc.get("results") or []:
             if trends.expectation_key(result) == key:
                 declared = result.get("expectation") or {}
                 detail = clip(str(result.get("description", "")), 300)
-                group = result.get("group")
-                if isinstance(group, Mapping) and group:
-                    keys = ", ".join(f"{k} = {v}" for k, v in group.items())
-                    detail += f" (group {clip(keys, 200)})"
-                return str(declared.get("type", "?")), detail
+                return str(declared.get("type", "?")), detail + _group(result.get("group"))
     return key, ""
 
 

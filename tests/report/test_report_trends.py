@@ -217,3 +217,19 @@ def test_the_cli_report_draws_trends_with_history(tmp_path: Path) -> None:
     assert 'data-check="trends"' in html
     assert html.count('<rect class="fail"') == 1
     assert html.count('<circle class="pass"') == 2
+
+
+def test_each_group_of_a_grouped_expectation_has_its_own_trend() -> None:
+    suite = dg.Suite([Between("amount", min_value=0, group_by=("carrier",))])
+    documents = []
+    for day, bad in enumerate((0, 1, 2), 1):
+        amounts = [1.0] * 6 + [-1.0] * bad
+        carriers = ["AA", "BB"] * 3 + ["BB"] * bad
+        doc = dg.validate({"amount": amounts, "carrier": carriers}, suite).to_dict()
+        doc["run"]["started_at"] = f"2026-12-{day:02d}T08:00:00+00:00"
+        documents.append(doc)
+    view = view_model(documents[-1], earlier=documents[:-1])
+    trends = {r["key"]: r["trend"] for r in view["rows"]}
+    assert len(trends) == 2
+    marks = sorted([m["cls"] for m in t["marks"]] for t in trends.values())
+    assert marks == [["pass", "fail", "fail"], ["pass", "pass", "pass"]]

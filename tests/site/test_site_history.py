@@ -94,3 +94,21 @@ def test_the_site_command_refuses_what_it_cannot_build(
     assert names in error
     assert len(error.strip().splitlines()) == 1
     assert "Traceback" not in error
+
+
+def test_a_drift_by_group_is_charted_per_group_and_column(tmp_path: Path) -> None:
+    import numpy as np
+
+    history = tmp_path / "runs.db"
+    rng = np.random.default_rng(5)
+    reference = {"amount": rng.normal(size=300), "carrier": rng.choice(["AA", "<b>"], size=300)}
+    for shift in (0.0, 0.6):
+        current = {"amount": rng.normal(size=300) + shift, "carrier": reference["carrier"]}
+        dg.drift(current, reference=reference, group_by=["carrier"], history=history, dataset="g")
+    built = dg.build_site(history, tmp_path / "site")
+    assert len(built.rendered) == 2
+    page = (next((tmp_path / "site").glob("g-*")) / "index.html").read_text()
+    assert "2 of 2 groups drifted" in page
+    assert "(group carrier = AA)" in page
+    assert "(group carrier = &lt;b&gt;)" in page
+    assert page.count('<svg class="trend"') == 2  # amount in each of the two groups
