@@ -2,15 +2,16 @@
 remembers what was rendered, so that a rebuild renders only the runs that are new.
 
 A run page depends on its document, its position in its dataset, the earlier runs its trend
-charts show and the dataguard that rendered it; all of that goes into the page's fingerprint in
-the manifest, and a page whose fingerprint is unchanged is not rendered again. Its links never
-change as runs are appended: a run links to the file names of its predecessor and successor
-(``run-N.html``), and until the successor exists that name holds a page saying there is none.
-The index pages are cheap and rendered on every build.
+charts show and the dataguard and templates that rendered it; all of that goes into the page's
+fingerprint in the manifest, and a page whose fingerprint is unchanged is not rendered again.
+Its links never change as runs are appended: a run links to the file names of its predecessor
+and successor (``run-N.html``), and until the successor exists that name holds a page saying
+there is none. The index pages are cheap and rendered on every build.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from dataguard._atomic import write_atomic
 from dataguard._version import __version__
 from dataguard.errors import InputError
 from dataguard.history import History
-from dataguard.report import render_page, view_model
+from dataguard.report import render_page, template_dirs, view_model
 from dataguard.report.trends import TREND_RUNS
 from dataguard.site._pages import (
     SiteRun,
@@ -87,8 +88,27 @@ def _prepare(output: Path) -> dict[str, Any]:
     return manifest
 
 
+@functools.lru_cache(maxsize=1)
+def templates_digest() -> str:
+    """A hash of the report templates and CSS in use: pages rendered with other templates (a
+    newer dataguard, an edited checkout) are out of date even when the version is the same."""
+    digest = hashlib.sha256()
+    for directory in template_dirs()[:1]:
+        for path in sorted(directory.iterdir()):
+            if path.is_file():
+                digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _fingerprint(run: SiteRun, position: int, earlier: Sequence[SiteRun]) -> str:
-    inputs = [__version__, run.dataset, position, run.run_id, [e.run_id for e in earlier]]
+    inputs = [
+        __version__,
+        templates_digest(),
+        run.dataset,
+        position,
+        run.run_id,
+        [e.run_id for e in earlier],
+    ]
     return hashlib.sha256(json.dumps(inputs).encode("utf-8")).hexdigest()
 
 

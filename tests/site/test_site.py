@@ -12,6 +12,7 @@ import pytest
 import dataguard as dg
 from dataguard.report import render_page
 from dataguard.site import MANIFEST, SiteBuild, SiteRun, render_site
+from dataguard.site import _build as site_build
 from dataguard.site._pages import dataset_view
 from tests.site.conftest import HOSTILE, drift_run, links, validation_run
 
@@ -201,3 +202,12 @@ def test_a_grouped_expectation_is_one_metric_per_group() -> None:
     assert "(group carrier = AA)" in page
     assert "(group carrier = &lt;script&gt;" in page
     assert page.count('<svg class="trend"') == 4  # two groups, two other expectations
+
+
+def test_other_templates_render_every_page_again(
+    ten_runs: list[SiteRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(ten_runs[:3], tmp_path)
+    assert _build(ten_runs[:3], tmp_path).rendered == ()
+    monkeypatch.setattr(site_build, "templates_digest", lambda: "edited templates")
+    assert len(_build(ten_runs[:3], tmp_path).rendered) == 3
