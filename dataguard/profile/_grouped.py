@@ -96,18 +96,33 @@ def groups_of(batch: Batch, by: tuple[str, ...]) -> list[tuple[GroupKey, Batch]]
 @state_type("group_grid_states")
 @dataclass(frozen=True, slots=True)
 class GroupGridStates:
-    """The states of each known group's metrics, the rows of every group seen (up to a cap),
-    and whether more groups were seen than counted."""
+    """The states of each known group's metrics, the rows of every known group and of the
+    ``cap`` least other groups (in ``key_order``), and the least group left out, if any."""
 
     states: dict[GroupKey, tuple[Any, ...]] = field(default_factory=dict)
     rows: dict[GroupKey, int] = field(default_factory=dict)
-    more: bool = False
+    least_dropped: GroupKey | None = None
+
+    @property
+    def more(self) -> bool:
+        """Whether more groups were seen than counted."""
+        return self.least_dropped is not None
+
+
+def _least(*keys: GroupKey | None) -> GroupKey | None:
+    present = [k for k in keys if k is not None]
+    return min(present, key=key_order) if present else None
 
 
 @dataclass(frozen=True)
 class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
     """Each known group's own metrics over that group's rows, and the rows of every group, in
-    one pass; keys beyond ``cap`` unknown groups are not counted (``more`` says so).
+    one pass; of the groups not known, only the ``cap`` least are counted (``more`` says
+    others were seen).
+
+    Keeping the least groups, rather than the first seen, makes the counted groups and their
+    counts the same however the rows are split: a group is kept only while it lies below every
+    group some part dropped, so every part that held its rows counted them.
 
     The value holds the final values of each group's metrics, in the order of ``grids``.
     """
@@ -124,6 +139,21 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
     def _known(self) -> dict[GroupKey, tuple[Metric[Any, Any], ...]]:
         return dict(self.grids)
 
+    def _capped(
+        self, rows: dict[GroupKey, int], dropped: GroupKey | None
+    ) -> tuple[dict[GroupKey, int], GroupKey | None]:
+        """The rows of the known groups and of the ``cap`` least others below ``dropped``, and
+        the least group now left out."""
+        known = self._known()
+        others = sorted((k for k in rows if k not in known), key=key_order)
+        if dropped is not None:
+            others = [k for k in others if key_order(k) < key_order(dropped)]
+        if len(others) > self.cap:
+            dropped = _least(others[self.cap], dropped)
+            others = others[: self.cap]
+        kept = set(others)
+        return {k: n for k, n in rows.items() if k in known or k in kept}, dropped
+
     def empty(self) -> GroupGridStates:
         return GroupGridStates()
 
@@ -131,13 +161,9 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
         known = self._known()
         states: dict[GroupKey, tuple[Any, ...]] = {}
         rows: dict[GroupKey, int] = {}
-        more = False
         for key, group in groups_of(batch, self.by):
-            metrics = known.get(key)
-            if metrics is None and key not in rows and len(rows) - len(states) >= self.cap:
-                more = True
-                continue
             rows[key] = rows.get(key, 0) + group.num_rows
+            metrics = known.get(key)
             if metrics is None:
                 continue
             found = tuple(m.compute(group, inputs) for m in metrics)
@@ -146,7 +172,7 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
                     m.merge(a, b) for m, a, b in zip(metrics, states[key], found, strict=True)
                 )
             states[key] = found
-        return GroupGridStates(states, rows, more)
+        return GroupGridStates(states, *self._capped(rows, None))
 
     def merge(self, left: GroupGridStates, right: GroupGridStates) -> GroupGridStates:
         known = self._known()
@@ -159,15 +185,10 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
                 else tuple(m.merge(a, b) for m, a, b in zip(known[key], mine, theirs, strict=True))
             )
         rows = dict(left.rows)
-        more = left.more or right.more
-        unknown = sum(1 for k in rows if k not in known)
         for key, count in right.rows.items():
-            if key not in rows and key not in known and unknown >= self.cap:
-                more = True
-                continue
-            unknown += key not in rows and key not in known
             rows[key] = rows.get(key, 0) + count
-        return GroupGridStates(states, rows, more)
+        dropped = _least(left.least_dropped, right.least_dropped)
+        return GroupGridStates(states, *self._capped(rows, dropped))
 
     def finalize(self, state: GroupGridStates) -> GroupGridStates:
         known = self._known()
@@ -175,7 +196,7 @@ class GroupGrids(Metric[GroupGridStates, GroupGridStates]):
             key: tuple(m.finalize(s) for m, s in zip(known[key], states, strict=True))
             for key, states in state.states.items()
         }
-        return GroupGridStates(values, dict(state.rows), state.more)
+        return GroupGridStates(values, dict(state.rows), state.least_dropped)
 
 
 def check_group_by(

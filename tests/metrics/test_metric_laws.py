@@ -65,6 +65,7 @@ from dataguard.metrics import (
 )
 from dataguard.metrics._repeated import fingerprints
 from dataguard.profile._categories import CategoryKeys, CategoryPrints
+from dataguard.profile._grouped import GroupGrids
 from dataguard.profile._metrics import CoMomentSums, KeyCounter, NumericProfiler
 from dataguard.profile._pool import PoolFilter
 from dataguard.profile._refine import KeyRange, KeySpread, RangeScan
@@ -194,6 +195,10 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: Grouped(Moments("f"), ("s", "i"), 1000),
     lambda: Grouped(RankScan("f", (0.5,), 1, Budget(collect=2, split=64, hold=0)), ("s",), 1000),
     lambda: Grouped(MinMax("d"), ("f",), 3),
+    # A profile by group: each known group's metrics, and up to two other groups' rows.
+    lambda: GroupGrids(
+        ("s",), ((("a",), (MinMax("f"), Moments("i"))), ((None,), (RowCount(),))), 2
+    ),
     lambda: Grouped(
         Violations(ForeignKey(column="f", table="other", table_column="i"), 3), ("d",), 1000
     ),
@@ -264,6 +269,7 @@ IDS = [
     "grouped-moments-two-columns",
     "grouped-rank_scan",
     "grouped-capped",
+    "profile_by_group",
     "grouped-foreign_key",
 ]
 
