@@ -45,6 +45,7 @@ from dataguard.expectations import (
     Expression,
     ForeignKey,
     Freshness,
+    GroupShareBetween,
     Increasing,
     InSet,
     InTypeList,
@@ -60,6 +61,7 @@ from dataguard.expectations import (
     MeanBetween,
     MedianBetween,
     MinBetween,
+    MissingnessParity,
     MostCommonValueInSet,
     MulticolumnSumEqual,
     NoDrift,
@@ -78,6 +80,7 @@ from dataguard.expectations import (
     ProportionNonNullBetween,
     ProportionUniqueBetween,
     QuantilesBetween,
+    RateParity,
     RowCountBetween,
     RowCountEqual,
     RowCountEqualTable,
@@ -213,6 +216,11 @@ EXPECTATIONS: list[Expectation] = [
     ForeignKey(columns=("s", "f"), table="other", table_columns=("s", "f"), mostly=0.5),
     RowCountEqualTable(table="other"),
     DistinctValuesEqualTable(column="s", table="other", table_column="s"),
+    RateParity(column="i", group_by=("s",), positive=1, min_ratio=0.5, min_group_rows=2),
+    RateParity(column="f", group_by=("s", "t"), positive=0.0, max_difference=0.3, min_group_rows=1),
+    MissingnessParity(column="f", group_by=("s",), max_difference=0.2, min_group_rows=2),
+    GroupShareBetween(group_by=("s", "f"), min_share=0.05, max_share=0.5),
+    GroupShareBetween(group_by=("s",), reference=str(REFERENCE), tolerance=0.2),
 ]
 # The other table the cross-table expectations read: integers as floats, -0.0, inf and NaN.
 TABLES = {
