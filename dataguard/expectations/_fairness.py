@@ -27,7 +27,7 @@ from dataguard.expectations._base import Context, Expectation
 from dataguard.expectations._drift import reference_column
 from dataguard.expectations._params import Scalar
 from dataguard.expectations._registry import register
-from dataguard.metrics import GroupCounts, GroupTally, Metric
+from dataguard.metrics import MAX_GROUPS, GroupCounts, GroupTally, Metric
 from dataguard.profile import CategoricalProfile, ColumnProfile
 from dataguard.result import ExpectationResult, Reason
 
@@ -103,10 +103,14 @@ class GroupComparison(Expectation):
     group_by: tuple[str, ...]
 
     def check(self) -> None:
+        # The base class checks the names (distinct, non-empty) and max_groups.
         if not self.group_by:
             raise SuiteError("give the columns to group by in group_by", path="group_by")
-        if len(set(self.group_by)) != len(self.group_by):
-            raise SuiteError("a column is listed twice in group_by", path="group_by")
+
+    @property
+    def _cap(self) -> int:
+        """The most groups tallied: ``max_groups`` when set, else the tally's default."""
+        return self.max_groups or MAX_GROUPS
 
     @abstractmethod
     def tally(self, ctx: Context) -> GroupTally:
@@ -221,7 +225,9 @@ class RateParity(GroupComparison):
         kind = ctx.info(self.column).arrow_type
         # A column of Arrow type null holds no outcome at all, so no value is positive.
         positive = None if pa.types.is_null(kind) else to_column_value(self.positive, kind)
-        return GroupTally(self.group_by, self.column, outcome=True, positive=positive)
+        return GroupTally(
+            self.group_by, self.column, outcome=True, positive=positive, limit=self._cap
+        )
 
     @property
     def _ratio(self) -> Fraction | None:
@@ -358,7 +364,7 @@ class MissingnessParity(GroupComparison):
         _check_min_group_rows(self.min_group_rows)
 
     def tally(self, ctx: Context) -> GroupTally:
-        return GroupTally(self.group_by, self.column)
+        return GroupTally(self.group_by, self.column, limit=self._cap)
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         counts = ctx.values[self.tally(ctx)]
@@ -467,7 +473,7 @@ class GroupShareBetween(GroupComparison):
             raise SuiteError(f"min_share {low} is greater than max_share {high}", path="min_share")
 
     def tally(self, ctx: Context) -> GroupTally:
-        return GroupTally(self.group_by)
+        return GroupTally(self.group_by, limit=self._cap)
 
     def precheck(self, ctx: Context) -> ExpectationResult | None:
         """As any expectation's; then the reference is read, so that a problem in it is found

@@ -138,7 +138,7 @@ class GroupTally(Metric[TallyState, GroupCounts]):
             listed = ", ".join(repr(c) for c in self.group_by)
             raise TooManyGroups(
                 f"grouping by {listed} makes more than {self.limit:,} groups; group by columns "
-                f"of few distinct values (bin a numeric column first)"
+                f"of few distinct values (bin a numeric column first), or raise max_groups"
             )
         return table
 

@@ -328,3 +328,12 @@ def test_results_do_not_depend_on_the_chunk_size(rows: list[Any], chunk: int) ->
     whole = [r.to_dict() for r in dg.validate(table, SUITE).results]
     chunked = [r.to_dict() for r in dg.validate(table, SUITE, chunk_size=chunk).results]
     assert json.dumps(chunked, sort_keys=True) == json.dumps(whole, sort_keys=True)
+
+
+def test_max_groups_caps_the_groups_compared() -> None:
+    frame = pd.DataFrame({"k": [k % 12 for k in range(120)]})
+    capped = _one(frame, type="group_share_between", group_by=["k"], max_share=0.5, max_groups=10)
+    assert capped.reason is dg.Reason.ERROR
+    assert "grouping by 'k' makes more than 10 groups" in capped.message
+    assert "raise max_groups" in capped.message
+    assert _one(frame, type="group_share_between", group_by=["k"], max_share=0.5).passed
