@@ -47,6 +47,11 @@ def _columns(expectation: Mapping[str, Any]) -> list[str]:
     listed = expectation.get("column_list")
     if isinstance(listed, list):
         return [str(c) for c in listed]
+    # A check comparing groups with each other (group_share_between) is about its group columns.
+    kind = registered().get(str(expectation.get("type")))
+    by = expectation.get("group_by")
+    if kind is not None and kind.groups_itself and isinstance(by, list):
+        return [str(c) for c in by]
     return []
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 import dataguard as dg
+from dataguard.report import view_model
 from dataguard.report._group_chart import MAX_BARS, group_chart
 from tests.report.test_report_browser import open_report
 from tests.report.test_report_html import IMG_VALUE, SCRIPT_NAME, assert_self_contained
@@ -96,3 +97,9 @@ def test_the_chart_paints_in_the_browser_and_hostile_groups_stay_text(
     assert found["bars"] == 3
     assert found["limits"] == 2
     assert not [e for e in chromium.events if e["method"] == "Page.javascriptDialogOpening"]
+
+
+def test_a_group_share_row_names_its_group_columns() -> None:
+    page = view_model(dg.validate(_frame(), SUITE))
+    columns = {row["type"]: row["columns"] for row in page["rows"]}
+    assert columns == {"rate_parity": ["hired"], "group_share_between": ["gender"]}
