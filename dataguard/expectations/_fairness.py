@@ -119,6 +119,16 @@ class GroupComparison(Expectation):
     def metrics(self, ctx: Context) -> tuple[Metric[Any, Any], ...]:
         return (self.tally(ctx),)
 
+    def _too_many(self) -> ExpectationResult:
+        """The result when the data holds more groups than ``max_groups``: the reason and
+        wording of any grouped expectation's."""
+        return self.result(
+            False,
+            Reason.TOO_MANY_GROUPS,
+            f"group_by {self._groups()} found more than max_groups {self._cap:,} groups: raise "
+            f"max_groups, or group by columns with fewer distinct values (bin a numeric one first)",
+        )
+
     def _groups(self) -> str:
         return ", ".join(repr(c) for c in self.group_by)
 
@@ -242,6 +252,8 @@ class RateParity(GroupComparison):
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         counts = ctx.values[self.tally(ctx)]
+        if counts.overflowed:
+            return self._too_many()
         others = sum(counts.other)
         if others:
             return self.result(
@@ -368,6 +380,8 @@ class MissingnessParity(GroupComparison):
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         counts = ctx.values[self.tally(ctx)]
+        if counts.overflowed:
+            return self._too_many()
         total = counts.total
         if total == 0:
             return self._outcome([], None, "no rows to compare", observed=None)
@@ -491,6 +505,8 @@ class GroupShareBetween(GroupComparison):
 
     def evaluate(self, ctx: Context) -> ExpectationResult:
         counts = ctx.values[self.tally(ctx)]
+        if counts.overflowed:
+            return self._too_many()
         total = counts.total
         if total == 0:
             return self._outcome([], None, "no rows to compare", observed=None)

@@ -11,7 +11,7 @@ from dataguard.metrics._codec import (
 )
 from dataguard.metrics._duplicates import Duplicated, DuplicateRows
 from dataguard.metrics._exact import round_exact
-from dataguard.metrics._group_tally import MAX_GROUPS, GroupCounts, GroupTally, TooManyGroups
+from dataguard.metrics._group_tally import MAX_GROUPS, GroupCounts, GroupTally
 from dataguard.metrics._grouped import Grouped, GroupValues, group_values
 from dataguard.metrics._histogram import Histogram
 from dataguard.metrics._moments import MinMax, MissingCount, Moments, MomentsValue, RowCount
@@ -103,7 +103,6 @@ __all__ = [
     "RowRule",
     "Scan",
     "StateCodecError",
-    "TooManyGroups",
     "ValueCounts",
     "Values",
     "ViolationSummary",

@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame import Batch, bools, missing_mask
-from dataguard.errors import DataguardError
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import state_type
 from dataguard.metrics._values import canonical
@@ -29,12 +28,9 @@ MAX_GROUPS = 1000
 #: The counters summed per group, after the group columns.
 COUNTERS = ("rows", "present", "positive", "other")
 
-#: Per-batch tables of group keys (``k0``, ``k1``, ...) and counters; summed in ``compact``.
-TallyState = tuple[pa.Table, ...]
-
-
-class TooManyGroups(DataguardError, ValueError):
-    """The group columns hold more distinct combinations than a tally keeps."""
+#: Per-batch tables of group keys (``k0``, ``k1``, ...) and counters, summed in ``compact``;
+#: None once the rows seen hold more groups than the tally keeps (it then keeps nothing).
+TallyState = tuple[pa.Table, ...] | None
 
 
 @state_type("group_counts")
@@ -54,6 +50,8 @@ class GroupCounts:
     present: tuple[int, ...]
     positive: tuple[int, ...]
     other: tuple[int, ...]
+    #: Whether the data held more groups than the tally keeps (the counters are then empty).
+    overflowed: bool = False
 
     @property
     def total(self) -> int:
@@ -72,7 +70,8 @@ class GroupTally(Metric[TallyState, GroupCounts]):
     With ``outcome`` the column is a binary outcome and its positive values are counted too: the
     positive value is ``positive`` when given (a value of the column's type), else true in a
     boolean column and 1 in a numeric one, where values other than 0 and 1 are counted in
-    ``other``. Raises ``TooManyGroups`` beyond ``limit`` groups.
+    ``other``. Beyond ``limit`` groups it keeps none and says so (``overflowed``): the data
+    holds more groups than any comparison of them can use, most likely by grouping by an id.
     """
 
     group_by: tuple[str, ...]
@@ -102,7 +101,7 @@ class GroupTally(Metric[TallyState, GroupCounts]):
         for name, counter in zip(COUNTERS, self._counters(batch), strict=True):
             # The weights are 0/1 and the sums below 2**53, so the float sums are exact.
             data[name] = np.bincount(group, weights=counter, minlength=size).astype(np.int64)
-        return (self._checked(pa.table(data)),)
+        return self._checked(pa.table(data))
 
     def _counters(self, batch: Batch) -> tuple[np.ndarray, ...]:
         rows = np.ones(batch.num_rows, dtype=np.int64)
@@ -133,37 +132,39 @@ class GroupTally(Metric[TallyState, GroupCounts]):
             (other & present).astype(np.int64),
         )
 
-    def _checked(self, table: pa.Table) -> pa.Table:
-        if table.num_rows > self.limit:
-            listed = ", ".join(repr(c) for c in self.group_by)
-            raise TooManyGroups(
-                f"grouping by {listed} makes more than {self.limit:,} groups; group by columns "
-                f"of few distinct values (bin a numeric column first), or raise max_groups"
-            )
-        return table
+    def _checked(self, table: pa.Table) -> TallyState:
+        return None if table.num_rows > self.limit else (table,)
 
     def merge(self, left: TallyState, right: TallyState) -> TallyState:
+        if left is None or right is None:
+            return None
         return left + right
 
     def compact(self, state: TallyState) -> TallyState:
-        if len(state) < 2:
+        if state is None or len(state) < 2:
             return state
-        return (self._combined(state),)
+        return self._combined(state)
 
-    def _combined(self, state: TallyState) -> pa.Table:
+    def _combined(self, state: tuple[pa.Table, ...]) -> TallyState:
         table = pa.concat_tables(state, promote_options="permissive")
         return self._checked(_sum(table, len(self.group_by)))
 
     def finalize(self, state: TallyState) -> GroupCounts:
-        if not state:
+        combined = state if state is None or len(state) < 2 else self._combined(state)
+        if combined is None:
+            return GroupCounts(self.group_by, (), (), (), (), (), overflowed=True)
+        if not combined:
             return GroupCounts(self.group_by, (), (), (), (), ())
-        table = self._combined(state)
+        table = combined[0]
         keys = [f"k{i}" for i in range(len(self.group_by))]
         order = pc.sort_indices(table, sort_keys=[(k, "ascending", "at_end") for k in keys])
         table = table.take(order)
         columns = [table.column(k).to_pylist() for k in keys]
-        counters = [tuple(int(n) for n in table.column(c).to_pylist()) for c in COUNTERS]
-        return GroupCounts(self.group_by, tuple(zip(*columns, strict=True)), *counters)
+        rows, present, positive, other = (
+            tuple(int(n) for n in table.column(c).to_pylist()) for c in COUNTERS
+        )
+        keyed = tuple(zip(*columns, strict=True))
+        return GroupCounts(self.group_by, keyed, rows, present, positive, other)
 
 
 def _group_codes(batch: Batch, column: str) -> tuple[np.ndarray, pa.Array]:

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from dataguard._frame import Batch, as_source
-from dataguard.metrics import GroupTally, TooManyGroups, Values
+from dataguard.metrics import GroupTally, Values
 
 
 def _tally(frame: pd.DataFrame, metric: GroupTally, chunk: int | None = None) -> dict:
@@ -53,7 +53,12 @@ def test_counts_equal_a_pandas_groupby(distinct: int, chunk: int | None) -> None
     assert _tally(frame, metric, chunk) == _expected(frame, ["a", "b", "c"], "y")
 
 
-def test_a_batch_beyond_the_cap_stops_the_tally() -> None:
-    batch = Batch({"k": pa.array(range(11))}, 0, 11)
-    with pytest.raises(TooManyGroups, match="grouping by 'k' makes more than 10 groups"):
-        GroupTally(("k",), limit=10).compute(batch, Values())
+def test_beyond_the_cap_the_tally_keeps_nothing_and_says_so() -> None:
+    metric = GroupTally(("k",), limit=10)
+    small = metric.compute(Batch({"k": pa.array(range(6))}, 0, 6), Values())
+    other = metric.compute(Batch({"k": pa.array(range(6, 12))}, 6, 6), Values())
+    assert metric.compact(metric.merge(small, other)) is None  # 12 groups in all
+    assert metric.finalize(metric.merge(small, other)).overflowed
+    assert metric.compute(Batch({"k": pa.array(range(11))}, 0, 11), Values()) is None
+    assert metric.merge(None, small) is None
+    assert not metric.finalize(metric.merge(small, metric.empty())).overflowed
