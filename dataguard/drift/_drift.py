@@ -148,11 +148,7 @@ class DriftReport:
             "columns": [c.to_dict() for c in ordered],
             "skipped": dict(self.skipped),
             "multivariate": None if self.multivariate is None else self.multivariate.to_dict(),
-            "run": {
-                "dataguard_version": __version__,
-                "started_at": self.started_at.isoformat(),
-                "duration_seconds": self.duration_seconds,
-            },
+            "run": run_info(self.started_at, self.duration_seconds),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -177,6 +173,15 @@ class DriftReport:
         from dataguard.report import notebook_html
 
         return notebook_html(self)
+
+
+def run_info(started_at: dt.datetime, duration_seconds: float) -> dict[str, Any]:
+    """The ``run`` part of a drift document: which dataguard ran, when, for how long."""
+    return {
+        "dataguard_version": __version__,
+        "started_at": started_at.isoformat(),
+        "duration_seconds": duration_seconds,
+    }
 
 
 def _finite(value: float) -> float:

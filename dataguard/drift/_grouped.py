@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from dataguard._text import clip, group_label
-from dataguard._version import __version__
 from dataguard.drift._drift import (
     ALPHA,
     MIN_EFFECT,
     DriftReport,
     check_alpha,
+    run_info,
 )
 from dataguard.drift._drift import (
     drift as drift_whole,
@@ -116,11 +116,7 @@ class GroupedDriftReport:
             "not_compared": [
                 {"group": self.label(k), "reason": why} for k, why in self.not_compared.items()
             ],
-            "run": {
-                "dataguard_version": __version__,
-                "started_at": self.started_at.isoformat(),
-                "duration_seconds": self.duration_seconds,
-            },
+            "run": run_info(self.started_at, self.duration_seconds),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
