@@ -10,7 +10,7 @@ from dataguard._text import row_ids
 from dataguard.expectations import registered
 from dataguard.report import _format as fmt
 from dataguard.report._group_chart import group_chart
-from dataguard.report.trends import expectation_key
+from dataguard.report.trends import result_identity
 from dataguard.result import FAILING_SEVERITIES, SEVERITIES
 
 #: Display order: what needs attention first, passes last.
@@ -138,7 +138,7 @@ def _row(index: int, result: Mapping[str, Any], failing: frozenset[str]) -> dict
         "group_keys": _group_keys(result),
         "observed": _observed(result),
         "samples": _samples(result),
-        "key": expectation_key(result),
+        "key": result_identity(result),
         "trend": None,
         "chart": group_chart(result),
     }

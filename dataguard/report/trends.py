@@ -31,8 +31,8 @@ __all__ = [
     "drift_columns",
     "drift_key",
     "earlier_documents",
-    "expectation_key",
     "points_of",
+    "result_identity",
     "run_time",
     "series",
     "sparkline",
@@ -55,7 +55,7 @@ def run_time(doc: Mapping[str, Any]) -> str:
     return fmt.timestamp(started) if isinstance(started, str) else ""
 
 
-def expectation_key(result: Mapping[str, Any]) -> str:
+def result_identity(result: Mapping[str, Any]) -> str:
     """What identifies an expectation's result across runs: its declaration and its group."""
     identity = {"expectation": result.get("expectation"), "group": result.get("group")}
     return json.dumps(identity, sort_keys=True, default=str, ensure_ascii=False)
@@ -82,7 +82,7 @@ def _validation_points(doc: Mapping[str, Any]) -> dict[str, tuple[str, TrendPoin
             metric, value = "observed value", _finite(result.get("observed_value"))
         skipped = result.get("reason") == "skipped"
         passed = None if skipped else bool(result.get("passed"))
-        found[expectation_key(result)] = (metric, TrendPoint(time, value, passed))
+        found[result_identity(result)] = (metric, TrendPoint(time, value, passed))
     return found
 
 

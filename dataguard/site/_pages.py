@@ -124,7 +124,7 @@ def _metric_label(kind: str, key: str, docs: Sequence[Mapping[str, Any]]) -> tup
                     return str(column.get("column")), str(column.get("method", "")) + _group(group)
             continue
         for result in doc.get("results") or []:
-            if trends.expectation_key(result) == key:
+            if trends.result_identity(result) == key:
                 declared = result.get("expectation") or {}
                 detail = clip(str(result.get("description", "")), 300)
                 return str(declared.get("type", "?")), detail + _group(result.get("group"))
