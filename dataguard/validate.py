@@ -36,7 +36,7 @@ from dataguard.cluster import (
 )
 from dataguard.errors import InputError, SuiteError, ValidationFailedError
 from dataguard.expectations import Context, Expectation, RowExpectation
-from dataguard.history import append_run, dataset_name
+from dataguard.history import append_run, described_dataset
 from dataguard.metrics import (
     Metric,
     MetricUnavailable,
@@ -247,7 +247,9 @@ def validate(
     names = frozenset(source.names)
 
     expectations = the_suite.expand(source.names)
-    past = past_runs(expectations, history, dataset or dataset_name(data))
+    # A file path arrives here opened (see ``rerun_on_wider_type``): name it as results do,
+    # as ``append_run`` names the run.
+    past = past_runs(expectations, history, dataset or described_dataset(source.description))
     others = table_sources(the_suite, expectations, tables)
     folder = the_suite.folder
     groupings = [

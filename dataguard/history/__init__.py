@@ -11,7 +11,12 @@ from dataguard.history._read import History, Point, Run
 from dataguard.history._rows import expectation_key
 from dataguard.history._store import SCHEMA_VERSION
 from dataguard.history._trends import DEFAULT_METRICS, TREND_FORMATS, Trend, trend
-from dataguard.history._write import DEFAULT_DATASET, append_run, dataset_name
+from dataguard.history._write import (
+    DEFAULT_DATASET,
+    append_run,
+    dataset_name,
+    described_dataset,
+)
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -27,6 +32,7 @@ __all__ = [
     "Trend",
     "append_run",
     "dataset_name",
+    "described_dataset",
     "expectation_key",
     "parse_metric",
     "trend",

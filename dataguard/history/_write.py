@@ -36,6 +36,12 @@ def dataset_name(data: Any) -> str:
     return f"{kind.__module__.partition('.')[0]}.{kind.__qualname__}"
 
 
+def described_dataset(description: str) -> str:
+    """The dataset a validation is recorded under by default, from how its result describes
+    the data read: the file's name (``orders.parquet``), else the kind (``pandas.DataFrame``)."""
+    return PurePath(description).name or description
+
+
 #: The columns of each child table that ``RunRows`` fills, after ``run``.
 EXPECTATION_COLUMNS = (
     "position",
@@ -114,7 +120,7 @@ def append_run(
     document = json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     if isinstance(result, ValidationResult):
         columns = [r.expectation.columns for r in result.results]
-        name = dataset or PurePath(result.run.data.source).name or result.run.data.source
+        name = dataset or described_dataset(result.run.data.source)
         rows = validation_rows(doc, columns, name)
     else:
         name = dataset or DEFAULT_DATASET

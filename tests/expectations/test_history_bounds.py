@@ -52,6 +52,21 @@ def test_too_little_history_passes_and_says_so(tmp_path: Path) -> None:
     assert "1 of 3 runs" in second.message
 
 
+@pytest.mark.parametrize("kind", ["parquet", "pandas"])
+def test_without_a_dataset_name_earlier_runs_of_the_same_data_are_found(
+    tmp_path: Path, kind: str
+) -> None:
+    # The default name a run is recorded under is the one its history is read under: a file's
+    # name for a path (which validate receives opened), the kind of data otherwise.
+    db, path = tmp_path / "runs.db", tmp_path / "orders.parquet"
+    for n in (100, 101, 99, 500):
+        rows(n).to_parquet(path)
+        data = path if kind == "parquet" else pd.read_parquet(path)
+        last = dg.validate(data, loads_suite(ROW_COUNT), history=db).results[0]
+    assert last.details["history"]["runs"] == 3
+    assert not last.passed
+
+
 def test_history_is_per_dataset_and_per_declaration(tmp_path: Path) -> None:
     db = tmp_path / "runs.db"
     for i in range(4):
