@@ -12,8 +12,6 @@ read from data.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -45,7 +43,7 @@ from dataguard.profile._build import (
     of_another_kind,
     on_grid,
 )
-from dataguard.profile._model import ColumnProfile, Profile
+from dataguard.profile._model import ColumnProfile, Profile, canonical_bytes
 
 #: A group's key: each group column's value as a JSON scalar, None where it is missing.
 GroupKey = tuple[Any, ...]
@@ -273,14 +271,7 @@ class GroupedProfile:
 
     def to_bytes(self, *, compress: bool = False) -> bytes:
         """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
-        text = json.dumps(
-            self.to_doc(),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            allow_nan=False,
-        ).encode("utf-8")
-        return gzip.compress(text, mtime=0) if compress else text
+        return canonical_bytes(self.to_doc(), compress=compress)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write atomically; ``.gz`` paths are compressed."""

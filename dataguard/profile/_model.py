@@ -471,6 +471,16 @@ class CoMoments:
         return cls(tuple(columns), _count(doc, "count", "comoments"), sums, products).by_name()
 
 
+def canonical_bytes(doc: Any, *, compress: bool = False) -> bytes:
+    """A profile document as canonical JSON bytes (sorted keys, no whitespace), optionally
+    gzip-compressed: the same document always gives the same bytes."""
+    text = json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+    # mtime=0 keeps compressed bytes deterministic too.
+    return gzip.compress(text, mtime=0) if compress else text
+
+
 @dataclass(frozen=True, eq=False)
 class Profile:
     """Per-column summaries of a dataset, deterministic and exactly mergeable.
@@ -527,15 +537,7 @@ class Profile:
 
     def to_bytes(self, *, compress: bool = False) -> bytes:
         """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
-        text = json.dumps(
-            self.to_doc(),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            allow_nan=False,
-        ).encode("utf-8")
-        # mtime=0 keeps compressed bytes deterministic too.
-        return gzip.compress(text, mtime=0) if compress else text
+        return canonical_bytes(self.to_doc(), compress=compress)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write atomically; ``.gz`` paths are compressed."""
