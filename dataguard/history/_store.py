@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -134,12 +135,30 @@ def _create(connection: sqlite3.Connection, shown: str) -> None:
         raise
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, which is persistent: only the first writers of a new file
+    switch it.
+
+    Switching needs the file to itself, and SQLite answers "locked" at once, without waiting,
+    when two connections try it together (waiting could deadlock them), so the switch is retried
+    here for up to ``BUSY_SECONDS``.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _prepare_for_writing(connection: sqlite3.Connection, shown: str) -> None:
     if _check_header(connection, shown, empty_ok=True) == 0:
         _create(connection, shown)
-    # Persistent once set; NORMAL sync in WAL mode loses no committed run when a process dies
-    # (only a power cut can lose the last ones), at a fraction of FULL's cost.
-    connection.execute("PRAGMA journal_mode = WAL")
+    _use_wal(connection)
+    # NORMAL sync in WAL mode loses no committed run when a process dies (only a power cut can
+    # lose the last ones), at a fraction of FULL's cost.
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
 
