@@ -8,6 +8,8 @@ DataguardError
 ├── InputError (TypeError)           data dataguard cannot read: unsupported object, unreadable file
 ├── ProfileError (ValueError)        corrupt, truncated, incompatible or future-version profile
 ├── HistoryError (ValueError)        a run history that cannot be opened, read or written
+├── StorageError (OSError)           an object store refusing or failing: unknown scheme or
+│                                    option, missing bucket, bad credentials, time-out
 └── ValidationFailedError            raised only by ``ValidationResult.raise_for_failures()``
 ```
 
@@ -30,6 +32,7 @@ __all__ = [
     "HistoryError",
     "InputError",
     "ProfileError",
+    "StorageError",
     "SuiteError",
     "UnknownExpectationError",
     "ValidationFailedError",
@@ -151,6 +154,11 @@ class ProfileError(DataguardError, ValueError):
 class HistoryError(DataguardError, ValueError):
     """A run history database cannot be used: not SQLite, not a dataguard history, written by a
     newer dataguard, or a run could not be appended. The message names the file."""
+
+
+class StorageError(DataguardError, OSError):
+    """A file's location cannot be used: an unknown scheme or storage option, or an object store
+    that refuses or fails (missing bucket, bad credentials, time-out)."""
 
 
 class ValidationFailedError(DataguardError):

@@ -36,3 +36,4 @@ def test_error_tree() -> None:
     assert issubclass(dg.ProfileError, (dg.DataguardError, ValueError))
     assert issubclass(dg.ValidationFailedError, dg.DataguardError)
     assert issubclass(dg.HistoryError, (dg.DataguardError, ValueError))
+    assert issubclass(dg.StorageError, (dg.DataguardError, OSError))
