@@ -97,6 +97,16 @@ def trend_json(found: Trend) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def _csv_number(value: float | None) -> str:
+    """A value as CSV text: empty when not measured, a whole number without ``.0`` (counts are
+    stored as floats), others exactly (``repr`` round-trips)."""
+    if value is None:
+        return ""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
 def trend_csv(found: Trend) -> str:
     """One CSV row per run: run_id, started_at, dataset, kind, verdict, passed, then each metric
     column (empty where not measured)."""
@@ -106,7 +116,7 @@ def trend_csv(found: Trend) -> str:
         ["run_id", "started_at", "dataset", "kind", "verdict", "passed", *found.columns]
     )
     for run, values in zip(found.runs, found.values, strict=True):
-        cells = ["" if values[c] is None else repr(values[c]) for c in found.columns]
+        cells = [_csv_number(values[c]) for c in found.columns]
         writer.writerow([*_record(run).values(), *cells])
     return out.getvalue()
 
