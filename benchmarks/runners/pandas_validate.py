@@ -77,7 +77,12 @@ def main() -> None:
         run=run,
         checks=checks_of(entries),
         rows=rows,
-        fields={"tool": "pandas", "version": pd.__version__, "settings": settings},
+        fields={
+            "tool": "pandas",
+            "version": pd.__version__,
+            "threads": 1,
+            "settings": settings,
+        },
     )
 
 
