@@ -10,6 +10,10 @@ breaches and drift, which ``run.py`` (standard library only, so it cannot import
 checks the tools' answers against. Above ``CHUNKED_ABOVE`` rows the tables are built and written
 1M rows at a time (``chunked``), so a 20M-row file never has to fit in memory as a pandas frame.
 
+``--csv`` also writes ``current.csv``, the same rows as ``current.parquet`` as Arrow's CSV writer
+puts them (a header line; nulls as empty fields, empty strings as ``""``; timestamps as
+``2024-01-01 00:00:01.123456789``; infinities as ``inf``), for the validation job's CSV input.
+
 ``--profile-truth`` adds pandas' count, missing count and mean of every reference column to
 ``meta.json``, what the profiling job's tools are checked against.
 
@@ -36,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -165,12 +170,33 @@ def add_profile_truth(folder: Path) -> None:
         path.write_text(json.dumps(meta, indent=1) + "\n")
 
 
+def write_csv(folder: Path, *, stale: bool = False) -> None:
+    """``current.csv`` from ``current.parquet``, one row group at a time (so a large file never
+    has to fit in memory), unless it exists and is not ``stale``; replaced atomically."""
+    source, path = folder / "current.parquet", folder / "current.csv"
+    if path.exists() and not stale and path.stat().st_mtime >= source.stat().st_mtime:
+        print(f"  {path} exists, reused", file=sys.stderr)
+        return
+    started = time.perf_counter()
+    partial = path.with_suffix(".csv.part")
+    parquet = pq.ParquetFile(source)
+    with pcsv.CSVWriter(partial, parquet.schema_arrow) as writer:
+        for group in range(parquet.num_row_groups):
+            writer.write_table(parquet.read_row_group(group))
+    partial.replace(path)
+    took = time.perf_counter() - started
+    print(f"  wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {took:.0f} s", file=sys.stderr)
+
+
 TABLES: dict[str, Callable[[int, int], pd.DataFrame]] = {"reference": orders, "current": current}
 
 
-def write_data(rows: int, folder: Path, tables: list[str], unit: str = "ns") -> None:
-    """The ``tables`` (reference, current) and meta.json for one size. Files another version of
-    ``data.py`` wrote (meta.json says) are written anew, or removed if not asked for."""
+def write_data(
+    rows: int, folder: Path, tables: list[str], unit: str = "ns", *, csv: bool = False
+) -> None:
+    """The ``tables`` (reference, current), ``current.csv`` when ``csv`` and meta.json for one
+    size. Files another version of ``data.py`` wrote (meta.json says) are written anew, or removed
+    if not asked for."""
     folder.mkdir(parents=True, exist_ok=True)
     meta = folder / "meta.json"
     stale = meta.exists() and json.loads(meta.read_text()).get("generator_sha256") != (
@@ -184,6 +210,10 @@ def write_data(rows: int, folder: Path, tables: list[str], unit: str = "ns") -> 
             write_table(make, rows, path, stale=stale, unit=unit)
         elif stale:
             path.unlink(missing_ok=True)
+    if csv and "current" in tables:
+        write_csv(folder, stale=stale)
+    elif stale:
+        (folder / "current.csv").unlink(missing_ok=True)
     if stale or not meta.exists():
         write_meta(rows, folder, unit)
 
@@ -204,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile-truth", action="store_true", help="add pandas' profile of the reference"
     )
+    parser.add_argument("--csv", action="store_true", help="also write current.csv")
     parser.add_argument(
         "--timestamp-unit", choices=("ns", "us"), default="ns", help="unit of the timestamps"
     )
@@ -213,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rows is not None:
         if args.dir is None:
             parser.error("--rows needs --dir")
-        write_data(args.rows, args.dir, args.tables.split(","), args.timestamp_unit)
+        write_data(args.rows, args.dir, args.tables.split(","), args.timestamp_unit, csv=args.csv)
         if args.profile_truth:
             add_profile_truth(args.dir)
     if args.suite is not None:

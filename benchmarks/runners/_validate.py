@@ -23,6 +23,8 @@ import _measure
 
 #: The file every validation runner checks: the later batch, with the planted breaches.
 CURRENT = "current.parquet"
+#: The same rows as CSV (``prepare.py --csv``), for the runners' ``csv`` input.
+CURRENT_CSV = "current.csv"
 
 
 def parse_args(description: str, inputs: Sequence[str] = ("pandas",)) -> argparse.Namespace:
@@ -77,9 +79,9 @@ def answer(entry: dict[str, Any], success: bool, unexpected_count: int | None) -
     return {"id": check_id(entry), "success": bool(success), "unexpected_count": count}
 
 
-def data_file(args: argparse.Namespace) -> Path:
-    """The Parquet file the runner validates."""
-    path = Path(args.data) / CURRENT
+def data_file(args: argparse.Namespace, name: str = CURRENT) -> Path:
+    """The Parquet file the runner validates (or, with ``name=CURRENT_CSV``, the CSV one)."""
+    path = Path(args.data) / name
     if not path.exists():
         raise SystemExit(f"{path} does not exist: run benchmarks/run.py to write the data")
     return path

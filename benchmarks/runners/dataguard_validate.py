@@ -1,12 +1,13 @@
 """dataguard's side of the validation benchmark: ``dg.validate`` of the suite on current.parquet.
 
     python benchmarks/runners/dataguard_validate.py --data DIR --suite SUITE --repeat R --out F
-        [--input pandas|pandas-arrow-strings|arrow|parquet]
+        [--input pandas|pandas-arrow-strings|arrow|parquet|csv]
 
 Inputs: ``pandas`` is the frame ``pd.read_parquet`` gives (object strings), the same frame every
 peer gets; ``pandas-arrow-strings`` the same frame with ``string[pyarrow]`` text columns;
 ``arrow`` a ``pyarrow.Table`` from ``pq.read_table``; ``parquet`` the file's path, which dataguard
-streams in batches (so reading the file is inside the timed region). Runs in the ``dataguard``
+streams in batches (so reading the file is inside the timed region); ``csv`` the CSV file's path
+(the same rows; ``prepare.py --csv``), streamed likewise. Runs in the ``dataguard``
 virtual environment (the checkout installed on the peers' pandas, numpy and pyarrow).
 """
 
@@ -21,7 +22,7 @@ import _validate
 
 import dataguard as dg
 
-INPUTS = ("pandas", "pandas-arrow-strings", "arrow", "parquet")
+INPUTS = ("pandas", "pandas-arrow-strings", "arrow", "parquet", "csv")
 #: Great Expectations' BASIC level (counts and up to 20 values), the level the GX runner uses.
 RESULT_FORMAT = "basic"
 _DESCRIBED = {
@@ -29,11 +30,15 @@ _DESCRIBED = {
     "pandas-arrow-strings": "a pandas DataFrame with string[pyarrow] text columns",
     "arrow": "a pyarrow.Table from pq.read_table",
     "parquet": "the Parquet file's path (streamed in batches; reading is timed)",
+    "csv": "the CSV file's path (streamed; reading and parsing are timed, the suite's declared "
+    "types pin the parse)",
 }
 
 
 def load(args: argparse.Namespace) -> Any:
     """The data in the form ``--input`` asks for, prepared outside the timed region."""
+    if args.input == "csv":
+        return _validate.data_file(args, _validate.CURRENT_CSV)
     path = _validate.data_file(args)
     if args.input == "parquet":
         return path
@@ -53,7 +58,7 @@ def row_count(data: Any) -> int:
     if isinstance(data, Path):
         import pyarrow.parquet as pq
 
-        return int(pq.ParquetFile(data).metadata.num_rows)
+        return int(pq.ParquetFile(data.with_suffix(".parquet")).metadata.num_rows)
     return len(data)
 
 
@@ -88,6 +93,7 @@ def main() -> None:
         fields={
             "tool": "dataguard",
             "version": dg.__version__,
+            "threads": os.cpu_count(),
             "settings": settings,
             "expectations": len(entries),
         },
