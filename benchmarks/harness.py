@@ -39,6 +39,7 @@ VENV_LOCKS = {
     "cluster": "cluster",
     "pandera_pyspark": "pandera_pyspark",
     "gx_spark": "gx_spark",
+    "anchors": "anchors",
 }
 #: The environments that hold this checkout (installed editable, constrained to their lock):
 #: ``cluster`` is the base set plus PySpark, Dask and distributed.
@@ -98,11 +99,16 @@ def data_dir(rows: int, unit: str = "ns") -> Path:
 
 
 def prepare_data(
-    rows: int, *, reference: bool = True, profile_truth: bool = False, unit: str = "ns"
+    rows: int,
+    *,
+    reference: bool = True,
+    profile_truth: bool = False,
+    unit: str = "ns",
+    csv: bool = False,
 ) -> Path:
-    """Have current.parquet, reference.parquet (when asked) and meta.json for ``rows``
-    (prepare.py keeps files the current data.py wrote), and the profile truth when asked;
-    timestamps in ``unit``."""
+    """Have current.parquet, reference.parquet (when asked), current.csv (when ``csv``) and
+    meta.json for ``rows`` (prepare.py keeps files the current data.py wrote), and the profile
+    truth when asked; timestamps in ``unit``."""
     folder = data_dir(rows, unit)
     print(f"data at {rows:,} rows: {folder.relative_to(ROOT)}", file=sys.stderr)
     tables = "reference,current" if reference or profile_truth else "current"
@@ -110,6 +116,8 @@ def prepare_data(
     options += ["--timestamp-unit", unit]
     if profile_truth:
         options.append("--profile-truth")
+    if csv:
+        options.append("--csv")
     run_in("dataguard", str(BENCH / "prepare.py"), *options)
     return folder
 

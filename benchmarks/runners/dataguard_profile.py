@@ -12,14 +12,21 @@ made ``benchmarks/.venvs/dataguard``)::
 
     python benchmarks/runners/dataguard_profile.py --data benchmarks/data/100000 --repeat 1 \\
         --out profile-dataguard.json
+
+Inputs (``--input``): ``pandas`` (the frame ``pd.read_parquet`` gives, object strings; the one
+whylogs gets), ``arrow`` (a ``pyarrow.Table`` from ``pq.read_table``) and ``parquet`` (the file's
+path, streamed; reading is timed), the last two the ones polars and DuckDB get.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from _drift import REFERENCE, measure, number, parquet, parse_args
 from _measure import write_result
 
@@ -51,26 +58,40 @@ def column_answer(column: NumericProfile | CategoricalProfile) -> dict[str, Any]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the job once for the answers, then time it; write the result JSON."""
-    args = parse_args(__doc__.splitlines()[0], argv, columns=None)
-    reference = parquet(args.data, REFERENCE, args.columns)
+    option = ("--input", ["pandas", "arrow", "parquet"], "pandas")
+    args = parse_args(__doc__.splitlines()[0], argv, columns=None, option=option)
+    path = Path(args.data) / REFERENCE
+    names = pq.read_schema(path).names if args.columns is None else list(args.columns)
+    rows = int(pq.ParquetFile(path).metadata.num_rows)
+    reference: Any = path
+    if args.input == "pandas":
+        reference = parquet(args.data, REFERENCE, args.columns)
+    elif args.input == "arrow":
+        reference = pq.read_table(path, columns=args.columns)
 
     def run() -> dg.Profile:
         return dg.profile(reference)
 
     profile = run()
-    unprofiled = sorted(set(map(str, reference.columns)) - set(profile.columns))
+    unprofiled = sorted(set(names) - set(profile.columns))
     print(f"dataguard: profiled {len(profile.columns)}, skipped {unprofiled}", file=sys.stderr)
     timing = measure(run, args.repeat)
     payload = {
         "tool": "dataguard",
         "version": dg.__version__,
         "job": "profile",
-        "rows": len(reference),
+        "rows": rows,
+        "input": args.input,
+        "threads": os.cpu_count(),
         "settings": {
             "call": "dg.profile(reference) defaults (bins 1024, exact_cap 4096, discrete_cap 256, "
             "categorical_cap 1000)",
             "workers": "default (one thread per core)",
-            "input": "pandas DataFrame, object strings",
+            "input": {
+                "pandas": "pandas DataFrame, object strings",
+                "arrow": "pyarrow.Table from pq.read_table",
+                "parquet": "the Parquet file's path, streamed (reading is timed)",
+            }[args.input],
             "timestamps": "numeric, microseconds since the epoch",
         },
         **timing,
