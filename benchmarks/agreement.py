@@ -175,3 +175,86 @@ def profile_verdict(outcome: Outcome, truth: dict[str, dict[str, Any]]) -> Profi
         if not _close(answer.get("mean"), want["mean"]):
             problems.append(f"{name}.mean: {answer.get('mean')} != pandas {want['mean']}")
     return ProfileVerdict(outcome.task.label, outcome.rows, compared, problems)
+
+
+#: The profile statistics compared with polars' exact answers, and the relative tolerance of means
+#: (float32 columns: polars averages them in float32, so they agree to its precision only).
+EXACT_STATS = ("count", "null_count", "min", "max", "mean", "distinct")
+MEAN_TOLERANCE = {"Float32": 1e-6}
+#: The tools whose profile is held to polars' exact answers (whylogs' is sketched by design).
+EXACTNESS_TOOLS = ("dataguard", "duckdb")
+
+
+@dataclass
+class ProfileExactness:
+    """A profiler's counts, extremes, means and distinct counts against polars' exact ones:
+    per column, per statistic, "=" or what differs and why."""
+
+    label: str
+    reference: str
+    rows: int
+    cells: dict[str, dict[str, str]]
+    problems: list[str]
+
+    @property
+    def exact(self) -> bool:
+        return not self.problems
+
+
+def _stat_cell(
+    stat: str, have: dict[str, Any], want: dict[str, Any], approximate: list[str]
+) -> tuple[str, bool]:
+    """One statistic's cell and whether it is a disagreement (an approximation a tool declares,
+    or dataguard's documented finite extremes, are not)."""
+    mine, theirs = have.get(stat), want.get(stat)
+    if mine is None or theirs is None:
+        return ("n/a" if mine is None else "no reference"), False
+    if stat == "mean":
+        tolerance = MEAN_TOLERANCE.get(str(want.get("dtype")), 1e-9)
+        if _close_to(mine, theirs, tolerance):
+            return ("=" if tolerance == 1e-9 else "= (float32)"), False
+    elif mine == theirs:
+        return "=", False
+    if stat in ("min", "max") and math.isinf(theirs) and have.get("infinities"):
+        return f"= finite extreme ({have['infinities']} inf apart)", False
+    if any(a.startswith(stat) for a in approximate):
+        return f"~ {mine:,.6g} (approx.; exact {theirs:,.6g})", False
+    return f"**{mine!r} != {theirs!r}**", True
+
+
+def _close_to(a: float, b: float, tolerance: float) -> bool:
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return math.isclose(a, b, rel_tol=tolerance, abs_tol=1e-12)
+
+
+def profile_exactness(outcomes: list[Outcome]) -> list[ProfileExactness]:
+    """Every dataguard and DuckDB profile at one size against polars' (its first run)."""
+    reference = next((o for o in outcomes if o.task.tool == "polars" and o.ok), None)
+    if reference is None:
+        return []
+    truth: dict[str, dict[str, Any]] = reference.data.get("profile", {})
+    verdicts = []
+    for outcome in outcomes:
+        if outcome.task.tool not in EXACTNESS_TOOLS or not outcome.ok:
+            continue
+        cells: dict[str, dict[str, str]] = {}
+        problems = []
+        for name, want in truth.items():
+            have = outcome.data.get("profile", {}).get(name)
+            if have is None:
+                problems.append(f"{name}: not profiled")
+                continue
+            approximate = list(have.get("approximate") or [])
+            row = {}
+            for stat in EXACT_STATS:
+                row[stat], wrong = _stat_cell(stat, have, want, approximate)
+                if wrong:
+                    problems.append(f"{name}.{stat}: {have.get(stat)!r} != {want.get(stat)!r}")
+            cells[name] = row
+        verdicts.append(
+            ProfileExactness(
+                outcome.task.label, reference.task.label, outcome.rows, cells, problems
+            )
+        )
+    return verdicts

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from agreement import AGREE, NOT_REPORTED, ValidateAgreement
+from agreement import AGREE, EXACT_STATS, NOT_REPORTED, ProfileExactness, ValidateAgreement
 from harness import Outcome
 
 if TYPE_CHECKING:
@@ -31,6 +31,13 @@ OUT_OF_CORE_STEPS = (*STREAMED_STEPS, "memory")
 STORED_PROFILE_SECONDS = 0.5
 #: The dataguard variant each job's peers are compared with (same input as theirs).
 REFERENCE_VARIANT = {"validate": "pandas", "drift": "raw", "profile": "pandas"}
+#: The inputs on which dataguard's validation is held to the faster of DuckDB and polars (issue
+#: 18), and the profile inputs on which it is held to polars' describe() + n_unique.
+ANCHOR_INPUTS = ("pandas", "arrow", "parquet", "csv")
+ANCHOR_PROFILE_INPUTS = ("arrow", "parquet")
+PROFILE_TARGET_ROWS = (1_000_000,)
+#: Where a run of some tools (``--tools``) puts its section of RESULTS.md.
+TOOLS_BEGIN, TOOLS_END = "<!-- tools run: begin -->", "<!-- tools run: end -->"
 
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -53,6 +60,12 @@ def _rate(rows: int, seconds: float | None) -> str:
 
 def _ratio(value: float | None, reference: float | None) -> str:
     return "n/a" if not value or not reference else f"{value / reference:.2f}x"
+
+
+def _cpu(outcome: Outcome) -> float | None:
+    """The median CPU time (user + system, every thread) of the timed runs, when recorded."""
+    cpu = outcome.data.get("cpu_seconds") or []
+    return statistics.median(cpu) if cpu else None
 
 
 def _range(outcome: Outcome) -> str:
@@ -230,6 +243,44 @@ def _out_of_core(run: Run, rows: int, stated: bool) -> Target:
     return Target(name, rows, measured, "met" if met else "not met", stated)
 
 
+def _anchor(run: Run, rows: int, stated: bool, variant: str) -> Target:
+    """dataguard's validation against the faster of DuckDB and polars on the same input."""
+    name = f"validation at or ahead of the faster of DuckDB and polars ({variant} input)"
+    mine = find(run, "validate", "dataguard", variant, rows)
+    theirs = [o for t in ("duckdb", "polars") if (o := find(run, "validate", t, variant, rows))]
+    timed = [o for o in theirs if o.median is not None]
+    if mine is None or mine.median is None or not timed:
+        return Target(name, rows, "a run is missing", "not measured", stated)
+    best = min(timed, key=lambda o: o.median or float("inf"))
+    assert best.median is not None
+    flag = " (answers disagree)" if _disagrees(run, mine) or _disagrees(run, best) else ""
+    measured = (
+        f"dataguard {mine.median:.3f} s (CPU {_s(_cpu(mine))}), {best.task.label} "
+        f"{best.median:.3f} s (CPU {_s(_cpu(best))}): {mine.median / best.median:.2f}x{flag}"
+    )
+    met = mine.median <= best.median and not flag
+    return Target(name, rows, measured, "met" if met else "not met", stated)
+
+
+def _profile_anchor(run: Run, rows: int, stated: bool, variant: str) -> Target:
+    """dataguard's profile exact (against polars') and at least as fast as polars' describe()
+    plus n_unique on the same input."""
+    name = f"profile exact and at least as fast as polars describe()+n_unique ({variant} input)"
+    mine = find(run, "profile", "dataguard", variant, rows)
+    theirs = find(run, "profile", "polars", variant, rows)
+    if mine is None or theirs is None or mine.median is None or theirs.median is None:
+        return Target(name, rows, "a run is missing", "not measured", stated)
+    exact = next((e for e in run.exactness if e.label == mine.task.label and e.rows == rows), None)
+    is_exact = exact is not None and exact.exact
+    measured = (
+        f"dataguard {mine.median:.3f} s (CPU {_s(_cpu(mine))}), polars {theirs.median:.3f} s "
+        f"(CPU {_s(_cpu(theirs))}): {mine.median / theirs.median:.2f}x; exact: "
+        + ("yes" if is_exact else "no" if exact is not None else "not compared")
+    )
+    met = is_exact and mine.median <= theirs.median
+    return Target(name, rows, measured, "met" if met else "not met", stated)
+
+
 def out_of_core_steps(outcome: Outcome) -> list[tuple[str, dict[str, Any]]]:
     """The out-of-core runner's steps in the order they run (its JSON has the keys sorted)."""
     steps: dict[str, dict[str, Any]] = outcome.data["steps"]
@@ -247,21 +298,31 @@ def targets(run: Run) -> list[Target]:
     """Every target, at the sizes it is stated for (or, failing those, at the measured ones)."""
     out: list[Target] = []
     jobs = run.args.jobs
+    tools = run.args.tools
+    peers = tools is None or bool({"pandera", "great_expectations"} & tools)
+    anchors = tools is None or bool({"duckdb", "polars"} & tools)
     if "validate" in jobs:
         for rows, stated in _sizes(run.args.rows, VALIDATE_TARGET_ROWS):
-            out += [_speedup(run, spec, rows, stated) for spec in SPEEDUPS["validate"]]
+            if peers:
+                out += [_speedup(run, spec, rows, stated) for spec in SPEEDUPS["validate"]]
             out += [
                 _not_slower(run, rows, stated, "pandas"),
                 _not_slower(run, rows, stated, "pandas-arrow-strings"),
-                _memory(run, rows, stated),
             ]
+            if peers:
+                out.append(_memory(run, rows, stated))
+            if anchors:
+                out += [_anchor(run, rows, stated, variant) for variant in ANCHOR_INPUTS]
     if "drift" in jobs:
         for rows, stated in _sizes(run.args.drift_rows, DRIFT_TARGET_ROWS):
             out += [_speedup(run, spec, rows, stated) for spec in SPEEDUPS["drift"]]
             out.append(_stored_profile(run, rows, stated))
     if "profile" in jobs:  # stated at 1M rows (whylogs: ~24 s for 1M x 18 columns)
-        for rows, stated in _sizes(run.args.drift_rows, DRIFT_TARGET_ROWS):
-            out += [_speedup(run, spec, rows, stated) for spec in SPEEDUPS["profile"]]
+        for rows, stated in _sizes(run.args.drift_rows, PROFILE_TARGET_ROWS):
+            if tools is None or "whylogs" in tools:
+                out += [_speedup(run, spec, rows, stated) for spec in SPEEDUPS["profile"]]
+            if tools is None or "polars" in tools:
+                out += [_profile_anchor(run, rows, stated, v) for v in ANCHOR_PROFILE_INPUTS]
     if "out_of_core" in jobs:
         for rows, stated in _sizes([run.args.out_of_core_rows], OUT_OF_CORE_TARGET_ROWS):
             out.append(_out_of_core(run, rows, stated))
@@ -303,7 +364,11 @@ def _header(run: Run, env: dict[str, Any]) -> list[str]:
         "over the repeats, after one untimed run. Timings on a shared "
         f"{env['cpu_count']}-core machine vary by",
         "10-30% between runs: compare ratios, not digits.",
-        "",
+        *(
+            [f"Machine load (`/proc/loadavg`, 1/5/15 min): {env['load']}.", ""]
+            if env.get("load")
+            else [""]
+        ),
     ]
 
 
@@ -427,14 +492,19 @@ def _timing_table(run: Run, job: str, rows: int) -> list[str]:
     body = []
     for o in outcomes:
         if not o.ok:
-            body.append([o.task.label, o.status, "", "", "", "", ""])
+            body.append([o.task.label, o.status, "", "", "", "", "", "", ""])
             continue
         label = o.task.label + (" **(answers disagree)**" if _disagrees(run, o) else "")
-        numbers = [_s(o.median), _range(o), _rate(o.rows, o.median), _mb(o.peak_added_mb)]
-        body.append([label, *numbers, _mb(o.process_peak_mb), _ratio(o.median, ref_median)])
-    header = ["tool (variant)", "median s", "min-max s", "rows/s", "peak added MB",
-              "process peak RSS MB", f"/ dataguard ({REFERENCE_VARIANT[job]})"]  # fmt: skip
-    return [f"### {DISPLAY_JOB[job]} at {rows:,} rows", "", *_table(header, body, "lrrrrrr")]
+        if o.task.tool == "floor":
+            label += " (a floor: no checks)"
+        threads = str(o.data.get("threads", "?"))
+        numbers = [threads, _s(o.median), _range(o), _s(_cpu(o)), _rate(o.rows, o.median)]
+        memory = [_mb(o.peak_added_mb), _mb(o.process_peak_mb)]
+        body.append([label, *numbers, *memory, _ratio(o.median, ref_median)])
+    header = ["tool (variant)", "threads", "median s", "min-max s", "median CPU s", "rows/s",
+              "peak added MB", "process peak RSS MB",
+              f"/ dataguard ({REFERENCE_VARIANT[job]})"]  # fmt: skip
+    return [f"### {DISPLAY_JOB[job]} at {rows:,} rows", "", *_table(header, body, "lrrrrrrrr")]
 
 
 DISPLAY_JOB = {"validate": "Validation", "drift": "Drift", "profile": "Profiling"}
@@ -495,11 +565,51 @@ def _profile(run: Run) -> list[str]:
         "## Profiling",
         "",
         "Each profiler's row count and missing count per column of the reference, against pandas'",
-        "(equal), and its means (within 1e-9 relative, where it gives one).",
+        "(equal), and its means (within 1e-9 relative, where it gives one). DuckDB's `SUMMARIZE`",
+        "gives the null share as a percentage with two decimals, so its null counts are",
+        "approximate; polars averages a float32 column in float32: those are the differences",
+        "marked here (see the exactness tables).",
         "",
         *_table(["tool (variant)", "rows", "columns compared", "agrees", "differences"], rows),
+        *_exactness(run.exactness),
         *_timings(run, "profile"),
     ]
+
+
+def _exactness(found: list[ProfileExactness]) -> list[str]:
+    """Each profiler's counts, extremes, means and distinct counts against polars' exact ones."""
+    if not found:
+        return []
+    lines = [
+        "### Exactness against polars",
+        "",
+        "Every column's row count, null count, min, max, mean and distinct count of the present",
+        "values, against polars' `describe()` + `drop_nulls().n_unique()` (exact: it counts,",
+        "sorts and hashes everything). `=`: equal (means within 1e-9 relative; a float32 column",
+        "within 1e-6, polars averaging it in float32); `n/a`: the tool gives none (dataguard",
+        "profiles strings and booleans as categories, with no min, max or mean, and keeps exact",
+        "distinct counts of numbers only up to 4,096 values); `~`: an approximation the tool",
+        "declares (DuckDB's HyperLogLog `approx_unique`, its null share printed to two decimals);",
+        "dataguard's min and max of a column with infinities are its finite extremes, the",
+        "infinities counted apart. A bold cell is a disagreement.",
+        "",
+    ]
+    groups: dict[tuple[int, str], list[ProfileExactness]] = {}
+    for verdict in found:  # variants with identical answers share one table
+        key = (verdict.rows, repr(sorted(verdict.cells.items())))
+        groups.setdefault(key, []).append(verdict)
+    for same in groups.values():
+        first = same[0]
+        state = "exact" if first.exact else f"{len(first.problems)} disagreement(s)"
+        labels = ", ".join(v.label for v in same)
+        rows = [[f"`{name}`", *(cells[s] for s in EXACT_STATS)]
+                for name, cells in first.cells.items()]  # fmt: skip
+        lines += [
+            f"{labels} at {first.rows:,} rows against {first.reference}: {state}",
+            "",
+            *_table(["column", *EXACT_STATS], rows),
+        ]
+    return lines
 
 
 def _scaling(run: Run) -> list[str]:
@@ -581,6 +691,53 @@ def _failures(run: Run) -> list[str]:
             for o in bad]  # fmt: skip
     return ["## Runs that did not complete", "",
             *_table(["tool (variant)", "rows", "runner", "status"], rows)]  # fmt: skip
+
+
+def _demoted(lines: list[str]) -> list[str]:
+    """Headings one level down, to sit inside a section."""
+    return ["#" + line if line.startswith("#") else line for line in lines]
+
+
+def tools_section(run: Run, env: dict[str, Any], found: list[Target], command: str) -> list[str]:
+    """The section a run of some tools (``--tools``) writes: its own targets, agreement and
+    timings, between markers, so that it replaces only its earlier self."""
+    tools = ", ".join(sorted(run.args.tools or ()))
+    body: list[str] = [*_targets(found)]
+    if "validate" in run.args.jobs:
+        body += [*_validation_agreement(run), *_timings(run, "validate")]
+    body += [*_drift(run), *_profile(run), *_failures(run), *_environment(env), *_settings(run)]
+    return [
+        TOOLS_BEGIN,
+        f"## A run of some tools: {tools}",
+        "",
+        f"Written by `{command}` on {env['date']}, commit {env['commit']}. Only these tools ran;",
+        "the sections above and below this one, and the other tools' JSON in",
+        "`benchmarks/results/`, are from earlier runs and were left as they were (this run's",
+        "summary is `results/run-tools.json`). Threads: DuckDB `SET threads = 2`, polars",
+        "`POLARS_MAX_THREADS=2`, the floor a pool of 2 threads, dataguard its default (one per",
+        "core: 2), the hand-written baseline 1. CPU time is the runner process's user + system",
+        "time over the timed call (`getrusage`, every thread), beside the wall time.",
+        *([f"Machine load (`/proc/loadavg`, 1/5/15 min): {env['load']}; other work was running"
+           " on the machine, so compare ratios and CPU times, not wall-clock digits."]
+          if env.get("load") else []),
+        "",
+        *_demoted(body),
+        TOOLS_END,
+    ]  # fmt: skip
+
+
+def splice_tools(text: str, section: list[str]) -> str:
+    """``text`` with the tools-run section replaced (or put before ``## Environment``, or at the
+    end): everything else stays as it was."""
+    block = "\n".join(section)
+    if TOOLS_BEGIN in text and TOOLS_END in text:
+        head, rest = text.split(TOOLS_BEGIN, 1)
+        return head + block + rest.split(TOOLS_END, 1)[1]
+    marker = "\n## Environment"
+    if marker in text:
+        head, tail = text.split(marker, 1)
+        return f"{head}\n{block}\n{marker}{tail}"
+    return f"{text.rstrip()}\n\n{block}\n"
 
 
 def render(run: Run, env: dict[str, Any], found: list[Target]) -> str:

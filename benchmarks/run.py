@@ -67,6 +67,17 @@ VALIDATE = (
     ("dataguard", "dataguard_validate.py", "dataguard", "pandas-arrow-strings"),
     ("dataguard", "dataguard_validate.py", "dataguard", "arrow"),
     ("dataguard", "dataguard_validate.py", "dataguard", "parquet"),
+    ("dataguard", "dataguard_validate.py", "dataguard", "csv"),
+    ("duckdb", "duckdb_validate.py", "anchors", "pandas"),
+    ("duckdb", "duckdb_validate.py", "anchors", "arrow"),
+    ("duckdb", "duckdb_validate.py", "anchors", "parquet"),
+    ("duckdb", "duckdb_validate.py", "anchors", "csv"),
+    ("polars", "polars_validate.py", "anchors", "pandas"),
+    ("polars", "polars_validate.py", "anchors", "arrow"),
+    ("polars", "polars_validate.py", "anchors", "parquet"),
+    ("polars", "polars_validate.py", "anchors", "csv"),
+    ("floor", "floor_validate.py", "anchors", "arrow"),
+    ("floor", "floor_validate.py", "anchors", "parquet"),
     ("pandera", "pandera_validate.py", "pandera", "pandas"),
     ("great_expectations", "gx_validate.py", "great_expectations", "pandas"),
 )
@@ -80,9 +91,19 @@ DRIFT = (
     ("whylogs", "whylogs_drift.py", "whylogs", "profile", ("--mode", "profile")),
 )
 PROFILE = (
-    ("dataguard", "dataguard_profile.py", "dataguard", "pandas", ()),
+    ("dataguard", "dataguard_profile.py", "dataguard", "pandas", ("--input", "pandas")),
+    ("dataguard", "dataguard_profile.py", "dataguard", "arrow", ("--input", "arrow")),
+    ("dataguard", "dataguard_profile.py", "dataguard", "parquet", ("--input", "parquet")),
+    ("polars", "polars_profile.py", "anchors", "arrow", ("--input", "arrow")),
+    ("polars", "polars_profile.py", "anchors", "parquet", ("--input", "parquet")),
+    ("duckdb", "duckdb_profile.py", "anchors", "arrow", ("--input", "arrow")),
+    ("duckdb", "duckdb_profile.py", "anchors", "parquet", ("--input", "parquet")),
     ("whylogs", "whylogs_profile.py", "whylogs", "pandas", ()),
 )
+#: Tools whose answers are not the checks' (the physical floor): kept out of the agreement.
+NOT_JUDGED = ("floor",)
+#: ``--tools`` names: a tool's own name, and ``baseline`` for the hand-written pandas baseline.
+TOOL_ALIASES = {"baseline": "pandas"}
 #: Cluster runs: (tool, runner, environment, variant, runner options). The hand-written baseline
 #: (answers only) comes first: the others are judged against it; dataguard's local core second:
 #: its Spark and Dask results must be identical to it.
@@ -136,6 +157,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="100k rows (out of core too), 1 repeat, small scaling"
     )
+    parser.add_argument(
+        "--tools",
+        default=None,
+        help="run only these tools (e.g. dataguard,duckdb,polars,floor,baseline); the other "
+        "tools' results and RESULTS.md sections are kept",
+    )
     parser.add_argument("--results", type=Path, default=harness.RESULTS, help="raw JSON folder")
     parser.add_argument("--markdown", type=Path, default=harness.BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
@@ -157,25 +184,51 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(args.jobs) - set(JOBS))
     if unknown:
         parser.error(f"unknown job(s) {', '.join(unknown)}; choose from {', '.join(JOBS)}")
+    if args.tools is not None:
+        names = [t.strip() for t in args.tools.split(",") if t.strip()]
+        tools = {TOOL_ALIASES.get(t, t) for t in names}
+        known = {row[0] for table in (VALIDATE, DRIFT, PROFILE, CLUSTER) for row in table}
+        wrong = sorted(tools - known)
+        if wrong:
+            parser.error(
+                f"unknown tool(s) {', '.join(wrong)}; choose from {', '.join(sorted(known))}"
+            )
+        if "validate" in args.jobs:
+            tools.add("pandas")  # the baseline every validation answer is judged against
+        args.tools = tools
     return args
+
+
+def chosen(tool: str, args: argparse.Namespace) -> bool:
+    """Whether ``--tools`` (when given) includes a tool."""
+    return args.tools is None or tool in args.tools
 
 
 # --- planning ------------------------------------------------------------------------------------
 
 
-def validate_tasks(rows: int, suite: Path) -> list[Task]:
-    """Every validation run at one size, baseline first."""
+def validate_tasks(rows: int, suite: Path, tools: set[str] | None = None) -> list[Task]:
+    """Every validation run at one size (of ``tools``, when given), baseline first."""
     return [
         Task("validate", tool, script, venv, rows, variant, ("--input", variant), suite)
         for tool, script, venv, variant in VALIDATE
+        if tools is None or tool in tools
     ]
 
 
-def job_tasks(job: str, table: Iterable[tuple[Any, ...]], rows: int) -> list[Task]:
-    """The drift or profiling runs at one size."""
+def judged(outcomes: list[Outcome]) -> list[Outcome]:
+    """The runs whose answers are checks (the physical floor's are not)."""
+    return [o for o in outcomes if o.task.tool not in NOT_JUDGED]
+
+
+def job_tasks(
+    job: str, table: Iterable[tuple[Any, ...]], rows: int, tools: set[str] | None = None
+) -> list[Task]:
+    """The drift or profiling runs at one size (of ``tools``, when given)."""
     return [
         Task(job, tool, script, venv, rows, variant, tuple(options))
         for tool, script, venv, variant, options in table
+        if tools is None or tool in tools
     ]
 
 
@@ -236,8 +289,8 @@ def cluster_tasks(rows: int, suite: Path) -> list[Task]:
     ]
 
 
-def needed_venvs(jobs: list[str]) -> list[str]:
-    """The environments the chosen jobs run in."""
+def needed_venvs(jobs: list[str], tools: set[str] | None = None) -> list[str]:
+    """The environments the chosen jobs (and tools, when given) run in."""
     tables: dict[str, Iterable[tuple[Any, ...]]] = {
         "validate": VALIDATE,
         "drift": DRIFT,
@@ -246,7 +299,9 @@ def needed_venvs(jobs: list[str]) -> list[str]:
         "out_of_core": (),
         "cluster": CLUSTER,
     }
-    venvs = {"dataguard"} | {row[2] for job in jobs for row in tables[job]}
+    venvs = {"dataguard"} | {
+        row[2] for job in jobs for row in tables[job] if tools is None or row[0] in tools
+    }
     return sorted(venvs, key=list(harness.VENV_LOCKS).index)
 
 
@@ -276,6 +331,7 @@ class Run:
     planted: list[str] = field(default_factory=list)
     drift: list[agreement.DriftVerdict] = field(default_factory=list)
     profile: list[agreement.ProfileVerdict] = field(default_factory=list)
+    exactness: list[agreement.ProfileExactness] = field(default_factory=list)
     scaling: list[Outcome] = field(default_factory=list)
     out_of_core: Outcome | None = None
     cluster: list[cluster_md.ClusterRun] = field(default_factory=list)
@@ -302,6 +358,12 @@ class Run:
             lines += check.problems
         lines += [f"baseline vs planted breaches: {p}" for p in self.planted]
         lines += [line for label, line in self._verdicts() if label.startswith("dataguard")]
+        lines += [
+            f"{e.label} profile at {e.rows:,} rows, against {e.reference}: {p}"
+            for e in self.exactness
+            if e.label.startswith("dataguard")
+            for p in e.problems
+        ]
         for measured in self.cluster:
             lines += measured.agreement.problems + measured.problems
         streamed = self.out_of_core
@@ -339,8 +401,8 @@ def preflight(run: Run, suite: Path) -> None:
     folder = run.args.results / "preflight"
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\n== agreement first: every validation tool at {rows:,} rows, untimed", file=sys.stderr)
-    outcomes = [harness.run_task(t, 0, folder) for t in validate_tasks(rows, suite)]
-    run.preflight = agreement.validate_agreement(outcomes[0], outcomes[1:])
+    outcomes = [harness.run_task(t, 0, folder) for t in validate_tasks(rows, suite, run.args.tools)]
+    run.preflight = agreement.validate_agreement(outcomes[0], judged(outcomes[1:]))
     for line in run.preflight.problems or ["every tool agrees with the baseline on every check"]:
         print(f"  {line}", file=sys.stderr)
 
@@ -349,8 +411,8 @@ def run_validate(run: Run, suite: Path) -> None:
     """Agreement first, then the timed runs at every size (their answers are compared too)."""
     preflight(run, suite)
     for rows in run.args.rows:
-        outcomes = [run.execute(t) for t in validate_tasks(rows, suite)]
-        run.validate.append(agreement.validate_agreement(outcomes[0], outcomes[1:]))
+        outcomes = [run.execute(t) for t in validate_tasks(rows, suite, run.args.tools)]
+        run.validate.append(agreement.validate_agreement(outcomes[0], judged(outcomes[1:])))
         if outcomes[0].ok:
             breaches = harness.read_meta(rows)["breaches"]
             run.planted += agreement.planted_problems(outcomes[0].data["checks"], breaches)
@@ -360,20 +422,24 @@ def run_drift(run: Run) -> None:
     """Drift runs at every drift size; each tool's flagged columns against the planted drift."""
     for rows in run.args.drift_rows:
         drifted = set(harness.read_meta(rows)["drifted"])
-        for task in job_tasks("drift", DRIFT, rows):
+        for task in job_tasks("drift", DRIFT, rows, run.args.tools):
             outcome = run.execute(task)
             if outcome.ok:
                 run.drift.append(agreement.drift_verdict(outcome, drifted))
 
 
 def run_profile(run: Run) -> None:
-    """Profiling runs at the drift sizes; counts and means against pandas'."""
+    """Profiling runs at the drift sizes; counts and means against pandas', and every tool's
+    counts, extremes, means and distinct counts against polars' exact ones."""
     for rows in run.args.drift_rows:
         truth = harness.read_meta(rows).get("profile_truth", {})
-        for task in job_tasks("profile", PROFILE, rows):
+        outcomes = []
+        for task in job_tasks("profile", PROFILE, rows, run.args.tools):
             outcome = run.execute(task)
             if outcome.ok:
                 run.profile.append(agreement.profile_verdict(outcome, truth))
+                outcomes.append(outcome)
+        run.exactness += agreement.profile_exactness(outcomes)
 
 
 def run_scaling(run: Run, suite: Path) -> None:
@@ -452,13 +518,24 @@ PACKAGES = {
     "cluster": ["dataguard", "numpy", "pandas", "pyarrow", "pyspark", "dask", "distributed"],
     "pandera_pyspark": ["pandera", "numpy", "pandas", "pyarrow", "pyspark"],
     "gx_spark": ["great_expectations", "numpy", "pandas", "pyarrow", "pyspark"],
+    "anchors": ["duckdb", "polars", "polars-runtime-32", "numpy", "pandas", "pyarrow"],
 }
 
 
-def environment(venvs: list[str]) -> dict[str, Any]:
-    """The machine, the commit and every environment's key package versions."""
+def load_average() -> str:
+    """The machine's load (1, 5 and 15 minutes), or empty where /proc has none."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
+
+
+def environment(venvs: list[str], load_at_start: str = "") -> dict[str, Any]:
+    """The machine, its load, the commit and every environment's key package versions."""
     dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    load = load_average()
     return {
+        "load": f"{load_at_start} at the start, {load} at the end" if load_at_start else load,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "commit": _git("rev-parse", "--short", "HEAD")
         + (" + uncommitted changes" if dirty else ""),
@@ -484,9 +561,15 @@ def write_outputs(run: Run, env: dict[str, Any]) -> None:
             for name, o in run.outcomes.items()
         ],
     }
-    (run.args.results / "run.json").write_text(json.dumps(summary, indent=1) + "\n")
+    partial = run.args.tools is not None
+    name = "run-tools.json" if partial else "run.json"
+    (run.args.results / name).write_text(json.dumps(summary, indent=1) + "\n")
     section = cluster_md.section(run.cluster, env, summary["command"]) if run.cluster else []
-    if run.args.jobs == ["cluster"]:  # its own section; the other jobs' stay as they are
+    if partial:  # its own section; everything else in RESULTS.md stays as it is
+        text = run.args.markdown.read_text() if run.args.markdown.exists() else ""
+        tools = results_md.tools_section(run, env, targets, summary["command"])
+        run.args.markdown.write_text(results_md.splice_tools(text, tools))
+    elif run.args.jobs == ["cluster"]:  # its own section; the other jobs' stay as they are
         text = run.args.markdown.read_text() if run.args.markdown.exists() else ""
         run.args.markdown.write_text(cluster_md.splice(text, section))
     else:
@@ -505,23 +588,27 @@ def clear(folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    load_at_start = load_average()
     if args.jobs == ["cluster"]:  # the other jobs' results stay where they are
         args.results = args.results / "cluster"
     args.results = args.results.resolve()
     args.markdown = args.markdown.resolve()
-    venvs = needed_venvs(args.jobs)
+    venvs = needed_venvs(args.jobs, args.tools)
     for venv in venvs:
         harness.ensure_venv(venv)
     for rows in needed_sizes(args):
         profiled = "profile" in args.jobs and rows in args.rows
         drifted = "drift" in args.jobs and rows in args.drift_rows
-        harness.prepare_data(rows, reference=profiled or drifted, profile_truth=profiled)
+        csv = "validate" in args.jobs and rows in args.rows
+        harness.prepare_data(rows, reference=profiled or drifted, profile_truth=profiled, csv=csv)
     for rows in args.cluster_rows if "cluster" in args.jobs else []:
         harness.prepare_data(rows, reference=False, unit="us")  # Spark reads no nanoseconds
     suite = harness.SUITES / "orders.json"
     prepare, yaml = harness.BENCH / "prepare.py", harness.BENCH / "suite.yaml"
     harness.run_in("dataguard", str(prepare), "--suite", str(yaml), "--suite-json", str(suite))
-    clear(args.results)
+    if args.tools is None:  # a run of some tools replaces only their own files
+        clear(args.results)
+    args.results.mkdir(parents=True, exist_ok=True)
     run = Run(args)
     steps: dict[str, Callable[[], None]] = {
         "validate": lambda: run_validate(run, suite),
@@ -533,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for job in args.jobs:
         steps[job]()
-    write_outputs(run, environment(venvs))
+    write_outputs(run, environment(venvs, load_at_start))
     missing = sorted({o.task.script for o in run.outcomes.values() if o.status == "missing runner"})
     for script in missing:
         print(f"MISSING runner: benchmarks/runners/{script}", file=sys.stderr)
