@@ -256,7 +256,8 @@ def _anchor(run: Run, rows: int, stated: bool, variant: str) -> Target:
     flag = " (answers disagree)" if _disagrees(run, mine) or _disagrees(run, best) else ""
     measured = (
         f"dataguard {mine.median:.3f} s (CPU {_s(_cpu(mine))}), {best.task.label} "
-        f"{best.median:.3f} s (CPU {_s(_cpu(best))}): {mine.median / best.median:.2f}x{flag}"
+        f"{best.median:.3f} s (CPU {_s(_cpu(best))}): {mine.median / best.median:.2f}x wall, "
+        f"{_ratio(_cpu(mine), _cpu(best))} CPU{flag}"
     )
     met = mine.median <= best.median and not flag
     return Target(name, rows, measured, "met" if met else "not met", stated)
@@ -274,7 +275,8 @@ def _profile_anchor(run: Run, rows: int, stated: bool, variant: str) -> Target:
     is_exact = exact is not None and exact.exact
     measured = (
         f"dataguard {mine.median:.3f} s (CPU {_s(_cpu(mine))}), polars {theirs.median:.3f} s "
-        f"(CPU {_s(_cpu(theirs))}): {mine.median / theirs.median:.2f}x; exact: "
+        f"(CPU {_s(_cpu(theirs))}): {mine.median / theirs.median:.2f}x wall, "
+        f"{_ratio(_cpu(mine), _cpu(theirs))} CPU; exact: "
         + ("yes" if is_exact else "no" if exact is not None else "not compared")
     )
     met = is_exact and mine.median <= theirs.median
@@ -727,13 +729,13 @@ def tools_section(run: Run, env: dict[str, Any], found: list[Target], command: s
 
 
 def splice_tools(text: str, section: list[str]) -> str:
-    """``text`` with the tools-run section replaced (or put before ``## Environment``, or at the
-    end): everything else stays as it was."""
+    """``text`` with the tools-run section replaced (or put first, after the file's header, or
+    at the end): everything else stays as it was."""
     block = "\n".join(section)
     if TOOLS_BEGIN in text and TOOLS_END in text:
         head, rest = text.split(TOOLS_BEGIN, 1)
         return head + block + rest.split(TOOLS_END, 1)[1]
-    marker = "\n## Environment"
+    marker = "\n## "
     if marker in text:
         head, tail = text.split(marker, 1)
         return f"{head}\n{block}\n{marker}{tail}"
