@@ -550,8 +550,9 @@ def environment(venvs: list[str], load_at_start: str = "") -> dict[str, Any]:
 def write_outputs(run: Run, env: dict[str, Any]) -> None:
     """run.json beside the runners' JSON, and RESULTS.md."""
     targets = results_md.targets(run)
+    command = " ".join(["python3 benchmarks/run.py", *sys.argv[1:]])
     summary = {
-        "command": " ".join(["python3 benchmarks/run.py", *sys.argv[1:]]),
+        "command": command,
         "environment": env,
         "problems": run.problems(),
         "findings": run.findings(),
@@ -564,10 +565,10 @@ def write_outputs(run: Run, env: dict[str, Any]) -> None:
     partial = run.args.tools is not None
     name = "run-tools.json" if partial else "run.json"
     (run.args.results / name).write_text(json.dumps(summary, indent=1) + "\n")
-    section = cluster_md.section(run.cluster, env, summary["command"]) if run.cluster else []
+    section = cluster_md.section(run.cluster, env, command) if run.cluster else []
     if partial:  # its own section; everything else in RESULTS.md stays as it is
         text = run.args.markdown.read_text() if run.args.markdown.exists() else ""
-        tools = results_md.tools_section(run, env, targets, summary["command"])
+        tools = results_md.tools_section(run, env, targets, command)
         run.args.markdown.write_text(results_md.splice_tools(text, tools))
     elif run.args.jobs == ["cluster"]:  # its own section; the other jobs' stay as they are
         text = run.args.markdown.read_text() if run.args.markdown.exists() else ""

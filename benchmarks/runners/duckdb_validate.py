@@ -93,7 +93,7 @@ class Query:
     def add(self, i: int, e: dict[str, Any]) -> None:
         """The output columns of suite entry ``i``: ``m{i}`` (missing), ``u{i}`` (unexpected) or
         ``v{i}`` (an aggregate)."""
-        kind, column = e["type"], e.get("column")
+        kind, column = e["type"], str(e.get("column") or "")
         c = f"t.{quote(column)}" if column else ""
         if kind in _anchors.ROW_CHECKS and kind not in ("unique", "increasing"):
             self.count(f"m{i}", self.missing(column))
