@@ -371,6 +371,7 @@ def _header(run: Run, env: dict[str, Any]) -> list[str]:
             if env.get("load")
             else [""]
         ),
+        *([run.args.note, ""] if run.args.note else []),
     ]
 
 
@@ -723,6 +724,7 @@ def tools_section(run: Run, env: dict[str, Any], found: list[Target], command: s
            " on the machine, so compare ratios and CPU times, not wall-clock digits."]
           if env.get("load") else []),
         "",
+        *([run.args.note, ""] if run.args.note else []),
         *_demoted(body),
         TOOLS_END,
     ]  # fmt: skip

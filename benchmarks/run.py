@@ -163,6 +163,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run only these tools (e.g. dataguard,duckdb,polars,floor,baseline); the other "
         "tools' results and RESULTS.md sections are kept",
     )
+    parser.add_argument(
+        "--note", default=None, help="a paragraph printed under the results' introduction"
+    )
     parser.add_argument("--results", type=Path, default=harness.RESULTS, help="raw JSON folder")
     parser.add_argument("--markdown", type=Path, default=harness.BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
