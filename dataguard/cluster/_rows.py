@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,8 +21,10 @@ from dataguard._engine import accumulate, execute
 from dataguard._expr import parse_condition
 from dataguard._frame import Source, as_source, keep_rows
 from dataguard.errors import InputError
-from dataguard.expectations import Expectation, RowExpectation
 from dataguard.metrics import FailingRows, Metric, RowCount, RowMask, Values
+
+if TYPE_CHECKING:  # annotations only: the catalogue's drift check imports this package
+    from dataguard.expectations import Expectation, RowExpectation
 
 #: For each sequential rule (by position among the rules) judging some rows of a partition,
 #: the first and last values it judged there.
