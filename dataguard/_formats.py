@@ -7,8 +7,8 @@ import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import Literal
 
+from dataguard._outcome import FailOn
 from dataguard._text import (
     MIN_LAST,
     column_of,
@@ -24,9 +24,6 @@ from dataguard._text import (
 from dataguard.drift import TYPE_CHANGE, DriftReport, GroupedDriftReport
 from dataguard.profile import GroupKey
 from dataguard.result import FAILING_SEVERITIES, ExpectationResult, Reason, ValidationResult
-
-FailOn = Literal["error", "warning"]
-FORMATS = ("text", "json", "junit", "markdown")
 
 # XML 1.0 forbids most control characters; data values can contain anything.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -1,12 +1,14 @@
-"""The words results are written in: why an expectation has its outcome, and how much failure
-detail a result keeps. A module of its own so that the text rendering can use them while the
-results module uses the text rendering."""
+"""The words results are written in: why an expectation has its outcome, how much failure
+detail a result keeps, which severities fail a run and the output formats. A module of its own so
+that the text rendering can use them while the results module uses the text rendering, and the
+command line can offer them without importing either."""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
-__all__ = ["PARTIAL_LIMIT", "Reason", "ResultFormat"]
+__all__ = ["FORMATS", "PARTIAL_LIMIT", "FailOn", "Reason", "ResultFormat"]
 
 
 class Reason(str, Enum):
@@ -51,3 +53,9 @@ class ResultFormat(str, Enum):
 #: Unexpected values kept by the ``basic`` and ``summary`` formats (Great Expectations' default),
 #: and the most sampled values and row ids any output lists per expectation.
 PARTIAL_LIMIT = 20
+
+#: The least severity that fails a run (``--fail-on``).
+FailOn = Literal["error", "warning"]
+
+#: The renderings of a validation result or drift report (``--format``).
+FORMATS = ("text", "json", "junit", "markdown")

@@ -25,10 +25,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from dataguard._atomic import is_system_path, write_atomic
-from dataguard._formats import FORMATS, RENDERERS, FailOn, to_text
+from dataguard._outcome import FORMATS, FailOn, ResultFormat
 from dataguard._version import __version__
 from dataguard.errors import DataguardError, HistoryError
-from dataguard.result import ResultFormat
 
 if TYPE_CHECKING:  # deferred at run time: the command line starts without them
     from dataguard._frame import ReadPlan
@@ -400,6 +399,7 @@ def _terminal_width(output: str | None, stdout: TextIO) -> int | None:
 
 
 def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    from dataguard._formats import RENDERERS, to_text
     from dataguard._frame import as_source
     from dataguard._progress import ProgressLine
     from dataguard.suite import load_suite
