@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import socket
+import urllib.request
 from collections.abc import Iterator
 
 import pyarrow.fs as pafs
@@ -54,3 +56,51 @@ def s3_bucket(s3_endpoint: str) -> str:
     )
     store.create_dir(name)
     return name
+
+
+def _moto_auth(endpoint: str, free_requests: str) -> None:
+    """Set how many requests moto serves before it checks credentials (its /moto-api/)."""
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=free_requests.encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+
+@pytest.fixture
+def s3_checking_credentials(s3_endpoint: str) -> Iterator[str]:
+    """The server, checking credentials from now until the test ends: keys it never issued are
+    refused (403), as a real store refuses them. Moto's setting is per process, and a process
+    runs one test at a time."""
+    _moto_auth(s3_endpoint, "0")
+    try:
+        yield s3_endpoint
+    finally:
+        _moto_auth(s3_endpoint, "inf")
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """The URL of a server on 127.0.0.1 that takes connections and never answers (the kernel
+    completes them into the listen backlog; nobody reads): every request times out."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    host, port = server.getsockname()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def closed_endpoint() -> str:
+    """The URL of a port on 127.0.0.1 where nothing listens: connections are refused."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.bind(("127.0.0.1", 0))
+    host, port = probe.getsockname()
+    probe.close()
+    return f"http://{host}:{port}"
