@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from dataguard._deferred import yaml
+from dataguard._storage import is_remote, read_bytes, resolve
 from dataguard.errors import DataguardError, SuiteError
 
 #: Largest suite file read; real suites are kilobytes.
@@ -37,14 +38,21 @@ class TooLarge(ValueError):
 
 
 def read_json_file(
-    path: str | os.PathLike[str], error: Callable[[str], DataguardError], what: str
+    path: str | os.PathLike[str],
+    error: Callable[[str], DataguardError],
+    what: str,
+    storage_options: Mapping[str, str] | None = None,
 ) -> Any:
     """The JSON document in a file, plain or gzip, read and inflated to at most MAX_JSON_BYTES.
 
     Anything that keeps it from being read is ``error`` with a message naming the file and
     calling the document ``what`` (``"profile"``), so every reader of saved documents refuses a
-    file with the same words.
+    file with the same words. ``path`` may be an object-store URI reached with
+    ``storage_options``; a store that fails is a StorageError naming it.
     """
+    if is_remote(path) or storage_options:
+        found = resolve(path, storage_options)
+        return json_from_bytes(read_bytes(found, MAX_JSON_BYTES), found.shown, error, what)
     location = Path(path)
     try:
         raw = _read_limited(location)
@@ -135,6 +143,9 @@ class Document:
     data: Any
     source: str | None
     root: yaml.Node | None = None
+    #: The storage options that reached ``source`` in an object store, for the files its
+    #: relative paths name there (secrets: never shown, never compared).
+    storage_options: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 
     def line(self, path: Sequence[PathPart]) -> int | None:
         """The 1-based line of the value at ``path``, when the document is YAML."""
@@ -176,8 +187,18 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read a YAML (``.yaml``/``.yml``) or JSON file; SuiteError on anything unreadable."""
+def read_document(
+    path: str | os.PathLike[str], storage_options: Mapping[str, str] | None = None
+) -> Document:
+    """Read a YAML (``.yaml``/``.yml``) or JSON file; SuiteError on anything unreadable.
+
+    ``path`` may be an object-store URI, reached with ``storage_options``: errors then name the
+    URI as given (``s3://bucket/suite.yaml:12: ...``), and a store that fails is a StorageError.
+    """
+    if is_remote(path) or storage_options:
+        found = resolve(path, storage_options)
+        document = _parsed(read_bytes(found, MAX_DOCUMENT_BYTES), found.shown)
+        return replace(document, storage_options=storage_options)
     location = Path(path)
     source = str(location)
     try:
@@ -193,11 +214,16 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise SuiteError("is a directory, not a suite file", source=source) from None
     except OSError as exc:
         raise SuiteError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    return _parsed(raw, source)
+
+
+def _parsed(raw: bytes, source: str) -> Document:
+    """The document in the bytes of the file ``source``: JSON for a ``.json`` name, else YAML."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SuiteError(f"not UTF-8 text (byte {exc.start})", source=source) from None
-    if location.suffix.lower() == ".json":
+    if source.lower().endswith(".json"):
         return parse_json(text, source)
     return parse_yaml(text, source)
 

@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dataguard._frame import Source
+from dataguard._frame import Source, from_path
+from dataguard._storage import is_remote
 from dataguard.cluster import as_source
 from dataguard.errors import InputError, did_you_mean
 from dataguard.expectations import Expectation
@@ -51,8 +52,15 @@ def table_sources(
                 )
                 raise suite.error(unknown_table(name, named) + how, expectation, "table")
             if name not in sources:
+                table = named[name]
                 try:
-                    sources[name] = as_source(named[name])
+                    # The suite's own tables in an object store are reached with the storage
+                    # options the suite was read with.
+                    sources[name] = (
+                        from_path(table, storage_options=suite.storage_options)
+                        if name not in (given or {}) and is_remote(table)
+                        else as_source(table)
+                    )
                 except InputError as exc:
                     raise InputError(f"table {name!r}: {exc}") from None
                 if not sources[name].reiterable:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from dataguard._atomic import is_system_path, write_atomic
 from dataguard._outcome import FORMATS, FailOn, ResultFormat
+from dataguard._storage import size_of
 from dataguard._version import __version__
 from dataguard.errors import DataguardError, HistoryError
 
@@ -702,7 +703,7 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
             column_types=column_types,
         )
     written = result.save(args.output)
-    size = written.stat().st_size
+    size = size_of(written)
     stdout.write(
         f"profiled {result.rows:,} rows, {len(result.columns)} columns "
         f"into {written} ({size:,} bytes)\n"
@@ -735,7 +736,7 @@ def _profile_groups(args: argparse.Namespace, stdout: TextIO, column_types: dict
     written = result.save(args.output)
     stdout.write(
         f"profiled {result.rows:,} rows in {len(result.groups)} groups by "
-        f"{', '.join(result.group_by)} into {written} ({written.stat().st_size:,} bytes)\n"
+        f"{', '.join(result.group_by)} into {written} ({size_of(written):,} bytes)\n"
     )
     return EXIT_PASSED
 

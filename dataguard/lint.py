@@ -21,8 +21,9 @@ from typing import Any
 import pyarrow as pa
 
 from dataguard._documents import Document, PathPart, format_path, read_document
-from dataguard._frame import ReadPlan, Source
+from dataguard._frame import ReadPlan, Source, from_path
 from dataguard._run_setting import unknown_table
+from dataguard._storage import exists, is_remote, resolve
 from dataguard.cluster import as_source
 from dataguard.errors import DataguardError, InputError, SuiteError
 from dataguard.expectations import EachColumn, Expectation
@@ -55,13 +56,19 @@ def lint_suites(
     schema: Any = None,
     *,
     tables: Mapping[str, Any] | None = None,
+    storage_options: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """The problems of every suite file, in the order given (see ``lint_suite``). InputError for
-    a table of ``tables`` that is a path to no file."""
+    a table of ``tables`` that is a path to no file. ``storage_options`` reach the suites (and
+    their tables) that are object-store URIs."""
     for name, table in (tables or {}).items():
         if isinstance(table, (str, os.PathLike)) and not os.path.exists(table):
             raise InputError(f"table {name!r}: no such file {os.fspath(table)}")
-    return [problem for path in paths for problem in lint_suite(path, schema, tables=tables)]
+    return [
+        problem
+        for path in paths
+        for problem in lint_suite(path, schema, tables=tables, storage_options=storage_options)
+    ]
 
 
 def lint_suite(
@@ -69,22 +76,25 @@ def lint_suite(
     schema: Any = None,
     *,
     tables: Mapping[str, Any] | None = None,
+    storage_options: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """The problems of one suite file: everything loading it finds, a table a cross-table check
     names that neither the suite's ``tables:`` nor ``tables`` (other tables by name, as
     ``validate`` takes them) holds, a file of ``tables:`` that does not exist, and, given
     ``schema`` (a data file or frame whose schema the suite must fit), every column the suite
     names that the data (or another table) lacks or holds with another type. Empty when the
-    suite is clean."""
+    suite is clean. A suite at an object-store URI is read with ``storage_options``."""
     source = os.fspath(path)
     try:
-        document = read_document(source)
+        document = read_document(source, storage_options if is_remote(source) else None)
     except SuiteError as exc:
         return [_problem(exc, source)]
     found = suite_problems(document)
     if found:
         return [_problem(exc, source) for exc in found]
     suite = Suite.from_dict(document.data, source=source)
+    if document.storage_options:  # its tables and references are reached with them too
+        suite = dataclasses.replace(suite, document=document)
     given = dict(tables or {})
     out, unusable = _table_problems(suite, document, source, given)
     if schema is not None:
@@ -102,7 +112,9 @@ def _table_problems(
     out: list[Problem] = []
     unusable: set[str] = set()
     for name, path in suite.table_paths().items():
-        if name not in given and not path.exists():
+        if name not in given and not exists(
+            resolve(path, suite.storage_options if is_remote(path) else None)
+        ):
             at = document.line(["tables", name])
             out.append(Problem(source, at, f"tables.{name}: no such file {path}"))
             unusable.add(name)
@@ -133,7 +145,12 @@ def _empty_tables(
         if name in unusable:
             continue
         try:
-            out[name] = _empty_table(as_source(table))
+            found = (
+                from_path(table, storage_options=suite.storage_options)
+                if name not in given and is_remote(table)
+                else as_source(table)
+            )
+            out[name] = _empty_table(found)
         except InputError as exc:
             if name in given:
                 raise InputError(f"table {name!r}: {exc}") from None

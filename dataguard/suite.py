@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dataguard import strategies
-from dataguard._atomic import write_atomic
 from dataguard._comments import Comments, with_comments
 from dataguard._deferred import yaml
 from dataguard._documents import (
@@ -23,6 +22,7 @@ from dataguard._documents import (
     parse_yaml,
     read_document,
 )
+from dataguard._storage import Location, beside, folder_of, is_remote, resolve, write_bytes
 from dataguard.compat import read_gx_suite
 from dataguard.compat.gx_vocabulary import (
     GX_COUNTERPART_MISSING,
@@ -217,17 +217,30 @@ class Suite:
         return declared + self.expectations
 
     @property
-    def folder(self) -> Path:
+    def folder(self) -> Path | Location:
         """Where relative file paths written in the suite (``tables:``, ``no_drift``'s
         ``reference``) are read from: the suite file's folder, so that a suite and its files
         move together and run from any directory; the working directory for a suite built in
-        Python or from text."""
+        Python or from text. The folder of a suite read from an object store is there too,
+        reached with the storage options the suite was read with."""
         source = self.document.source if self.document is not None else None
+        if source is not None and is_remote(source):
+            return resolve(folder_of(source), self.storage_options)
         return Path(source).parent if source is not None else Path()
 
-    def table_paths(self) -> dict[str, Path]:
-        """The ``tables`` as paths, relative ones resolved against ``folder``."""
-        return {name: self.folder / Path(path) for name, path in self.tables.items()}
+    @property
+    def storage_options(self) -> Mapping[str, str] | None:
+        """The storage options the suite was read from an object store with (None otherwise)."""
+        return self.document.storage_options if self.document is not None else None
+
+    def table_paths(self) -> dict[str, Path | str]:
+        """The ``tables`` as paths, relative ones resolved against ``folder`` (as URIs for a
+        suite read from an object store)."""
+        source = self.document.source if self.document is not None else None
+        if source is not None and is_remote(source):
+            return {name: beside(folder_of(source), p) for name, p in self.tables.items()}
+        folder = Path(source).parent if source is not None else Path()
+        return {name: folder / Path(p) for name, p in self.tables.items()}
 
     def error(self, problem: str, expectation: Expectation, key: str) -> SuiteError:
         """A SuiteError about ``expectation``'s parameter ``key``, naming the suite file and
@@ -313,10 +326,13 @@ class Suite:
             return with_comments(text, self.comments) if self.comments else text
         raise ValueError(f"unknown suite format {fmt!r}; use 'yaml' or 'json'")
 
-    def dump(self, path: str | os.PathLike[str]) -> Path:
-        """Write the suite atomically, as JSON for ``.json`` paths and YAML otherwise."""
-        fmt = "json" if Path(path).suffix.lower() == ".json" else "yaml"
-        return write_atomic(path, self.dumps(fmt))
+    def dump(
+        self, path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+    ) -> Path | str:
+        """Write the suite atomically, as JSON for ``.json`` paths and YAML otherwise; ``path``
+        may be an object-store URI reached with ``storage_options`` (then it is returned)."""
+        fmt = "json" if os.fspath(path).lower().endswith(".json") else "yaml"
+        return write_bytes(path, self.dumps(fmt), storage_options)
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> Suite:
@@ -393,9 +409,11 @@ def _iso(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def load_suite(path: str | os.PathLike[str]) -> Suite:
+def load_suite(
+    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> Suite:
     """Load a suite from a YAML or JSON file, checking every key and parameter."""
-    return _build(read_document(path))
+    return _build(read_document(path, storage_options))
 
 
 def loads_suite(text: str, fmt: str = "yaml") -> Suite:

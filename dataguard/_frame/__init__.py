@@ -83,6 +83,7 @@ __all__ = [
     "csv_block_types",
     "file_format",
     "from_batches",
+    "from_path",
     "is_numeric_type",
     "is_orderable_type",
     "is_string_type",

@@ -40,6 +40,7 @@ from dataguard._frame._text_types import (
     value_type,
     wider,
 )
+from dataguard._storage import resolve
 from dataguard.errors import InputError
 
 P = ParamSpec("P")
@@ -437,7 +438,9 @@ def rerun_on_wider_type(
     return run
 
 
-def from_path(path: str | os.PathLike[str]) -> FileSource:
+def from_path(
+    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> FileSource:
     """Open a Parquet, CSV or JSON-lines file for streaming."""
-    location = Path(path)
+    location = Path(resolve(path, storage_options).shown)
     return FileSource(location, file_format(location))

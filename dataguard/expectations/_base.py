@@ -23,6 +23,7 @@ from dataguard._duration import Duration
 from dataguard._expr import parse_condition
 from dataguard._frame import Batch, ColumnInfo, Incomparable, Source, bools, to_column_value
 from dataguard._outcome import PARTIAL_LIMIT
+from dataguard._storage import Location
 from dataguard.errors import SuiteError, did_you_mean
 from dataguard.expectations._history import (
     check_history,
@@ -68,7 +69,7 @@ class Context:
     #: The run's clock, in UTC: what ``freshness`` measures ages against.
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     #: Where relative file paths in the suite are read from (``Suite.folder``).
-    folder: Path = field(default_factory=Path)
+    folder: Path | Location = field(default_factory=Path)
     #: The run history's earlier values, when ``validate`` was given ``history=``.
     past: PastValues | None = None
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dataguard._documents import MAX_JSON_BYTES
+from dataguard._storage import Location, reaching, read_bytes, within
 from dataguard.drift import (
     TYPE_CHANGE,
     Comparison,
@@ -36,6 +38,7 @@ from dataguard.profile import (
     column_kind,
     grid_metric,
     load_profile,
+    loads_profile,
     of_another_kind,
     on_grid,
 )
@@ -57,12 +60,48 @@ def reference_profile(path: str | os.PathLike[str]) -> Profile:
     return _load(str(location.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
+#: Profiles read from object stores, by URI and version (modification time, size): a suite's
+#: ``no_drift`` expectations read their reference once per version, as local ones do.
+_FROM_STORES: dict[tuple[str, int, int], Profile] = {}
+_STORED_MOST = 16
+
+
+def stored_profile(location: Location) -> Profile:
+    """The profile at ``location`` in an object store, read once per version of the object."""
+    with reaching(location):
+        info = location.filesystem.get_file_info(location.path)
+    key = (location.shown, info.mtime_ns or 0, info.size or 0)
+    found = _FROM_STORES.get(key)
+    if found is None:
+        found = loads_profile(read_bytes(location, MAX_JSON_BYTES), location.shown)
+        while len(_FROM_STORES) >= _STORED_MOST:
+            del _FROM_STORES[next(iter(_FROM_STORES))]
+        _FROM_STORES[key] = found
+    return found
+
+
 def reference_column(
-    folder: Path, reference: str, column: str, parameter: str = "column"
+    folder: Path | Location, reference: str, column: str, parameter: str = "column"
 ) -> ColumnProfile:
     """The profile of ``column`` in the reference profile at ``reference``, a path relative to
-    the suite's ``folder``; a SuiteError says how to write a path meant relative to the working
-    directory, or that the profile lacks the column (at ``parameter``, which names it)."""
+    the suite's ``folder`` (in an object store for a suite read from one); a SuiteError says
+    how to write a path meant relative to the working directory, or that the profile lacks the
+    column (at ``parameter``, which names it)."""
+    profile = (
+        stored_profile(within(folder, reference))
+        if isinstance(folder, Location)
+        else _local_reference(folder, reference)
+    )
+    found = profile.columns.get(column)
+    if found is None:
+        raise SuiteError(
+            f"column {column!r} is not in the reference profile {reference}", path=parameter
+        )
+    return found
+
+
+def _local_reference(folder: Path, reference: str) -> Profile:
+    """The reference profile at ``reference`` from a local suite's ``folder``."""
     location = folder / reference
     if not location.exists() and Path(reference).exists():
         # Most likely written relative to the working directory: say how to write it rather
@@ -74,13 +113,7 @@ def reference_column(
             f"reference: {written})",
             path="reference",
         )
-    profile = reference_profile(location)
-    found = profile.columns.get(column)
-    if found is None:
-        raise SuiteError(
-            f"column {column!r} is not in the reference profile {reference}", path=parameter
-        )
-    return found
+    return reference_profile(location)
 
 
 def _as_suite_error(check: Callable[[Any], object], value: Any, parameter: str) -> None:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from dataguard._storage import is_remote
 from dataguard.errors import HistoryError
 
 #: Version of the schema below; ``docs/history.md`` describes it.
@@ -186,9 +187,20 @@ def _prepared(
     return connection
 
 
+def _refuse_object_store(path: str | os.PathLike[str]) -> None:
+    """HistoryError for a history named by an object-store URI: SQLite needs a file it can lock
+    and update in place, which an object store does not offer."""
+    if is_remote(path):
+        raise HistoryError(
+            f"{os.fspath(path)}: a run history is a SQLite file and cannot be in an object "
+            "store; give a local path"
+        )
+
+
 def open_for_writing(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A connection that appends to the history at ``path``, creating the file and its folder
     when absent; HistoryError naming the file when it is not a history this dataguard writes."""
+    _refuse_object_store(path)
     location = Path(path)
     shown = os.fspath(path)
     try:
@@ -202,6 +214,7 @@ def open_for_writing(path: str | os.PathLike[str]) -> sqlite3.Connection:
 def open_for_reading(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A read-only connection to the history at ``path``; HistoryError naming the file when it is
     absent or not a history this dataguard reads."""
+    _refuse_object_store(path)
     location = Path(path)
     shown = os.fspath(path)
     if not location.is_file():

@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from dataguard._atomic import write_atomic
 from dataguard._documents import read_json_file
 from dataguard._engine import execute
 from dataguard._frame import Batch, ReadPlan, Source, check_column_types, keep_rows
+from dataguard._storage import write_bytes
 from dataguard._version import __version__
 from dataguard.cluster import as_source
 from dataguard.errors import InputError, ProfileError, did_you_mean
@@ -273,9 +273,14 @@ class GroupedProfile:
         """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
         return canonical_bytes(self.to_doc(), compress=compress)
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write atomically; ``.gz`` paths are compressed."""
-        return write_atomic(path, self.to_bytes(compress=str(path).endswith(".gz")))
+    def save(
+        self, path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+    ) -> Path | str:
+        """Write atomically; ``.gz`` paths are compressed. ``path`` may be an object-store URI
+        reached with ``storage_options`` (then it is returned; a local file's Path otherwise)."""
+        return write_bytes(
+            path, self.to_bytes(compress=os.fspath(path).endswith(".gz")), storage_options
+        )
 
     @classmethod
     def from_doc(cls, doc: Any, source: str = "profile") -> GroupedProfile:
@@ -318,9 +323,13 @@ class GroupedProfile:
         return cls(tuple(by), out)
 
 
-def load_grouped_profile(path: str | os.PathLike[str]) -> GroupedProfile:
-    """Read a profile by group (plain or gzip JSON); ProfileError for anything else."""
-    return GroupedProfile.from_doc(read_json_file(path, ProfileError, "profile"), str(path))
+def load_grouped_profile(
+    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> GroupedProfile:
+    """Read a profile by group (plain or gzip JSON); ProfileError for anything else. ``path``
+    may be an object-store URI reached with ``storage_options``."""
+    doc = read_json_file(path, ProfileError, "profile", storage_options)
+    return GroupedProfile.from_doc(doc, str(path))
 
 
 def is_grouped_document(doc: Any) -> bool:

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from dataguard._atomic import write_atomic
 from dataguard._documents import json_from_bytes, read_json_file
+from dataguard._storage import write_bytes
 from dataguard._text import clip
 from dataguard._version import __version__
 from dataguard.errors import ProfileError
@@ -539,9 +539,14 @@ class Profile:
         """Canonical JSON bytes (sorted keys, no whitespace), optionally gzip-compressed."""
         return canonical_bytes(self.to_doc(), compress=compress)
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write atomically; ``.gz`` paths are compressed."""
-        return write_atomic(path, self.to_bytes(compress=str(path).endswith(".gz")))
+    def save(
+        self, path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+    ) -> Path | str:
+        """Write atomically; ``.gz`` paths are compressed. ``path`` may be an object-store URI
+        reached with ``storage_options`` (then it is returned; a local file's Path otherwise)."""
+        return write_bytes(
+            path, self.to_bytes(compress=os.fspath(path).endswith(".gz")), storage_options
+        )
 
     @classmethod
     def from_doc(cls, doc: Any, source: str = "profile") -> Profile:
@@ -595,9 +600,12 @@ def _from_doc(doc: Any) -> Profile:
     )
 
 
-def load_profile(path: str | os.PathLike[str]) -> Profile:
-    """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one."""
-    doc = read_json_file(path, ProfileError, "profile")
+def load_profile(
+    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> Profile:
+    """Read a profile file (plain or gzip JSON); ProfileError for anything that is not one.
+    ``path`` may be an object-store URI reached with ``storage_options``."""
+    doc = read_json_file(path, ProfileError, "profile", storage_options)
     if isinstance(doc, Mapping) and doc.get("kind") == "grouped_profile":
         raise ProfileError(
             f"{path}: a profile by group (group_by {doc.get('group_by')!r}): compare with it "

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dataguard._atomic import write_atomic
 from dataguard._documents import read_json_file
+from dataguard._storage import write_bytes
 from dataguard._version import __version__
 from dataguard.drift import DriftReport, GroupedDriftReport
 from dataguard.errors import DataguardError, InputError
@@ -234,17 +234,22 @@ def write_report(
     fail_on: Literal["error", "warning"] = "error",
     history: str | os.PathLike[str] | None = None,
     dataset: str | None = None,
-) -> Path:
+    storage_options: Mapping[str, str] | None = None,
+) -> Path | str:
     """Render ``obj`` (see ``render_html``, which says what ``history`` and ``dataset`` add) and
-    write it to ``path`` atomically."""
-    return write_atomic(path, render_html(obj, fail_on=fail_on, history=history, dataset=dataset))
+    write it to ``path`` atomically; ``path`` may be an object-store URI reached with
+    ``storage_options`` (then it is returned; a local file's Path otherwise)."""
+    html = render_html(obj, fail_on=fail_on, history=history, dataset=dataset)
+    return write_bytes(path, html, storage_options)
 
 
-def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+def load_document(
+    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Read a saved JSON result, drift report or profile (gzip allowed); InputError if it is
-    not one."""
-    location = Path(path)
-    doc = read_json_file(location, InputError, "JSON document")
+    not one. ``path`` may be an object-store URI reached with ``storage_options``."""
+    location = os.fspath(path)
+    doc = read_json_file(location, InputError, "JSON document", storage_options)
     try:
         if isinstance(doc, dict) and doc.get("kind") == "drift_by_group":
             check_grouped_drift(doc)

@@ -21,8 +21,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dataguard._atomic import write_atomic
+from dataguard._storage import is_remote
 from dataguard._version import __version__
-from dataguard.errors import InputError
+from dataguard.errors import InputError, StorageError
 from dataguard.history import History
 from dataguard.report import render_page, template_dirs, view_model
 from dataguard.report.trends import TREND_RUNS
@@ -139,7 +140,14 @@ def render_site(
 ) -> SiteBuild:
     """Write the site of ``runs`` (each dataset's runs oldest first) into ``output``, rendering
     only the run pages that are new or out of date. ``source`` names the history on the index.
+    The site is a local folder (a rebuild reads the pages already there); StorageError for an
+    object-store URI: build it locally, then copy the folder to the store.
     """
+    if is_remote(output):
+        raise StorageError(
+            f"{os.fspath(output)}: a site is built in a local folder, not in an object store; "
+            "build it locally, then copy the folder to the store"
+        )
     folder = Path(output)
     manifest = _prepare(folder)
     known: Mapping[str, str] = manifest.get("pages") or {}

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dataguard._frame import Source
 from dataguard._run_setting import run_clock, table_sources
+from dataguard._storage import Location
 from dataguard.expectations import Expectation
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class Setting:
     #: The distinct present values of each column read, by (table, column).
     values: Mapping[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
     #: Where the suite's relative paths (a drift reference) are read from.
-    folder: Path = field(default_factory=Path)
+    folder: Path | Location = field(default_factory=Path)
     #: The suite's own ``group_by`` and ``max_groups``, for the expectations judged per group.
     group_by: tuple[str, ...] = ()
     max_groups: int | None = None
