@@ -389,7 +389,7 @@ def reaching(location: Location) -> Iterator[None]:
     """Translate what reading or writing ``location`` raises into one line:
 
         with reaching(location):
-            stream = location.filesystem.open_input_stream(location.path)
+            stream = location.filesystem.open_input_stream(location.path, compression=None)
             ...
 
     Any OSError inside (pyarrow's file systems raise OSError, FileNotFoundError or
@@ -412,7 +412,10 @@ def reaching(location: Location) -> Iterator[None]:
 def read_bytes(location: Location, limit: int) -> bytes:
     """The bytes of the file at ``location``, reading no more than ``limit`` of them;
     StorageError when it holds more or cannot be read."""
-    with reaching(location), location.filesystem.open_input_stream(location.path) as stream:
+    with (
+        reaching(location),
+        location.filesystem.open_input_stream(location.path, compression=None) as stream,
+    ):
         raw = stream.read(limit + 1)
     if len(raw) > limit:
         raise StorageError(f"{location.shown}: not read: it is larger than {limit:,} bytes")
@@ -438,7 +441,7 @@ def write_bytes(
     with reaching(location):
         if location.filesystem.get_file_info(location.path).type == pafs.FileType.Directory:
             raise IsADirectoryError(errno.EISDIR, "is a folder", location.shown)
-        with location.filesystem.open_output_stream(location.path) as stream:
+        with location.filesystem.open_output_stream(location.path, compression=None) as stream:
             stream.write(payload)
     return location.shown
 
