@@ -5,6 +5,10 @@ Storage options are the caller's (``--storage-option KEY=VALUE``): endpoint, reg
 time-outs. Without them, each store reads its usual environment (``AWS_*`` variables and files,
 Google application-default credentials, ``AZURE_*``). Options may hold secrets: they are never
 part of a message, a result or a report; a location is shown as the URI the caller gave.
+
+Readers and writers reach a file inside ``with reaching(location):``, which turns what the
+store raises into one line (no such bucket, no such file, access denied, timed out, ...);
+``read_bytes`` and ``write_bytes`` do so for whole documents (suites, profiles, outputs).
 """
 
 from __future__ import annotations

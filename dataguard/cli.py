@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
-from dataguard._atomic import is_system_path, write_atomic
+from dataguard._atomic import is_system_path
 from dataguard._outcome import FORMATS, FailOn, ResultFormat
-from dataguard._storage import size_of
+from dataguard._storage import is_remote, size_of, write_bytes
 from dataguard._version import __version__
 from dataguard.errors import DataguardError, HistoryError
 
@@ -136,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_history_options(check)
     _add_reading_options(check)
     _add_notify_options(check)
+    _add_storage_option(check)
     _add_debug(check)
 
     prof = commands.add_parser(
@@ -152,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     prof.add_argument("--report", metavar="HTML", help="also write an HTML report to this file")
     _add_group_by(prof, "profile each group of these columns' values apart (repeatable)")
     _add_reading_options(prof)
+    _add_storage_option(prof)
     _add_debug(prof)
 
     _add_drift_parser(commands)
@@ -174,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--output", "-o", required=True, help="suite file to write (.yaml or .json)"
     )
+    _add_storage_option(convert)
     _add_debug(convert)
 
     demo = commands.add_parser(
@@ -220,6 +223,7 @@ def _add_drift_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_group_by(drift, "compare each group of these columns' values apart (repeatable)")
     _add_reading_options(drift)
     _add_notify_options(drift)
+    _add_storage_option(drift)
     _add_debug(drift)
 
 
@@ -289,6 +293,7 @@ def _add_report_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         default="error",
         help="for a validation result: lowest failed severity that makes it FAILED",
     )
+    _add_storage_option(report)
     _add_debug(report)
 
 
@@ -308,6 +313,7 @@ def _add_infer_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     infer.add_argument("--margin", type=float, default=0.1, help="range widening (0.1)")
     _add_reading_options(infer)
+    _add_storage_option(infer)
     _add_debug(infer)
 
 
@@ -322,6 +328,7 @@ def _add_lint_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--schema", metavar="DATA", help="also check columns and types against DATA's schema"
     )
     _add_table_option(lint)
+    _add_storage_option(lint)
     _add_debug(lint)
 
 
@@ -334,6 +341,7 @@ def _add_diff_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     diff.add_argument("old", metavar="OLD", help="the earlier suite file")
     diff.add_argument("new", metavar="NEW", help="the later suite file")
     diff.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _add_storage_option(diff)
     _add_debug(diff)
 
 
@@ -384,11 +392,13 @@ def _one_file(first: str, second: str) -> bool:
     return real == os.path.realpath(second) and not is_system_path(real)
 
 
-def _emit(text: str, output: str | None, stdout: TextIO) -> None:
+def _emit(
+    text: str, output: str | None, stdout: TextIO, options: Mapping[str, str] | None = None
+) -> None:
     if output is None:
         stdout.write(text)
     else:
-        write_atomic(output, text)
+        write_bytes(output, text, options)
 
 
 def _terminal_width(output: str | None, stdout: TextIO) -> int | None:
@@ -411,17 +421,17 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
             f"--only-failures applies to the text format; --format {args.format} lists "
             "every expectation (markdown lists only the failures already)"
         )
-    suite = load_suite(args.suite)
+    suite = load_suite(args.suite, storage_options=_options_for(args, args.suite))
     _check_chunk(args.chunk_size)
     if args.max_groups is not None and args.max_groups < 1:
         raise UsageError(f"--max-groups must be a positive number, got {args.max_groups}")
     column_types = _column_types(args.column_type)
     progress = None
-    if ProgressLine.wanted() and args.engine is None:
-        progress = ProgressLine(as_source(args.data).num_rows)
     try:
         plan = functools.partial(_suite_plan, suite, column_types)
         with _data(args, plan) as data:
+            if ProgressLine.wanted() and args.engine is None:
+                progress = ProgressLine(as_source(data).num_rows)
             result = validate(
                 data,
                 suite,
@@ -430,7 +440,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 chunk_size=args.chunk_size,
                 progress=progress,
                 column_types=column_types,
-                tables=_tables(args.table),
+                tables=_stored_tables(args, _tables(args.table)),
                 now=args.now,
                 max_groups=args.max_groups,
                 # Read for checks bounded by their history; the run is appended by _record.
@@ -450,7 +460,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         )
     else:
         text = RENDERERS[args.format](result, args.fail_on)
-    _emit(text, args.output, stdout)
+    _emit(text, args.output, stdout, _options_for(args, args.output))
     if args.report:
         _write_report(args, result, args.fail_on)
     _notify(args, result, fail_on=args.fail_on)
@@ -522,7 +532,9 @@ def _data(args: argparse.Namespace, read_plan: _ReadPlanOf) -> Iterator[object]:
     if args.spark_master is not None and args.engine != "spark":
         raise UsageError("--spark-master applies to --engine spark")
     if args.engine is None:
-        yield args.data
+        from dataguard._frame import from_path
+
+        yield from_path(args.data, storage_options=_options_for(args, args.data))
         return
     with _ENGINES[args.engine](args, read_plan) as data:
         yield data
@@ -619,6 +631,48 @@ def _add_table_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_storage_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--storage-option",
+        action="append",
+        default=[],
+        type=_storage_option,
+        metavar="KEY=VALUE",
+        help="a setting of the object store that s3://, gs:// and abfs:// files are in, such as "
+        "endpoint_url, region, access_key_id, secret_access_key (repeatable; see "
+        "docs/storage.md); never printed",
+    )
+
+
+def _storage_option(text: str) -> tuple[str, str]:
+    """One ``--storage-option KEY=VALUE``; its value may be a secret, so no message shows it."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(
+            "use KEY=VALUE, e.g. endpoint_url=http://127.0.0.1:9000 (what was given is not "
+            "shown: it may hold a secret)"
+        )
+    return key.strip(), value
+
+
+def _options_for(args: argparse.Namespace, location: str | None) -> dict[str, str] | None:
+    """The ``--storage-option`` settings for the file at ``location``: an object-store URI gets
+    them all (the last of a repeated key wins), a local path none."""
+    if location is None or not is_remote(location) or not args.storage_option:
+        return None
+    return dict(args.storage_option)
+
+
+def _stored_tables(args: argparse.Namespace, tables: dict[str, str]) -> dict[str, object]:
+    """The ``--table`` files, those in an object store opened with ``--storage-option``."""
+    from dataguard._frame import from_path
+
+    return {
+        name: from_path(path, storage_options=_options_for(args, path)) if is_remote(path) else path
+        for name, path in tables.items()
+    }
+
+
 def _tables(specs: list[str]) -> dict[str, str]:
     """The ``--table NAME=PATH`` options as a mapping."""
     out: dict[str, str] = {}
@@ -702,8 +756,9 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
             chunk_size=args.chunk_size,
             column_types=column_types,
         )
-    written = result.save(args.output)
-    size = size_of(written)
+    options = _options_for(args, args.output)
+    written = result.save(args.output, storage_options=options)
+    size = size_of(written, options)
     stdout.write(
         f"profiled {result.rows:,} rows, {len(result.columns)} columns "
         f"into {written} ({size:,} bytes)\n"
@@ -713,7 +768,8 @@ def _profile(args: argparse.Namespace, stdout: TextIO) -> int:
     if args.report:
         from dataguard.report import write_report
 
-        stdout.write(f"report: {write_report(result, args.report)}\n")
+        written = write_report(result, args.report, storage_options=_options_for(args, args.report))
+        stdout.write(f"report: {written}\n")
     return EXIT_PASSED
 
 
@@ -733,10 +789,11 @@ def _profile_groups(args: argparse.Namespace, stdout: TextIO, column_types: dict
             group_by=args.group_by,
             max_groups=args.max_groups,
         )
-    written = result.save(args.output)
+    options = _options_for(args, args.output)
+    written = result.save(args.output, storage_options=options)
     stdout.write(
         f"profiled {result.rows:,} rows in {len(result.groups)} groups by "
-        f"{', '.join(result.group_by)} into {written} ({size_of(written):,} bytes)\n"
+        f"{', '.join(result.group_by)} into {written} ({size_of(written, options):,} bytes)\n"
     )
     return EXIT_PASSED
 
@@ -746,30 +803,57 @@ PROFILE_SNIFF_BYTES = 64 * 1024 * 1024
 
 
 def _is_profile(location: Path) -> bool:
-    """Whether a file holds a profile: gzip, or JSON whose first line (a saved profile is one
-    line, keys sorted) or, when pretty-printed, whole text has a ``format_version``. A JSON-lines
-    data file's first line is a record."""
+    """Whether a file holds a profile (see ``_holds_profile``)."""
     with location.open("rb") as handle:
-        if handle.read(2) == b"\x1f\x8b":
-            return True
-        handle.seek(0)
-        first = handle.readline(PROFILE_SNIFF_BYTES).strip()
+        return _holds_profile(handle, location.stat().st_size)
+
+
+def _holds_profile(handle: BinaryIO, size: int) -> bool:
+    """Whether an open file of ``size`` bytes holds a profile: gzip, or JSON whose first line (a
+    saved profile is one line, keys sorted) or, when pretty-printed, whole text has a
+    ``format_version``. A JSON-lines data file's first line is a record."""
+    if handle.read(2) == b"\x1f\x8b":
+        return True
+    handle.seek(0)
+    first = handle.readline(PROFILE_SNIFF_BYTES).strip()
     if not first.startswith(b"{"):
         return False
-    if first == b"{" and location.stat().st_size <= PROFILE_SNIFF_BYTES:
-        first = location.read_bytes()
+    if first == b"{" and size <= PROFILE_SNIFF_BYTES:
+        handle.seek(0)
+        first = handle.read()
     return b'"format_version"' in first
 
 
-def _reference(path: str, grouped: bool = False) -> object:
+def _reference(path: str, options: Mapping[str, str] | None, grouped: bool = False) -> object:
     """A reference profile file (by group with ``grouped``), or else a reference data file (by
-    content, not only name)."""
+    content, not only name); in an object store when ``path`` is a URI."""
+    from dataguard._frame import from_path
     from dataguard.profile import load_grouped_profile, load_profile
 
+    if is_remote(path):
+        if not _is_stored_profile(path, options):
+            return from_path(path, storage_options=options)
+        if grouped:
+            return load_grouped_profile(path, storage_options=options)
+        return load_profile(path, storage_options=options)
     location = Path(path)
     if location.is_file() and _is_profile(location):
         return load_grouped_profile(location) if grouped else load_profile(location)
     return path
+
+
+def _is_stored_profile(uri: str, options: Mapping[str, str] | None) -> bool:
+    """Whether the object at ``uri`` holds a profile (as ``_is_profile`` tells a file's)."""
+    from dataguard._deferred import pafs
+    from dataguard._storage import reaching, resolve
+
+    location = resolve(uri, options)
+    with reaching(location):
+        info = location.filesystem.get_file_info(location.path)
+        if info.type != pafs.FileType.File:
+            return False
+        with location.filesystem.open_input_file(location.path) as handle:
+            return _holds_profile(handle, info.size)
 
 
 def _tests(specs: list[str]) -> str | dict[str, str] | None:
@@ -797,7 +881,9 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
     with _data(args, functools.partial(_pinned_plan, column_types)) as data:
         report = drift(
             data,
-            reference=_reference(args.reference, grouped=bool(args.group_by)),
+            reference=_reference(
+                args.reference, _options_for(args, args.reference), grouped=bool(args.group_by)
+            ),
             columns=_columns(args.columns),
             tests=_tests(args.test),
             alpha=args.alpha,
@@ -808,10 +894,11 @@ def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
             group_by=args.group_by or None,
             max_groups=args.max_groups,
         )
+    options = _options_for(args, args.output)
     if isinstance(report, GroupedDriftReport):
-        _emit(GROUPED_DRIFT_RENDERERS[args.format](report), args.output, stdout)
+        _emit(GROUPED_DRIFT_RENDERERS[args.format](report), args.output, stdout, options)
     else:
-        _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout)
+        _emit(DRIFT_RENDERERS[args.format](report), args.output, stdout, options)
     if args.report:
         _write_report(args, report)
     _notify(args, report, dataset=args.data)
@@ -854,16 +941,22 @@ def _write_report(
     from dataguard.history import dataset_name
     from dataguard.report import write_report
 
+    options = _options_for(args, args.report)
     if args.history is not None and os.path.exists(args.history):
         dataset = args.dataset or dataset_name(args.data)
         try:
             write_report(
-                outcome, args.report, fail_on=fail_on, history=args.history, dataset=dataset
+                outcome,
+                args.report,
+                fail_on=fail_on,
+                history=args.history,
+                dataset=dataset,
+                storage_options=options,
             )
             return
         except HistoryError:
             pass
-    write_report(outcome, args.report, fail_on=fail_on)
+    write_report(outcome, args.report, fail_on=fail_on, storage_options=options)
 
 
 def _site(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -892,11 +985,13 @@ def _history(args: argparse.Namespace, stdout: TextIO) -> int:
 def _report(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.report import load_document, render_html
 
-    html = render_html(load_document(args.result), fail_on=args.fail_on)
+    document = load_document(args.result, storage_options=_options_for(args, args.result))
+    html = render_html(document, fail_on=args.fail_on)
     if args.output is None:
         stdout.write(html)
     else:
-        stdout.write(f"wrote {write_atomic(args.output, html)}\n")
+        written = write_bytes(args.output, html, _options_for(args, args.output))
+        stdout.write(f"wrote {written}\n")
     return EXIT_PASSED
 
 
@@ -909,7 +1004,7 @@ def _convert(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.compat.gx import suite_from_gx
 
     suite = suite_from_gx(args.suite)
-    written = suite.dump(args.output)
+    written = suite.dump(args.output, storage_options=_options_for(args, args.output))
     stdout.write(f"converted {len(suite.expectations)} expectations into {written}\n")
     return EXIT_PASSED
 
@@ -929,6 +1024,7 @@ def _infer(args: argparse.Namespace, stdout: TextIO) -> int:
                 profile=args.profile,
                 chunk_size=args.chunk_size,
                 column_types=column_types,
+                storage_options=_options_for(args, args.output),
             )
         )
     return EXIT_PASSED
@@ -937,7 +1033,17 @@ def _infer(args: argparse.Namespace, stdout: TextIO) -> int:
 def _lint(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.lint import lint_suites
 
-    problems = lint_suites(args.suites, args.schema, tables=_tables(args.table))
+    schema = args.schema
+    if schema is not None and is_remote(schema):
+        from dataguard._frame import from_path
+
+        schema = from_path(schema, storage_options=_options_for(args, schema))
+    problems = lint_suites(
+        args.suites,
+        schema,
+        tables=_stored_tables(args, _tables(args.table)),
+        storage_options=dict(args.storage_option) or None,
+    )
     stdout.writelines(f"{problem}\n" for problem in problems)
     return EXIT_ERROR if problems else EXIT_PASSED
 
@@ -946,7 +1052,10 @@ def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
     from dataguard.suite import load_suite
     from dataguard.suite_diff import diff_suites, to_json, to_text
 
-    changes = diff_suites(load_suite(args.old), load_suite(args.new))
+    changes = diff_suites(
+        load_suite(args.old, storage_options=_options_for(args, args.old)),
+        load_suite(args.new, storage_options=_options_for(args, args.new)),
+    )
     stdout.write(to_json(changes) + "\n" if args.format == "json" else to_text(changes))
     return EXIT_PASSED
 
