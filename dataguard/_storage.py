@@ -86,6 +86,12 @@ def resolve(location: str | os.PathLike[str], options: Mapping[str, str] | None 
     if not parts.netloc:
         raise StorageError(f"{given}: no bucket or container in the URI")
     store = SCHEMES[scheme]
+    if parts.password is not None or (store != "azure" and "@" in parts.netloc):
+        # Never shown: the URI is what every message, result and report would name.
+        raise StorageError(
+            f"{scheme}:// URI with credentials in it (KEY:SECRET@...): a location is shown "
+            "wherever it is used; give credentials as storage options"
+        )
     settings = dict(options or {})
     if store == "azure" and "@" in parts.netloc:  # abfs://container@account.dfs.core.windows.net
         container, _, host = parts.netloc.partition("@")

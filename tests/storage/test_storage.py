@@ -85,3 +85,18 @@ def test_options_reach_a_real_s3_server(s3_bucket: str, s3_options: dict[str, st
     location = resolve(f"s3://{s3_bucket}/t.parquet", s3_options)
     pq.write_table(pa.table({"a": [1, 2]}), location.path, filesystem=location.filesystem)
     assert pq.read_table(location.path, filesystem=location.filesystem)["a"].to_pylist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "s3://AKIAKEY:hunter2@bucket/x.csv",
+        "gs://token@bucket/x.csv",
+        "abfs://container:hunter2@account.dfs.core.windows.net/x.csv",
+    ],
+)
+def test_credentials_in_a_uri_are_refused_without_showing_them(uri: str) -> None:
+    with pytest.raises(StorageError, match="give credentials as storage options") as caught:
+        resolve(uri)
+    assert "hunter2" not in str(caught.value)
+    assert "token@" not in str(caught.value)
