@@ -259,6 +259,7 @@ def _add_history_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--format", "-f", choices=("table", "json", "csv"), default="table", help="output format"
     )
     history.add_argument("--output", "-o", help="write the output to this file instead of stdout")
+    _add_storage_option(history)
     _add_debug(history)
 
 
@@ -978,7 +979,7 @@ def _history(args: argparse.Namespace, stdout: TextIO) -> int:
         found = trend(
             history, dataset=args.dataset, kind=args.kind, metrics=args.metric, last=args.last
         )
-    _emit(TREND_FORMATS[args.format](found), args.output, stdout)
+    _emit(TREND_FORMATS[args.format](found), args.output, stdout, _options_for(args, args.output))
     return EXIT_PASSED
 
 

@@ -244,8 +244,21 @@ def test_an_unknown_storage_option_names_the_key_not_its_value(
     assert "hunter2" not in err
 
 
+def test_a_local_history_writes_its_trend_to_the_store(
+    data: Path, tmp_path: Path, s3_bucket: str, options: dict[str, str]
+) -> None:
+    write_bytes(f"s3://{s3_bucket}/s.yaml", SUITE, options)
+    history = str(tmp_path / "runs.db")
+    argv = ["validate", str(data), "-s", f"s3://{s3_bucket}/s.yaml", "--history", history]
+    assert _run(argv, options)[0] == 0
+    trend = f"s3://{s3_bucket}/trend.csv"
+    assert _run(["history", history, "-f", "csv", "-o", trend], options) == (0, "")
+    assert b"orders.parquet" in _get(trend, options)
+
+
 @pytest.mark.parametrize(
-    "command", ["validate", "profile", "drift", "infer", "lint", "diff", "report", "convert"]
+    "command",
+    ["validate", "profile", "drift", "infer", "lint", "diff", "report", "convert", "history"],
 )
 def test_every_command_with_files_takes_storage_options(
     command: str, capsys: pytest.CaptureFixture[str]
