@@ -7,14 +7,14 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._deferred import pcsv, pjson, pq
+from dataguard._deferred import pafs, pcsv, pjson, pq
 from dataguard._frame._batch import (
     Batch,
     ColumnInfo,
@@ -30,7 +30,7 @@ from dataguard._frame._memory import (
     slice_batches,
     value_depth,
 )
-from dataguard._frame._source import BaseSource
+from dataguard._frame._source import BaseSource, Source
 from dataguard._frame._text_types import (
     ReadPlan,
     csv_not_text,
@@ -40,7 +40,7 @@ from dataguard._frame._text_types import (
     value_type,
     wider,
 )
-from dataguard._storage import resolve
+from dataguard._storage import Location, resolve
 from dataguard.errors import InputError
 
 P = ParamSpec("P")
@@ -69,19 +69,20 @@ _COMPRESSION = (".gz", ".bz2", ".zst", ".lz4")
 ARROW_ERRORS = (pa.ArrowException, OSError, ValueError, UnicodeDecodeError)
 
 
-def file_format(path: Path) -> str:
-    """The format of a data file, from its suffix (compression suffixes are looked through)."""
+def file_format(path: PurePath, shown: str | None = None) -> str:
+    """The format of a data file, from its suffix (compression suffixes are looked through);
+    an error names it as ``shown`` (default: the path)."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in _COMPRESSION:
         suffixes = suffixes[:-1]
     if suffixes and suffixes[-1] in _SUFFIXES:
         return _SUFFIXES[suffixes[-1]]
     known = ", ".join(sorted(_SUFFIXES))
-    raise InputError(f"{path}: unknown data file type; dataguard reads {known}")
+    raise InputError(f"{shown or path}: unknown data file type; dataguard reads {known}")
 
 
 @contextmanager
-def _reading(path: Path) -> Iterator[None]:
+def _reading(path: str) -> Iterator[None]:
     """Turn any reader failure into an InputError that names the file."""
     try:
         yield
@@ -110,30 +111,45 @@ class FileSource(BaseSource):
     pins it or a later value widened it (``WiderType``): every pass reads the same types.
     """
 
-    def __init__(self, path: Path, fmt: str) -> None:
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a data file")
-        if not os.access(path, os.R_OK):
-            raise InputError(f"{path}: permission denied")
-        self._path = path
+    def __init__(self, location: Location, fmt: str) -> None:
+        shown = _shown(location)
+        filesystem = location.filesystem
+        with _reading(shown):
+            found = filesystem.get_file_info(location.path)
+        if found.type == pafs.FileType.NotFound:
+            raise InputError(f"{shown}: no such file")
+        if found.type == pafs.FileType.Directory:
+            raise InputError(f"{shown}: is a directory, not a data file")
+        if not location.remote and not os.access(location.path, os.R_OK):
+            raise InputError(f"{shown}: permission denied")
+        self._location = location
+        self._shown = shown
+        self._size: int | None = found.size
         self._format = fmt
         self._num_rows: int | None = None
         self._pinned: dict[str, pa.DataType] = {}
         self._widened: dict[str, pa.DataType | None] = {}
-        with _reading(path):
+        with _reading(shown):
             if fmt == "parquet":
-                parquet = pq.ParquetFile(path)
-                schema = parquet.schema_arrow
-                self._num_rows = parquet.metadata.num_rows
+                with filesystem.open_input_file(location.path) as opened:
+                    parquet = pq.ParquetFile(opened)
+                    schema = parquet.schema_arrow
+                    self._num_rows = parquet.metadata.num_rows
             else:
                 if fmt == "jsonl":
-                    _check_json_lines(path)
+                    _check_json_lines(self._stream(), shown)
                 schema = self._open(None).schema
-        self._names = tuple(check_names(schema.names, str(path)))
-        check_nesting(schema, str(path))
+        self._names = tuple(check_names(schema.names, shown))
+        check_nesting(schema, shown)
         self._inferred = {n: schema.field(n).type for n in self._names}
+
+    def _stream(self) -> pa.NativeFile:
+        """The file's bytes, decompressed as its suffix says."""
+        return self._location.filesystem.open_input_stream(self._location.path)
+
+    @property
+    def _suffixes(self) -> list[str]:
+        return [s.lower() for s in PurePosixPath(self._location.path).suffixes]
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -149,7 +165,7 @@ class FileSource(BaseSource):
 
     @property
     def description(self) -> str:
-        return str(self._path)
+        return self._shown
 
     @property
     def reiterable(self) -> bool:
@@ -170,8 +186,9 @@ class FileSource(BaseSource):
         file."""
         if self._format == "parquet":
             return True
-        compressed = self._path.suffix.lower() in _COMPRESSION
-        return not self._pinned and not compressed and self._path.stat().st_size <= BLOCK_SIZE
+        compressed = bool(self._suffixes) and self._suffixes[-1] in _COMPRESSION
+        small = self._size is not None and self._size <= BLOCK_SIZE
+        return not self._pinned and not compressed and small
 
     def read_as(self, plan: ReadPlan) -> None:
         """Pin the types of columns of a text file as ``plan`` says; other files carry their
@@ -205,7 +222,7 @@ class FileSource(BaseSource):
     def _check_text(self, name: str, t: pa.DataType) -> None:
         # The CSV reader types a column with invalid UTF-8 as binary; text files have no binary.
         if self._format == "csv" and (pa.types.is_binary(t) or pa.types.is_large_binary(t)):
-            raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text")
+            raise InputError(f"{self._shown}: column {name!r} is not valid UTF-8 text")
 
     def _checked(self, name: str, array: pa.Array) -> pa.Array:
         """The column of a batch, refused unless text files hold valid UTF-8 text."""
@@ -216,7 +233,7 @@ class FileSource(BaseSource):
             try:
                 array.validate(full=True)
             except pa.ArrowInvalid as exc:
-                raise InputError(f"{self._path}: column {name!r} is not valid UTF-8 text") from exc
+                raise InputError(f"{self._shown}: column {name!r} is not valid UTF-8 text") from exc
         target = self._type(name)
         if array.type != computed_type(target):  # a pinned JSON column, read as text
             try:
@@ -232,9 +249,9 @@ class FileSource(BaseSource):
         if self._type(name) == before:  # nothing wider to read it as: a plain read error
             del self._widened[name]
             message = str(cause).strip().splitlines()[0]
-            raise InputError(f"{self._path}: cannot read the file: {message}") from cause
+            raise InputError(f"{self._shown}: cannot read the file: {message}") from cause
         raise WiderType(
-            f"{self._path}: column {name!r} holds {found}, which is not {before} like the values "
+            f"{self._shown}: column {name!r} holds {found}, which is not {before} like the values "
             f"before it; it reads as {self._type(name)} now",
             self,
         ) from cause
@@ -244,7 +261,7 @@ class FileSource(BaseSource):
         if self._format == "csv":
             not_text = csv_not_text(error, self._names)
             if not_text is not None:
-                raise InputError(f"{self._path}: column {not_text!r} is not valid UTF-8 text")
+                raise InputError(f"{self._shown}: column {not_text!r} is not valid UTF-8 text")
             current = {n: self._type(n) for n in names}
             widening = csv_widening(error, self._names, current)
             if widening is not None:
@@ -286,9 +303,9 @@ class FileSource(BaseSource):
         """A reader of the columns ``names`` (all of them, as inferred, when ``None``)."""
         if self._format == "csv":
             types = {n: self._read_type(n) for n in names or ()}
-            delimiter = "\t" if ".tsv" in [s.lower() for s in self._path.suffixes] else ","
+            delimiter = "\t" if ".tsv" in self._suffixes else ","
             return pcsv.open_csv(
-                self._path,
+                self._stream(),
                 read_options=pcsv.ReadOptions(block_size=BLOCK_SIZE),
                 parse_options=pcsv.ParseOptions(delimiter=delimiter),
                 # Empty fields (and "NA", "null", ...) are missing in text columns too, as when
@@ -312,7 +329,7 @@ class FileSource(BaseSource):
             unexpected_field_behavior="infer",
         )
         return pjson.open_json(
-            self._path,
+            self._stream(),
             read_options=pjson.ReadOptions(block_size=BLOCK_SIZE),
             parse_options=parse,
         )
@@ -322,7 +339,7 @@ class FileSource(BaseSource):
         # Readers cannot select zero columns; read the first one for its row count.
         read_names = list(names) or list(self._names[:1])
         offset = 0
-        with _reading(self._path):
+        with _reading(self._shown):
             try:
                 for record_batch in self._record_batches(read_names, step):
                     arrays = {
@@ -343,8 +360,9 @@ class FileSource(BaseSource):
             # Without pre-buffering, and through a 1 MiB read buffer, a pass holds about one
             # batch's pages rather than a whole row group of every column it reads (a fifth of
             # the memory on 1M-row groups, at the same speed).
-            parquet = pq.ParquetFile(self._path, pre_buffer=False, buffer_size=1 << 20)
-            yield from parquet.iter_batches(batch_size=step, columns=names)
+            with self._location.filesystem.open_input_file(self._location.path) as opened:
+                parquet = pq.ParquetFile(opened, pre_buffer=False, buffer_size=1 << 20)
+                yield from parquet.iter_batches(batch_size=step, columns=names)
             return
         reader = self._open(names)
         select: Callable[[pa.RecordBatch], pa.RecordBatch] = (
@@ -354,12 +372,12 @@ class FileSource(BaseSource):
             yield select(record_batch)
 
 
-def _check_json_lines(path: Path) -> None:
+def _check_json_lines(opened: pa.NativeFile, path: str) -> None:
     """Refuse what the JSON reader cannot read safely: a JSON document holding an array of
     records (not JSON Lines, which the reader would report as a column changing type), and a
     value nested deeper than ``MAX_NESTING`` levels (Arrow's parser recurses per level and
     crashes the process on a line nested about 100,000 deep)."""
-    with pa.input_stream(str(path), compression="detect") as stream:
+    with opened as stream:
         head = stream.read(4096)
         if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             raise InputError(
@@ -439,8 +457,14 @@ def rerun_on_wider_type(
 
 
 def from_path(
-    path: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
-) -> FileSource:
-    """Open a Parquet, CSV or JSON-lines file for streaming."""
-    location = Path(resolve(path, storage_options).shown)
-    return FileSource(location, file_format(location))
+    location: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
+) -> Source:
+    """Open a Parquet, CSV or JSON-lines file for streaming, on this machine or in an object
+    store (``s3://``, ``gs://``, ``abfs://``) reached with ``storage_options``."""
+    resolved = resolve(location, storage_options)
+    return FileSource(resolved, file_format(PurePosixPath(resolved.path), _shown(resolved)))
+
+
+def _shown(location: Location) -> str:
+    """How messages name a location: a local path as ``Path`` spells it."""
+    return location.shown if location.remote else str(Path(location.shown))
