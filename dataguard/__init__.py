@@ -31,6 +31,7 @@ from dataguard.errors import (
 
 if _typing.TYPE_CHECKING:
     from dataguard import expectations, extend, history
+    from dataguard._frame import dataset
     from dataguard.drift import ColumnDrift, DriftReport, GroupedDriftReport, drift
     from dataguard.inference import infer_suite
     from dataguard.profile import GroupedProfile, Profile, load_profile, merge_profiles, profile
@@ -63,6 +64,7 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "build_site",
+    "dataset",
     "drift",
     "expectations",
     "extend",
@@ -97,6 +99,7 @@ _HOMES = {
     "Suite": "dataguard.suite",
     "ValidationResult": "dataguard.result",
     "build_site": "dataguard.site",
+    "dataset": "dataguard._frame",
     "drift": "dataguard.drift",
     "infer_suite": "dataguard.inference",
     "load_profile": "dataguard.profile",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["hypothesis", "pafs", "pcsv", "pjson", "pq", "st", "stats", "yaml"]
+__all__ = ["hypothesis", "pafs", "pcsv", "pds", "pjson", "pq", "st", "stats", "yaml"]
 
 
 class _Deferred:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import hypothesis
     import hypothesis.strategies as st
     import pyarrow.csv as pcsv
+    import pyarrow.dataset as pds
     import pyarrow.fs as pafs
     import pyarrow.json as pjson
     import pyarrow.parquet as pq
@@ -45,6 +46,7 @@ else:
     hypothesis = _Deferred("hypothesis")
     st = _Deferred("hypothesis.strategies")
     pcsv = _Deferred("pyarrow.csv")
+    pds = _Deferred("pyarrow.dataset")
     pafs = _Deferred("pyarrow.fs")
     pjson = _Deferred("pyarrow.json")
     pq = _Deferred("pyarrow.parquet")

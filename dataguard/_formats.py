@@ -13,6 +13,7 @@ from dataguard._text import (
     MIN_LAST,
     column_of,
     duration,
+    files_text,
     group_label,
     group_summaries,
     number,
@@ -48,7 +49,9 @@ def _headline(result: ValidationResult, fail_on: FailOn) -> str:
     )
     return (
         f"{verdict}: suite{name} on {result.run.data.source} "
-        f"({number(result.run.data.rows)} rows, {number(result.run.data.columns)} columns): "
+        f"({number(result.run.data.rows)} rows, {number(result.run.data.columns)} columns"
+        + (f", {number(len(result.run.data.files))} files" if result.run.data.files else "")
+        + "): "
         f"{stats.passed} of {stats.evaluated} expectations passed"
         + (f", {stats.failed} failed ({failed})" if stats.failed else "")
         + f" in {duration(result.run.duration_seconds)}"
@@ -96,7 +99,8 @@ def to_text(
     tail = ""
     if hidden:
         tail = f"\n\n({hidden} passed or skipped expectation{'s' if hidden != 1 else ''} not shown)"
-    headline = "\n".join([_headline(result, fail_on), *group_summaries(result.results)])
+    files = [files_text(result.run.data.files)] if result.run.data.files else []
+    headline = "\n".join([_headline(result, fail_on), *files, *group_summaries(result.results)])
     if width is not None:
         headline = "\n".join(
             textwrap.fill(line, max(width, MIN_LAST)) for line in headline.split("\n")
@@ -124,6 +128,11 @@ def to_junit(result: ValidationResult, fail_on: FailOn = "error") -> str:
     suites = ET.Element("testsuites", name="dataguard")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     suite = ET.SubElement(suites, "testsuite", name=_xml_text(name))
+    if result.run.data.files:  # a dataset: name the files read
+        properties = ET.SubElement(suite, "properties")
+        shown = {"data": result.run.data.source, "files": files_text(result.run.data.files)}
+        for label, text in shown.items():
+            ET.SubElement(properties, "property", name=label, value=_xml_text(text))
     for index, r in enumerate(result.results):
         case = ET.SubElement(
             suite,

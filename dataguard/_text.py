@@ -25,6 +25,8 @@ MAX_OBSERVED = 60
 MIN_COLUMN = 12
 #: Narrowest the last column (the message) is wrapped to before other columns give up room.
 MIN_LAST = 40
+#: Files of a dataset a report names; a longer list shows these and how many more there are.
+LISTED_FILES = 20
 
 
 def clip(text: str, limit: int = MAX_VALUE_CHARS, *, tally: bool = True) -> str:
@@ -77,6 +79,13 @@ def duration(seconds: Any) -> str:
     if seconds < 120:
         return f"{seconds:.2f} s"
     return f"{seconds / 60:.1f} min"
+
+
+def files_text(files: Sequence[str]) -> str:
+    """The files of a dataset for people: their count, then the first ``LISTED_FILES``."""
+    head = ", ".join(files[:LISTED_FILES])
+    more = f" and {len(files) - LISTED_FILES:,} more" if len(files) > LISTED_FILES else ""
+    return f"{len(files):,} file{'s' if len(files) != 1 else ''}: {head}{more}"
 
 
 def data_value(item: Any, limit: int = MAX_VALUE_CHARS) -> str:

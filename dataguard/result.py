@@ -146,21 +146,26 @@ class ExpectationResult:
 
 @dataclass(frozen=True)
 class DataSummary:
-    """What was validated: a name for the data, its shape and a hash of its schema."""
+    """What was validated: a name for the data, its shape and a hash of its schema; for a
+    dataset (a folder or a glob), the files read, in the order read."""
 
     source: str
     rows: int
     columns: int
     schema_hash: str
+    files: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
+        """A JSON-ready dict (``files`` only for a dataset, every one of them)."""
+        out: dict[str, Any] = {
             "source": self.source,
             "rows": self.rows,
             "columns": self.columns,
             "schema_hash": self.schema_hash,
         }
+        if self.files:
+            out["files"] = list(self.files)
+        return out
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,9 @@ def validate(
     ]
 
     rows = contexts[None].values[RowCount()]
-    summary = DataSummary(source.description, rows, len(source.names), _schema_hash(source))
+    summary = DataSummary(
+        source.description, rows, len(source.names), _schema_hash(source), source.files
+    )
     run = RunInfo(
         __version__,
         the_suite.fingerprint,

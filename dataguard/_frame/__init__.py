@@ -39,7 +39,7 @@ from dataguard._frame._convert import (
 )
 from dataguard._frame._files import (
     DEFAULT_FILE_CHUNK,
-    WiderType,
+    dataset,
     file_format,
     from_path,
     rerun_on_wider_type,
@@ -54,7 +54,13 @@ from dataguard._frame._memory import (
     from_polars,
 )
 from dataguard._frame._source import BaseSource, PassRunner, Source
-from dataguard._frame._text_types import ReadPlan, check_column_types, csv_block_types, wider
+from dataguard._frame._text_types import (
+    ReadPlan,
+    WiderType,
+    check_column_types,
+    csv_block_types,
+    wider,
+)
 from dataguard.errors import InputError
 
 __all__ = [
@@ -81,6 +87,7 @@ __all__ = [
     "comparable_members",
     "compare",
     "csv_block_types",
+    "dataset",
     "file_format",
     "from_batches",
     "from_path",
@@ -102,7 +109,7 @@ __all__ = [
 
 SUPPORTED = (
     "a pandas or polars DataFrame, a pyarrow Table or RecordBatch, a path to a Parquet, CSV or "
-    "JSON-lines file, or an iterable of pyarrow RecordBatches"
+    "JSON-lines file or to a folder or glob of them, or an iterable of pyarrow RecordBatches"
 )
 
 

@@ -22,6 +22,7 @@ from dataguard._frame._batch import (
     is_string_type,
     normalize_array,
 )
+from dataguard._frame._dataset import DatasetSource, is_glob, list_files
 from dataguard._frame._memory import (
     MAX_NESTING,
     arrow_info,
@@ -33,6 +34,7 @@ from dataguard._frame._memory import (
 from dataguard._frame._source import BaseSource, Source
 from dataguard._frame._text_types import (
     ReadPlan,
+    WiderType,
     csv_not_text,
     csv_widening,
     json_conversion_failure,
@@ -91,17 +93,6 @@ def _reading(path: str) -> Iterator[None]:
     except ARROW_ERRORS as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot read the file: {message}") from exc
-
-
-class WiderType(InputError):
-    """A text file holds a value that does not fit its column's type as read so far; the file
-    now reads that column as a type holding it, and the reading must start again.
-
-    ``rerun_on_wider_type`` catches it; anything else sees an InputError that says so."""
-
-    def __init__(self, message: str, source: FileSource) -> None:
-        super().__init__(message)
-        self.source = source
 
 
 class FileSource(BaseSource):
@@ -459,10 +450,69 @@ def rerun_on_wider_type(
 def from_path(
     location: str | os.PathLike[str], *, storage_options: Mapping[str, str] | None = None
 ) -> Source:
-    """Open a Parquet, CSV or JSON-lines file for streaming, on this machine or in an object
-    store (``s3://``, ``gs://``, ``abfs://``) reached with ``storage_options``."""
-    resolved = resolve(location, storage_options)
-    return FileSource(resolved, file_format(PurePosixPath(resolved.path), _shown(resolved)))
+    """Open the data at ``location`` for streaming: a Parquet, CSV or JSON-lines file, or a
+    dataset (a folder, or a glob such as ``data/*.parquet``; see ``_dataset``), on this machine
+    or in an object store (``s3://``, ``gs://``, ``abfs://``) reached with ``storage_options``."""
+    return _opened(resolve(location, storage_options), None, "hive")
+
+
+def dataset(
+    location: str | os.PathLike[str],
+    *,
+    storage_options: Mapping[str, str] | None = None,
+    format: str | None = None,
+    partitioning: str | None = "hive",
+) -> Source:
+    """The data files of a folder or a glob (or one file), as one table to validate, profile or
+    compare: ``dg.validate(dg.dataset("s3://bucket/sales/", storage_options=...), suite)``.
+
+    ``storage_options`` reach an object store (endpoint, region, credentials: see
+    docs/storage.md); ``format`` (``"parquet"``, ``"csv"`` or ``"jsonl"``) reads every file as
+    that format, whatever its suffix; ``partitioning="hive"`` makes the ``key=value`` folders of
+    the files' paths columns (``None``: folders are only where files are). See docs/datasets.md.
+    """
+    if format is not None and format not in _FORMATS:
+        raise InputError(f"unknown format {format!r}; use one of {', '.join(_FORMATS)}")
+    if partitioning not in ("hive", None):
+        raise InputError(f"unknown partitioning {partitioning!r}; use 'hive' or None")
+    return _opened(resolve(location, storage_options), format, partitioning)
+
+
+#: The formats ``dataset`` reads, by name.
+_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def _opened(location: Location, fmt: str | None, partitioning: str | None) -> Source:
+    """The file at ``location``, read as ``fmt`` (default: as its suffix says), or the dataset
+    of the folder or glob there."""
+    shown = _shown(location)
+    with _reading(shown):
+        found = location.filesystem.get_file_info(location.path)
+    if found.type == pafs.FileType.Directory or (
+        found.type == pafs.FileType.NotFound and is_glob(location.path)
+    ):
+        return _dataset(Location(location.filesystem, location.path, shown), fmt, partitioning)
+    return FileSource(location, fmt or file_format(PurePosixPath(location.path), shown))
+
+
+def _dataset(location: Location, fmt: str | None, partitioning: str | None) -> DatasetSource:
+    """Every data file of the folder or glob at ``location``, each read as ``fmt`` (default:
+    as its suffix says, one format for all), opened as one dataset."""
+    listing = list_files(location, partitioning)
+    formats = {
+        p.relative: fmt or file_format(PurePosixPath(p.relative), p.location.shown)
+        for p in listing.parts
+    }
+    kinds = sorted(set(formats.values()))
+    if len(kinds) > 1:
+        first = {k: next(r for r, f in formats.items() if f == k) for k in kinds}
+        named = " and ".join(f"{k} ({first[k]})" for k in kinds)
+        raise InputError(
+            f"{location.shown}: holds files of several formats, {named}; give a glob or a format"
+        )
+    return DatasetSource(
+        listing, [FileSource(p.location, formats[p.relative]) for p in listing.parts]
+    )
 
 
 def _shown(location: Location) -> str:

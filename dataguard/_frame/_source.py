@@ -68,6 +68,12 @@ class Source(Protocol):
         """Whether ``batches`` may be called more than once."""
         ...
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files read as one table, in the order read, when the data is a dataset (a
+        folder or a glob); empty when the description names all there is (one file, a frame)."""
+        ...
+
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         """Yield consecutive batches holding only ``names``, each at most ``chunk_size`` rows."""
         ...
@@ -127,6 +133,10 @@ class BaseSource(Source):
     """The defaults of a Source's capabilities: types known, rows neither held nor on disk
     (a stream) and read on this machine, read as they are, nothing to remember or retain, no
     splitting where the rows live."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return ()
 
     @property
     def types_final(self) -> bool:

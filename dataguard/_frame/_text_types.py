@@ -59,6 +59,18 @@ def check_column_types(column_types: Mapping[str, str] | None) -> dict[str, str]
     return pins
 
 
+class WiderType(InputError):
+    """A text file holds a value that does not fit its column's type as read so far; the file
+    now reads that column as a type holding it, and the reading must start again.
+
+    ``source`` is the source to read again (the file, or the dataset holding it).
+    ``rerun_on_wider_type`` catches it; anything else sees an InputError that says so."""
+
+    def __init__(self, message: str, source: object) -> None:
+        super().__init__(message)
+        self.source = source
+
+
 @dataclass(frozen=True)
 class ReadPlan:
     """How to read the columns of a text file.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dataguard._text import row_ids
+from dataguard._text import files_text, row_ids
 from dataguard.expectations import registered
 from dataguard.report import _format as fmt
 from dataguard.report._group_chart import group_chart
@@ -200,6 +200,11 @@ def validation_view(doc: Mapping[str, Any], fail_on: str = "error") -> dict[str,
         ],
         "facts": [
             {"label": "data", "value": str(data.get("source", "–"))},
+            *(
+                [{"label": "files", "value": files_text(data["files"])}]
+                if data.get("files")
+                else []
+            ),
             {
                 "label": "shape",
                 "value": (
