@@ -379,6 +379,12 @@ def _local_problem(error: OSError) -> str | None:
     return error.strerror or None
 
 
+def not_found(location: Location) -> StorageError:
+    """The error for nothing at a remote ``location``: its bucket is absent, it is a folder, or
+    no object has its name."""
+    return StorageError(f"{location.shown}: {_missing(location)}")
+
+
 def _missing(location: Location) -> str:
     """Why nothing could be read at ``location``: its bucket (or container) is absent, it is a
     folder (a prefix of objects), or no object has its name. The store is asked (errors only

@@ -42,7 +42,7 @@ from dataguard._frame._text_types import (
     value_type,
     wider,
 )
-from dataguard._storage import Location, resolve
+from dataguard._storage import Location, not_found, resolve, storage_error
 from dataguard.errors import InputError
 
 P = ParamSpec("P")
@@ -84,15 +84,25 @@ def file_format(path: PurePath, shown: str | None = None) -> str:
 
 
 @contextmanager
-def _reading(path: str) -> Iterator[None]:
-    """Turn any reader failure into an InputError that names the file."""
+def _reading(location: Location) -> Iterator[None]:
+    """Turn any reader failure into one line naming the file: what an object store raises as
+    the StorageError saying why (no such bucket, access denied, timed out, ...), anything else
+    as an InputError."""
     try:
         yield
     except InputError:
         raise
+    except OSError as exc:
+        if location.remote:
+            raise storage_error(location, exc) from None
+        raise _unreadable(location, exc) from exc
     except ARROW_ERRORS as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot read the file: {message}") from exc
+        raise _unreadable(location, exc) from exc
+
+
+def _unreadable(location: Location, exc: Exception) -> InputError:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(f"{_shown(location)}: cannot read the file: {message}")
 
 
 class FileSource(BaseSource):
@@ -105,10 +115,10 @@ class FileSource(BaseSource):
     def __init__(self, location: Location, fmt: str) -> None:
         shown = _shown(location)
         filesystem = location.filesystem
-        with _reading(shown):
+        with _reading(location):
             found = filesystem.get_file_info(location.path)
         if found.type == pafs.FileType.NotFound:
-            raise InputError(f"{shown}: no such file")
+            raise not_found(location) if location.remote else InputError(f"{shown}: no such file")
         if found.type == pafs.FileType.Directory:
             raise InputError(f"{shown}: is a directory, not a data file")
         if not location.remote and not os.access(location.path, os.R_OK):
@@ -120,7 +130,7 @@ class FileSource(BaseSource):
         self._num_rows: int | None = None
         self._pinned: dict[str, pa.DataType] = {}
         self._widened: dict[str, pa.DataType | None] = {}
-        with _reading(shown):
+        with _reading(location):
             if fmt == "parquet":
                 with filesystem.open_input_file(location.path) as opened:
                     parquet = pq.ParquetFile(opened)
@@ -330,7 +340,7 @@ class FileSource(BaseSource):
         # Readers cannot select zero columns; read the first one for its row count.
         read_names = list(names) or list(self._names[:1])
         offset = 0
-        with _reading(self._shown):
+        with _reading(self._location):
             try:
                 for record_batch in self._record_batches(read_names, step):
                     arrays = {
@@ -486,7 +496,7 @@ def _opened(location: Location, fmt: str | None, partitioning: str | None) -> So
     """The file at ``location``, read as ``fmt`` (default: as its suffix says), or the dataset
     of the folder or glob there."""
     shown = _shown(location)
-    with _reading(shown):
+    with _reading(location):
         found = location.filesystem.get_file_info(location.path)
     if found.type == pafs.FileType.Directory or (
         found.type == pafs.FileType.NotFound and is_glob(location.path)

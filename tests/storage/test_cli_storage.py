@@ -6,12 +6,10 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
-import dataguard._frame
 from dataguard._storage import read_bytes, resolve, write_bytes
 from dataguard.cli import main
 
@@ -156,24 +154,39 @@ def test_a_lint_problem_is_located_in_the_suites_uri(
     assert out.startswith(f"{uri}:4: expectations[1].max_value")
 
 
-def test_the_data_argument_is_opened_with_the_storage_options(
-    data: Path, s3_bucket: str, options: dict[str, str], monkeypatch: pytest.MonkeyPatch
+def test_the_data_is_read_from_the_store(
+    data: Path, s3_bucket: str, options: dict[str, str], tmp_path: Path
 ) -> None:
-    opened: list[tuple[str, Any]] = []
-    original = dataguard._frame.from_path
-
-    def recording(path: str, *, storage_options: Any = None) -> Any:
-        opened.append((path, storage_options))
-        return original(data)  # the bytes are the same; reading data in a store is not ours
-
-    monkeypatch.setattr(dataguard._frame, "from_path", recording)
     write_bytes(f"s3://{s3_bucket}/s.yaml", SUITE, options)
+    write_bytes(f"s3://{s3_bucket}/orders.parquet", data.read_bytes(), options)
     uri = f"s3://{s3_bucket}/orders.parquet"
-    assert _run(["validate", uri, "-s", f"s3://{s3_bucket}/s.yaml"], options)[0] == 0
-    assert opened == [(uri, options)]
-    opened.clear()
-    assert _run(["validate", str(data), "-s", f"s3://{s3_bucket}/s.yaml"], options)[0] == 0
-    assert opened == [(str(data), None)]  # a local path takes no storage options
+    remote_out, local_out = tmp_path / "remote.json", tmp_path / "local.json"
+    argv = ["-s", f"s3://{s3_bucket}/s.yaml", "-f", "json", "-o"]
+    assert _run(["validate", uri, *argv, str(remote_out)], options)[0] == 0
+    assert _run(["validate", str(data), *argv, str(local_out)], options)[0] == 0
+    remote, local = (json.loads(p.read_text()) for p in (remote_out, local_out))
+    assert remote["run"]["data"]["source"] == uri
+    assert [r["unexpected_count"] for r in remote["results"]] == [
+        r["unexpected_count"] for r in local["results"]
+    ]
+
+
+def test_data_in_a_missing_bucket_is_one_line_and_exit_two(
+    data: Path, s3_bucket: str, options: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_bytes(f"s3://{s3_bucket}/s.yaml", SUITE, options)
+    argv = ["validate", "s3://no-such-bucket/x.parquet", "-s", f"s3://{s3_bucket}/s.yaml"]
+    err = _failure(argv, options, capsys)
+    assert err == "dataguard: error: s3://no-such-bucket/x.parquet: no such bucket\n"
+
+
+def test_data_in_a_store_that_never_answers_times_out_in_one_line(
+    data: Path, silent_endpoint: str, options: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stuck = {**options, "endpoint_url": silent_endpoint}
+    quick = {"connect_timeout": "1", "request_timeout": "1", "max_attempts": "1"}
+    err = _failure(["profile", "s3://b/x.parquet", "-o", "p.json"], {**stuck, **quick}, capsys)
+    assert err.startswith("dataguard: error: s3://b/x.parquet: timed out")
 
 
 def _failure(argv: list[str], options: dict[str, str], capsys: pytest.CaptureFixture[str]) -> str:
