@@ -266,3 +266,14 @@ def run_task(task: Task, repeat: int, out_dir: Path) -> Outcome:
     result["process_peak_rss_mb"] = round(peak, 1)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     return Outcome(task, "ok", result, peak, wall)
+
+
+def load_outcome(task: Task, out_dir: Path) -> Outcome:
+    """The outcome a previous run of ``task`` left in ``out_dir`` (its JSON), without running
+    anything: how ``run.py --from-results`` writes the report again."""
+    out = out_dir / task.out_name
+    if not out.exists():
+        return Outcome(task, "no result file")
+    result = dict(json.loads(out.read_text()))
+    peak = result.get("process_peak_rss_mb")
+    return Outcome(task, "ok", result, None if peak is None else float(peak))

@@ -164,6 +164,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "tools' results and RESULTS.md sections are kept",
     )
     parser.add_argument(
+        "--from-results",
+        action="store_true",
+        help="write RESULTS.md again from the JSON a previous run with the same options left "
+        "(nothing runs; its environment, load and command are the previous run's)",
+    )
+    parser.add_argument(
         "--note", default=None, help="a paragraph printed under the results' introduction"
     )
     parser.add_argument("--results", type=Path, default=harness.RESULTS, help="raw JSON folder")
@@ -323,6 +329,13 @@ def needed_sizes(args: argparse.Namespace) -> list[int]:
 # --- running -------------------------------------------------------------------------------------
 
 
+def run_task(args: argparse.Namespace, task: Task, repeat: int, folder: Path) -> Outcome:
+    """Run one runner, or (``--from-results``) read what its previous run left in ``folder``."""
+    if args.from_results:
+        return harness.load_outcome(task, folder)
+    return harness.run_task(task, repeat, folder)
+
+
 @dataclass
 class Run:
     """Everything one invocation measured, for run.json and RESULTS.md."""
@@ -343,8 +356,8 @@ class Run:
         """Run a task once per invocation (the scaling job reuses the validate job's runs)."""
         if task.out_name not in self.outcomes:
             print(f"\n== {task.label}, {task.rows:,} rows, {task.job}", file=sys.stderr)
-            self.outcomes[task.out_name] = harness.run_task(
-                task, self.args.repeat, self.args.results
+            self.outcomes[task.out_name] = run_task(
+                self.args, task, self.args.repeat, self.args.results
             )
         return self.outcomes[task.out_name]
 
@@ -404,7 +417,9 @@ def preflight(run: Run, suite: Path) -> None:
     folder = run.args.results / "preflight"
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\n== agreement first: every validation tool at {rows:,} rows, untimed", file=sys.stderr)
-    outcomes = [harness.run_task(t, 0, folder) for t in validate_tasks(rows, suite, run.args.tools)]
+    outcomes = [
+        run_task(run.args, t, 0, folder) for t in validate_tasks(rows, suite, run.args.tools)
+    ]
     run.preflight = agreement.validate_agreement(outcomes[0], judged(outcomes[1:]))
     for line in run.preflight.problems or ["every tool agrees with the baseline on every check"]:
         print(f"  {line}", file=sys.stderr)
@@ -550,10 +565,10 @@ def environment(venvs: list[str], load_at_start: str = "") -> dict[str, Any]:
     }
 
 
-def write_outputs(run: Run, env: dict[str, Any]) -> None:
+def write_outputs(run: Run, env: dict[str, Any], command: str | None = None) -> None:
     """run.json beside the runners' JSON, and RESULTS.md."""
     targets = results_md.targets(run)
-    command = " ".join(["python3 benchmarks/run.py", *sys.argv[1:]])
+    command = command or " ".join(["python3 benchmarks/run.py", *sys.argv[1:]])
     summary = {
         "command": command,
         "environment": env,
@@ -590,6 +605,30 @@ def clear(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
+def rewrite(args: argparse.Namespace) -> int:
+    """``--from-results``: judge and write the report again from a previous run's JSON (its
+    summary gives the environment, the load and the command it ran with)."""
+    summary_file = args.results / ("run-tools.json" if args.tools is not None else "run.json")
+    if not summary_file.exists():
+        raise SystemExit(f"{summary_file} does not exist: nothing to write the report from")
+    previous = json.loads(summary_file.read_text())
+    run = Run(args)
+    suite = harness.SUITES / "orders.json"
+    steps: dict[str, Callable[[], None]] = {
+        "validate": lambda: run_validate(run, suite),
+        "drift": lambda: run_drift(run),
+        "profile": lambda: run_profile(run),
+    }
+    for job in args.jobs:
+        if job not in steps:
+            raise SystemExit(
+                f"--from-results writes the validate, drift and profile jobs, not {job}"
+            )
+        steps[job]()
+    write_outputs(run, previous["environment"], previous["command"])
+    return 1 if run.problems() else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = load_average()
@@ -598,6 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     args.results = args.results.resolve()
     args.markdown = args.markdown.resolve()
     venvs = needed_venvs(args.jobs, args.tools)
+    if args.from_results:
+        return rewrite(args)
     for venv in venvs:
         harness.ensure_venv(venv)
     for rows in needed_sizes(args):
