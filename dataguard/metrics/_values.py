@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, missing_mask
+from dataguard._frame import Batch, is_string_type, missing_mask
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import register_state_type
 
@@ -37,14 +38,53 @@ class Tally:
 
 
 def tally(batch: Batch, column: str) -> Tally | None:
-    """The column's present values with their counts, if the source holds it encoded (counting
-    codes is far cheaper than hashing every row's text); else None."""
+    """The column's present values with their counts, when counting them is far cheaper than
+    hashing every row's text: the source holds the column encoded, or a plain text or boolean
+    column repeats its values (counted by Arrow's hash dictionary); else None."""
     encoded = batch.encoded(column)
     if encoded is None:
-        return None
+        return _plain_tally(batch.array(column))
     counts = np.bincount(encoded.codes.to_numpy(), minlength=len(encoded.values))
     entries = np.flatnonzero((counts > 0) & ~missing_mask(encoded.values))
     return Tally(encoded.values.take(pa.array(entries)), counts[entries], entries)
+
+
+#: A plain column is counted by a hash dictionary when the first ``_SAMPLE`` rows of a batch hold
+#: at most ``_REPEATING`` as many distinct values as rows: hashing each distinct value once and
+#: counting rows by code then beats hashing every row, by 2.5 times for e-mails drawn from 50,000
+#: (92 % distinct in the sample, 35 % in a batch of 131,072 rows) and six times at a few values.
+#: Unique ids, whose rows each need hashing anyway, keep the per-row path; the sample costs them
+#: about a tenth of it.
+_SAMPLE = 1 << 13
+_REPEATING = 0.95
+
+#: Tallies of plain arrays still alive, by ``id``: a later pass over the same chunk (in-memory
+#: sources keep the chunks later passes read) counts it once. None records "not repeating".
+_TALLIES: dict[int, Tally | None] = {}
+
+
+def _plain_tally(array: pa.Array) -> Tally | None:
+    """``tally`` of a plain text or boolean array whose values repeat, else None. Their only
+    missing values are nulls, which a hash dictionary leaves out of its values."""
+    if not (is_string_type(array.type) or pa.types.is_boolean(array.type)):
+        return None
+    key = id(array)
+    if key in _TALLIES:
+        return _TALLIES[key]
+    found = None
+    head = array.slice(0, _SAMPLE)
+    if len(head.dictionary_encode().dictionary) <= _REPEATING * len(head):
+        encoded = array.dictionary_encode()
+        codes = encoded.indices
+        size = len(encoded.dictionary)
+        if codes.null_count:  # the nulls' slot, past the values', is dropped below
+            codes = codes.fill_null(size)
+        counts = np.bincount(codes.to_numpy(), minlength=size + 1)[:size]
+        entries = np.arange(size)
+        found = Tally(encoded.dictionary, counts.astype(np.int64, copy=False), entries)
+    _TALLIES[key] = found
+    weakref.finalize(array, _TALLIES.pop, key, None)
+    return found
 
 
 def canonical(array: pa.Array) -> pa.Array:

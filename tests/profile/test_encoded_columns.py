@@ -83,3 +83,42 @@ def test_encoded_numbers_and_booleans_profile_as_categories(make: object, values
     assert report.columns["c"].pvalue == pytest.approx(1.0)
     pooled = dg.profile(data, categorical_cap=10)  # most categories pooled into OTHER
     assert not dg.drift(data, reference=pooled).drifted
+
+
+@pytest.mark.parametrize("chunk_size", [None, 700, 4096])
+@pytest.mark.parametrize("distinct", [3, 300, 100_000])
+def test_plain_text_counted_by_value_profiles_as_hashed_by_row(
+    monkeypatch: pytest.MonkeyPatch, chunk_size: int | None, distinct: int
+) -> None:
+    """Plain text and booleans whose values repeat are counted by a hash dictionary, per
+    distinct value; the profile, on its own and on a reference's grid, is the one hashing every
+    row gives, whatever the batches (a batch may tally or not by its own sample)."""
+    from dataguard.metrics import _values
+
+    rng = np.random.default_rng(distinct)
+    # Over 9,000 distinct: ids, each once (a null every 37 rows).
+    text = words(9000, distinct, 4) if distinct < 9000 else [f"id{k}" for k in range(9000)]
+    text[::37] = [None] * len(text[::37])
+    table = pa.table(
+        {
+            "c": pa.array(text),
+            "b": pa.array(
+                [None if k % 11 == 0 else bool(k % 3) for k in rng.integers(0, 99, 9000)]
+            ),
+        }
+    )
+    current = pa.table({"c": pa.array(words(5000, distinct + 50, 5)), "b": table["b"][:5000]})
+    made: list[object] = []
+    plain_tally = _values._plain_tally
+    monkeypatch.setattr(_values, "_plain_tally", lambda a: made.append(plain_tally(a)) or made[-1])
+    tallied = dg.profile(table, chunk_size=chunk_size, categorical_cap=40)
+    on_grid = dg.profile(current, reference=tallied, chunk_size=chunk_size)
+    assert any(t is not None for t in made)  # the booleans at least
+    assert any(t is None for t in made) == (distinct > 9000)  # unique ids hash by row
+    monkeypatch.setattr(_values, "_plain_tally", plain_tally)
+    monkeypatch.setattr(_values, "_REPEATING", -1.0)  # every batch hashed row by row
+    assert dg.profile(table, chunk_size=chunk_size, categorical_cap=40).to_bytes() == (
+        tallied.to_bytes()
+    )
+    hashed_grid = dg.profile(current, reference=tallied, chunk_size=chunk_size)
+    assert hashed_grid.to_bytes() == on_grid.to_bytes()
