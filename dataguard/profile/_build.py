@@ -96,9 +96,13 @@ def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values and their counts of an already sorted array, in linear time."""
     if values.size == 0:
         return values, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
-    counts = np.diff(np.append(starts, values.size))
-    return values[starts], counts.astype(np.int64)
+    first = np.empty(values.size, dtype=bool)  # where each run of equal values starts
+    first[0] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=values.size)
+    distinct = values if starts.size == values.size else values[starts]
+    return distinct, counts.astype(np.int64, copy=False)
 
 
 def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
@@ -111,7 +115,7 @@ def reference_edges(values: np.ndarray, settings: Settings) -> np.ndarray:
 def counted_edges(distinct: np.ndarray, counts: np.ndarray, settings: Settings) -> np.ndarray:
     """``reference_edges`` of the values ``distinct`` (sorted) repeated ``counts`` times."""
     finite = np.isfinite(distinct)
-    values, weights = distinct[finite], counts[finite]
+    values, weights = (distinct, counts) if finite.all() else (distinct[finite], counts[finite])
     if values.size == 0:
         # Only infinities (or nothing): edges at the float range's ends still give -inf, the
         # finite values and +inf a bin each, so a current finite value is not counted as an inf.
@@ -127,7 +131,7 @@ def counted_edges(distinct: np.ndarray, counts: np.ndarray, settings: Settings) 
         positions = (np.arange(1, settings.bins) * total) // settings.bins
         # The value at each position of the sorted finite values.
         quantiles = values[np.searchsorted(np.cumsum(weights), positions, side="right")]
-        atoms = values[weights * settings.bins >= total]
+        atoms = values[weights >= -(-total // settings.bins)]  # weight * bins >= total
     return grid_edges(quantiles, atoms, values[0], values[-1])
 
 
@@ -154,7 +158,7 @@ def _numeric_reference(
 ) -> NumericProfile:
     values = state.values[0] if state.values else np.zeros(0)
     distinct_values, distinct_counts = sorted_unique(values)
-    edges = reference_edges(values, settings)
+    edges = counted_edges(distinct_values, distinct_counts, settings)  # reference_edges(values)
     # Values are sorted: each bin's count is the gap between the positions of its edges.
     positions = np.searchsorted(values, edges, side="right")
     counts = np.diff(np.concatenate([[0], positions, [values.size]]))

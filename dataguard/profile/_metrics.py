@@ -249,7 +249,8 @@ class NumericProfiler(Metric[NumericState, NumericState]):
         return replace(state, values=compact_parts(state.values))
 
     def finalize(self, state: NumericState) -> NumericState:
-        values = np.sort(np.concatenate(state.values)) if state.values else np.zeros(0)
+        values = np.concatenate(state.values) if state.values else np.zeros(0)
+        values.sort()  # in place: the concatenation is a new array already
         counts = state.counts
         if counts is None and self.edges is not None:
             counts = np.zeros(len(self.edges) + 1, dtype=np.int64)
