@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TextIO
 
 from dataguard._atomic import write_atomic
-from dataguard._formats import drift_text, to_text
+from dataguard._drift_formats import drift_text
+from dataguard._formats import to_text
 from dataguard.drift import drift
 from dataguard.examples import (
     PLANTED_DRIFT,

@@ -872,7 +872,7 @@ def _tests(specs: list[str]) -> str | dict[str, str] | None:
 
 
 def _drift(args: argparse.Namespace, stdout: TextIO) -> int:
-    from dataguard._formats import DRIFT_RENDERERS, GROUPED_DRIFT_RENDERERS
+    from dataguard._drift_formats import DRIFT_RENDERERS, GROUPED_DRIFT_RENDERERS
     from dataguard.drift import GroupedDriftReport, drift
 
     _check_chunk(args.chunk_size)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 import dataguard as dg
-from dataguard._formats import grouped_drift_junit, grouped_drift_text
+from dataguard._drift_formats import grouped_drift_junit, grouped_drift_text
 from dataguard.errors import InputError, ProfileError
 from dataguard.notify import summary
 

@@ -159,7 +159,7 @@ def test_multivariate_with_a_type_changed_column_is_a_clear_error(
 
 
 def test_text_output_gives_the_reason_when_no_test_ran(reference: pd.DataFrame) -> None:
-    from dataguard._formats import drift_text
+    from dataguard._drift_formats import drift_text
 
     current = reference.assign(amount=["x"] * len(reference))
     text = drift_text(dg.drift(current, reference=reference, tests={"stable": "welch_t"}))
