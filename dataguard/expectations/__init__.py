@@ -1,8 +1,13 @@
 """The expectation catalogue: one small frozen class per property of the data.
 
 Each class is registered under its short YAML name (``not_null``, ``between``, ...); see
-``registered()`` for the full list.
+``registered()`` for the full list. The classes that compare data with a stored profile
+(``NoDrift`` and the fairness checks) are imported on first use, by name here or in a suite, so
+that a validation without them does not load the profile and drift packages.
 """
+
+import importlib as _importlib
+import typing as _typing
 
 from dataguard._duration import Duration
 from dataguard.expectations._aggregate import (
@@ -30,15 +35,8 @@ from dataguard.expectations._base import (
     check_grouping,
 )
 from dataguard.expectations._distribution import KlDivergenceBelow, NoOutliers, ZScoreBelow
-from dataguard.expectations._drift import NoDrift
 from dataguard.expectations._each import EachColumn
 from dataguard.expectations._expression import Expression
-from dataguard.expectations._fairness import (
-    GroupComparison,
-    GroupShareBetween,
-    MissingnessParity,
-    RateParity,
-)
 from dataguard.expectations._freshness import Freshness
 from dataguard.expectations._multi import (
     CompoundColumnsUnique,
@@ -95,6 +93,15 @@ from dataguard.expectations._values import (
     Null,
     Unique,
 )
+
+if _typing.TYPE_CHECKING:
+    from dataguard.expectations._drift import NoDrift
+    from dataguard.expectations._fairness import (
+        GroupComparison,
+        GroupShareBetween,
+        MissingnessParity,
+        RateParity,
+    )
 
 __all__ = [
     "AggregateBetween",
@@ -177,3 +184,21 @@ __all__ = [
     "registered",
     "unregister",
 ]
+
+
+#: The module defining each class imported on first use.
+_HOMES = {
+    "GroupComparison": "dataguard.expectations._fairness",
+    "GroupShareBetween": "dataguard.expectations._fairness",
+    "MissingnessParity": "dataguard.expectations._fairness",
+    "NoDrift": "dataguard.expectations._drift",
+    "RateParity": "dataguard.expectations._fairness",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: object = getattr(_importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
