@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dataguard import strategies
 from dataguard._comments import Comments, with_comments
 from dataguard._deferred import yaml
 from dataguard._documents import (
@@ -366,7 +365,10 @@ class Suite:
         this suite, or failing exactly the expectations named in ``violate`` (``"type:column"``,
         ``"type"`` or a position), with ``tables`` and ``now`` as for ``validate``; see
         ``dataguard.strategies``. Needs hypothesis."""
-        return strategies.frames(self, violate=violate, kind=kind, tables=tables, now=now)
+        # Data generation rests on hypothesis, an optional extra: loaded by the call that needs it.
+        from dataguard.strategies import frames
+
+        return frames(self, violate=violate, kind=kind, tables=tables, now=now)
 
     def example(
         self,
@@ -378,7 +380,9 @@ class Suite:
     ) -> Any:
         """One frame of ``rows`` rows passing this suite (``tables`` and ``now`` as for
         ``validate``), the same each time. Needs hypothesis."""
-        return strategies.example(self, rows, kind=kind, tables=tables, now=now)
+        from dataguard.strategies import example  # hypothesis-backed, as in ``strategy``
+
+        return example(self, rows, kind=kind, tables=tables, now=now)
 
     def with_expectations(self, *more: Expectation) -> Suite:
         """A copy with more expectations appended."""
