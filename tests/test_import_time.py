@@ -111,6 +111,29 @@ def test_validating_a_csv_file_loads_no_statistics_report_or_generation_module(
     modules = loaded_after(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n{code}", tmp_path)
     assert {"dataguard.validate", "yaml", "pyarrow.csv"} <= modules
     assert among(modules, ("scipy", "jinja2", "hypothesis", "polars", "jsonschema")) == []
+    # Nor dataguard's drift statistics, profiles or data generation, which the suite names none of.
+    unused = ("dataguard.drift", "dataguard.profile", "dataguard.strategies")
+    assert among(modules, unused) == []
+
+
+def test_validating_in_memory_data_loads_no_drift_or_profile_module() -> None:
+    code = (
+        "import dataguard as dg\n"
+        "from dataguard.expectations import Between, NotNull\n"
+        "suite = dg.Suite([NotNull('id'), Between('amount', min_value=0)])\n"
+        "assert dg.validate({'id': [1, 2], 'amount': [3.5, 0.0]}, suite).passed"
+    )
+    unused = ("dataguard.drift", "dataguard.profile", "dataguard.strategies", "scipy", "yaml")
+    assert among(loaded_after(code), unused) == []
+
+
+def test_a_suite_naming_no_drift_loads_the_drift_package(tmp_path: Path) -> None:
+    (tmp_path / "suite.yaml").write_text(
+        "expectations:\n  - {type: no_drift, column: id, reference: ref.profile.json}\n"
+    )
+    code = "import dataguard as dg\ndg.load_suite('suite.yaml')"
+    modules = loaded_after(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n{code}", tmp_path)
+    assert {"dataguard.drift", "dataguard.profile"} <= modules
 
 
 @pytest.mark.parametrize("name", ["validate", "drift", "profile"])
