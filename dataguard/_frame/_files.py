@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -23,6 +23,7 @@ from dataguard._frame._batch import (
     normalize_array,
 )
 from dataguard._frame._dataset import DatasetSource, is_glob, list_files
+from dataguard._frame._kept import KeptColumns, Rows
 from dataguard._frame._memory import (
     MAX_NESTING,
     arrow_info,
@@ -132,6 +133,7 @@ class FileSource(BaseSource):
         self._num_rows: int | None = None
         self._pinned: dict[str, pa.DataType] = {}
         self._widened: dict[str, pa.DataType | None] = {}
+        self._kept = KeptColumns()
         with _reading(location):
             if fmt == "parquet":
                 with filesystem.open_input_file(location.path) as opened:
@@ -198,10 +200,17 @@ class FileSource(BaseSource):
         types, so there it changes nothing. Names the file lacks are left out."""
         if self._format == "parquet":
             return
+        self._kept.clear()
         for name, inferred in self._inferred.items():
             pinned = plan.pinned(name, inferred, self._format)
             if pinned is not None:
                 self._pinned[name] = pinned
+
+    def retain(self, names: Iterable[str]) -> None:
+        """Keep the columns ``names`` read from now on for a later pass, when reading them again
+        would parse the whole text file (see ``_kept``); a Parquet file reads a column alone."""
+        if not self.columnar:
+            self._kept.retain(names)
 
     def _type(self, name: str) -> pa.DataType:
         if name in self._widened:
@@ -249,6 +258,7 @@ class FileSource(BaseSource):
         """Read column ``name`` as ``to`` (``None``: as inferred) from now on, and start over."""
         before = self._type(name)
         self._widened[name] = to
+        self._kept.clear()
         if self._type(name) == before:  # nothing wider to read it as: a plain read error
             del self._widened[name]
             message = str(cause).strip().splitlines()[0]
@@ -339,22 +349,31 @@ class FileSource(BaseSource):
 
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         step = chunk_size or DEFAULT_FILE_CHUNK
+        offset = 0
+        for arrays, num_rows in self._kept.served(names) or self._read(names, step):
+            yield from slice_batches(arrays, num_rows, offset, step)
+            offset += num_rows
+        if offset == 0:
+            yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)
+
+    def _read(self, names: Sequence[str], step: int) -> Iterator[Rows]:
+        """The columns ``names`` read from the file, a reader's batch at a time; those retained
+        for a later pass are kept if this pass reads to the end."""
         # Readers cannot select zero columns; read the first one for its row count.
         read_names = list(names) or list(self._names[:1])
-        offset = 0
+        keeping = self._kept.keeping(names)
         with _reading(self._location):
             try:
                 for record_batch in self._record_batches(read_names, step):
                     arrays = {
                         n: self._checked(n, normalize_array(record_batch.column(n))) for n in names
                     }
-                    yield from slice_batches(arrays, record_batch.num_rows, offset, step)
-                    offset += record_batch.num_rows
+                    keeping.add(arrays)
+                    yield arrays, record_batch.num_rows
             except pa.ArrowInvalid as exc:
                 self._widen_from(exc, read_names)
                 raise
-        if offset == 0:
-            yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)
+        keeping.done()
 
     def _record_batches(self, names: list[str], step: int) -> Iterator[pa.RecordBatch]:
         if not names:  # a file with no columns has no rows either
