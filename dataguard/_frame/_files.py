@@ -22,6 +22,7 @@ from dataguard._frame._batch import (
     is_string_type,
     normalize_array,
 )
+from dataguard._frame._csv import csv_batches
 from dataguard._frame._dataset import DatasetSource, is_glob, list_files
 from dataguard._frame._kept import KeptColumns, Rows
 from dataguard._frame._memory import (
@@ -315,20 +316,28 @@ class FileSource(BaseSource):
     def _open(self, names: Sequence[str] | None) -> pa.RecordBatchReader:
         """A reader of the columns ``names`` (all of them, as inferred, when ``None``)."""
         if self._format == "csv":
-            types = {n: self._read_type(n) for n in names or ()}
-            delimiter = "\t" if ".tsv" in self._suffixes else ","
+            parse_options, convert_options = self._csv_options(names or [])
             return pcsv.open_csv(
                 self._stream(),
                 read_options=pcsv.ReadOptions(block_size=BLOCK_SIZE),
-                parse_options=pcsv.ParseOptions(delimiter=delimiter),
-                # Empty fields (and "NA", "null", ...) are missing in text columns too, as when
-                # pandas reads the file: otherwise not_null could never fail on a CSV text column.
-                # Every pass reads the types the columns were described with.
-                convert_options=pcsv.ConvertOptions(
-                    include_columns=list(names or []), column_types=types, strings_can_be_null=True
-                ),
+                parse_options=parse_options,
+                convert_options=convert_options,
             )
         return self._open_json({})
+
+    def _csv_options(self, names: Sequence[str]) -> tuple[pcsv.ParseOptions, pcsv.ConvertOptions]:
+        """How to parse a CSV file, and convert its columns ``names`` (all of them, as the
+        values say, when none)."""
+        delimiter = "\t" if ".tsv" in self._suffixes else ","
+        # Empty fields (and "NA", "null", ...) are missing in text columns too, as when pandas
+        # reads the file: otherwise not_null could never fail on a CSV text column. Every pass
+        # reads the types the columns were described with.
+        convert_options = pcsv.ConvertOptions(
+            include_columns=list(names),
+            column_types={n: self._read_type(n) for n in names},
+            strings_can_be_null=True,
+        )
+        return pcsv.ParseOptions(delimiter=delimiter), convert_options
 
     def _open_json(self, types: Mapping[str, pa.DataType]) -> pa.RecordBatchReader:
         """A reader of a JSON-lines file, with the columns of ``types`` read as those types.
@@ -382,11 +391,12 @@ class FileSource(BaseSource):
             with self._location.filesystem.open_input_file(self._location.path) as opened:
                 yield from parquet_batches(opened, names, step)
             return
-        select: Callable[[pa.RecordBatch], pa.RecordBatch] = (
-            (lambda b: b) if self._format == "csv" else (lambda b: b.select(names))
-        )
+        if self._format == "csv":
+            with self._stream() as stream:
+                yield from csv_batches(stream, self._names, *self._csv_options(names))
+            return
         for record_batch in text_batches(functools.partial(self._open, names)):
-            yield select(record_batch)
+            yield record_batch.select(names)
 
 
 def _check_json_lines(opened: pa.NativeFile, path: str) -> None:
