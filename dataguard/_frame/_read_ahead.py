@@ -2,9 +2,11 @@
 before them are checked, so reading and checking overlap instead of taking turns.
 
 Parquet decoding and CSV parsing run in Arrow's C++ code without the GIL, so the reading thread
-and the engine's workers share the cores. The reading thread holds at most ``depth`` finished
-batches beside the one it is decoding: memory stays that of a few batches, whatever the file's
-size. Batches arrive in the order they were read, so results do not depend on timing.
+and the engine's workers share the cores. The reading thread reads a batch only while fewer than
+``depth`` batches it read wait for the consumer, counting the one it reads: with one, the next
+batch is decoded while the consumer checks this one, and memory holds those two batches whatever
+the file's size. Batches arrive in the order they were read, so results do not depend on
+timing.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import pyarrow as pa
 
 T = TypeVar("T")
 
-#: Batches the reading thread may hold finished, waiting for the consumer: one is enough to keep
-#: the reader busy while the consumer works on the batch before it.
+#: Batches read and not yet taken by the consumer, the one being read included: one keeps the
+#: reader busy while the consumer works on the batch before it.
 READ_AHEAD = 1
 
 
@@ -42,33 +44,32 @@ _END = _End()
 
 
 class _Handover(Generic[T]):
-    """The bounded queue between the reading thread and the consumer, and the consumer's word
-    to stop."""
+    """What passes between the reading thread and the consumer: the items read, room to read
+    the next, and the consumer's word to stop."""
 
     def __init__(self, depth: int) -> None:
-        self._slots: queue.Queue[T | _Failed | _End] = queue.Queue(maxsize=depth)
+        self._items: queue.SimpleQueue[T | _Failed | _End] = queue.SimpleQueue()
+        self._room = threading.Semaphore(depth)
         self._stopped = threading.Event()
 
-    def put(self, item: T | _Failed | _End) -> bool:
-        """Hand ``item`` over, waiting for room; False once the consumer has stopped (the
-        reader then stops too)."""
-        if self._stopped.is_set():
-            return False
-        self._slots.put(item)
+    def wait_for_room(self) -> bool:
+        """Wait until fewer than ``depth`` items wait for the consumer; False once the consumer
+        has stopped (the reader then stops too)."""
+        self._room.acquire()
         return not self._stopped.is_set()
 
+    def put(self, item: T | _Failed | _End) -> None:
+        self._items.put(item)
+
     def get(self) -> T | _Failed | _End:
-        return self._slots.get()
+        item = self._items.get()
+        self._room.release()
+        return item
 
     def stop(self) -> None:
-        """Tell the reader to stop, and empty the queue: a reader waiting for room hands over
-        at most one more item, which fits, then sees the word and stops."""
+        """Tell the reader to stop, waking it if it waits for room."""
         self._stopped.set()
-        while True:
-            try:
-                self._slots.get_nowait()
-            except queue.Empty:
-                return
+        self._room.release()
 
 
 def read_ahead(
@@ -78,9 +79,11 @@ def read_ahead(
     items ahead of the consumer.
 
     ``open_items`` is called, iterated and closed on that thread only (a file it opens is read
-    by one thread). When the consumer stops early (closing this generator, or raising through
-    it), the reader stops after its current item and the items are closed before this generator
-    returns. An exception raised while reading is raised here, as it was raised.
+    by one thread), and the next item is read only while fewer than ``depth`` items read wait
+    for the consumer, counting that one. When the consumer stops early (closing this generator,
+    or raising through it), the reader stops after its current item and the items are closed
+    before this generator returns. An exception raised while reading is raised here, as it was
+    raised.
     """
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
@@ -90,15 +93,15 @@ def read_ahead(
         try:
             items = open_items()
             try:
-                for item in items:
-                    if not handover.put(item):
+                while handover.wait_for_room():
+                    item = next(items, _END)
+                    handover.put(item)
+                    if item is _END:
                         return
             finally:
                 items.close()
         except BaseException as exc:  # handed to the consumer, which raises it
             handover.put(_Failed(exc))
-            return
-        handover.put(_END)
 
     reader = threading.Thread(target=read, name="dataguard-reader", daemon=True)
     reader.start()
