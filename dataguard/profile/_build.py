@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from dataguard._engine import execute
 from dataguard._frame import (
+    Batch,
     ColumnInfo,
     ReadPlan,
     Source,
@@ -176,6 +177,38 @@ def _numeric_reference(
         edges=edges,
         counts=counts.astype(np.int64),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NumericReference(Metric[NumericState, NumericProfile]):
+    """A numeric column's reference profile from its values held in memory: ``profiler``'s
+    counts, sums and values, with the bins drawn from the values when finalized. The engine
+    finalizes metrics on its worker threads, so the columns' bins are built side by side instead
+    of one after the other on the calling thread (about 8 ms a column at 1M rows)."""
+
+    profiler: NumericProfiler
+    dtype: str
+    settings: Settings
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.profiler.columns
+
+    def empty(self) -> NumericState:
+        return self.profiler.empty()
+
+    def compute(self, batch: Batch, inputs: Values) -> NumericState:
+        return self.profiler.compute(batch, inputs)
+
+    def merge(self, left: NumericState, right: NumericState) -> NumericState:
+        return self.profiler.merge(left, right)
+
+    def compact(self, state: NumericState) -> NumericState:
+        return self.profiler.compact(state)
+
+    def finalize(self, state: NumericState) -> NumericProfile:
+        finished = self.profiler.finalize(state)
+        return _numeric_reference(self.profiler.column, self.dtype, finished, self.settings)
 
 
 def _numeric_reference_from(
@@ -380,8 +413,8 @@ def profile(
                 ranks=ranks.get(name),
                 settings=settings,
             )
-        elif isinstance(metric, NumericProfiler):
-            profiles[name] = _numeric_reference(name, portable_dtype(infos[name]), result, settings)
+        elif isinstance(metric, NumericReference):
+            profiles[name] = result
         else:
             summary = values[CategoryPrints(name, settings.categorical_cap)]
             counted = values[MissingCount(name)]
@@ -433,10 +466,12 @@ def _plan(
             plan[name] = grid_metric(ref)
         elif kind is None:
             unprofiled[name] = unprofilable(infos[name])
+        elif kind == "numeric" and streamed:
+            plan[name] = NumericProfiler(name, keep_values=False)
+            metrics.append(_spread(name, settings))
         elif kind == "numeric":
-            plan[name] = NumericProfiler(name, keep_values=not streamed)
-            if streamed:
-                metrics.append(_spread(name, settings))
+            profiler = NumericProfiler(name, keep_values=True)
+            plan[name] = NumericReference(profiler, portable_dtype(infos[name]), settings)
         else:
             plan[name] = CategoryKeys(name, settings.categorical_cap)
             metrics.append(MissingCount(name))

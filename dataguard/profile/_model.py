@@ -27,6 +27,7 @@ from dataguard._storage import write_bytes
 from dataguard._text import clip
 from dataguard._version import __version__
 from dataguard.errors import ProfileError
+from dataguard.metrics import state_type
 from dataguard.metrics._exact import SQUARE_SHIFT, SUM_SHIFT
 from dataguard.metrics._moments import Moments, MomentsState, MomentsValue
 from dataguard.profile._encoding import (
@@ -81,6 +82,7 @@ class Settings:
         }
 
 
+@state_type("numeric_column_profile")
 @dataclass(frozen=True, eq=False)
 class NumericProfile:
     """Summary of a numeric or temporal column (temporal values as microseconds or days)."""

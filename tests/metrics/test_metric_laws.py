@@ -64,6 +64,8 @@ from dataguard.metrics import (
     encode_state,
 )
 from dataguard.metrics._repeated import fingerprints
+from dataguard.profile import Settings
+from dataguard.profile._build import NumericReference
 from dataguard.profile._categories import CategoryKeys, CategoryPrints
 from dataguard.profile._grouped import GroupGrids
 from dataguard.profile._metrics import CoMomentSums, KeyCounter, NumericProfiler
@@ -168,6 +170,9 @@ METRICS: list[Callable[[], Metric[Any, Any]]] = [
     lambda: NumericProfiler("f"),
     lambda: NumericProfiler("i", (-1.0, 0.0, 5.0), keep_values=False),
     lambda: NumericProfiler("t", (0.0,)),
+    lambda: NumericReference(
+        NumericProfiler("f"), "double", Settings(bins=4, exact_cap=10, discrete_cap=3)
+    ),
     lambda: KeyCounter("s", ("a", "b", "ab")),
     lambda: KeyCounter("s", ("a",), PoolFilter.of([fingerprints(pa.array(["b", "é"]))], 2)),
     lambda: KeyCounter("i", (0, 1), None, pool_unknown=True),
@@ -242,6 +247,7 @@ IDS = [
     "numeric_profiler-values",
     "numeric_profiler-grid",
     "numeric_profiler-timestamps",
+    "numeric_reference",
     "key_counter",
     "key_counter-pool",
     "key_counter-pool_unknown",

@@ -15,6 +15,7 @@ from scipy import stats
 
 import dataguard as dg
 from dataguard.profile import NumericProfile, loads_profile
+from dataguard.profile._build import reference_edges
 from dataguard.profile._categories import MAX_CATEGORY_LENGTH
 
 
@@ -49,6 +50,24 @@ def test_reference_bytes_do_not_depend_on_batching() -> None:
     table = pa.Table.from_pandas(data, preserve_index=False)
     assert dg.profile(table.to_batches(max_chunksize=3_000)).to_bytes() == whole
     assert dg.profile(data).to_bytes() == whole  # rebuilt from the same data: same bytes
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_numeric_bins_built_by_the_workers_are_those_of_the_sorted_column(workers: int) -> None:
+    # The bins of an in-memory reference are drawn as its numeric columns finish, on the worker
+    # threads: they must be those drawn from each whole column, sorted, on the calling thread.
+    data = frame(20_000, seed=3)
+    built = dg.profile(data, chunk_size=3_000, workers=workers)
+    for name in ("normal", "lognormal", "poisson", "centred"):
+        column = built.columns[name]
+        assert isinstance(column, NumericProfile)
+        values = np.sort(data[name].dropna().to_numpy(dtype=np.float64))
+        edges = reference_edges(values, built.settings)
+        assert np.array_equal(column.edges, edges)
+        counts = np.diff(
+            np.searchsorted(values, edges, side="right"), prepend=0, append=len(values)
+        )
+        assert np.array_equal(column.counts, counts)
 
 
 @pytest.mark.parametrize("parts", [1, 2, 7, 64])
