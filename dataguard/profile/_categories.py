@@ -22,6 +22,7 @@ only ``distinct`` and which categories are kept could differ by the colliding pa
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -42,7 +43,7 @@ from dataguard.metrics import (
     state_type,
 )
 from dataguard.metrics._repeated import fingerprints, prints_in
-from dataguard.metrics._values import CountsState, combine_counts, count_values, tally
+from dataguard.metrics._values import CountsState, Tally, combine_counts, count_values, tally
 from dataguard.profile._pool import PoolBits
 
 #: Longest text, in characters, a profile keeps as a category: longer values count in the rest,
@@ -78,6 +79,26 @@ def key_prints(keys: Sequence[Any]) -> np.ndarray:
     if not keys:
         return np.zeros(0, dtype=np.uint64)
     return fingerprints(canonical(pa.array(list(keys))))
+
+
+#: Fingerprints of tallied values still alive, by the values' ``id``: step 2 reads the tally that
+#: step 1 hashed (in-memory sources keep a chunk's tally for the next pass), so each distinct
+#: value of a batch is hashed once, not once a step.
+_PRINTS: dict[int, np.ndarray] = {}
+
+
+def _value_prints(values: pa.Array, counted: Tally | None) -> np.ndarray:
+    """``fingerprints`` of the present values of a batch (read-only), once per tally."""
+    if counted is None:
+        return fingerprints(canonical(values))
+    key = id(values)
+    found = _PRINTS.get(key)
+    if found is None:
+        found = fingerprints(canonical(values))
+        found.setflags(write=False)
+        _PRINTS[key] = found
+        weakref.finalize(values, _PRINTS.pop, key, None)
+    return found
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -172,7 +193,7 @@ class CategoryPrints(Metric[PrintCounts, CategorySummary]):
         values = present(batch, self.column) if counted is None else counted.values
         if len(values) == 0:
             return PrintCounts()
-        prints = fingerprints(canonical(values))
+        prints = _value_prints(values, counted)
         too_long = _too_long(values)
         long = np.zeros(0, dtype=prints.dtype) if too_long is None else np.unique(prints[too_long])
         if counted is None:  # one print per row
@@ -347,7 +368,7 @@ class CategoryKeys(Metric[KeyTally, CategoryCounts]):
         if len(values) == 0:
             return KeyTally()
         # Every value is hashed, the long ones too: those are never kept, so always pooled.
-        prints = fingerprints(canonical(values))
+        prints = _value_prints(values, counted)
         found = prints_in(prints, summary.kept)
         pool = None
         if summary.pooled and not found.all():

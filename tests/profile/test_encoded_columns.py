@@ -122,3 +122,25 @@ def test_plain_text_counted_by_value_profiles_as_hashed_by_row(
     )
     hashed_grid = dg.profile(current, reference=tallied, chunk_size=chunk_size)
     assert hashed_grid.to_bytes() == on_grid.to_bytes()
+
+
+def test_repeating_text_is_hashed_once_for_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Step 2 (the kept categories' exact counts) reads the tally step 1 hashed: each batch's
+    # distinct values are hashed once, and the profile is the one hashing them twice gives.
+    from dataguard.profile import _categories
+
+    table = pa.table({"c": pa.array(words(40_000, 300, 3))})
+    hashed: list[int] = []
+    original = _categories.fingerprints
+
+    def counting(values: pa.Array) -> np.ndarray:
+        hashed.append(len(values))
+        return original(values)
+
+    expected = dg.profile(table, categorical_cap=40, chunk_size=10_000, workers=1).to_bytes()
+    monkeypatch.setattr(_categories, "fingerprints", counting)
+    built = dg.profile(table, categorical_cap=40, chunk_size=10_000, workers=1)
+    assert built.to_bytes() == expected
+    per_batch = [n for n in hashed if n > 40]  # not the kept keys' own prints
+    assert len(per_batch) == 4  # one hashing per batch, not one per batch and step
+    assert all(n <= 300 for n in per_batch)
