@@ -154,10 +154,51 @@ def _from_state(name: str, dtype: str, state: NumericState, **tiers: Any) -> Num
     )
 
 
+def _distinct_count(values: np.ndarray) -> int:
+    """How many distinct values a sorted array holds (without listing them)."""
+    return int(np.count_nonzero(values[1:] != values[:-1])) + 1 if values.size else 0
+
+
+def _many_values_edges(values: np.ndarray, settings: Settings) -> np.ndarray | None:
+    """``reference_edges`` of sorted values with more than ``discrete_cap`` distinct ones, read
+    from the values themselves: the quantiles are values at positions, an atom is a value that
+    ``values[i] == values[i + w - 1]`` shows to repeat at least w times. None when the cheaper
+    reading does not apply (every distinct value an atom). The same edges, without the arrays of
+    distinct values, counts and running counts, three copies of a column of unique values."""
+    low = int(np.searchsorted(values, -np.inf, side="right"))
+    high = int(np.searchsorted(values, np.inf, side="left"))
+    finite = values[low:high]
+    total = finite.size
+    least = -(-total // settings.bins)  # weight * bins >= total
+    if least < 2:
+        return None
+    positions = (np.arange(1, settings.bins) * total) // settings.bins
+    repeating = np.flatnonzero(finite[: total - least + 1] == finite[least - 1 :])
+    atoms = sorted_unique(finite[repeating])[0]
+    return grid_edges(finite[positions], atoms, finite[0], finite[-1])
+
+
 def _numeric_reference(
     name: str, dtype: str, state: NumericState, settings: Settings
 ) -> NumericProfile:
     values = state.values[0] if state.values else np.zeros(0)
+    edges = None
+    if values.size > settings.exact_cap and _distinct_count(values) > settings.discrete_cap:
+        edges = _many_values_edges(values, settings)
+    if edges is not None:  # neither the values nor their counts are kept: no need to list them
+        positions = np.searchsorted(values, edges, side="right")
+        counts = np.diff(np.concatenate([[0], positions, [values.size]]))
+        return _from_state(
+            name,
+            dtype,
+            state,
+            distinct=None,
+            exact=None,
+            discrete_values=None,
+            discrete_counts=None,
+            edges=edges,
+            counts=counts.astype(np.int64),
+        )
     distinct_values, distinct_counts = sorted_unique(values)
     edges = counted_edges(distinct_values, distinct_counts, settings)  # reference_edges(values)
     # Values are sorted: each bin's count is the gap between the positions of its edges.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from dataguard.profile import Settings
+from dataguard.profile._build import _many_values_edges, reference_edges
 from dataguard.profile._metrics import _BinLookup, bin_counts
 
 
@@ -51,3 +53,26 @@ def test_quantile_grids_at_scale(shape: str) -> None:
     if shape in ("normal", "uniform"):  # bell-shaped and flat data are mostly settled by table
         found = _BinLookup.of(tuple(edges.tolist()))._lookup(data)
         assert np.count_nonzero(found >= 0) > 0.8 * data.size
+
+
+@settings(max_examples=300)
+@given(
+    values=st.lists(
+        st.one_of(st.integers(-20, 20).map(float), finite, st.sampled_from([np.inf, -np.inf])),
+        min_size=80,
+        max_size=300,
+    ),
+    bins=st.integers(2, 24),
+    discrete_cap=st.integers(2, 24),
+)
+def test_edges_read_from_many_values_are_those_of_their_counts(
+    values: list[float], bins: int, discrete_cap: int
+) -> None:
+    # A column of many distinct values draws its edges from the sorted values themselves: they
+    # must be those drawn from its distinct values and their counts.
+    sorted_values = np.sort(np.asarray(values, dtype=np.float64))
+    chosen = Settings(bins=bins, exact_cap=2, discrete_cap=discrete_cap)
+    assume(len(np.unique(sorted_values)) > discrete_cap)
+    edges = _many_values_edges(sorted_values, chosen)
+    assume(edges is not None)  # every distinct value an atom: the counts are listed instead
+    assert np.array_equal(edges, reference_edges(sorted_values, chosen))
