@@ -720,8 +720,9 @@ def tools_section(run: Run, env: dict[str, Any], found: list[Target], command: s
         "`POLARS_MAX_THREADS=2`, the floor a pool of 2 threads, dataguard its default (one per",
         "core: 2), the hand-written baseline 1. CPU time is the runner process's user + system",
         "time over the timed call (`getrusage`, every thread), beside the wall time.",
-        *([f"Machine load (`/proc/loadavg`, 1/5/15 min): {env['load']}; other work was running"
-           " on the machine, so compare ratios and CPU times, not wall-clock digits."]
+        *([f"Machine load (`/proc/loadavg`, 1/5/15 min): {env['load']} (the run's own"
+           " processes count in it); where it is above the cores, other work shared them: then"
+           " compare ratios and CPU times, not wall-clock digits."]
           if env.get("load") else []),
         "",
         *([run.args.note, ""] if run.args.note else []),
