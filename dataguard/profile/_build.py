@@ -54,6 +54,11 @@ NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
 CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
 
 
+#: Bytes of numeric values a reference profile of a file may hold in memory to read the file
+#: once, rather than streaming it in a pass per column group and refining its quantiles in more:
+#: a million rows of a dozen numeric columns (the memory of a few streamed batches).
+HELD_BYTES = 128 << 20
+
 #: The grid of a reference holding only infinities: bins for -inf, for finite values, for +inf.
 INFINITY_EDGES = np.array([-np.finfo(np.float64).max, np.finfo(np.float64).max])
 
@@ -419,8 +424,9 @@ def profile(
     names = _column_names(source, columns, reference)
     infos = {n: source.info(n) for n in names}
     kinds = {n: column_kind(infos[n]) for n in names}
-    # A file is streamed: a reference's numeric columns are refined in passes, not held in memory.
-    streamed = reference is None and source.on_disk
+    # A file is streamed: a reference's numeric columns are refined in passes, not held in
+    # memory; unless they are few enough to hold, when one pass does (the bytes are the same).
+    streamed = reference is None and source.on_disk and not _holdable(source, kinds)
     if streamed and not source.reiterable:
         # Column groups and refinement read the rows several times: all must see the same rows.
         source.remember()
@@ -566,6 +572,14 @@ def _column_names(
 
 def _spread(name: str, settings: Settings) -> KeySpread:
     return KeySpread(name, settings.exact_cap, settings.discrete_cap)
+
+
+def _holdable(source: Source, kinds: Mapping[str, str | None]) -> bool:
+    """Whether a file's numeric columns fit ``HELD_BYTES`` held whole (8 bytes a value): its
+    row count is known before reading, as a Parquet footer gives it."""
+    rows = source.num_rows
+    numeric = sum(1 for kind in kinds.values() if kind in NUMERIC_KINDS)
+    return rows is not None and rows * numeric * 8 <= HELD_BYTES
 
 
 def _finite_count(state: NumericState) -> int:

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import dataguard as dg
+from dataguard._frame import _files
 from dataguard.metrics import Budget
-from dataguard.profile import _refine
+from dataguard.profile import _build, _refine
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
@@ -34,6 +35,13 @@ def columns(n: int, seed: int) -> pa.Table:
             "when": pa.array(rng.integers(0, 10**15, n), pa.timestamp("us")),
         }
     )
+
+
+@pytest.fixture(autouse=True)
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are streamed here, however small: a small file is otherwise read once, its numeric
+    columns held (see the last test)."""
+    monkeypatch.setattr(_build, "HELD_BYTES", 0)
 
 
 def written(table: pa.Table, path: Path, row_group: int) -> Path:
@@ -101,3 +109,24 @@ def test_distinct_count_is_exact_only_while_the_values_or_distinct_values_are_fe
     assert many.columns["x"].distinct is None  # type: ignore[union-attr]
     assert few.columns["x"].distinct == 7  # type: ignore[union-attr]
     assert small.columns["x"].distinct == 50  # type: ignore[union-attr]
+
+
+def test_a_small_file_is_read_once_and_profiled_as_when_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = written(columns(20_000, seed=5), tmp_path / "small.parquet", 3_001)
+    passes: list[list[str]] = []
+    reading = _files.FileSource.batches
+
+    def counted(self: _files.FileSource, names: list[str], chunk_size: int | None) -> object:
+        passes.append(list(names))
+        return reading(self, names, chunk_size)
+
+    monkeypatch.setattr(_files.FileSource, "batches", counted)
+    streamed = dg.profile(path, bins=64, chunk_size=777)
+    assert len(passes) > 1  # column groups, then refinement
+    passes.clear()
+    monkeypatch.setattr(_build, "HELD_BYTES", 20_000 * 8 * 8)  # exactly the 8 numeric columns
+    held = dg.profile(path, bins=64, chunk_size=777)
+    assert len(passes) == 1
+    assert held.to_bytes() == streamed.to_bytes()
