@@ -3,6 +3,7 @@ denied, timed out, cannot connect; never a credential."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,13 +101,11 @@ def _missing(location: Location) -> str:
     folder (a prefix of objects), or no object has its name. The store is asked (errors only
     cost the requests); when it refuses to say, "no such file"."""
     bucket = location.path.split("/", 1)[0]
-    try:
+    with contextlib.suppress(OSError):  # the store would not say: "no such file"
         if location.filesystem.get_file_info(bucket).type == pafs.FileType.NotFound:
             return "no such bucket"
         if location.filesystem.get_file_info(location.path).type == pafs.FileType.Directory:
             return "is a folder, not a file"
-    except OSError:
-        pass
     return "no such file"
 
 
