@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -30,6 +31,7 @@ from dataguard._frame._memory import (
     arrow_info,
     check_names,
     check_nesting,
+    from_arrow,
     slice_batches,
     value_depth,
 )
@@ -213,6 +215,32 @@ class FileSource(BaseSource):
         if not self.columnar:
             self._kept.retain(names)
 
+    def held(self, names: Sequence[str], budget: int) -> Source | None:
+        """A Parquet file's columns ``names`` read into memory in one pass, their columns decoded
+        in parallel, when they take at most ``budget`` bytes there. A text file's are not: the
+        columns its later passes read are kept as they are parsed (``retain``).
+
+        The fixed widths of the columns' types times the rows rule out most files too big
+        without reading them; a file of long text is read until it passes the budget, so at most
+        ``budget`` bytes are decoded in vain."""
+        if self._format != "parquet" or not names or self._num_rows is None:
+            return None
+        if self._num_rows * sum(_fixed_width(self._type(n)) for n in names) > budget:
+            return None
+        batches: list[pa.RecordBatch] = []
+        size = 0
+        with (
+            _reading(self._location),
+            contextlib.closing(self._record_batches(list(names), DEFAULT_FILE_CHUNK)) as reading,
+        ):
+            for batch in reading:
+                size += batch.nbytes
+                if size > budget:
+                    return None
+                batches.append(batch)
+        schema = pa.schema([(n, self._type(n)) for n in names])
+        return from_arrow(pa.Table.from_batches(batches, schema=schema), self._shown)
+
     def _type(self, name: str) -> pa.DataType:
         if name in self._widened:
             widened = self._widened[name]
@@ -384,7 +412,7 @@ class FileSource(BaseSource):
                 raise
         keeping.done()
 
-    def _record_batches(self, names: list[str], step: int) -> Iterator[pa.RecordBatch]:
+    def _record_batches(self, names: list[str], step: int) -> Generator[pa.RecordBatch, None, None]:
         if not names:  # a file with no columns has no rows either
             return
         if self._format == "parquet":
@@ -397,6 +425,19 @@ class FileSource(BaseSource):
             return
         for record_batch in text_batches(functools.partial(self._open, names)):
             yield record_batch.select(names)
+
+
+def _fixed_width(t: pa.DataType) -> int:
+    """Bytes a value of type ``t`` takes in memory at least: its width, or the offset of a
+    value of variable length."""
+    if pa.types.is_large_string(t) or pa.types.is_large_binary(t):
+        return 8
+    if pa.types.is_string(t) or pa.types.is_binary(t):
+        return 4
+    try:
+        return int(t.bit_width) // 8
+    except ValueError:  # nested and other types of variable width: no bound taken
+        return 0
 
 
 def _check_json_lines(opened: pa.NativeFile, path: str) -> None:

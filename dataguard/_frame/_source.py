@@ -121,6 +121,12 @@ class Source(Protocol):
         """Keep the converted chunks of ``names`` read from now on, for a later pass."""
         ...
 
+    def held(self, names: Sequence[str], budget: int) -> Source | None:
+        """The columns ``names`` read whole into memory, as a table of them is held, when they
+        take at most ``budget`` bytes there; None when they do not, or when holding gains
+        nothing (the rows are held already, or cannot be read twice)."""
+        ...
+
     def split_rows(self, judge: Any, reason_column: str | None) -> tuple[Any, Any]:
         """The passing and failing rows, as the same kind of data frame, each partition
         judging its own rows where they live (a cluster's data frame); the failing ones with a
@@ -165,6 +171,9 @@ class BaseSource(Source):
         return None
 
     def retain(self, names: Iterable[str]) -> None:
+        return None
+
+    def held(self, names: Sequence[str], budget: int) -> Source | None:
         return None
 
     def split_rows(self, judge: Any, reason_column: str | None) -> tuple[Any, Any]:

@@ -54,10 +54,10 @@ NUMERIC_KINDS = frozenset({"numeric", "datetime", "date"})
 CATEGORICAL_KINDS = frozenset({"string", "boolean", "categorical"})
 
 
-#: Bytes of numeric values a reference profile of a file may hold in memory to read the file
-#: once, rather than streaming it in a pass per column group and refining its quantiles in more:
-#: a million rows of a dozen numeric columns (the memory of a few streamed batches).
-HELD_BYTES = 128 << 20
+#: Bytes of a file a reference profile may hold in memory to read the file once, rather than
+#: streaming it in a pass per column group and refining its quantiles in more: all the columns
+#: profiled when they fit (a million rows of a couple dozen columns), else the numeric values.
+HELD_BYTES = 256 << 20
 
 #: The grid of a reference holding only infinities: bins for -inf, for finite values, for +inf.
 INFINITY_EDGES = np.array([-np.finfo(np.float64).max, np.finfo(np.float64).max])
@@ -422,6 +422,8 @@ def profile(
         else Settings(bins, exact_cap, discrete_cap, categorical_cap)
     )
     names = _column_names(source, columns, reference)
+    if reference is None:  # a file small enough is read once, in parallel, and held
+        source = source.held(names, HELD_BYTES) or source
     infos = {n: source.info(n) for n in names}
     kinds = {n: column_kind(infos[n]) for n in names}
     # A file is streamed: a reference's numeric columns are refined in passes, not held in
@@ -575,7 +577,7 @@ def _spread(name: str, settings: Settings) -> KeySpread:
 
 
 def _holdable(source: Source, kinds: Mapping[str, str | None]) -> bool:
-    """Whether a file's numeric columns fit ``HELD_BYTES`` held whole (8 bytes a value): its
+    """Whether a file's numeric columns fit ``HELD_BYTES`` held (8 bytes a value): its
     row count is known before reading, as a Parquet footer gives it."""
     rows = source.num_rows
     numeric = sum(1 for kind in kinds.values() if kind in NUMERIC_KINDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dataguard as dg
+from dataguard._frame import from_path
 from dataguard._frame._parquet import parquet_batches
 from dataguard.expectations import Between, NotNull, RowCountEqual
 
@@ -66,4 +68,53 @@ def test_a_file_unreadable_midway_is_one_line_naming_it(path: Path) -> None:
         message = str(caught.value)
         assert message.startswith(f"{path}: cannot read the file:")
         assert "\n" not in message
+    assert not any(t.name == "dataguard-reader" for t in threading.enumerate())
+
+
+def test_a_held_file_holds_its_rows_as_a_table_does(path: Path) -> None:
+    source = from_path(path)
+    held = source.held(["s", "x"], 1 << 20)
+    assert held is not None
+    assert not held.on_disk
+    assert held.num_rows == 1000
+    assert held.description == source.description
+    assert held.info("x") == source.info("x")
+    assert held.info("s") == source.info("s")
+    batches = list(held.batches(["x", "s"], 300))
+    rows = pa.table({n: pa.concat_arrays([b.array(n) for b in batches]) for n in ["x", "s"]})
+    assert rows.equals(TABLE.select(["x", "s"]))
+
+
+def test_a_file_too_big_to_hold_is_not_read_when_its_widths_say_so(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = from_path(path)
+
+    def unread(*args: object) -> Iterator[pa.RecordBatch]:
+        raise AssertionError("read a file its column widths rule out")
+
+    monkeypatch.setattr(source, "_record_batches", unread)
+    # 1000 rows of a float (8 bytes) and a string (a 4-byte offset at least).
+    assert source.held(["x", "s"], 12 * 1000 - 1) is None
+
+
+def test_long_text_past_the_budget_is_not_held(tmp_path: Path) -> None:
+    target = tmp_path / "long.parquet"
+    pq.write_table(pa.table({"t": ["x" * 1000] * 1000}), target)
+    source = from_path(target)
+    assert source.held(["t"], 100_000) is None  # 1 MB of text; the widths said 4 kB
+    assert source.held(["t"], 2_000_000) is not None
+
+
+def test_a_text_file_is_never_held(tmp_path: Path) -> None:
+    target = tmp_path / "data.csv"
+    target.write_text("a,b\n1,x\n2,y\n")
+    assert from_path(target).held(["a", "b"], 1 << 30) is None
+
+
+def test_a_held_file_unreadable_midway_is_one_line_naming_it(path: Path) -> None:
+    _corrupt_second_row_group(path)
+    with pytest.raises(dg.InputError) as caught:
+        from_path(path).held(["x", "s", "n"], 1 << 20)
+    assert str(caught.value).startswith(f"{path}: cannot read the file:")
     assert not any(t.name == "dataguard-reader" for t in threading.enumerate())

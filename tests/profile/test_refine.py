@@ -111,10 +111,8 @@ def test_distinct_count_is_exact_only_while_the_values_or_distinct_values_are_fe
     assert small.columns["x"].distinct == 50  # type: ignore[union-attr]
 
 
-def test_a_small_file_is_read_once_and_profiled_as_when_streamed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = written(columns(20_000, seed=5), tmp_path / "small.parquet", 3_001)
+def counting_passes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The columns of each streamed pass over a file, recorded as profiles read it."""
     passes: list[list[str]] = []
     reading = _files.FileSource.batches
 
@@ -123,10 +121,37 @@ def test_a_small_file_is_read_once_and_profiled_as_when_streamed(
         return reading(self, names, chunk_size)
 
     monkeypatch.setattr(_files.FileSource, "batches", counted)
+    return passes
+
+
+def test_a_file_whose_numbers_fit_is_read_once_and_profiled_as_when_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = columns(20_000, seed=5)
+    table = table.append_column("label", pa.array([f"label {k % 40}" for k in range(20_000)]))
+    path = written(table, tmp_path / "small.parquet", 3_001)
+    passes = counting_passes(monkeypatch)
     streamed = dg.profile(path, bins=64, chunk_size=777)
     assert len(passes) > 1  # column groups, then refinement
     passes.clear()
-    monkeypatch.setattr(_build, "HELD_BYTES", 20_000 * 8 * 8)  # exactly the 8 numeric columns
+    # Exactly the 8 numeric columns: the text column does not fit besides them.
+    monkeypatch.setattr(_build, "HELD_BYTES", 20_000 * 8 * 8)
     held = dg.profile(path, bins=64, chunk_size=777)
-    assert len(passes) == 1
+    assert len(passes) == 2  # every column, then the text column's kept categories
+    assert "label" in passes[0]
+    assert passes[1] == ["label"]
+    assert held.to_bytes() == streamed.to_bytes()
+
+
+def test_a_file_that_fits_is_read_once_whole_and_profiled_as_when_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = columns(20_000, seed=6)
+    table = table.append_column("label", pa.array([f"label {k % 40}" for k in range(20_000)]))
+    path = written(table, tmp_path / "small.parquet", 3_001)
+    streamed = dg.profile(path, bins=64, chunk_size=777)
+    monkeypatch.setattr(_build, "HELD_BYTES", 1 << 30)
+    passes = counting_passes(monkeypatch)
+    held = dg.profile(path, bins=64, chunk_size=777)
+    assert passes == []  # read whole, not in streamed passes
     assert held.to_bytes() == streamed.to_bytes()
