@@ -357,9 +357,11 @@ class FileSource(BaseSource):
         """How to parse a CSV file, and convert its columns ``names`` (all of them, as the
         values say, when none)."""
         delimiter = "\t" if ".tsv" in self._suffixes else ","
-        # Empty fields (and "NA", "null", ...) are missing in text columns too, as when pandas
-        # reads the file: otherwise not_null could never fail on a CSV text column. Every pass
-        # reads the types the columns were described with.
+        # Empty fields (and "NA", "null", ...) are missing in text columns too: otherwise
+        # not_null could never fail on a CSV text column. Quoted, they are missing in the types
+        # inferred (a column of numbers and "" is numbers) and in other columns, but a value in
+        # a text column (``csv_batches``): "" is the empty string there, as DuckDB and polars
+        # read it. Every pass reads the types the columns were described with.
         convert_options = pcsv.ConvertOptions(
             include_columns=list(names),
             column_types={n: self._read_type(n) for n in names},

@@ -29,12 +29,23 @@ def _text(rows: list[tuple[int, str, float | None]], newline: str = "\n") -> str
 
 
 def _streamed(path: Path, columns: list[str]) -> pa.Table:
-    convert = pcsv.ConvertOptions(
-        include_columns=columns,
-        column_types={c: TYPES[c] for c in columns},
-        strings_can_be_null=True,
-    )
-    return pcsv.read_csv(path, convert_options=convert)
+    """The streaming reader's columns: the text ones with a quoted value never missing (``""``
+    is the empty string), the others with quoted null spellings missing."""
+    parts: dict[str, pa.ChunkedArray] = {}
+    for names, quoted_null in (
+        ([c for c in columns if c == "s"], False),
+        ([c for c in columns if c != "s"], True),
+    ):
+        if names:
+            convert = pcsv.ConvertOptions(
+                include_columns=names,
+                column_types={c: TYPES[c] for c in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=quoted_null,
+            )
+            table = pcsv.read_csv(path, convert_options=convert)
+            parts.update(zip(table.column_names, table.columns, strict=True))
+    return pa.table([parts[c] for c in columns], names=columns)
 
 
 def _blocked(source: Path | pa.NativeFile, columns: list[str], block_size: int) -> pa.Table:
