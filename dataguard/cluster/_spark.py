@@ -101,6 +101,11 @@ _SPARK_TYPES = {
 }
 
 
+#: Spark's CSV null value: a string no field holds (the NUL character), so that only a bare empty
+#: field is missing in a text column.
+_SPARK_NULL = "\x00"
+
+
 def open_file(path: str, master: str, read_plan: Callable[[Sequence[str]], ReadPlan]) -> Any:
     """The Parquet, CSV or JSON-lines file (or directory of them) at ``path`` as a Spark
     DataFrame on ``master``; text files' columns that ``read_plan`` pins to a logical type are
@@ -112,7 +117,13 @@ def open_file(path: str, master: str, read_plan: Callable[[Sequence[str]], ReadP
             return spark.read.parquet(path)
         if fmt == "csv":
             separator = "\t" if ".tsv" in [s.lower() for s in Path(path).suffixes] else ","
-            frame = spark.read.csv(path, header=True, inferSchema=True, sep=separator)
+            # A bare empty field is missing, a quoted one ("") the empty string in a text column
+            # and missing in others, as on one machine: Spark reads both as its null value, ""
+            # by default; with another null value, a bare field reads as it (missing) and ""
+            # stays the empty string, which other types read as missing.
+            frame = spark.read.csv(
+                path, header=True, inferSchema=True, sep=separator, nullValue=_SPARK_NULL
+            )
         else:
             frame = spark.read.json(path)
         pinned = read_plan(frame.columns).types
@@ -122,9 +133,16 @@ def open_file(path: str, master: str, read_plan: Callable[[Sequence[str]], ReadP
             if n in frame.columns and t in _SPARK_TYPES
         }
         if typed:
-            frame = frame.withColumns(
-                {name: frame[_quoted(name)].cast(kind) for name, kind in typed.items()}
-            )
+            from pyspark.sql import functions
+
+            read = dict(frame.dtypes)
+            columns = {}
+            for name, kind in typed.items():
+                column = frame[_quoted(name)]
+                if fmt == "csv" and read[name] == "string" and kind != "string":
+                    column = functions.nullif(column, functions.lit(""))  # a quoted empty field
+                columns[name] = column.cast(kind)
+            frame = frame.withColumns(columns)
         return frame
     except Exception as exc:  # Spark's analysis errors: a missing path, an unreadable file
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
