@@ -37,6 +37,7 @@ from dataguard._frame._convert import (
     to_column_value,
     value_set,
 )
+from dataguard._frame._csv import csv_batches
 from dataguard._frame._files import (
     DEFAULT_FILE_CHUNK,
     dataset,
@@ -86,6 +87,7 @@ __all__ = [
     "comparable",
     "comparable_members",
     "compare",
+    "csv_batches",
     "csv_block_types",
     "dataset",
     "file_format",

@@ -19,21 +19,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dataguard._deferred import pq
+from dataguard._deferred import pcsv, pq
 from dataguard._frame import (
     ColumnInfo,
     PassRunner,
     ReadPlan,
     Source,
     as_source,
+    csv_batches,
     csv_block_types,
-    is_string_type,
     wider,
     with_text_column,
 )
@@ -247,7 +247,7 @@ def _is_plain_node(node: Any) -> bool:
     read = node.operand("func")
     while isinstance(read, functools.partial):
         read = read.func
-    return bool(read is row_groups or read.__module__.startswith(_DASK_READERS))
+    return bool(read in (row_groups, csv_rows) or read.__module__.startswith(_DASK_READERS))
 
 
 class DaskSource(ClusterSource):
@@ -558,8 +558,9 @@ def open_file(
     this machine reads the file as (``read_plan`` says how for a CSV file), so the results are
     those of the same command without a cluster: Parquet's own types, not the pandas dtypes
     dask reads them as (its strings are ``large_string``); a CSV file's types as this machine's
-    reader settles them over the whole file. A CSV file is cut into partitions of about
-    ``blocksize`` bytes (dask's default when None)."""
+    reader settles them over the whole file, its rows read by this machine's reader too
+    (``csv_rows``). A CSV file is cut into partitions of about ``blocksize`` bytes
+    (``CSV_PARTITION`` when None)."""
     require_dask()
     import dask.dataframe as dd
 
@@ -569,15 +570,7 @@ def open_file(
         delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
         if not here.types_final:  # a later value may widen a column: read them all to know
             schema = _csv_schema(path, schema, delimiter, blocksize)
-        dtypes = {f.name: _csv_dtype(f.type) for f in schema}
-        times = [n for n, t in dtypes.items() if t == "datetime"]
-        frame = dd.read_csv(
-            path,
-            sep=delimiter,
-            dtype={n: t for n, t in dtypes.items() if t != "datetime"},
-            parse_dates=times,
-            blocksize="default" if blocksize is None else blocksize,
-        )
+        frame = _csv_frame(path, schema, delimiter, blocksize)
     elif here.columnar:
         schema = pq.read_schema(path)
         groups = [[g] for g in range(pq.ParquetFile(path).num_row_groups)] or [[]]
@@ -591,6 +584,59 @@ def open_file(
 #: The size of the blocks of a CSV file whose types are settled each by one task: any size
 #: gives the same types (see ``csv_block_types``).
 SETTLE_BLOCK = 64 << 20
+#: The size of a CSV file's partitions when none is given (dask's own largest default).
+CSV_PARTITION = 64_000_000
+
+
+def _csv_frame(path: str, schema: pa.Schema, delimiter: str, blocksize: int | None) -> Any:
+    """The rows of a CSV file as a Dask DataFrame of ``schema``'s columns, a partition per
+    ``blocksize`` bytes of lines, each read on a worker by this machine's CSV reader
+    (``csv_rows``): pandas would read a quoted empty field ("") in a text column as missing."""
+    import dask.dataframe as dd
+
+    size = Path(path).stat().st_size
+    step = CSV_PARTITION if blocksize is None else max(1, blocksize)
+    spans = [(offset, step) for offset in range(0, size, step)] or [(0, 0)]
+    with open(path, "rb") as handle:
+        header = handle.readline()
+    meta = schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+    return dd.from_map(
+        csv_rows,
+        spans,
+        path=path,
+        header=header,
+        schema=schema,
+        delimiter=delimiter,
+        meta=meta,
+        enforce_metadata=False,
+    )
+
+
+def csv_rows(
+    span: tuple[int, int], path: str, header: bytes, schema: pa.Schema, delimiter: str
+) -> Any:
+    """On a worker: the rows of a CSV file (whose first line is ``header``) on the lines that
+    start within ``span`` (offset, length in bytes), as a pandas partition of ``schema``'s
+    columns read with its types as this machine's reader reads them, Arrow-backed so that they
+    convert back to Arrow unchanged."""
+    offset, length = span
+    with open(path, "rb") as handle:
+        # A line starts at the file's start or after a line end: the next partition's first
+        # line starts where this one's lines end.
+        start = 0 if offset == 0 else _after_line_end(handle, offset - 1)
+        end = _after_line_end(handle, max(0, offset + length - 1))
+        handle.seek(start)
+        block = handle.read(max(0, end - start))
+    text = block if offset == 0 else header + block
+    convert = pcsv.ConvertOptions(
+        include_columns=schema.names,
+        column_types={f.name: f.type for f in schema},
+        strings_can_be_null=True,
+    )
+    parse = pcsv.ParseOptions(delimiter=delimiter)
+    batches = csv_batches(pa.BufferReader(text), schema.names, parse, convert)
+    table = pa.Table.from_batches(list(batches), schema=schema)
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def _csv_schema(path: str, first: pa.Schema, delimiter: str, blocksize: int | None) -> pa.Schema:
@@ -618,6 +664,19 @@ def _csv_schema(path: str, first: pa.Schema, delimiter: str, blocksize: int | No
     return pa.schema(list(types.items()))
 
 
+def _after_line_end(handle: BinaryIO, position: int) -> int:
+    """The position after the first line end at or after ``position`` (the file's end if none)."""
+    handle.seek(position)
+    while True:
+        chunk = handle.read(1 << 16)
+        if not chunk:
+            return handle.tell()
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(chunk)
+
+
 def _block_types(
     header: bytes, block: bytes, types: dict[str, pa.DataType], delimiter: str, path: str
 ) -> dict[str, pa.DataType] | Failed:
@@ -634,18 +693,3 @@ def row_groups(groups: list[int], path: str, columns: list[str] | None = None) -
     ``columns`` when given (dask hands it the columns a pass selects)."""
     table = pq.ParquetFile(path).read_row_groups(groups, columns=columns)
     return table.to_pandas(ignore_metadata=True)
-
-
-def _csv_dtype(t: pa.DataType) -> str:
-    """The pandas dtype dask reads a CSV column as, to convert it to Arrow type ``t``."""
-    if pa.types.is_integer(t):
-        return "Int64"
-    if pa.types.is_floating(t) or pa.types.is_decimal(t):
-        return "float64"
-    if pa.types.is_boolean(t):
-        return "boolean"
-    if pa.types.is_temporal(t):
-        return "datetime"
-    if pa.types.is_dictionary(t):
-        return "category"
-    return "string" if is_string_type(t) else "object"

@@ -224,3 +224,28 @@ def test_a_late_unreadable_csv_line_is_an_input_error_naming_the_file(
     err = capsys.readouterr().err
     assert (code, len(err.splitlines())) == (2, 1)
     assert f"{path}: cannot read the file" in err
+
+
+def test_quoted_empty_csv_fields_read_as_without_engine(dask_client: Any, tmp_path: Path) -> None:
+    """A quoted empty field is the empty string in a text column and missing in a number column,
+    a bare one missing in both, in partitions of a few lines as in one read."""
+    path = tmp_path / "quoted.csv"
+    lines = [
+        f"{k},{'' if k % 3 == 0 else chr(34) * 2 if k % 3 == 1 else f'u{k}@x.y'},"
+        f"{chr(34) * 2 if k % 4 == 0 else '' if k % 4 == 1 else k / 2}"
+        for k in range(300)
+    ]
+    path.write_text("id,email,amount\n" + "\n".join(lines) + "\n")
+    suite = loads_suite(
+        """
+        expectations:
+          - {type: not_null, column: email}
+          - {type: matches_regex, column: email, regex: "@"}
+          - {type: not_null, column: amount}
+        """
+    )
+    plan = ReadPlan(suite.column_types)
+    on_dask = dg.validate(open_dask_file(str(path), lambda names: plan, blocksize=256), suite)
+    here = dg.validate(path, suite)
+    assert on_dask.to_dict()["results"] == here.to_dict()["results"]
+    assert [r.unexpected_count for r in here.results] == [100, 100, 150]
