@@ -25,6 +25,7 @@ from dataguard._frame._batch import (
 )
 from dataguard._frame._csv import csv_batches
 from dataguard._frame._dataset import DatasetSource, is_glob, list_files
+from dataguard._frame._encoded_batches import file_batches
 from dataguard._frame._kept import KeptColumns, Rows
 from dataguard._frame._memory import (
     MAX_NESTING,
@@ -32,10 +33,10 @@ from dataguard._frame._memory import (
     check_names,
     check_nesting,
     from_arrow,
-    slice_batches,
     value_depth,
 )
 from dataguard._frame._parquet import parquet_batches
+from dataguard._frame._parquet_pages import dictionary_columns
 from dataguard._frame._read_ahead import text_batches
 from dataguard._frame._source import BaseSource, Source
 from dataguard._frame._text_types import (
@@ -137,12 +138,17 @@ class FileSource(BaseSource):
         self._pinned: dict[str, pa.DataType] = {}
         self._widened: dict[str, pa.DataType | None] = {}
         self._kept = KeptColumns()
+        #: Text columns read as dictionary codes: a Parquet file's whose pages all are.
+        self._dictionaries: frozenset[str] = frozenset()
         with _reading(location):
             if fmt == "parquet":
                 with filesystem.open_input_file(location.path) as opened:
                     parquet = pq.ParquetFile(opened)
                     schema = parquet.schema_arrow
                     self._num_rows = parquet.metadata.num_rows
+                    self._dictionaries = frozenset(
+                        dictionary_columns(parquet.metadata, schema.names)
+                    )
             else:
                 if fmt == "jsonl":
                     _check_json_lines(self._stream(), shown)
@@ -229,9 +235,11 @@ class FileSource(BaseSource):
             return None
         batches: list[pa.RecordBatch] = []
         size = 0
+        # Read as the table would be, text as text (not as dictionary codes; see ``batches``).
         with (
             _reading(self._location),
-            contextlib.closing(self._record_batches(list(names), DEFAULT_FILE_CHUNK)) as reading,
+            self._location.filesystem.open_input_file(self._location.path) as opened,
+            contextlib.closing(parquet_batches(opened, names, DEFAULT_FILE_CHUNK)) as reading,
         ):
             for batch in reading:
                 size += batch.nbytes
@@ -390,7 +398,7 @@ class FileSource(BaseSource):
         step = chunk_size or DEFAULT_FILE_CHUNK
         offset = 0
         for arrays, num_rows in self._kept.served(names) or self._read(names, step):
-            yield from slice_batches(arrays, num_rows, offset, step)
+            yield from file_batches(arrays, num_rows, offset, step)
             offset += num_rows
         if offset == 0:
             yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)
@@ -404,9 +412,7 @@ class FileSource(BaseSource):
         with _reading(self._location):
             try:
                 for record_batch in self._record_batches(read_names, step):
-                    arrays = {
-                        n: self._checked(n, normalize_array(record_batch.column(n))) for n in names
-                    }
+                    arrays = {n: self._column(record_batch, n) for n in names}
                     keeping.add(arrays)
                     yield arrays, record_batch.num_rows
             except pa.ArrowInvalid as exc:
@@ -414,12 +420,21 @@ class FileSource(BaseSource):
                 raise
         keeping.done()
 
+    def _column(self, record_batch: pa.RecordBatch, name: str) -> pa.Array:
+        """A column of a batch the reader gave: checked and normalized, but for a column read as
+        dictionary codes, which batches offer as codes and decode where needed."""
+        column = record_batch.column(name)
+        if name in self._dictionaries and isinstance(column, pa.DictionaryArray):
+            return column
+        return self._checked(name, normalize_array(column))
+
     def _record_batches(self, names: list[str], step: int) -> Generator[pa.RecordBatch, None, None]:
         if not names:  # a file with no columns has no rows either
             return
         if self._format == "parquet":
+            coded = [n for n in names if n in self._dictionaries]
             with self._location.filesystem.open_input_file(self._location.path) as opened:
-                yield from parquet_batches(opened, names, step)
+                yield from parquet_batches(opened, names, step, dictionaries=coded)
             return
         if self._format == "csv":
             with self._stream() as stream:

@@ -74,7 +74,7 @@ class _Handover(Generic[T]):
 
 def read_ahead(
     open_items: Callable[[], Generator[T, None, None]], depth: int = READ_AHEAD
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """The items of ``open_items()``, in order, read on a thread of their own up to ``depth``
     items ahead of the consumer.
 

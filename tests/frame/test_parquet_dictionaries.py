@@ -1,0 +1,131 @@
+"""Parquet text columns read as dictionary codes when every page is dictionary-encoded.
+
+Which columns qualify is read from the footer's page encoding statistics; a column whose
+dictionary overflowed to plain pages in any row group is read as text. Either way, validation
+gives the results it gives on the same rows in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import dataguard as dg
+from dataguard._frame import as_source
+from dataguard._frame._encoded_batches import encoded
+from dataguard._frame._parquet_pages import _dictionary_only, _Malformed, dictionary_columns
+from dataguard.expectations import (
+    InSet,
+    MatchesRegex,
+    NotNull,
+    Unique,
+    ValueLengthBetween,
+)
+
+ROWS = 3000
+STATUSES = ["paid", "shipped", "cancelled", "pending"]
+
+
+def _table() -> pa.Table:
+    k = np.arange(ROWS)
+    return pa.table(
+        {
+            # few distinct values, some missing, one value outside the set
+            "status": pa.array(
+                [None if i % 17 == 0 else ("lost" if i == 2500 else STATUSES[i % 4]) for i in k]
+            ),
+            # distinct in every row: its dictionary overflows a small page limit
+            "id": pa.array([f"ID-{i:08d}" for i in k]),
+            # distinct only late in the file: the last row group overflows, the first do not
+            "late": pa.array([f"c{i % 5}" if i < 2000 else f"late-{i:06d}" for i in k]),
+            "n": pa.array(k % 11, pa.int64()),
+        }
+    )
+
+
+def _write(path: Path, **options: Any) -> Path:
+    pq.write_table(
+        _table(),
+        path,
+        row_group_size=1000,
+        dictionary_pagesize_limit=4096,
+        write_batch_size=100,
+        **options,
+    )
+    return path
+
+
+def test_only_text_columns_dictionary_encoded_throughout_are_chosen(tmp_path: Path) -> None:
+    metadata = pq.read_metadata(_write(tmp_path / "d.parquet"))
+    assert dictionary_columns(metadata, ["status", "id", "late", "n"]) == ["status"]
+    assert dictionary_columns(metadata, ["id", "n"]) == []
+
+
+def test_a_file_written_without_dictionaries_has_none(tmp_path: Path) -> None:
+    metadata = pq.read_metadata(_write(tmp_path / "p.parquet", use_dictionary=False))
+    assert dictionary_columns(metadata, ["status", "id", "late"]) == []
+
+
+def test_a_truncated_footer_is_malformed(tmp_path: Path) -> None:
+    metadata = pq.read_metadata(_write(tmp_path / "d.parquet"))
+    sink = pa.BufferOutputStream()
+    metadata.write_metadata_file(sink)
+    footer = sink.getvalue().to_pybytes()[4:-8]
+    assert _dictionary_only(footer)["status"] is True
+    with pytest.raises(_Malformed):
+        _dictionary_only(footer[: len(footer) // 2])
+
+
+def test_missing_values_get_a_code_of_their_own() -> None:
+    array = pa.array(["a", None, "b", "a", None]).dictionary_encode()
+    found = encoded(array)
+    assert found.values.to_pylist() == ["a", "b", None]
+    assert found.codes.null_count == 0
+    assert found.values.take(found.codes).to_pylist() == ["a", None, "b", "a", None]
+
+
+def test_batches_offer_chosen_columns_as_codes_and_as_text(tmp_path: Path) -> None:
+    source = as_source(_write(tmp_path / "d.parquet"))
+    batches = list(source.batches(["status", "id"], 700))
+    assert sum(b.num_rows for b in batches) == ROWS
+    assert all(b.encoded("id") is None for b in batches)
+    for batch in batches:
+        codes = batch.encoded("status")
+        assert codes is not None
+        rows = slice(batch.offset, batch.offset + batch.num_rows)
+        expected = _table()["status"][rows].to_pylist()
+        assert codes.values.take(codes.codes).to_pylist() == expected
+        assert batch.array("status").to_pylist() == expected
+        assert batch.array("status").type == pa.string()
+        assert batch.encoded("status") is None  # the text is read now: the cheaper view
+
+
+SUITE = [
+    NotNull(column="status"),
+    InSet(column="status", value_set=tuple(STATUSES)),
+    ValueLengthBetween(column="status", min_value=4, max_value=7),
+    MatchesRegex(column="status", regex="^[a-z]+d$"),
+    InSet(column="late", value_set=("c0", "c1", "c2", "c3", "c4")),
+    ValueLengthBetween(column="late", max_value=2),
+    Unique(column="status"),
+    Unique(column="id"),
+]
+
+
+def _answers(data: Any, chunk_size: int | None) -> list[dict[str, Any]]:
+    result = dg.validate(data, dg.Suite(tuple(SUITE)), result_format="complete", chunk_size=chunk_size)
+    return [r.to_dict() for r in result.results]
+
+
+@pytest.mark.parametrize("chunk_size", [None, 700, 1000, 1500])
+@pytest.mark.parametrize("options", [{}, {"use_dictionary": False}, {"data_page_version": "2.0"}])
+def test_results_are_those_of_the_rows_in_memory(
+    tmp_path: Path, chunk_size: int | None, options: dict[str, Any]
+) -> None:
+    path = _write(tmp_path / "d.parquet", **options)
+    assert _answers(path, chunk_size) == _answers(_table(), chunk_size)
