@@ -26,7 +26,7 @@ from dataguard._frame._batch import (
 from dataguard._frame._csv import csv_batches
 from dataguard._frame._dataset import DatasetSource, is_glob, list_files
 from dataguard._frame._encoded_batches import file_batches
-from dataguard._frame._kept import KeptColumns, Rows
+from dataguard._frame._kept import KEEP_BUDGET, KeptColumns, Rows
 from dataguard._frame._memory import (
     MAX_NESTING,
     arrow_info,
@@ -58,6 +58,10 @@ T = TypeVar("T")
 #: Rows per batch when reading files and the caller gave no ``chunk_size``: large enough to keep
 #: per-batch overhead negligible, small enough that 20 columns of a batch fit in ~100 MB.
 DEFAULT_FILE_CHUNK = 1 << 18
+#: Bytes of a Parquet file's columns kept for a later pass (``retain``): reading one column
+#: again costs less than parsing a text file again, and a kept key column keeps its fingerprints
+#: (8 bytes a row) alive too, so the budget is half a text file's: a key column of 5M rows.
+PARQUET_KEEP_BUDGET = KEEP_BUDGET // 2
 #: CSV and JSON readers infer types from the first block; 16 MiB keeps inference representative.
 #: A later value that does not fit widens its column and the file is read again (see
 #: ``_text_types``), so the size changes only how often that happens, never an outcome.
@@ -137,7 +141,7 @@ class FileSource(BaseSource):
         self._num_rows: int | None = None
         self._pinned: dict[str, pa.DataType] = {}
         self._widened: dict[str, pa.DataType | None] = {}
-        self._kept = KeptColumns()
+        self._kept = KeptColumns(PARQUET_KEEP_BUDGET if fmt == "parquet" else KEEP_BUDGET)
         #: Text columns read as dictionary codes: a Parquet file's whose pages all are.
         self._dictionaries: frozenset[str] = frozenset()
         with _reading(location):
@@ -216,10 +220,10 @@ class FileSource(BaseSource):
                 self._pinned[name] = pinned
 
     def retain(self, names: Iterable[str]) -> None:
-        """Keep the columns ``names`` read from now on for a later pass, when reading them again
-        would parse the whole text file (see ``_kept``); a Parquet file reads a column alone."""
-        if not self.columnar:
-            self._kept.retain(names)
+        """Keep the columns ``names`` read from now on for a later pass (see ``_kept``): a text
+        file would be parsed whole again; a Parquet column decoded again, and what was derived
+        from its arrays (a key's fingerprints, remembered by array) computed again."""
+        self._kept.retain(names)
 
     def held(self, names: Sequence[str], budget: int) -> Source | None:
         """A Parquet file's columns ``names`` read into memory in one pass, their columns decoded

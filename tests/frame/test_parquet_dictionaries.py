@@ -118,7 +118,9 @@ SUITE = [
 
 
 def _answers(data: Any, chunk_size: int | None) -> list[dict[str, Any]]:
-    result = dg.validate(data, dg.Suite(tuple(SUITE)), result_format="complete", chunk_size=chunk_size)
+    result = dg.validate(
+        data, dg.Suite(tuple(SUITE)), result_format="complete", chunk_size=chunk_size
+    )
     return [r.to_dict() for r in result.results]
 
 
