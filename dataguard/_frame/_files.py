@@ -25,7 +25,7 @@ from dataguard._frame._batch import (
 )
 from dataguard._frame._csv import csv_batches
 from dataguard._frame._dataset import DatasetSource, is_glob, list_files
-from dataguard._frame._encoded_batches import file_batches
+from dataguard._frame._encoded_batches import Dictionaries, file_batches
 from dataguard._frame._kept import KEEP_BUDGET, KeptColumns, Rows
 from dataguard._frame._memory import (
     MAX_NESTING,
@@ -401,8 +401,9 @@ class FileSource(BaseSource):
     def batches(self, names: Sequence[str], chunk_size: int | None) -> Iterator[Batch]:
         step = chunk_size or DEFAULT_FILE_CHUNK
         offset = 0
+        dictionaries = Dictionaries()
         for arrays, num_rows in self._kept.served(names) or self._read(names, step):
-            yield from file_batches(arrays, num_rows, offset, step)
+            yield from file_batches(arrays, num_rows, offset, step, dictionaries)
             offset += num_rows
         if offset == 0:
             yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)

@@ -17,7 +17,7 @@ import pytest
 
 import dataguard as dg
 from dataguard._frame import as_source
-from dataguard._frame._encoded_batches import encoded
+from dataguard._frame._encoded_batches import Dictionaries
 from dataguard._frame._parquet_pages import _dictionary_only, _Malformed, dictionary_columns
 from dataguard.expectations import (
     InSet,
@@ -83,10 +83,33 @@ def test_a_truncated_footer_is_malformed(tmp_path: Path) -> None:
 
 def test_missing_values_get_a_code_of_their_own() -> None:
     array = pa.array(["a", None, "b", "a", None]).dictionary_encode()
-    found = encoded(array)
+    found = Dictionaries().encoded("s", array)
+    assert found is not None
     assert found.values.to_pylist() == ["a", "b", None]
     assert found.codes.null_count == 0
     assert found.values.take(found.codes).to_pylist() == ["a", None, "b", "a", None]
+
+
+def test_an_equal_dictionary_shares_values_and_verdicts() -> None:
+    dictionaries = Dictionaries()
+    first = dictionaries.encoded("s", pa.array(["a", "b", "a"]).dictionary_encode())
+    same = pa.array(["a", "b"])  # the same values, in another array, as a reader gives them
+    again = dictionaries.encoded("s", pa.DictionaryArray.from_arrays([1, 1, 0], same))
+    other = dictionaries.encoded("s", pa.array(["c", "a", "c"]).dictionary_encode())
+    assert first is not None
+    assert again is not None
+    assert other is not None
+    assert again.values is first.values
+    assert again.results is first.results
+    assert other.values.to_pylist() == ["c", "a", None]
+    assert other.results is not first.results
+    assert again.values.take(again.codes).to_pylist() == ["b", "b", "a"]
+
+
+def test_a_dictionary_larger_than_its_batch_is_read_as_text() -> None:
+    dictionary = pa.array([f"v{k}" for k in range(10)])
+    few = pa.DictionaryArray.from_arrays(pa.array([3, None, 7], pa.int32()), dictionary)
+    assert Dictionaries().encoded("s", few) is None
 
 
 def test_batches_offer_chosen_columns_as_codes_and_as_text(tmp_path: Path) -> None:
