@@ -16,9 +16,14 @@ import pyarrow.parquet as pq
 import pytest
 
 import dataguard as dg
-from dataguard._frame import as_source
+from dataguard._frame import _parquet_pages, as_source
 from dataguard._frame._encoded_batches import Dictionaries
-from dataguard._frame._parquet_pages import _dictionary_only, _Malformed, dictionary_columns
+from dataguard._frame._parquet_pages import (
+    _dictionary_only,
+    _Malformed,
+    dictionary_columns,
+    footer_bytes,
+)
 from dataguard.expectations import (
     InSet,
     MatchesRegex,
@@ -71,11 +76,16 @@ def test_a_file_written_without_dictionaries_has_none(tmp_path: Path) -> None:
     assert dictionary_columns(metadata, ["status", "id", "late"]) == []
 
 
-def test_a_truncated_footer_is_malformed(tmp_path: Path) -> None:
+def test_a_footer_too_large_to_walk_reads_every_column_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     metadata = pq.read_metadata(_write(tmp_path / "d.parquet"))
-    sink = pa.BufferOutputStream()
-    metadata.write_metadata_file(sink)
-    footer = sink.getvalue().to_pybytes()[4:-8]
+    monkeypatch.setattr(_parquet_pages, "MAX_FOOTER", metadata.serialized_size - 1)
+    assert dictionary_columns(metadata, ["status"]) == []
+
+
+def test_a_truncated_footer_is_malformed(tmp_path: Path) -> None:
+    footer = footer_bytes(pq.read_metadata(_write(tmp_path / "d.parquet")))
     assert _dictionary_only(footer)["status"] is True
     with pytest.raises(_Malformed):
         _dictionary_only(footer[: len(footer) // 2])
