@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._deferred import pafs, pds
-from dataguard._frame._batch import Batch, ColumnInfo
+from dataguard._frame._batch import Batch, ColumnInfo, Encoded, LazyColumns
 from dataguard._frame._memory import arrow_info
 from dataguard._frame._source import BaseSource, Source
 from dataguard._frame._text_types import ReadPlan, WiderType, pinned_type
@@ -299,15 +299,12 @@ class DatasetSource(BaseSource):
         own = [n for n in names if n not in self._key_types]
         offset = 0
         for part, source in zip(self._listing.parts, self._files, strict=True):
-            values = self._key_values(part)
+            values = {k: v for k, v in self._key_values(part).items() if k in keys}
             try:
                 for batch in source.batches(own, chunk_size):
                     if batch.num_rows == 0:
                         continue
-                    arrays = {n: batch.arrays[n] for n in own}
-                    for key in keys:
-                        arrays[key] = pa.repeat(values[key], batch.num_rows)
-                    yield Batch({n: arrays[n] for n in names}, offset, batch.num_rows)
+                    yield _with_keys(batch, offset, values)
                     offset += batch.num_rows
             except WiderType as exc:
                 # The file reads a column as a wider type now: read the dataset again, where
@@ -316,6 +313,23 @@ class DatasetSource(BaseSource):
                 raise WiderType(str(exc), self) from exc
         if offset == 0:
             yield Batch({n: pa.array([], type=self.info(n).arrow_type) for n in names}, 0, 0)
+
+
+def _with_keys(batch: Batch, offset: int, keys: Mapping[str, pa.Scalar]) -> Batch:
+    """A file's batch as rows of the dataset from ``offset`` on, with the partition ``keys``'
+    values as columns; the file's columns are read as the file's batch offers them (a column the
+    reader holds as codes stays codes)."""
+
+    def load(name: str) -> pa.Array:
+        if name in keys:
+            return pa.repeat(keys[name], batch.num_rows)
+        return batch.array(name)
+
+    def encode(name: str) -> Encoded | None:
+        return None if name in keys else batch.encoded(name)
+
+    encodes = batch.encode is not None
+    return Batch(LazyColumns(load), offset, batch.num_rows, encode=encode if encodes else None)
 
 
 def _same_columns(source: Source, shown: str, first: Source, first_shown: str) -> None:

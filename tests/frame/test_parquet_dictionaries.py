@@ -164,3 +164,18 @@ def test_results_are_those_of_the_rows_in_memory(
 ) -> None:
     path = _write(tmp_path / "d.parquet", **options)
     assert _answers(path, chunk_size) == _answers(_table(), chunk_size)
+
+
+def test_a_dataset_of_such_files_offers_codes_beside_its_partition_keys(tmp_path: Path) -> None:
+    for k in (1, 2):
+        (tmp_path / f"k={k}").mkdir()
+        _write(tmp_path / f"k={k}" / "part.parquet")
+    source = as_source(dg.dataset(tmp_path))
+    batches = list(source.batches(["status", "k"], 700))
+    assert sum(b.num_rows for b in batches) == 2 * ROWS
+    assert all(b.encoded("status") is not None and b.encoded("k") is None for b in batches)
+    assert [v for b in batches for v in b.array("k").to_pylist()] == [1] * ROWS + [2] * ROWS
+    expected = _table()["status"].to_pylist() * 2
+    assert [v for b in batches for v in b.array("status").to_pylist()] == expected
+    both = pa.concat_tables([_table(), _table()])
+    assert _answers(dg.dataset(tmp_path), None) == _answers(both, None)
