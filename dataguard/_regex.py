@@ -23,7 +23,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import per_distinct
+from dataguard._frame import array_of, per_distinct
 from dataguard._text import clip
 from dataguard.errors import SuiteError
 
@@ -191,7 +191,7 @@ def _analysis(pattern: str) -> tuple[str | None, str | None]:
     except _NotRE2 as exc:
         return None, str(exc)
     try:
-        pc.match_substring_regex(pa.array([""]), translated)
+        pc.match_substring_regex(array_of([""], pa.string()), translated)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         rejected = str(exc).removeprefix("Invalid regular expression: ")
         return None, f"a construct RE2 rejects ({rejected})"

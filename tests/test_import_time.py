@@ -116,6 +116,26 @@ def test_validating_a_csv_file_loads_no_statistics_report_or_generation_module(
     assert among(modules, unused) == []
 
 
+def test_validating_a_small_csv_file_loads_no_pandas(tmp_path: Path) -> None:
+    # pyarrow imports pandas (a quarter of a second) the first time it converts a Python or
+    # numpy value; the common checks build their Arrow values from buffers instead.
+    rows = [f"{i},{i % 90}.5,user{i}@example.com,{'FR' if i % 2 else 'DE'}" for i in range(50)]
+    (tmp_path / "data.csv").write_text("id,amount,email,country\n" + "\n".join(rows) + "\n")
+    (tmp_path / "suite.yaml").write_text(
+        "expectations:\n"
+        "  - {type: not_null, column: id}\n"
+        "  - {type: unique, column: id}\n"
+        "  - {type: between, column: amount, min_value: 0, max_value: 1000}\n"
+        "  - {type: matches_regex, column: email, regex: '^[^@]+@[^@]+$'}\n"
+        "  - {type: in_set, column: country, value_set: [FR, DE, US]}\n"
+        "  - {type: mean_between, column: amount, min_value: 0, max_value: 100}\n"
+    )
+    code = cli("validate", "data.csv", "--suite", "suite.yaml")
+    modules = loaded_after(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n{code}", tmp_path)
+    assert {"dataguard.validate", "dataguard.metrics"} <= modules
+    assert among(modules, ("pandas",)) == []
+
+
 def test_validating_in_memory_data_loads_no_drift_or_profile_module() -> None:
     code = (
         "import dataguard as dg\n"

@@ -25,6 +25,7 @@ from dataguard._frame._batch import (
     missing_mask,
     portable_type_name,
 )
+from dataguard._frame._build import array_of, from_numpy, scalar_of
 from dataguard._frame._convert import (
     COMPARISONS,
     Incomparable,
@@ -77,6 +78,7 @@ __all__ = [
     "ReadPlan",
     "Source",
     "WiderType",
+    "array_of",
     "arrow_info",
     "as_numpy",
     "as_source",
@@ -92,6 +94,7 @@ __all__ = [
     "dataset",
     "file_format",
     "from_batches",
+    "from_numpy",
     "from_path",
     "is_numeric_type",
     "is_orderable_type",
@@ -101,6 +104,7 @@ __all__ = [
     "per_distinct",
     "portable_type_name",
     "rerun_on_wider_type",
+    "scalar_of",
     "select_rows",
     "set_comparable",
     "to_column_value",

@@ -437,12 +437,18 @@ def as_numpy(array: pa.Array) -> np.ndarray:
         return np.zeros(len(array), dtype=np.float64)
     if pa.types.is_decimal(t):
         array = array.cast(pa.float64())
+    if pa.types.is_integer(array.type) or pa.types.is_floating(array.type):
+        # The data buffer holds some value in every slot: read in place, not filled (nor through
+        # Arrow's ``to_numpy``, which imports pandas on first use).
+        dtype = np.dtype(array.type.to_pandas_dtype())
+        if len(array) == 0:  # may have no data buffer at all
+            return np.zeros(0, dtype=dtype)
+        data = np.frombuffer(array.buffers()[1], dtype=dtype)
+        return data[array.offset : array.offset + len(array)]
+    if pa.types.is_boolean(array.type):
+        return bools(array)
     if array.null_count:
-        if pa.types.is_integer(array.type) or pa.types.is_floating(array.type):
-            # The data buffer holds some value in every slot: read in place, not filled.
-            data = np.frombuffer(array.buffers()[1], dtype=array.type.to_pandas_dtype())
-            return data[array.offset : array.offset + len(array)]
-        fill = pa.scalar(0, type=array.type) if not pa.types.is_boolean(array.type) else False
+        fill = pa.scalar(0, type=array.type)
         if pa.types.is_temporal(array.type):
             fill = pa.scalar(0, type=pa.int64()).cast(array.type)
         array = array.fill_null(fill)

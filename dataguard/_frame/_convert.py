@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataguard._frame._batch import is_numeric_type, is_string_type
+from dataguard._frame._build import array_of, from_numpy, scalar_of
 
 #: Comparison operators by their spelling (``==`` ... ``>=``), as Arrow kernels.
 COMPARISONS: dict[str, Callable[[Any, Any], pa.Array]] = {
@@ -105,7 +106,7 @@ def integer_range(t: pa.DataType) -> tuple[int, int]:
 
 
 def _constant(length: int, value: bool) -> pa.Array:
-    return pa.array(np.full(length, value, dtype=bool))
+    return from_numpy(np.full(length, value, dtype=bool))
 
 
 def beyond(array: pa.Array, bound: Any, *, below: bool, strict: bool) -> pa.Array:
@@ -132,7 +133,7 @@ def compare(array: pa.Array, op: str, value: Any) -> pa.Array:
     if is_numeric_type(t):
         if op in ("==", "!=") and _nearest_float(value) != value:  # an integer no float holds
             return _constant(len(array), op == "!=")
-        return COMPARISONS[op](array, pa.scalar(_float_on_side(op, value), type=pa.float64()))
+        return COMPARISONS[op](array, scalar_of(_float_on_side(op, value), pa.float64()))
     if pa.types.is_timestamp(t) and t.unit in _MICROSECONDS_PER_UNIT:
         # A second or millisecond column would truncate a finer bound (x >= 00:00:00.5 would
         # become x >= 00:00:00): compare whole units instead, as for integers.
@@ -248,16 +249,16 @@ def value_set(values: Iterable[Any], t: pa.DataType) -> pa.Array:
         kept = [u for u in whole if low <= u <= high]
         if pa.types.is_decimal(t):
             return pa.array([_decimal(u, t) for u in kept], type=t)
-        return pa.array(kept, type=t)
+        return array_of(kept, t)
     if is_numeric_type(t):
         # A number no float holds (an integer beyond 2**53) equals no value of the column.
-        return pa.array([float(m) for m in members if _nearest_float(m) == m], type=pa.float64())
+        return array_of([float(m) for m in members if _nearest_float(m) == m], pa.float64())
     if pa.types.is_timestamp(t) and t.unit in _MICROSECONDS_PER_UNIT:
         # A member between two whole units equals no value of the column (rather than the one
         # Arrow would truncate it to).
         per_unit = _MICROSECONDS_PER_UNIT[t.unit]
         members = [m for m in members if _epoch_microseconds(m) % per_unit == 0]
-    return pa.array(members, type=t)
+    return array_of(members, t)
 
 
 def set_comparable(array: pa.Array, members: pa.Array) -> pa.Array:

@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from dataguard._deferred import pcsv, pq
+from dataguard._deferred import pcsv, pd, pq
 from dataguard._frame import (
     ColumnInfo,
     PassRunner,

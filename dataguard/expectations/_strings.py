@@ -180,8 +180,6 @@ class ValueLengthEqual(ColumnRowExpectation):
 # Directives Arrow's vectorized strptime handles with Python's meaning; others use Python.
 _ARROW_DIRECTIVES = set("YmdHMSy%")
 _DIRECTIVE = re.compile(r"%(.)")
-# Python's datetime starts at year 1; Arrow also parses year 0.
-_FIRST_SECOND = pa.scalar(dt.datetime(1, 1, 1), type=pa.timestamp("s"))
 
 
 @register
@@ -217,7 +215,10 @@ class MatchesStrftimeFormat(ColumnRowExpectation):
         # formats back to the same text; Python judges the rest, which in clean data are few.
         parsed = pc.strptime(array, format=self.strftime_format, unit="s", error_is_null=True)
         back = pc.strftime(parsed, format=self.strftime_format).cast(array.type)
-        confirmed = pc.and_(pc.equal(back, array), pc.greater_equal(parsed, _FIRST_SECOND))
+        # Python's datetime starts at year 1; Arrow also parses year 0. (Made here, not at
+        # import: pyarrow imports pandas to convert a Python value, which most runs never need.)
+        first_second = pa.scalar(dt.datetime(1, 1, 1), type=pa.timestamp("s"))
+        confirmed = pc.and_(pc.equal(back, array), pc.greater_equal(parsed, first_second))
         confirmed_np = bools(confirmed)
         fail = np.zeros(len(array), dtype=bool)
         doubtful = np.flatnonzero(~confirmed_np)

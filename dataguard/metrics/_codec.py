@@ -34,6 +34,7 @@ import dataclasses
 import datetime as dt
 import math
 import struct
+import sys
 import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal
@@ -41,9 +42,9 @@ from fractions import Fraction
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from dataguard._deferred import pd
 from dataguard.errors import DataguardError
 
 #: The first bytes of every payload: "dataguard metric state".
@@ -358,13 +359,25 @@ _WRITERS: dict[type[Any], tuple[int, Callable[[_Payload, Any], None]]] = {
     dt.date: (_DATE, _date),
     dt.time: (_TIME, _time),
     dt.timedelta: (_TIMEDELTA, _timedelta),
-    pd.Timestamp: (_TIMESTAMP, _timestamp),
-    pd.Timedelta: (_PD_TIMEDELTA, _pd_timedelta),
     np.ndarray: (_NDARRAY, _ndarray),
     pa.ChunkedArray: (_ARROW_CHUNKED, lambda out, value: _arrow(out, pa.table({"_": value}))),
     pa.RecordBatch: (_ARROW_BATCH, _arrow),
     pa.Table: (_ARROW_TABLE, _arrow),
 }
+
+
+def _pandas_writer(kind: type[Any]) -> tuple[int, Callable[[_Payload, Any], None]] | None:
+    """The tag and writer of pandas' Timestamp and Timedelta, else None. A value of theirs
+    exists only once pandas is loaded, so pandas is not imported to ask (most runs never load
+    it: a quarter of a second of start-up)."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None:
+        return None
+    if kind is pandas.Timestamp:
+        return _TIMESTAMP, _timestamp
+    if kind is pandas.Timedelta:
+        return _PD_TIMEDELTA, _pd_timedelta
+    return None
 
 
 def _encode(obj: Any, out: _Payload) -> None:
@@ -387,6 +400,10 @@ def _encode(obj: Any, out: _Payload) -> None:
     elif isinstance(obj, pa.Array):  # one subclass per Arrow type
         out.append(_ARROW_ARRAY)
         _arrow(out, pa.record_batch([obj], names=["_"]))
+    elif (pandas_writer := _pandas_writer(kind)) is not None:
+        tag, write = pandas_writer
+        out.append(tag)
+        write(out, obj)
     else:
         raise StateCodecError(
             f"cannot encode a {kind.__qualname__}: not a state type (register it with state_type)"

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, as_numpy, bools
+from dataguard._frame import Batch, as_numpy, bools, from_numpy
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import state_type
 from dataguard.metrics._values import (
@@ -478,4 +478,4 @@ class RepeatedValues(Key, Metric[CountsState, Repeated]):
         counts = combine_counts(state)
         # Counted here are the values whose fingerprint is repeated, every occurrence of each.
         repeated = counts.counts > 1
-        return Repeated(counts.values.filter(pa.array(repeated)), bool(repeated.all()))
+        return Repeated(counts.values.filter(from_numpy(repeated)), bool(repeated.all()))

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataguard._frame import Batch, is_string_type, missing_mask
+from dataguard._frame import Batch, as_numpy, is_string_type, missing_mask
 from dataguard.metrics._base import Metric, Values
 from dataguard.metrics._codec import register_state_type
 
@@ -116,7 +116,7 @@ class Counts:
     def _in_order(self) -> tuple[pa.Array, np.ndarray]:
         if self._sorted is None:
             order = pc.sort_indices(self._values)
-            self._sorted = (self._values.take(order), self._counts[order.to_numpy()])
+            self._sorted = (self._values.take(order), self._counts[as_numpy(order)])
         return self._sorted
 
     def __eq__(self, other: object) -> bool:
@@ -229,7 +229,7 @@ def count_values(
 
 def combine_counts(state: CountsState) -> Counts:
     if not state:
-        return Counts(pa.array([]), np.zeros(0, dtype=np.int64))
+        return Counts(pa.nulls(0), np.zeros(0, dtype=np.int64))
     if len(state) == 1:
         return Counts(*state[0])
     values = pa.concat_arrays([v for v, _ in state])
