@@ -116,7 +116,9 @@ def test_validating_a_csv_file_loads_no_statistics_report_or_generation_module(
     assert among(modules, unused) == []
 
 
-def test_validating_a_small_csv_file_loads_no_pandas(tmp_path: Path) -> None:
+def test_validating_a_small_csv_file_loads_no_pandas_nor_unused_expectations(
+    tmp_path: Path,
+) -> None:
     # pyarrow imports pandas (a quarter of a second) the first time it converts a Python or
     # numpy value; the common checks build their Arrow values from buffers instead.
     rows = [f"{i},{i % 90}.5,user{i}@example.com,{'FR' if i % 2 else 'DE'}" for i in range(50)]
@@ -134,6 +136,9 @@ def test_validating_a_small_csv_file_loads_no_pandas(tmp_path: Path) -> None:
     modules = loaded_after(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n{code}", tmp_path)
     assert {"dataguard.validate", "dataguard.metrics"} <= modules
     assert among(modules, ("pandas",)) == []
+    # Nor the modules of the expectation catalogue that the suite names none of.
+    unused = ("_distribution", "_multi", "_patterns", "_tables", "_freshness", "_expression")
+    assert among(modules, tuple(f"dataguard.expectations.{name}" for name in unused)) == []
 
 
 def test_validating_in_memory_data_loads_no_drift_or_profile_module() -> None:

@@ -1,10 +1,11 @@
 """The registry of expectation types, by explicit name.
 
-Most built-in expectations register when ``dataguard.expectations`` is imported. Those that
-compare data with a stored profile (``no_drift`` and the fairness checks) need the profile and
-drift packages, which a validation without them should not spend its start-up loading: their
-modules are imported, registering their classes, when one of their names is first looked up or
-the catalogue is listed.
+A built-in expectation registers when its module is imported, which happens when its name is
+first looked up (a suite naming it), its class is first read from ``dataguard.expectations``, or
+the catalogue is listed: a validation loads the modules of the expectations it uses, and not, say,
+the profile and drift packages that ``no_drift`` and the fairness checks need. ``BUILT_IN`` says
+which module defines each name; ``tests/expectations/test_catalogue.py`` checks it against what
+the modules register.
 """
 
 from __future__ import annotations
@@ -19,19 +20,81 @@ E = TypeVar("E", bound=type[Expectation])
 
 _REGISTRY: dict[str, type[Expectation]] = {}
 
-#: The module defining each built-in expectation that registers on first use.
-BUILT_IN_ON_FIRST_USE: dict[str, str] = {
+#: The module defining each built-in expectation, by name.
+BUILT_IN: dict[str, str] = {
+    "between": "dataguard.expectations._values",
+    "column_count_between": "dataguard.expectations._table",
+    "column_count_equal": "dataguard.expectations._table",
+    "column_dtype": "dataguard.expectations._types",
+    "column_exists": "dataguard.expectations._table",
+    "column_type": "dataguard.expectations._types",
+    "columns_match_ordered_list": "dataguard.expectations._table",
+    "columns_match_set": "dataguard.expectations._table",
+    "compound_columns_unique": "dataguard.expectations._multi",
+    "dateutil_parseable": "dataguard.expectations._patterns",
+    "decreasing": "dataguard.expectations._values",
+    "distinct_values_contain_set": "dataguard.expectations._aggregate",
+    "distinct_values_equal_set": "dataguard.expectations._aggregate",
+    "distinct_values_equal_table": "dataguard.expectations._tables",
+    "distinct_values_in_set": "dataguard.expectations._aggregate",
+    "equal_within_record": "dataguard.expectations._multi",
+    "expression": "dataguard.expectations._expression",
+    "foreign_key": "dataguard.expectations._tables",
+    "freshness": "dataguard.expectations._freshness",
     "group_share_between": "dataguard.expectations._fairness",
+    "in_set": "dataguard.expectations._values",
+    "in_type_list": "dataguard.expectations._patterns",
+    "increasing": "dataguard.expectations._values",
+    "json_parseable": "dataguard.expectations._strings",
+    "kl_divergence_below": "dataguard.expectations._distribution",
+    "matches_json_schema": "dataguard.expectations._patterns",
+    "matches_like_pattern": "dataguard.expectations._patterns",
+    "matches_like_pattern_list": "dataguard.expectations._patterns",
+    "matches_regex": "dataguard.expectations._strings",
+    "matches_regex_list": "dataguard.expectations._patterns",
+    "matches_strftime_format": "dataguard.expectations._strings",
+    "max_between": "dataguard.expectations._aggregate",
+    "mean_between": "dataguard.expectations._aggregate",
+    "median_between": "dataguard.expectations._aggregate",
+    "min_between": "dataguard.expectations._aggregate",
     "missingness_parity": "dataguard.expectations._fairness",
+    "most_common_value_in_set": "dataguard.expectations._aggregate",
+    "multicolumn_sum_equal": "dataguard.expectations._multi",
     "no_drift": "dataguard.expectations._drift",
+    "no_extra_columns": "dataguard.expectations._table",
+    "no_outliers": "dataguard.expectations._distribution",
+    "not_in_set": "dataguard.expectations._values",
+    "not_matches_like_pattern": "dataguard.expectations._patterns",
+    "not_matches_like_pattern_list": "dataguard.expectations._patterns",
+    "not_matches_regex": "dataguard.expectations._strings",
+    "not_matches_regex_list": "dataguard.expectations._patterns",
+    "not_null": "dataguard.expectations._values",
+    "null": "dataguard.expectations._values",
+    "pair_equal": "dataguard.expectations._multi",
+    "pair_greater": "dataguard.expectations._multi",
+    "pair_in_set": "dataguard.expectations._multi",
+    "proportion_non_null_between": "dataguard.expectations._aggregate",
+    "proportion_unique_between": "dataguard.expectations._aggregate",
+    "quantiles_between": "dataguard.expectations._aggregate",
     "rate_parity": "dataguard.expectations._fairness",
+    "row_count_between": "dataguard.expectations._table",
+    "row_count_equal": "dataguard.expectations._table",
+    "row_count_equal_table": "dataguard.expectations._tables",
+    "stdev_between": "dataguard.expectations._aggregate",
+    "sum_between": "dataguard.expectations._aggregate",
+    "unique": "dataguard.expectations._values",
+    "unique_value_count_between": "dataguard.expectations._aggregate",
+    "unique_within_record": "dataguard.expectations._multi",
+    "value_length_between": "dataguard.expectations._strings",
+    "value_length_equal": "dataguard.expectations._strings",
+    "z_score_below": "dataguard.expectations._distribution",
 }
 
 
 def _load(name: str) -> None:
     """Register the built-in expectation ``name`` if its module is not loaded yet."""
-    if name not in _REGISTRY and name in BUILT_IN_ON_FIRST_USE:
-        importlib.import_module(BUILT_IN_ON_FIRST_USE[name])
+    if name not in _REGISTRY and name in BUILT_IN:
+        importlib.import_module(BUILT_IN[name])
 
 
 def register(cls: E) -> E:
@@ -50,7 +113,7 @@ def register(cls: E) -> E:
 def unregister(name: str) -> None:
     """Remove the class registered as ``name`` (for extensions; built-ins stay registered)."""
     _REGISTRY.pop(name, None)
-    BUILT_IN_ON_FIRST_USE.pop(name, None)
+    BUILT_IN.pop(name, None)
 
 
 def lookup(name: str) -> type[Expectation]:
@@ -59,12 +122,12 @@ def lookup(name: str) -> type[Expectation]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        known = sorted(_REGISTRY.keys() | BUILT_IN_ON_FIRST_USE.keys())
+        known = sorted(_REGISTRY.keys() | BUILT_IN.keys())
         raise UnknownExpectationError.for_name(name, known) from None
 
 
 def registered() -> dict[str, type[Expectation]]:
     """Every registered expectation class by name, sorted by name."""
-    for name in list(BUILT_IN_ON_FIRST_USE):
+    for name in list(BUILT_IN):
         _load(name)
     return dict(sorted(_REGISTRY.items()))
