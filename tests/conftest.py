@@ -96,10 +96,10 @@ class FrameFactory:
         else:
             pcsv.write_csv(table, path)
             if table.num_columns == 1:
-                # A null in a one-column file is an empty line, which CSV readers skip; a quoted
-                # empty field is read as null instead.
+                # A null in a one-column file is an empty line, which CSV readers skip; a bare
+                # NA is read as null instead (a quoted empty field is an empty text).
                 lines = path.read_text().split("\n")
-                body = [line or '""' for line in lines[1:-1]]
+                body = [line or "NA" for line in lines[1:-1]]
                 path.write_text("\n".join([lines[0], *body, ""]))
         return path
 
