@@ -124,12 +124,17 @@ def counting_passes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return passes
 
 
+def labelled(folder: Path, seed: int) -> Path:
+    """A small Parquet file of the numeric columns and a repeating text column."""
+    table = columns(20_000, seed=seed)
+    table = table.append_column("label", pa.array([f"label {k % 40}" for k in range(20_000)]))
+    return written(table, folder / "small.parquet", 3_001)
+
+
 def test_a_file_whose_numbers_fit_is_read_once_and_profiled_as_when_streamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table = columns(20_000, seed=5)
-    table = table.append_column("label", pa.array([f"label {k % 40}" for k in range(20_000)]))
-    path = written(table, tmp_path / "small.parquet", 3_001)
+    path = labelled(tmp_path, seed=5)
     passes = counting_passes(monkeypatch)
     streamed = dg.profile(path, bins=64, chunk_size=777)
     assert len(passes) > 1  # column groups, then refinement
@@ -146,9 +151,7 @@ def test_a_file_whose_numbers_fit_is_read_once_and_profiled_as_when_streamed(
 def test_a_file_that_fits_is_read_once_whole_and_profiled_as_when_streamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table = columns(20_000, seed=6)
-    table = table.append_column("label", pa.array([f"label {k % 40}" for k in range(20_000)]))
-    path = written(table, tmp_path / "small.parquet", 3_001)
+    path = labelled(tmp_path, seed=6)
     streamed = dg.profile(path, bins=64, chunk_size=777)
     monkeypatch.setattr(_build, "HELD_BYTES", 1 << 30)
     passes = counting_passes(monkeypatch)
