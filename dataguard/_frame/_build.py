@@ -10,6 +10,7 @@ the type's own Python kind, go through ``pa.array`` as before, with the same res
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,10 +48,9 @@ def array_of(values: Sequence[Any], t: pa.DataType) -> pa.Array:
         t == pa.float64() and all(kind is float for kind in kinds)
     ):
         dtype = np.dtype(t.to_pandas_dtype())
-        try:
+        # Out of the type's range: Arrow's own error below says so.
+        with contextlib.suppress(OverflowError):
             return from_numpy(np.array(values, dtype=dtype))
-        except OverflowError:  # out of the type's range: Arrow's own error says so
-            pass
     return pa.array(values, type=t)
 
 
