@@ -75,10 +75,15 @@ class _Columns:
 
 
 def file_batches(
-    arrays: dict[str, pa.Array], num_rows: int, offset: int, step: int, dictionaries: Dictionaries
+    arrays: dict[str, pa.Array],
+    num_rows: int,
+    offset: int,
+    step: int,
+    dictionaries: Dictionaries | None = None,
 ) -> Iterator[Batch]:
-    """Equally long arrays (the rows from ``offset`` on) in batches of at most ``step`` rows;
-    dictionary arrays are offered as codes through ``dictionaries``, the pass's.
+    """Equally long arrays a reader gave (the rows from ``offset`` on) in batches of at most
+    ``step`` rows; dictionary arrays are offered as codes through ``dictionaries``, the pass's
+    (a batch's own when none is given).
 
     Arrays that fit in one batch are handed on as they are, not sliced: a column kept for a later
     pass is then the very same array object in both passes, so what is derived from it and
@@ -90,7 +95,7 @@ def file_batches(
         if not any(isinstance(a, pa.DictionaryArray) for a in sliced.values()):
             yield Batch(sliced, offset + start, length)
             continue
-        columns = _Columns(sliced, dictionaries)
+        columns = _Columns(sliced, dictionaries or Dictionaries())
         lazy = LazyColumns(columns.plain)
         lazy.update((n, a) for n, a in sliced.items() if not isinstance(a, pa.DictionaryArray))
         yield Batch(lazy, offset + start, length, encode=columns.encode)

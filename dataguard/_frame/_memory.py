@@ -19,6 +19,7 @@ from dataguard._frame._batch import (
     computed_type,
     normalize_array,
 )
+from dataguard._frame._encoded_batches import file_batches
 from dataguard._frame._objects import TextColumn
 from dataguard._frame._source import BaseSource
 from dataguard.errors import InputError
@@ -175,17 +176,6 @@ class ArraySource(BaseSource):
                 encode=functools.partial(self._encoded, start=start, length=length),
                 objects=functools.partial(self._objects, start=start, length=length),
             )
-
-
-def slice_batches(
-    arrays: dict[str, pa.Array], num_rows: int, offset: int, chunk_size: int | None
-) -> Iterator[Batch]:
-    """Cut equally long arrays into batches of at most ``chunk_size`` rows (zero-copy slices)."""
-    step = chunk_size or num_rows or 1
-    for start in range(0, num_rows, step):
-        length = min(step, num_rows - start)
-        sliced = {n: a.slice(start, length) for n, a in arrays.items()}
-        yield Batch(sliced, offset + start, length)
 
 
 def check_names(names: Iterable[object], what: str) -> list[str]:
@@ -504,7 +494,8 @@ class StreamSource(BaseSource):
                     f"had {self._schema}"
                 )
             arrays = {n: normalize_array(record_batch.column(n)) for n in names}
-            yield from slice_batches(arrays, record_batch.num_rows, offset, chunk_size)
+            rows = record_batch.num_rows
+            yield from file_batches(arrays, rows, offset, chunk_size or rows or 1)
             offset += record_batch.num_rows
 
     def _record_batches(self) -> Iterator[pa.RecordBatch]:
